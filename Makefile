@@ -1,0 +1,94 @@
+# Corral build. `make` builds build/corral.elf and build/corral.iso;
+# `make run` boots the shell; `make test` runs every suite. Both install
+# missing Debian packages first (scripts/install-deps).
+
+CPUS ?= 4
+NODES ?= 2
+MEM ?= 1024
+export CPUS NODES MEM
+
+B := build
+CC := gcc
+LD := ld
+
+KDIRS := arch kernel mm fs lib
+KSRC := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+KOBJ := $(patsubst %,$(B)/%.o,$(KSRC))
+
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel \
+	-mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
+	--param=min-pagesize=0 -fno-omit-frame-pointer -fno-strict-aliasing \
+	-fno-asynchronous-unwind-tables -I. -MMD -MP
+LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+	--no-warn-rwx-segments -T linker.ld
+
+.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime
+all: $(B)/corral.elf $(B)/corral.iso
+
+deps:
+	@scripts/install-deps
+
+$(B)/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC   $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
+
+# gcc emits memcpy/memset calls for loops; the string functions must not.
+$(B)/lib/string.c.o: KCFLAGS += -fno-tree-loop-distribute-patterns
+
+$(B)/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	@echo "  AS   $<"
+	@$(CC) $(KCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+
+# Two links: the first with an empty symbol table, the second with the
+# table generated from the first. .ksyms is the last loaded section, so
+# function addresses are the same in both.
+$(B)/ksyms0.S: scripts/ksyms
+	@mkdir -p $(B)
+	scripts/ksyms > $@
+$(B)/ksyms0.o: $(B)/ksyms0.S
+	$(CC) -c $< -o $@
+$(B)/corral.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
+$(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms
+	scripts/ksyms $< > $@
+$(B)/ksyms.o: $(B)/ksyms.S
+	$(CC) -c $< -o $@
+$(B)/corral.elf: $(KOBJ) $(B)/ksyms.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
+
+iso: $(B)/corral.iso
+$(B)/corral.iso: $(B)/corral.elf scripts/mkiso
+	scripts/mkiso "" $@
+
+run: deps all
+	scripts/qemu --interactive --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) --iso
+
+qemu-gdb: all
+	scripts/qemu --interactive --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) -- -s -S
+
+# The in-kernel suite on several topologies, then the end-to-end tests.
+test: deps all
+	scripts/ktest-run --iso --cpus 4 --nodes 2 --mem 1024
+	scripts/ktest-run --kernel --cpus 1 --nodes 1 --mem 256
+	python3 tests/run.py
+
+ktest: all
+	scripts/ktest-run --cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
+
+e2e: all
+	python3 tests/run.py $(T)
+
+bench: deps all
+	scripts/qemu --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) --append bench --timeout 600
+
+boottime: all
+	scripts/boottime 5
+
+clean:
+	rm -rf $(B)
+
+-include $(KOBJ:.o=.d)

@@ -1,0 +1,22 @@
+// The kernel command line (DESIGN.md §2): ktest, ktest=PATTERN, init="CMD",
+// bench, quiet, loglevel=N. Unknown words are warned about and ignored.
+#ifndef KERNEL_CMDLINE_H
+#define KERNEL_CMDLINE_H
+
+#include "kernel/types.h"
+
+struct cmdline {
+	bool ktest;
+	char ktest_pattern[128];
+	bool bench;
+	char bench_pattern[128];
+	char init[1024]; // empty: interactive shell
+	bool quiet;
+	int loglevel;    // -1 = not given
+};
+
+extern struct cmdline cmdline;
+// Parse s into cmdline; returns the number of words not understood.
+int cmdline_parse(const char *s, struct cmdline *out);
+
+#endif

@@ -1,0 +1,28 @@
+// Boot sequencing after the boot CPU can take interrupts and tell time.
+//
+// Each stage is a function its subsystem defines; the weak empty defaults
+// here let the kernel boot while a subsystem is absent. Order:
+//   acpi_init    read MADT/SRAT/SLIT (needs only the direct map)
+//   mm_init      nodes, zones, buddy, slab (needs SRAT + memory map)
+//   smp_init     start the other CPUs (needs the page allocator)
+//   sched_init   tasks and run queues on every CPU
+//   fs_init      VFS, ramfs, devfs, procfs
+#include "kernel/init.h"
+#include "arch/x86/layout.h"
+#include "arch/x86/x86.h"
+#include "kernel/types.h"
+
+__attribute__((weak)) void acpi_init(void) {}
+__attribute__((weak)) void mm_init(void) {}
+__attribute__((weak)) void smp_init(void) {}
+__attribute__((weak)) void sched_init(void) {}
+__attribute__((weak)) void fs_init(void) {}
+
+void boot_late_init(void)
+{
+	acpi_init();
+	mm_init();
+	smp_init();
+	sched_init();
+	fs_init();
+}

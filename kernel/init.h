@@ -1,0 +1,14 @@
+// Boot sequencing hooks between kmain and the subsystems.
+#ifndef KERNEL_INIT_H
+#define KERNEL_INIT_H
+
+void boot_late_init(void); // kernel/init.c: everything after time_init
+void acpi_init(void);
+void mm_init(void);
+void smp_init(void);
+void sched_init(void);
+void fs_init(void);
+void sched_tick(void);     // called from the timer interrupt on every CPU
+void console_main(void);   // the interactive console (never returns normally)
+
+#endif

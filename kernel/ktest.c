@@ -1,0 +1,119 @@
+// The ktest runner: walks the .ktests section, runs matching tests, prints
+// TAP and a closing "N passed, N failed" line. A test that crashes the
+// kernel is reported through ktest_abort_report() from the panic path.
+// Also runs KBENCH benchmarks from .kbenches.
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+extern const struct kbench __kbenches_start[], __kbenches_end[];
+
+// State of the run in progress; tests may call ktest_fail from any CPU.
+static const struct ktest *running;
+static int running_index;
+static int test_failures; // failures recorded in the running test
+static int passed, failed;
+
+void ktest_fail(const char *file, int line, const char *fmt, ...)
+{
+	char msg[384];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	__atomic_add_fetch(&test_failures, 1, __ATOMIC_SEQ_CST);
+	kprintf("# %s:%d: %s\n", file, line, msg);
+}
+
+// Glob match with '*'.
+static bool glob(const char *p, const char *s)
+{
+	if (*p == 0)
+		return *s == 0;
+	if (*p == '*')
+		return glob(p + 1, s) || (*s && glob(p, s + 1));
+	return *s && *p == *s && glob(p + 1, s + 1);
+}
+
+bool ktest_match(const char *pattern, const char *name)
+{
+	if (!pattern || !*pattern)
+		return true;
+	char one[128];
+	while (*pattern) { // comma-separated alternatives
+		size_t n = strcspn(pattern, ",");
+		if (n && n < sizeof(one) - 2) {
+			memcpy(one, pattern, n);
+			one[n] = 0;
+			if (!strchr(one, '*')) // a plain word is a prefix
+				strcat(one, "*");
+			if (glob(one, name))
+				return true;
+		}
+		pattern += n;
+		if (*pattern == ',')
+			pattern++;
+	}
+	return false;
+}
+
+int ktest_run(const char *pattern)
+{
+	char name[128];
+	int total = 0;
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+		snprintf(name, sizeof(name), "%s.%s", t->suite, t->name);
+		total += ktest_match(pattern, name);
+	}
+	passed = failed = 0;
+	kprintf("TAP version 13\n1..%d\n", total);
+	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
+		snprintf(name, sizeof(name), "%s.%s", t->suite, t->name);
+		if (!ktest_match(pattern, name))
+			continue;
+		test_failures = 0;
+		running_index++;
+		running = t;
+		t->fn();
+		running = NULL;
+		if (test_failures == 0) {
+			passed++;
+			kprintf("ok %d - %s\n", running_index, name);
+		} else {
+			failed++;
+			kprintf("not ok %d - %s\n", running_index, name);
+		}
+	}
+	kprintf("%d passed, %d failed\n", passed, failed);
+	running_index = 0;
+	return failed;
+}
+
+void ktest_abort_report(void)
+{
+	if (!running)
+		return;
+	kprintf("not ok %d - %s.%s # crashed\n", running_index, running->suite, running->name);
+	kprintf("# test suite stopped: the kernel cannot continue after this crash\n");
+	kprintf("%d passed, %d failed\n", passed, failed + 1);
+}
+
+void kbench_report(const char *name, u64 value_milli, const char *unit)
+{
+	kprintf("%s %llu.%03llu %s\n", name, (unsigned long long)(value_milli / 1000),
+		(unsigned long long)(value_milli % 1000), unit);
+}
+
+int kbench_run(const char *pattern)
+{
+	int n = 0;
+	for (const struct kbench *b = __kbenches_start; b < __kbenches_end; b++) {
+		if (!ktest_match(pattern, b->name))
+			continue;
+		b->fn();
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,78 @@
+// kmain: the boot CPU's path from the 64-bit entry to the console.
+//
+// Order matters: per-CPU GS first (spinlocks and printk use this_cpu()),
+// then the UART, the loader's information (copied before anything can
+// reuse its memory), traps, interrupt controllers and time.
+#include "arch/x86/apic.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/multiboot.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/uart.h"
+#include "arch/x86/x86.h"
+#include "kernel/cmdline.h"
+#include "kernel/init.h"
+#include "kernel/ktest.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/time.h"
+
+extern u64 boot_pml4[512];
+
+static void timer_irq(struct trap_frame *tf)
+{
+	(void)tf;
+	this_cpu()->ticks++;
+	sched_tick();
+}
+
+static void uart_irq_handler(struct trap_frame *tf)
+{
+	(void)tf;
+	uart_irq();
+}
+
+// Interrupts, timers and the console device for the boot CPU.
+static void arch_init(u32 magic, u32 info)
+{
+	idt_init();
+	cpu_init(cpus[0]);
+	multiboot_parse(magic, info);
+	pic_disable();
+	lapic_init();
+	cpus[0]->apic_id = lapic_id();
+	time_init();
+	irq_register(VEC_TIMER, timer_irq);
+	irq_register(IRQ_BASE + 4, uart_irq_handler);
+	ioapic_route_irq(4, IRQ_BASE + 4, cpus[0]->apic_id);
+}
+
+void kmain(u32 magic, u32 info)
+{
+	cpu_early_init_bsp();
+	uart_init();
+	arch_init(magic, info);
+	cmdline_parse(boot_info.cmdline, &cmdline);
+	if (cmdline.quiet)
+		console_loglevel = 4;
+	if (cmdline.loglevel >= 0)
+		console_loglevel = cmdline.loglevel;
+	pr_info("Corral booting (multiboot%d), cmdline '%s'\n", boot_info.version,
+		boot_info.cmdline);
+	pr_info("tsc %llu kHz, lapic timer %llu kHz\n", (unsigned long long)(tsc_hz / 1000),
+		(unsigned long long)(lapic_timer_hz / 1000));
+
+	boot_late_init(); // memory, SMP, scheduler... (kernel/init.c)
+	lapic_timer_periodic(HZ, VEC_TIMER);
+	sti();
+
+	if (cmdline.ktest) {
+		int failed = ktest_run(cmdline.ktest_pattern);
+		poweroff(failed == 0);
+	}
+	if (cmdline.bench) {
+		kbench_run(cmdline.bench_pattern);
+		poweroff(true);
+	}
+	console_main();
+	poweroff(true);
+}

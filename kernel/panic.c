@@ -1,0 +1,58 @@
+// panic() and power-off. See panic.h.
+#include "kernel/panic.h"
+#include "arch/x86/apic.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/x86.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "lib/printf.h"
+
+static int panicking = -1; // CPU id of the first CPU to panic
+
+// Stop every other CPU (arch/x86/smp.c once SMP is up).
+__attribute__((weak)) void smp_stop_others(void) {}
+
+void panic_begin(void)
+{
+	cli();
+	int me = this_cpu() ? this_cpu()->id : 0;
+	int expect = -1;
+	if (!__atomic_compare_exchange_n(&panicking, &expect, me, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST) &&
+	    expect != me) {
+		for (;;) // another CPU is reporting; let it finish
+			hlt();
+	}
+	console_break_lock();
+	smp_stop_others();
+}
+
+void panic_end(void)
+{
+	ktest_abort_report();
+	poweroff(false);
+}
+
+void panic(const char *fmt, ...)
+{
+	panic_begin();
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	kprintf("\n*** KERNEL PANIC on cpu %d: %s\n", this_cpu() ? this_cpu()->id : -1, buf);
+	backtrace_from((u64)__builtin_return_address(0), read_rbp());
+	panic_end();
+}
+
+void poweroff(bool ok)
+{
+	cli();
+	outb(0xf4, ok ? 0x10 : 0x11);
+	// Not under QEMU with isa-debug-exit: ACPI-less machines just halt.
+	outw(0x604, 0x2000); // QEMU's ACPI PM1a (q35/pc) power-off
+	for (;;)
+		hlt();
+}

@@ -1,0 +1,88 @@
+// Ticket spinlocks: FIFO-fair under contention, which matters under TCG
+// where an unfair lock can starve a vCPU for milliseconds.
+#include "kernel/spinlock.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/x86.h"
+
+void spin_lock_init(struct spinlock *l, const char *name)
+{
+	l->next = l->owner = 0;
+	l->cpu = -1;
+	l->name = name;
+}
+
+static void lock_acquired(struct spinlock *l)
+{
+	struct cpu *c = this_cpu();
+	l->cpu = c->id;
+	c->locks_held++;
+	c->locks_held_hint = l;
+}
+
+void spin_lock(struct spinlock *l)
+{
+	preempt_disable();
+	if (unlikely(l->cpu == this_cpu()->id))
+		panic("spinlock %s: recursive lock on cpu %d", l->name, l->cpu);
+	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
+		cpu_relax();
+	lock_acquired(l);
+}
+
+bool spin_trylock(struct spinlock *l)
+{
+	preempt_disable();
+	u16 owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	u16 expect = owner;
+	if (__atomic_compare_exchange_n(&l->next, &expect, (u16)(owner + 1), false,
+					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+		lock_acquired(l);
+		return true;
+	}
+	preempt_enable();
+	return false;
+}
+
+void spin_unlock(struct spinlock *l)
+{
+	struct cpu *c = this_cpu();
+	if (unlikely(l->cpu != c->id))
+		panic("spinlock %s: unlocked by cpu %d, held by %d", l->name, c->id, l->cpu);
+	l->cpu = -1;
+	c->locks_held--;
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+	preempt_enable();
+}
+
+unsigned long spin_lock_irqsave(struct spinlock *l)
+{
+	unsigned long flags = local_irq_save();
+	spin_lock(l);
+	return flags;
+}
+
+void spin_unlock_irqrestore(struct spinlock *l, unsigned long flags)
+{
+	struct cpu *c = this_cpu();
+	if (unlikely(l->cpu != c->id))
+		panic("spinlock %s: unlocked by cpu %d, held by %d", l->name, c->id, l->cpu);
+	l->cpu = -1;
+	c->locks_held--;
+	__atomic_store_n(&l->owner, (u16)(l->owner + 1), __ATOMIC_RELEASE);
+	// Restore interrupts before a possible reschedule in preempt_enable.
+	preempt_enable_no_resched();
+	local_irq_restore(flags);
+	if (preempt_count() == 0 && (flags & RFLAGS_IF))
+		preempt_check_resched();
+}
+
+bool spin_is_locked(struct spinlock *l)
+{
+	return READ_ONCE(l->owner) != READ_ONCE(l->next);
+}
+
+bool spin_held(struct spinlock *l)
+{
+	return spin_is_locked(l) && l->cpu == this_cpu()->id;
+}
