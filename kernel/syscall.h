@@ -1,0 +1,118 @@
+// The system calls apps use (DESIGN.md §6). Apps run in ring 0 in the
+// kernel's address space, so a system call is a plain function call:
+// user/libc binds newlib's stubs to these. Every call returns a
+// non-negative result or a negative errno (kernel/errno.h); libc turns
+// that into -1 + errno. A pending kill is acted on when a call returns
+// (the task's safe point, DESIGN.md §3).
+//
+// Implemented by: kernel/task.c (spawn, waitpid, kill, exit, getpid,
+// getppid, sbrk), kernel/sched.c (nanosleep, sched_*), fs/ (the file
+// calls), kernel/sys.c (clock_gettime, uname, misc).
+#ifndef KERNEL_SYSCALL_H
+#define KERNEL_SYSCALL_H
+
+#include "kernel/types.h"
+#include "lib/cpumask.h"
+
+// open flags (Linux values)
+#define O_RDONLY 0
+#define O_WRONLY 1
+#define O_RDWR 2
+#define O_ACCMODE 3
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_DIRECTORY 0200000
+
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
+
+// st_mode file types (Linux values)
+#define S_IFMT 0170000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFREG 0100000
+#define S_IFIFO 0010000
+
+struct kstat {
+	u64 st_ino;
+	u32 st_mode;   // S_IF* | permission bits
+	u32 st_nlink;
+	u64 st_size;
+	u64 st_blocks; // 512-byte blocks
+	u64 st_mtime_ns;
+	u32 st_dev;    // superblock id
+	u32 st_rdev;
+};
+
+// getdents: records packed into the caller's buffer, each 8-byte aligned.
+struct kdirent {
+	u64 d_ino;
+	u16 d_reclen;  // size of this record
+	u8 d_type;     // DT_DIR 4, DT_REG 8, DT_CHR 2, DT_FIFO 1
+	char d_name[]; // NUL-terminated
+};
+#define DT_FIFO 1
+#define DT_CHR 2
+#define DT_DIR 4
+#define DT_REG 8
+
+struct kutsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65];
+};
+
+// waitpid options, signals
+#define WNOHANG 1
+#define SIGINT 2
+#define SIGKILL 9
+#define SIGTERM 15
+// Exit status encoding (as POSIX wait status): normal exit (status & 0xff) << 8,
+// killed by signal: the signal number in the low 7 bits.
+
+// console ioctls (fd of /dev/console)
+#define CONSOLE_SET_RAW 0x5401    // arg: 1 = raw (no echo/editing), 0 = cooked
+#define CONSOLE_SET_FG 0x5402     // arg: pid of the foreground task (Ctrl-C target)
+
+int sys_open(const char *path, int flags, int mode);
+int sys_close(int fd);
+ssize_t sys_read(int fd, void *buf, size_t n);
+ssize_t sys_write(int fd, const void *buf, size_t n);
+off_t sys_lseek(int fd, off_t off, int whence);
+int sys_stat(const char *path, struct kstat *st);
+int sys_fstat(int fd, struct kstat *st);
+int sys_ftruncate(int fd, off_t len);
+int sys_mkdir(const char *path, int mode);
+int sys_rmdir(const char *path);
+int sys_unlink(const char *path);
+int sys_rename(const char *from, const char *to);
+ssize_t sys_getdents(int fd, void *buf, size_t len); // 0 at end
+int sys_mount(const char *source, const char *target, const char *fstype,
+	      const char *options);
+int sys_umount(const char *target);
+int sys_dup(int fd);
+int sys_dup2(int fd, int newfd);
+int sys_pipe(int fds[2]);
+int sys_chdir(const char *path);
+int sys_getcwd(char *buf, size_t size); // length written (with NUL)
+int sys_ioctl(int fd, unsigned long req, long arg);
+
+pid_t sys_spawn(const char *app, char *const argv[], char *const envp[]);
+pid_t sys_waitpid(pid_t pid, int *status, int options);
+int sys_kill(pid_t pid, int sig);
+void sys_exit(int status) __attribute__((noreturn));
+pid_t sys_getpid(void);
+pid_t sys_getppid(void);
+void *sys_sbrk(long increment); // the task's heap; (void*)-ENOMEM on failure
+
+int sys_nanosleep(u64 ns);
+int sys_sched_yield(void);
+int sys_sched_setaffinity(pid_t pid, const cpumask_t *mask);
+int sys_sched_getaffinity(pid_t pid, cpumask_t *mask);
+int sys_setpriority(pid_t pid, int nice);
+u64 sys_clock_gettime_ns(int clock); // CLOCK_REALTIME 0 = CLOCK_MONOTONIC 1 = since boot
+int sys_uname(struct kutsname *u);
+int sys_poweroff(int status) __attribute__((noreturn));
+
+#endif
