@@ -1,0 +1,64 @@
+// What Corral gives apps beyond newlib's libc: process calls (there is no
+// fork: spawn() starts an app by name, like posix_spawn), affinity, mount,
+// console control, directory reading, and the app registry.
+//
+// Apps are linked into the kernel image and run as tasks; they must keep
+// per-instance state on the stack or the heap, never in mutable globals.
+#ifndef USER_CORRAL_H
+#define USER_CORRAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+// ---- the app registry ------------------------------------------------
+struct app {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *help; // one line
+};
+// APP(ls, ls_main, "list directory contents") registers an app.
+#define APP(id, fn, helptext)                                                \
+	static const struct app app_desc_##id                               \
+		__attribute__((section(".apps"), used, aligned(8))) = {     \
+			#id, fn, helptext}
+const struct app *app_find(const char *name);
+// Iterate the registry: for (const struct app *a = app_first(); a; a = app_next(a))
+const struct app *app_first(void);
+const struct app *app_next(const struct app *a);
+
+// ---- processes -------------------------------------------------------
+// Start app (a registered name) with argv/envp; the child inherits the
+// caller's containers, cwd and fds 0-2. Returns the pid or -1 + errno.
+pid_t spawn(const char *app, char *const argv[], char *const envp[]);
+pid_t waitpid(pid_t pid, int *status, int options);
+int kill(pid_t pid, int sig);
+#ifndef WNOHANG
+#define WNOHANG 1
+#endif
+
+// Affinity as a 64-bit CPU mask (bit n = CPU n).
+int sched_setaffinity_mask(pid_t pid, unsigned long long mask);
+int sched_getaffinity_mask(pid_t pid, unsigned long long *mask);
+int setpriority_nice(pid_t pid, int nice);
+
+// ---- files -----------------------------------------------------------
+int mount(const char *source, const char *target, const char *fstype,
+	  const char *options);
+int umount(const char *target);
+struct corral_dirent {
+	unsigned long long d_ino;
+	unsigned char d_type; // DT_DIR 4, DT_REG 8, DT_CHR 2, DT_FIFO 1
+	char d_name[256];
+};
+typedef struct corral_dir CDIR;
+CDIR *cdir_open(const char *path);                 // NULL + errno
+struct corral_dirent *cdir_read(CDIR *d);          // NULL at end
+int cdir_close(CDIR *d);
+
+// ---- console ---------------------------------------------------------
+int console_set_raw(int fd, int raw); // raw: no echo, no line editing
+int console_set_fg(int fd, pid_t pid); // Ctrl-C sends SIGINT to pid
+
+int corral_poweroff(int status);
+
+#endif
