@@ -43,7 +43,7 @@ void panic(const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	kprintf("\n*** KERNEL PANIC on cpu %d: %s\n", this_cpu() ? this_cpu()->id : -1, buf);
-	backtrace_from((u64)__builtin_return_address(0), read_rbp());
+	backtrace_from((u64)panic, read_rbp());
 	panic_end();
 }
 

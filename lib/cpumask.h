@@ -3,7 +3,8 @@
 // cpumask_t holds one bit per possible CPU (NR_CPUS), nodemask_t one per
 // possible node (MAX_NUMNODES). Every helper is a thin static inline over
 // lib/bitmap.h and takes pointers (Linux's node_* macros take the mask by
-// name; here node_set(n, &mask) is written with the '&'). Set/clear of a
+// name; here node_set(n, &mask) is written with the '&'). CPU and node
+// numbers must be below NR_CPUS / MAX_NUMNODES. Set/clear of a
 // single bit is atomic; the whole-mask operations are not and need the
 // owner's lock. Iteration stops at NR_CPUS / MAX_NUMNODES: "no CPU" is
 // returned as NR_CPUS, "no node" as MAX_NUMNODES.
@@ -52,11 +53,12 @@ static inline void cpumask_clear(cpumask_t *mask)
 	bitmap_zero(mask->bits, NR_CPUS);
 }
 
-// Sets CPUs 0..ncpus-1 and clears the rest.
+// Sets CPUs 0..ncpus-1 (at most NR_CPUS) and clears the rest.
 static inline void cpumask_setall(cpumask_t *mask, int ncpus)
 {
 	bitmap_zero(mask->bits, NR_CPUS);
-	bitmap_fill(mask->bits, ncpus);
+	if (ncpus > 0)
+		bitmap_fill(mask->bits, MIN(ncpus, NR_CPUS));
 }
 
 static inline bool cpumask_empty(const cpumask_t *mask)
@@ -157,11 +159,12 @@ static inline void nodes_clear(nodemask_t *mask)
 	bitmap_zero(mask->bits, MAX_NUMNODES);
 }
 
-// Sets nodes 0..nnodes-1 and clears the rest.
+// Sets nodes 0..nnodes-1 (at most MAX_NUMNODES) and clears the rest.
 static inline void nodes_setall(nodemask_t *mask, int nnodes)
 {
 	bitmap_zero(mask->bits, MAX_NUMNODES);
-	bitmap_fill(mask->bits, nnodes);
+	if (nnodes > 0)
+		bitmap_fill(mask->bits, MIN(nnodes, MAX_NUMNODES));
 }
 
 static inline bool nodes_empty(const nodemask_t *mask)
