@@ -8,11 +8,13 @@ KTEST(crash, null_deref)
 {
 	static volatile u64 zero; // not a constant, so gcc cannot turn it into ud2
 	*(volatile int *)zero = 1;
+	ktest_fail(__FILE__, __LINE__, "NULL store did not fault");
 }
 
 KTEST(crash, invalid_opcode)
 {
 	__asm__ volatile("ud2");
+	ktest_fail(__FILE__, __LINE__, "ud2 did not trap");
 }
 
 KTEST(crash, panic_message)
