@@ -1,5 +1,6 @@
 // Command-line parsing. Words are separated by spaces; a value may be
-// double-quoted (init="echo hi; ls") to contain spaces.
+// double-quoted (init="echo hi; ls") to contain spaces, and a backslash
+// makes the next character literal (GRUB writes \' for ').
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
@@ -14,10 +15,14 @@ static const char *next_word(const char *s, char *buf, size_t len)
 	while (*s == ' ')
 		s++;
 	while (*s && (quoted || *s != ' ')) {
-		if (*s == '"')
+		if (*s == '"') {
 			quoted = !quoted;
-		else if (n + 1 < len)
-			buf[n++] = *s;
+		} else {
+			if (*s == '\\' && s[1]) // GRUB escapes \ ' and " this way
+				s++;
+			if (n + 1 < len)
+				buf[n++] = *s;
+		}
 		s++;
 	}
 	buf[n] = 0;
