@@ -1,0 +1,179 @@
+// Generic process containers: the core (container.c) and the interface
+// its subsystems implement. This is the 2006 "generic process containers"
+// design that became Linux cgroups, with Linux's vocabulary:
+//
+//   container   a node in one hierarchy (a directory in the container fs)
+//   hierarchy   a tree of containers with a set of subsystems bound to it;
+//               up to CONTAINER_MAX_HIERARCHIES mounted at once, plus the
+//               dummy hierarchy that holds every unmounted subsystem
+//   css         container_subsys_state: one subsystem's state for one
+//               container (cpuset's CPU list, bc's counters...)
+//   css_set     the shared, refcounted set of css a task points to, one
+//               per subsystem; tasks with the same memberships share one
+//
+// The core knows nothing about any subsystem: they register a struct
+// container_subsys with CONTAINER_SUBSYS() and are called back.
+#ifndef KERNEL_CONTAINERS_CONTAINER_H
+#define KERNEL_CONTAINERS_CONTAINER_H
+
+#include "kernel/types.h"
+#include "lib/list.h"
+#include "lib/seq_buf.h"
+
+#define CONTAINER_SUBSYS_MAX 8
+#define CONTAINER_MAX_HIERARCHIES 8
+#define CONTAINER_NAME_MAX 255
+#define RELEASE_AGENT_MAX 256
+
+struct task;
+struct container;
+struct container_subsys;
+struct hierarchy;
+
+struct container_subsys_state {
+	struct container *container;
+	// References: one per css_set that points here, plus css_get() users
+	// (a bc-charged file holds one). Non-zero keeps the container alive.
+	int refcnt;
+};
+
+// A control file. The core names it "<subsys>.<name>" (core files: bare).
+struct cftype {
+	const char *name;
+	// Generate the whole content into s; return 0 or -errno.
+	int (*read)(struct container *c, const struct cftype *cft, struct seq_buf *s);
+	// buf is the whole write, NUL-terminated, one trailing '\n' removed.
+	// Called with container_mutex held. Return 0 or -errno.
+	int (*write)(struct container *c, const struct cftype *cft, const char *buf);
+	unsigned flags;
+	long private;
+};
+#define CFT_ONLY_ON_ROOT 1
+#define CFT_NOT_ON_ROOT 2
+
+struct container_subsys {
+	const char *name;
+	int subsys_id; // assigned at registration
+	// Allocate state for a new container (parent's css via c->parent).
+	struct container_subsys_state *(*create)(struct container_subsys *ss,
+						  struct container *c);
+	void (*destroy)(struct container_subsys *ss, struct container *c);
+	// May t move into c? 0 or -errno; nothing has changed yet.
+	int (*can_attach)(struct container_subsys *ss, struct container *c, struct task *t);
+	// t has moved from old to c (cannot fail).
+	void (*attach)(struct container_subsys *ss, struct container *c,
+		       struct container *old, struct task *t);
+	// t is being spawned into its parent's containers; may refuse (-errno).
+	int (*fork)(struct container_subsys *ss, struct task *t);
+	// A spawn that fork() accepted was abandoned: undo fork().
+	void (*fork_failed)(struct container_subsys *ss, struct task *t);
+	void (*exit)(struct container_subsys *ss, struct task *t);    // t exited
+	void (*release)(struct container_subsys *ss, struct task *t); // t reaped
+	// Add control files beyond files[] (rarely needed).
+	int (*populate)(struct container_subsys *ss, struct container *c);
+	// The subsystem moved to another hierarchy whose top is root.
+	void (*bind)(struct container_subsys *ss, struct container *root);
+	const struct cftype *files; // NULL-name terminated
+	struct hierarchy *hierarchy; // where it is bound (core-owned)
+};
+
+// Registration: CONTAINER_SUBSYS(cpuset_subsys) in the subsystem's file.
+#define CONTAINER_SUBSYS(ss)                                                  \
+	static struct container_subsys *const container_subsys_ptr_##ss      \
+		__attribute__((section(".container_subsys"), used)) = &ss
+
+#define CONT_REMOVED 0          // rmdir'ed; control-file writes give ENODEV
+#define CONT_NOTIFY_ON_RELEASE 1
+#define CONT_RELEASE_QUEUED 2
+
+struct container {
+	char name[CONTAINER_NAME_MAX + 1];
+	struct container *parent;       // NULL for a hierarchy's top
+	struct hierarchy *hierarchy;
+	struct list_head sibling;       // in parent->children
+	struct list_head children;
+	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
+	unsigned long flags;            // CONT_* bits (atomic bitops)
+	int refcnt;                     // open control files, dentries (fs)
+	struct list_head release_list;  // queued for the release agent
+	void *fs_private;               // the container filesystem's dentry
+};
+
+struct hierarchy {
+	int id;                         // 0 = the dummy hierarchy
+	unsigned long subsys_bits;      // bit i: subsystem id i is bound here
+	struct container top;
+	int nr_containers;              // including top
+	int mounts;                     // active mounts (superblocks) of it
+	char release_agent[RELEASE_AGENT_MAX];
+	struct list_head list;          // in the hierarchy list
+};
+
+struct css_set {
+	int refcnt; // one per task pointing here, plus transient gets
+	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
+	struct list_head list; // in the css_set list, for lookup/sharing
+};
+
+// ---- core API (all return 0 or -errno) --------------------------------
+void container_init(void);      // boot: root css of each subsystem
+void container_late_init(void); // once tasks exist: the release worker
+extern int container_subsys_count;
+struct container_subsys *container_subsys_by_id(int id);
+struct container_subsys *container_subsys_by_name(const char *name);
+
+// Mounting: parse "cpuset,cpuacct" (NULL or empty: all subsystems) into
+// a hierarchy, reusing the one with exactly that set. *out gets a
+// reference (mounts++); container_umount drops it.
+int container_mount(const char *options, struct hierarchy **out);
+void container_umount(struct hierarchy *h);
+
+int container_mkdir(struct container *parent, const char *name, struct container **out);
+int container_rmdir(struct container *c);
+int container_rename(struct container *c, const char *newname);
+void container_get(struct container *c);
+void container_put(struct container *c);
+struct container *container_lookup_child(struct container *parent, const char *name);
+int container_attach(struct container *c, struct task *t);
+int container_attach_pid(struct container *c, pid_t pid); // 0: current
+
+// Membership: which container of hierarchy h is t in.
+struct container *task_container(struct task *t, struct hierarchy *h);
+struct container_subsys_state *task_css(struct task *t, int subsys_id);
+bool container_is_descendant(struct container *c, struct container *ancestor);
+static inline struct container_subsys_state *container_css(struct container *c, int id)
+{
+	return c->subsys[id];
+}
+void css_get(struct container_subsys_state *css);
+void css_put(struct container_subsys_state *css);
+int container_path(struct container *c, char *buf, size_t len); // "/a/b"
+int container_task_count(struct container *c);
+
+// Control files: the core's own plus each bound subsystem's. Iterate
+// with idx = 0, 1, ... until NULL; full name written to name.
+const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
+				    struct container_subsys **ss);
+int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s);
+int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
+			 size_t len);
+
+// Locking helpers for the filesystem and subsystems.
+void container_lock(void);
+void container_unlock(void);
+bool container_locked(void);
+
+// Task hooks, called by kernel/task.c.
+int cgroup_fork(struct task *child);      // join the parent's css_set
+void cgroup_post_fork(struct task *child);
+void cgroup_fork_failed(struct task *child);
+void cgroup_exit(struct task *t);         // exit callbacks; leaves tasks files
+void cgroup_release(struct task *t);      // reaped: drop the css_set
+
+// /proc
+int proc_container_show(struct task *t, struct seq_buf *s);
+int proc_containers_show(struct seq_buf *s);
+extern struct list_head hierarchy_list; // mounted/alive hierarchies
+extern struct hierarchy dummy_hierarchy;
+
+#endif
