@@ -37,6 +37,9 @@ $(B)/%.c.o: %.c
 # gcc emits memcpy/memset calls for loops; the string functions must not.
 $(B)/lib/string.c.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 
+# Apps, user/libc and newlib (USER_OBJ, NEWLIB_LIBS).
+include user/user.mk
+
 $(B)/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	@echo "  AS   $<"
@@ -50,14 +53,14 @@ $(B)/ksyms0.S: scripts/ksyms
 	scripts/ksyms > $@
 $(B)/ksyms0.o: $(B)/ksyms0.S
 	$(CC) -c $< -o $@
-$(B)/corral.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
+$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
 $(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms
 	scripts/ksyms $< > $@
 $(B)/ksyms.o: $(B)/ksyms.S
 	$(CC) -c $< -o $@
-$(B)/corral.elf: $(KOBJ) $(B)/ksyms.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+$(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld
+	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms.o $(NEWLIB_LINK)
 	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
 
 iso: $(B)/corral.iso

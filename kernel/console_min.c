@@ -1,23 +1,23 @@
 // A minimal console loop until the shell exists (step 5): reads lines from
 // the serial port with echo and backspace; understands help, echo, poweroff.
 #include "arch/x86/uart.h"
-#include "arch/x86/x86.h"
 #include "kernel/init.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/wait.h"
 #include "lib/string.h"
+
+// Readers sleep here; the UART interrupt wakes them.
+static DEFINE_WAIT_QUEUE(console_wait);
+
+static void console_rx(void) { wake_up(&console_wait); }
 
 static int console_getc(void)
 {
-	for (;;) {
-		cli();
-		int c = uart_getc();
-		if (c >= 0) {
-			sti();
-			return c;
-		}
-		__asm__ volatile("sti; hlt" ::: "memory");
-	}
+	int c;
+	uart_rx_hook = console_rx;
+	wait_event(&console_wait, (c = uart_getc()) >= 0);
+	return c;
 }
 
 static size_t read_line(char *buf, size_t len)

@@ -1,4 +1,4 @@
-// kmain: the boot CPU's path from the 64-bit entry to the console.
+// kmain: the boot CPU's path from the 64-bit entry to the scheduler.
 //
 // Order matters: per-CPU GS first (spinlocks and printk use this_cpu()),
 // then the UART, the loader's information (copied before anything can
@@ -11,9 +11,10 @@
 #include "arch/x86/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
-#include "kernel/ktest.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
 #include "kernel/time.h"
 
 extern u64 boot_pml4[512];
@@ -65,14 +66,8 @@ void kmain(u32 magic, u32 info)
 	lapic_timer_periodic(HZ, VEC_TIMER);
 	sti();
 
-	if (cmdline.ktest) {
-		int failed = ktest_run(cmdline.ktest_pattern);
-		poweroff(failed == 0);
-	}
-	if (cmdline.bench) {
-		kbench_run(cmdline.bench_pattern);
-		poweroff(true);
-	}
-	console_main();
-	poweroff(true);
+	// pid 1 runs the tests, the benchmarks or the console (init_task.c);
+	// this boot context becomes CPU 0's idle task.
+	init_task_start();
+	cpu_idle_loop();
 }

@@ -59,3 +59,39 @@ def test_poweroff_exits_with_guest_success():
     with Corral(cpus=2, nodes=2, mem=512) as c:
         status = c.poweroff()
         assert status == 0, "poweroff: scripts/qemu status %r, want 0 (QEMU exit 33)" % status
+
+
+def _crash(name):
+    """Boot with ktest=crash.NAME; return (scripts/qemu status, output)."""
+    import subprocess
+    from corral import QEMU
+    p = subprocess.run([QEMU, "--cpus", "2", "--nodes", "1", "--mem", "256",
+                        "--append", "ktest=crash." + name, "--timeout", "60"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       encoding="utf-8", errors="replace")
+    return p.returncode, p.stdout
+
+
+def _assert_report(out, *wanted):
+    for w in wanted:
+        assert w in out, "crash report lacks %r:\n%s" % (w, out[-3000:])
+
+
+def test_null_dereference_report_and_failure_status():
+    status, out = _crash("null_deref")
+    assert status == 1, "status %r, want 1 (guest failure)" % status
+    _assert_report(out, "KERNEL TRAP", "#PF page fault", "CR2: 0000000000000000",
+                   "RIP:", "RAX:", "R15:", "Backtrace:", "ktest_crash_null_deref",
+                   "not ok 1 - crash.null_deref # crashed", "0 passed, 1 failed")
+
+
+def test_invalid_opcode_report():
+    status, out = _crash("invalid_opcode")
+    assert status == 1, "status %r, want 1" % status
+    _assert_report(out, "#UD invalid opcode", "ktest_crash_invalid_opcode+0x")
+
+
+def test_panic_report():
+    status, out = _crash("panic_message")
+    assert status == 1, "status %r, want 1" % status
+    _assert_report(out, "KERNEL PANIC", "deliberate panic from a test", "Backtrace:")

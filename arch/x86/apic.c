@@ -73,6 +73,7 @@ static void lapic_icr(u32 apic_id, u32 lo)
 void lapic_send_ipi(u32 apic_id, u8 vector) { lapic_icr(apic_id, vector); }
 void lapic_send_init(u32 apic_id) { lapic_icr(apic_id, 0x4500); }
 void lapic_send_sipi(u32 apic_id, u8 page) { lapic_icr(apic_id, 0x4600 | page); }
+void lapic_send_nmi(u32 apic_id) { lapic_icr(apic_id, 0x4400); }
 
 static void ioapic_write(u32 reg, u32 v)
 {

@@ -24,6 +24,7 @@ void lapic_timer_periodic(u32 hz, u8 vector);
 void lapic_send_ipi(u32 apic_id, u8 vector);
 void lapic_send_init(u32 apic_id);
 void lapic_send_sipi(u32 apic_id, u8 page);
+void lapic_send_nmi(u32 apic_id); // delivery mode NMI: ignores the IF flag
 // IOAPIC: route legacy IRQ irq (after MADT overrides) to vector on CPU apic_id.
 void ioapic_route_irq(int irq, u8 vector, u32 apic_id);
 void pic_disable(void);

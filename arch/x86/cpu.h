@@ -40,7 +40,9 @@ struct cpu {
 	volatile u64 ticks;    // timer ticks seen by this CPU
 	struct rq *rq;         // scheduler run queue (kernel/sched.c)
 	struct task *idle;     // this CPU's idle task
-	u64 idle_ns, busy_ns;  // time accounting (scheduler)
+	u64 idle_ns, busy_ns;  // time accounting (scheduler; under rq->lock)
+	volatile bool need_resched; // reschedule at the next chance; set by any
+				    // CPU under this CPU's rq->lock
 	void *locks_held_hint; // debug: last lock taken (spinlock.c)
 	int locks_held;        // debug: spinlocks held
 	u64 gdt[GDT_ENTRIES];

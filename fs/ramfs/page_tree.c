@@ -1,0 +1,88 @@
+// ramfs's sparse page array; see page_tree.h.
+#include "fs/ramfs/page_tree.h"
+#include "mm/page_alloc.h"
+
+#define SLOTS 512
+#define SLOT_SHIFT 9
+
+static u64 tree_span(int height) // pages covered by a tree of this height
+{
+	return height >= 7 ? ~0ULL : 1ULL << (SLOT_SHIFT * height);
+}
+
+void *page_tree_lookup(struct page_tree *t, u64 idx)
+{
+	if (!t->root || idx >= tree_span(t->height))
+		return NULL;
+	void **node = t->root;
+	for (int h = t->height; h > 1; h--) {
+		node = node[(idx >> (SLOT_SHIFT * (h - 1))) % SLOTS];
+		if (!node)
+			return NULL;
+	}
+	return node[idx % SLOTS];
+}
+
+void *page_tree_get(struct page_tree *t, u64 idx)
+{
+	while (!t->root || idx >= tree_span(t->height)) {
+		void **node = alloc_page(__GFP_ZERO);
+		if (!node)
+			return NULL;
+		node[0] = t->root; // NULL for an empty tree: harmless
+		t->root = node;
+		t->height++;
+	}
+	void **node = t->root;
+	for (int h = t->height; h > 1; h--) {
+		void **slot = &node[(idx >> (SLOT_SHIFT * (h - 1))) % SLOTS];
+		if (!*slot && !(*slot = alloc_page(__GFP_ZERO)))
+			return NULL;
+		node = *slot;
+	}
+	void **slot = &node[idx % SLOTS];
+	if (!*slot) {
+		if (!(*slot = alloc_page(__GFP_ZERO)))
+			return NULL;
+		t->nr_pages++;
+	}
+	return *slot;
+}
+
+// Free pages >= first under node (covering base.. at height h); returns
+// true if the node is now empty (and was freed, unless it is kept).
+static bool truncate_node(struct page_tree *t, void **node, int h, u64 base, u64 first)
+{
+	u64 child_span = tree_span(h - 1);
+	bool empty = true;
+	for (int i = 0; i < SLOTS; i++) {
+		if (!node[i])
+			continue;
+		u64 start = base + i * child_span;
+		if (h == 1) {
+			if (start >= first) {
+				free_page(node[i]);
+				node[i] = NULL;
+				t->nr_pages--;
+			}
+		} else if (start + child_span > first &&
+			   truncate_node(t, node[i], h - 1, start, first)) {
+			free_page(node[i]);
+			node[i] = NULL;
+		}
+		if (node[i])
+			empty = false;
+	}
+	return empty;
+}
+
+void page_tree_truncate(struct page_tree *t, u64 first)
+{
+	if (!t->root)
+		return;
+	if (truncate_node(t, t->root, t->height, 0, first)) {
+		free_page(t->root);
+		t->root = NULL;
+		t->height = 0;
+	}
+}

@@ -1,0 +1,46 @@
+// pid 1, "init": the first task, started by kmain once the scheduler runs.
+// It does what the boot command line asks -- run the in-kernel tests, run
+// the benchmarks, run init="CMD" in the shell, or the interactive shell --
+// and powers off when that ends, with success if it did. It
+// runs as an ordinary task, so tests may sleep, spawn and wait. Orphaned
+// tasks are handed to init, but the kernel reaps them (task.c).
+#include "kernel/app.h"
+#include "kernel/cmdline.h"
+#include "kernel/errno.h"
+#include "kernel/init.h"
+#include "kernel/ktest.h"
+#include "kernel/panic.h"
+#include "kernel/task.h"
+
+// The shell (kernel/app.c) when the apps are built in; without them
+// (-ENOENT), the minimal console of kernel/console_min.c.
+__attribute__((weak)) int app_init_main(const char *init_cmd)
+{
+	(void)init_cmd;
+	return -ENOENT;
+}
+
+int init_main(void *arg)
+{
+	(void)arg;
+	if (cmdline.ktest) {
+		int failed = ktest_run(cmdline.ktest_pattern);
+		poweroff(failed == 0);
+	}
+	if (cmdline.bench) {
+		kbench_run(cmdline.bench_pattern);
+		poweroff(true);
+	}
+	int status = app_init_main(cmdline.init); // init="CMD": its exit status
+	if (status == -ENOENT)
+		console_main();
+	poweroff(status == 0);
+}
+
+void init_task_start(void)
+{
+	struct task *t = task_create_init(init_main, NULL);
+	if (IS_ERR(t))
+		panic("cannot create init: error %ld", PTR_ERR(t));
+	task_start(t);
+}

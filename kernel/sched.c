@@ -1,0 +1,794 @@
+// The scheduler core: run queues, picking, switching, wake-ups, the tick,
+// preemption, affinity and sleeping. Placement and load balancing are in
+// kernel/sched_balance.c, the switch itself in arch/x86/switch.S.
+//
+// Policy (a small CFS). Each runnable task has a virtual runtime: the CPU
+// time it used, scaled by NICE_0_WEIGHT / weight, so a heavier task's
+// clock runs slower. Each CPU keeps its queued tasks in a red-black tree
+// ordered by vruntime and runs the leftmost. A task that gets the CPU may
+// keep it for its share of the scheduling period (SCHED_LATENCY_NS split
+// by weight, at least SCHED_MIN_GRANULARITY_NS); the tick (HZ) preempts it
+// after that. A woken task preempts the running one if its vruntime is
+// smaller by more than SCHED_WAKEUP_GRANULARITY_NS. Off a run queue,
+// vruntime is kept relative to the queue's min_vruntime, so a task that
+// slept or moved lands near the front of its new queue, never far behind
+// (which would let it monopolise the CPU) or far ahead.
+//
+// Preemption. preempt_count (gs:16) > 0 -- a spinlock is held, or
+// preempt_disable() -- forbids switching. need_resched (per CPU) asks for
+// a switch; it happens when the outermost interrupt returns
+// (irq_exit_hook), at preempt_enable() and at spin_unlock_irqrestore()
+// once the count is 0 and interrupts are on, or at the next schedule().
+//
+// Switching. __schedule() locks this CPU's rq, picks next, and calls
+// switch_context() with the lock held and interrupts off; the incoming
+// task, now on this CPU, finishes the switch (finish_task_switch) and
+// unlocks. prev->on_cpu stays 1 until then, so no other CPU touches its
+// stack before it is fully switched out.
+//
+// Lock order (outermost first):
+//   tasklist_lock (task.c)
+//   wait_queue.lock, mutex.wait_lock
+//   task->lock       serialises wake-ups of a task and its affinity
+//   rq->lock         two at once: lower CPU id first (double_rq_lock)
+//   timer base lock  (timer.c; a leaf: callbacks run without it)
+// task->lock and rq->lock are always taken with interrupts off: the tick
+// and wake-ups from interrupt handlers take them too.
+#include "kernel/sched.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/x86.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched_internal.h"
+#include "kernel/task.h"
+#include "kernel/time.h"
+#include "kernel/timer.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+#define SCHED_LATENCY_NS (12 * NSEC_PER_MSEC)
+#define SCHED_MIN_GRANULARITY_NS (3 * NSEC_PER_MSEC)
+#define SCHED_WAKEUP_GRANULARITY_NS (1 * NSEC_PER_MSEC)
+
+struct rq runqueues[NR_CPUS];
+volatile bool sched_running;
+static u8 fpu_template[FXSAVE_SIZE] __attribute__((aligned(16)));
+
+// Linux's table: nice -20..19; each step is ~10% of CPU share (x1.25).
+static const u32 sched_prio_to_weight[40] = {
+	/* -20 */ 88761, 71755, 56483, 46273, 36291,
+	/* -15 */ 29154, 23254, 18705, 14949, 11916,
+	/* -10 */ 9548, 7620, 6100, 4904, 3906,
+	/*  -5 */ 3121, 2501, 1991, 1586, 1277,
+	/*   0 */ 1024, 820, 655, 526, 423,
+	/*   5 */ 335, 272, 215, 172, 137,
+	/*  10 */ 110, 87, 70, 56, 45,
+	/*  15 */ 36, 29, 23, 18, 15,
+};
+
+u32 sched_nice_to_weight(int nice) { return sched_prio_to_weight[nice + 20]; }
+
+__attribute__((weak)) void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
+{
+	(void)t;
+	cpumask_copy(out, &cpu_online_mask);
+}
+
+__attribute__((weak)) void cpuacct_charge(struct task *t, int cpu, u64 ns)
+{
+	(void)t, (void)cpu, (void)ns;
+}
+
+// ---- Run queue primitives (rq->lock held) ------------------------------
+
+static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
+{
+	return (s64)(rb_entry(a, struct task, run_node)->vruntime -
+		     rb_entry(b, struct task, run_node)->vruntime) < 0;
+}
+
+static void enqueue_tree(struct rq *rq, struct task *t)
+{
+	rb_add_cached(&t->run_node, &rq->tasks, vruntime_less);
+}
+
+static void dequeue_tree(struct rq *rq, struct task *t)
+{
+	rb_erase_cached(&t->run_node, &rq->tasks);
+	RB_CLEAR_NODE(&t->run_node);
+}
+
+static struct task *leftmost(struct rq *rq)
+{
+	return rb_entry_safe(rb_first_cached(&rq->tasks), struct task, run_node);
+}
+
+static void update_min_vruntime(struct rq *rq)
+{
+	struct task *c = rq->curr, *left = leftmost(rq);
+	bool have = false;
+	u64 v = 0;
+	if (c != rq->idle && c->on_rq) {
+		v = c->vruntime;
+		have = true;
+	}
+	if (left && (!have || (s64)(left->vruntime - v) < 0)) {
+		v = left->vruntime;
+		have = true;
+	}
+	if (have && (s64)(v - rq->min_vruntime) > 0)
+		rq->min_vruntime = v;
+}
+
+// Charge the time since the last update to the running task and to this
+// CPU's busy or idle total.
+static void update_curr(struct rq *rq)
+{
+	u64 now = clock_ns();
+	struct cpu *cpu = cpus[rq->cpu];
+	s64 d = (s64)(now - rq->clock_ns);
+	if (d > 0) {
+		rq->clock_ns = now;
+		if (rq->curr == rq->idle)
+			cpu->idle_ns += d;
+		else
+			cpu->busy_ns += d;
+	}
+	struct task *c = rq->curr;
+	s64 delta = (s64)(now - c->exec_start);
+	if (delta <= 0)
+		return;
+	c->exec_start = now;
+	c->sum_exec_ns += delta;
+	if (c == rq->idle)
+		return;
+	c->vruntime += c->weight == NICE_0_WEIGHT ? (u64)delta
+						   : (u64)delta * NICE_0_WEIGHT / c->weight;
+	cpuacct_charge(c, rq->cpu, delta);
+	update_min_vruntime(rq);
+}
+
+void activate_task(struct rq *rq, struct task *t)
+{
+	s64 rel = (s64)t->vruntime;
+	if (rel < -(s64)(SCHED_LATENCY_NS / 2)) // long sleepers get a bounded head start
+		rel = -(s64)(SCHED_LATENCY_NS / 2);
+	t->vruntime = rq->min_vruntime + rel;
+	t->on_rq = true;
+	rq->nr_running++;
+	rq->load_weight += t->weight;
+	if (t != rq->curr)
+		enqueue_tree(rq, t);
+}
+
+void deactivate_task(struct rq *rq, struct task *t)
+{
+	if (t != rq->curr)
+		dequeue_tree(rq, t);
+	t->on_rq = false;
+	rq->nr_running--;
+	rq->load_weight -= t->weight;
+	t->vruntime -= rq->min_vruntime;
+}
+
+void resched_curr(struct rq *rq)
+{
+	struct cpu *c = cpus[rq->cpu];
+	if (c->need_resched)
+		return;
+	c->need_resched = true;
+	if (rq->cpu != smp_processor_id())
+		smp_send_reschedule(rq->cpu);
+}
+
+void check_preempt_wakeup(struct rq *rq, struct task *t)
+{
+	struct task *c = rq->curr;
+	if (c == rq->idle) {
+		resched_curr(rq);
+		return;
+	}
+	update_curr(rq);
+	s64 gran = SCHED_WAKEUP_GRANULARITY_NS * NICE_0_WEIGHT / t->weight;
+	if ((s64)(c->vruntime - t->vruntime) > gran)
+		resched_curr(rq);
+}
+
+void double_rq_lock(struct rq *a, struct rq *b)
+{
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a->cpu < b->cpu) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+void double_rq_unlock(struct rq *a, struct rq *b)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+}
+
+// Lock the rq t is on (interrupts off). t->cpu may change until we hold
+// that rq's lock (the balancer moves queued tasks holding only rq locks),
+// hence the re-check.
+static struct rq *task_rq_lock(struct task *t)
+{
+	for (;;) {
+		struct rq *rq = cpu_rq(READ_ONCE(t->cpu));
+		spin_lock(&rq->lock);
+		if (rq->cpu == READ_ONCE(t->cpu))
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+// ---- Picking and switching ---------------------------------------------
+
+static struct task *pick_next_task(struct rq *rq)
+{
+	struct rb_node *n = rb_first_cached(&rq->tasks);
+	struct task *skip = rq->skip;
+	rq->skip = NULL;
+	if (!n)
+		return rq->idle;
+	struct task *t = rb_entry(n, struct task, run_node);
+	if (t == skip && rb_next(n))
+		t = rb_entry(rb_next(n), struct task, run_node);
+	dequeue_tree(rq, t);
+	return t;
+}
+
+// Put t, which has just become runnable off every queue, on an allowed CPU.
+// Interrupts off, t->lock held, t->on_cpu == 0.
+static void enqueue_woken(struct task *t)
+{
+	struct rq *rq = cpu_rq(select_task_rq(t));
+	spin_lock(&rq->lock);
+	t->cpu = rq->cpu;
+	t->state = TASK_RUNNING;
+	activate_task(rq, t);
+	check_preempt_wakeup(rq, t);
+	spin_unlock(&rq->lock);
+}
+
+// prev was switched out because its CPU is no longer allowed: queue it on
+// an allowed one. Interrupts off, no lock held.
+static void migrate_task_away(struct task *t)
+{
+	spin_lock(&t->lock);
+	t->migrate_pending = false;
+	enqueue_woken(t);
+	spin_unlock(&t->lock);
+}
+
+// The incoming task's half of a switch, with this CPU's rq locked.
+static void finish_task_switch(void)
+{
+	struct rq *rq = this_cpu()->rq;
+	struct task *prev = rq->prev;
+	rq->prev = NULL;
+	bool migrate = prev->migrate_pending;
+	if (prev->state == TASK_ZOMBIE)
+		task_switched_out_dead(prev); // may queue it for auto-reaping
+	// From here on another CPU may run, wake, move or reap prev.
+	__atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
+	spin_unlock(&rq->lock);
+	if (migrate)
+		migrate_task_away(prev);
+}
+
+static void __schedule(bool preempt)
+{
+	unsigned long flags = local_irq_save();
+	struct cpu *c = this_cpu();
+	struct rq *rq = c->rq;
+	spin_lock(&rq->lock);
+	struct task *prev = rq->curr, *next;
+	update_curr(rq);
+	if (prev != rq->idle) {
+		// A task that set a sleep state sleeps -- unless this is a
+		// preemption, which must never put a task to sleep.
+		if (!preempt && prev->state != TASK_RUNNING) {
+			if ((prev->state & TASK_INTERRUPTIBLE) && task_kill_pending(prev))
+				prev->state = TASK_RUNNING;
+			else
+				deactivate_task(rq, prev);
+		}
+		if (prev->on_rq && !cpumask_test_cpu(rq->cpu, &prev->cpus_allowed)) {
+			deactivate_task(rq, prev); // finish_task_switch moves it
+			prev->migrate_pending = true;
+		}
+		if (prev->on_rq)
+			enqueue_tree(rq, prev);
+	}
+	next = pick_next_task(rq);
+	c->need_resched = false;
+	if (next == prev) {
+		spin_unlock(&rq->lock);
+		local_irq_restore(flags);
+		return;
+	}
+	next->on_cpu = 1;
+	next->exec_start = rq->clock_ns;
+	next->slice_start_exec = next->sum_exec_ns;
+	next->nr_switches++;
+	rq->curr = next;
+	rq->prev = prev;
+	c->current_task = next;
+	switch_context(&prev->kstack_rsp, next->kstack_rsp, prev->fpu, next->fpu);
+	// We are prev again, maybe on another CPU, switched to by someone.
+	finish_task_switch();
+	local_irq_restore(flags);
+}
+
+static void __attribute__((noinline)) schedule_bug(void)
+{
+	struct cpu *c = this_cpu();
+	struct spinlock *l = c->locks_held_hint;
+	panic("scheduling while atomic: %s/%d, preempt_count %d, spinlocks held %d "
+	      "(last taken: %s), irq depth %d",
+	      current ? current->name : "?", current ? current->pid : -1, preempt_count(),
+	      c->locks_held, l && c->locks_held ? l->name : "-", c->irq_depth);
+}
+
+void schedule(void)
+{
+	struct cpu *c = this_cpu();
+	if (unlikely(preempt_count() != 0 || c->locks_held != 0 || c->irq_depth != 0))
+		schedule_bug();
+	__schedule(false);
+	while (need_resched())
+		__schedule(true);
+}
+
+// The final switch of an exiting task (task.c): preemption was disabled
+// once so that nothing switched it out between becoming a zombie and here.
+void schedule_dead(void)
+{
+	cli();
+	if (preempt_count() != 1 || this_cpu()->locks_held != 0)
+		schedule_bug();
+	preempt_enable_no_resched();
+	__schedule(false);
+	panic("zombie %s/%d ran again", current->name, current->pid);
+}
+
+// First code a new task runs (from task_entry in switch.S).
+void schedule_tail(void)
+{
+	finish_task_switch();
+	sti();
+	preempt_check_resched();
+}
+
+void task_first_run(int (*fn)(void *), void *arg)
+{
+	schedule_tail();
+	task_exit(fn(arg));
+}
+
+static bool may_preempt(void)
+{
+	return sched_running && preempt_count() == 0 && irqs_enabled() &&
+	       this_cpu()->irq_depth == 0 && current;
+}
+
+void preempt_enable(void)
+{
+	preempt_enable_no_resched();
+	if (unlikely(need_resched()) && may_preempt())
+		do
+			__schedule(true);
+		while (need_resched());
+}
+
+void preempt_check_resched(void)
+{
+	if (unlikely(need_resched()) && may_preempt())
+		do
+			__schedule(true);
+		while (need_resched());
+}
+
+// App code lies between these (linker.ld): a kill may take effect there.
+extern char __app_text_start[], __app_text_end[];
+
+void irq_exit_hook(struct trap_frame *tf)
+{
+	struct task *t = current;
+	if (!sched_running || !t || preempt_count() != 0 || !(tf->rflags & RFLAGS_IF))
+		return;
+	if (unlikely(t->kill_pending) && tf->rip >= (u64)__app_text_start &&
+	    tf->rip < (u64)__app_text_end) {
+		// Killed while running app code: exit right here, on its own
+		// stack, as if the app had called exit. The interrupt is over
+		// (EOI sent, irq_depth 0); the frame below is abandoned.
+		sti();
+		task_check_killed();
+		cli();
+	}
+	while (need_resched())
+		__schedule(true);
+}
+
+void sched_ipi(void)
+{
+	// Nothing to do here: whoever sent it set need_resched, and
+	// irq_exit_hook acts on it when this interrupt returns.
+}
+
+void set_current_state(int state)
+{
+	current->state = state;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+// ---- Wake-ups ------------------------------------------------------------
+
+bool wake_up_state(struct task *t, int mask)
+{
+	bool woke = false;
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	if (!(READ_ONCE(t->state) & mask))
+		goto out;
+	woke = true;
+	struct rq *rq = task_rq_lock(t);
+	if (t->on_rq) {
+		// It has not switched away yet (or was preempted before it
+		// could): it only needs to be running again.
+		t->state = TASK_RUNNING;
+		spin_unlock(&rq->lock);
+		goto out;
+	}
+	spin_unlock(&rq->lock);
+	// Off every queue. Its old CPU may still be switching away from it:
+	// wait until its stack is free before another CPU may run it.
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	enqueue_woken(t);
+out:
+	spin_unlock_irqrestore(&t->lock, f);
+	return woke;
+}
+
+bool wake_up_process(struct task *t) { return wake_up_state(t, TASK_NORMAL); }
+
+// task_start(): a TASK_NEW task's first queueing.
+void sched_wake_new(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->vruntime = 0; // relative: starts at the queue's min_vruntime
+	enqueue_woken(t);
+	spin_unlock_irqrestore(&t->lock, f);
+}
+
+void sched_yield(void)
+{
+	unsigned long f = local_irq_save();
+	struct rq *rq = this_cpu()->rq;
+	spin_lock(&rq->lock);
+	if (rq->nr_running > 1) {
+		rq->skip = rq->curr;
+		this_cpu()->need_resched = true;
+	}
+	spin_unlock(&rq->lock);
+	local_irq_restore(f);
+	schedule();
+}
+
+// ---- The tick --------------------------------------------------------------
+
+// Has curr had its share of the period? Then let the leftmost run.
+static void check_preempt_tick(struct rq *rq, struct task *curr)
+{
+	u64 ran = curr->sum_exec_ns - curr->slice_start_exec;
+	u64 period = MAX(SCHED_LATENCY_NS, rq->nr_running * SCHED_MIN_GRANULARITY_NS);
+	u64 ideal = period * curr->weight / rq->load_weight;
+	if (ran > ideal) {
+		resched_curr(rq);
+		return;
+	}
+	struct task *left = leftmost(rq);
+	if (ran >= SCHED_MIN_GRANULARITY_NS && left &&
+	    (s64)(curr->vruntime - left->vruntime) > (s64)ideal)
+		resched_curr(rq);
+}
+
+void sched_tick(void)
+{
+	struct cpu *c = this_cpu();
+	if (!sched_running || !c->current_task)
+		return;
+	struct rq *rq = c->rq;
+	spin_lock(&rq->lock); // interrupts are off in the handler
+	update_curr(rq);
+	if (rq->curr == rq->idle) {
+		if (rq->nr_running)
+			resched_curr(rq);
+	} else if (rq->nr_running > 1) {
+		check_preempt_tick(rq, rq->curr);
+	}
+	spin_unlock(&rq->lock);
+	timer_tick();
+	if (c->ticks % BALANCE_TICKS == 0)
+		periodic_balance(rq);
+}
+
+// ---- Idle ------------------------------------------------------------------
+
+void cpu_idle_loop(void)
+{
+	for (;;) {
+		if (need_resched()) {
+			schedule();
+			continue;
+		}
+		if (idle_balance(this_cpu()->rq))
+			continue;
+		// sti;hlt is atomic: an interrupt (a wake-up IPI) that comes
+		// after the check still ends the hlt. Never spin: under QEMU
+		// TCG a spinning vCPU steals time from the busy ones.
+		cli();
+		if (need_resched())
+			sti();
+		else
+			__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
+
+// ---- Sleeping ----------------------------------------------------------------
+
+struct wake_timer {
+	struct timer timer;
+	struct task *task;
+};
+
+static void wake_timer_fn(struct timer *tm)
+{
+	wake_up_process(container_of(tm, struct wake_timer, timer)->task);
+}
+
+void schedule_until(u64 deadline_ns)
+{
+	struct wake_timer wt;
+	timer_init(&wt.timer, wake_timer_fn);
+	wt.task = current;
+	timer_add(&wt.timer, deadline_ns);
+	schedule();
+	timer_del_sync(&wt.timer);
+}
+
+int sleep_ns(u64 ns)
+{
+	u64 deadline = clock_ns() + ns;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (task_kill_pending(current)) {
+			set_current_state(TASK_RUNNING);
+			return -EINTR;
+		}
+		if (clock_ns() >= deadline) {
+			set_current_state(TASK_RUNNING);
+			return 0;
+		}
+		schedule_until(deadline);
+	}
+}
+
+// ---- Affinity, nice, statistics ------------------------------------------
+
+// Is t still to be moved off a CPU mask does not allow? (A task that
+// went to sleep there will be placed correctly when it wakes.)
+static bool still_on_forbidden_cpu(struct task *t, const cpumask_t *mask)
+{
+	if (cpumask_test_cpu(READ_ONCE(t->cpu), mask))
+		return false;
+	return READ_ONCE(t->state) == TASK_RUNNING || READ_ONCE(t->on_cpu);
+}
+
+int set_cpus_allowed(struct task *t, const cpumask_t *mask)
+{
+	cpumask_t m;
+	if (!cpumask_and(&m, mask, &cpu_online_mask) || t->is_idle)
+		return -EINVAL;
+	bool wait = false;
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	struct rq *rq = task_rq_lock(t);
+	t->cpus_allowed = m;
+	if (cpumask_test_cpu(t->cpu, &m) || !t->on_rq) {
+		spin_unlock(&rq->lock); // fine where it is, or placed at wake-up
+	} else if (rq->curr == t) {
+		resched_curr(rq); // __schedule moves it off
+		spin_unlock(&rq->lock);
+		wait = true;
+	} else {
+		deactivate_task(rq, t); // queued: move it now
+		spin_unlock(&rq->lock);
+		enqueue_woken(t);
+	}
+	spin_unlock_irqrestore(&t->lock, f); // (reschedules here if t == current)
+	if (wait && t == current && !may_preempt())
+		panic("set_cpus_allowed: %s/%d moves itself in atomic context", t->name, t->pid);
+	while (wait && still_on_forbidden_cpu(t, &m) && cpumask_equal(&t->cpus_allowed, &m))
+		cpu_relax();
+	return 0;
+}
+
+int task_update_cpus_allowed(struct task *t)
+{
+	cpumask_t cs, m;
+	cpuset_cpus_allowed(t, &cs);
+	if (!cpumask_and(&m, &cs, &t->cpus_affinity))
+		m = cs; // the cpuset wins over an affinity it excludes
+	return set_cpus_allowed(t, &m);
+}
+
+int sched_setaffinity(pid_t pid, const cpumask_t *mask)
+{
+	struct task *t = pid ? task_find_get(pid) : current;
+	if (!t)
+		return -ESRCH;
+	if (pid == 0)
+		task_get(t);
+	cpumask_t cs, m;
+	cpuset_cpus_allowed(t, &cs);
+	int err = -EINVAL;
+	if (cpumask_and(&m, &cs, mask) && cpumask_intersects(&m, &cpu_online_mask)) {
+		unsigned long f = spin_lock_irqsave(&t->lock);
+		t->cpus_affinity = *mask;
+		spin_unlock_irqrestore(&t->lock, f);
+		err = set_cpus_allowed(t, &m);
+	}
+	task_put(t);
+	return err;
+}
+
+int sched_getaffinity(pid_t pid, cpumask_t *mask)
+{
+	struct task *t = pid ? task_find_get(pid) : current;
+	if (!t)
+		return -ESRCH;
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	cpumask_and(mask, &t->cpus_allowed, &cpu_online_mask);
+	spin_unlock_irqrestore(&t->lock, f);
+	if (pid)
+		task_put(t);
+	return 0;
+}
+
+void set_mems_allowed(struct task *t, const nodemask_t *mask)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->mems_allowed = *mask;
+	spin_unlock_irqrestore(&t->lock, f);
+}
+
+int sched_setnice(struct task *t, int nice)
+{
+	nice = MAX(-20, MIN(19, nice));
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	struct rq *rq = task_rq_lock(t);
+	if (rq->curr == t)
+		update_curr(rq);
+	bool queued = t->on_rq && rq->curr != t;
+	if (queued)
+		dequeue_tree(rq, t);
+	u32 w = sched_nice_to_weight(nice);
+	if (t->on_rq)
+		rq->load_weight += w - t->weight;
+	t->nice = nice;
+	t->weight = w;
+	if (queued)
+		enqueue_tree(rq, t);
+	spin_unlock(&rq->lock);
+	spin_unlock_irqrestore(&t->lock, f);
+	return 0;
+}
+
+u64 task_cpu_time_ns(struct task *t)
+{
+	unsigned long f = local_irq_save();
+	struct rq *rq = task_rq_lock(t);
+	if (rq->curr == t)
+		update_curr(rq);
+	u64 ns = t->sum_exec_ns;
+	spin_unlock(&rq->lock);
+	local_irq_restore(f);
+	return ns;
+}
+
+int sched_nr_running(int cpu) { return READ_ONCE(cpu_rq(cpu)->nr_running); }
+
+static bool dump_task(struct task *t, void *arg)
+{
+	(void)arg;
+	kprintf("  %5d %-12s %c cpu %d on_rq %d on_cpu %d ppid %d kill %d cpu_ms %llu\n", t->pid,
+		t->name, task_state_char(t), t->cpu, t->on_rq, t->on_cpu,
+		t->parent ? t->parent->pid : 0, t->kill_pending,
+		(unsigned long long)(t->sum_exec_ns / NSEC_PER_MSEC));
+	return true;
+}
+
+void sched_dump(void)
+{
+	int cpu;
+	for_each_cpu(cpu, &cpu_online_mask) {
+		struct rq *rq = cpu_rq(cpu);
+		kprintf("cpu %d: curr %s/%d nr_running %u need_resched %d min_vruntime %llu\n", cpu,
+			rq->curr ? rq->curr->name : "-", rq->curr ? rq->curr->pid : -1,
+			rq->nr_running, cpus[cpu]->need_resched,
+			(unsigned long long)rq->min_vruntime);
+	}
+	for_each_task(dump_task, NULL);
+}
+
+// ---- Boot ----------------------------------------------------------------------
+
+void fpu_init_task(struct task *t) { memcpy(t->fpu, fpu_template, FXSAVE_SIZE); }
+
+static void rq_init(struct rq *rq, int cpu)
+{
+	spin_lock_init(&rq->lock, "rq");
+	rq->tasks = RB_ROOT_CACHED;
+	rq->cpu = cpu;
+}
+
+// Make the idle task of cpu the running task of its rq (not started yet
+// for an AP: ap_main does that).
+static void idle_setup(int cpu)
+{
+	struct task *idle = kzalloc(sizeof(*idle), GFP_KERNEL);
+	if (!idle)
+		panic("sched_init: no memory for the idle task of cpu %d", cpu);
+	task_init_idle(idle, cpu);
+	fpu_init_task(idle);
+	struct rq *rq = cpu_rq(cpu);
+	rq->idle = rq->curr = idle;
+	rq->clock_ns = idle->exec_start = clock_ns();
+	cpus[cpu]->idle = idle;
+	cpus[cpu]->rq = rq;
+}
+
+void sched_init(void)
+{
+	// The state a new task's FPU starts in: x87 reset, SSE exceptions
+	// masked (MXCSR 0x1f80), as a C program expects.
+	u32 mxcsr = 0x1f80;
+	__asm__ volatile("fninit; ldmxcsr %1; fxsave64 %0"
+			 : "=m"(fpu_template)
+			 : "m"(mxcsr));
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		rq_init(cpu_rq(cpu), cpu);
+	timer_init_bases();
+	task_init_pids();
+	int cpu;
+	for_each_cpu(cpu, &cpu_online_mask)
+		idle_setup(cpu);
+	// This boot context is CPU 0's idle task from now on.
+	struct task *idle = this_cpu()->idle;
+	idle->on_cpu = 1;
+	this_cpu()->current_task = idle;
+	__atomic_store_n(&sched_running, true, __ATOMIC_RELEASE);
+}
+
+void ap_main(void)
+{
+	struct cpu *c = this_cpu();
+	// The APs are started before sched_init; it runs right after.
+	while (!__atomic_load_n(&sched_running, __ATOMIC_ACQUIRE))
+		cpu_relax();
+	if (!c->idle)
+		panic("cpu %d came online after sched_init", c->id);
+	c->idle->on_cpu = 1;
+	c->current_task = c->idle;
+	sti();
+	cpu_idle_loop();
+}

@@ -1,0 +1,74 @@
+// The scheduler: per-CPU run queues with a weighted fair policy (CFS-like),
+// preemption, sleeping, CPU affinity and load balancing.
+//
+//   schedule()                 give up the CPU; a task that set a sleep
+//                              state first (set_current_state) sleeps
+//   wake_up_process(t)         make a sleeping task runnable
+//   sched_yield()              let another runnable task go first
+//   sleep_ns(ns)               sleep at least ns (-EINTR if killed)
+//   set_cpus_allowed(t, mask)  the effective CPU mask; takes effect at once
+//   sched_setaffinity(pid, m)  the task's own affinity (& its cpuset)
+//   set_mems_allowed(t, m)     the nodes it may allocate from
+//   sched_setnice(t, nice)     weight for the fair share
+//
+// Preemption: preempt_count (gs:16) counts held spinlocks and explicit
+// preempt_disable(); at 0 a pending reschedule (need_resched) happens on
+// preempt_enable() and when the outermost interrupt returns. The details
+// and lock order are at the top of kernel/sched.c.
+#ifndef KERNEL_SCHED_H
+#define KERNEL_SCHED_H
+
+#include "arch/x86/cpu.h"
+#include "kernel/types.h"
+#include "lib/cpumask.h"
+
+struct task;
+
+#define NICE_0_WEIGHT 1024
+
+void schedule(void);
+void sched_yield(void);
+// Wake t if its state is in mask; returns whether it did.
+bool wake_up_state(struct task *t, int mask);
+bool wake_up_process(struct task *t); // TASK_NORMAL sleepers
+// Set the current task's state (a full barrier after the store, so a
+// waker that sees our condition false sees the state).
+void set_current_state(int state);
+static inline bool need_resched(void) { return READ_ONCE(this_cpu()->need_resched); }
+// Sleep until woken or the deadline (clock_ns) passes; the caller has set
+// its sleep state. Used by the wait_event_timeout macros and sleep_ns.
+void schedule_until(u64 deadline_ns);
+int sleep_ns(u64 ns);
+
+// Affinity. set_cpus_allowed: -EINVAL for an empty mask or one with no
+// online CPU. A queued task is moved at once; a running one is moved off a
+// forbidden CPU before the call returns (so the caller may sleep: task
+// context, no spinlock held). t must stay referenced by the caller.
+int set_cpus_allowed(struct task *t, const cpumask_t *mask);
+// Recompute t's cpus_allowed = cpuset_cpus_allowed(t) & t->cpus_affinity
+// (the cpuset's CPUs alone if that is empty) and apply it.
+int task_update_cpus_allowed(struct task *t);
+int sched_setaffinity(pid_t pid, const cpumask_t *mask); // pid 0: current
+int sched_getaffinity(pid_t pid, cpumask_t *mask);
+void set_mems_allowed(struct task *t, const nodemask_t *mask);
+int sched_setnice(struct task *t, int nice); // clamps to -20..19
+
+// CPU time of t in ns, including the slice it is running now.
+u64 task_cpu_time_ns(struct task *t);
+int sched_nr_running(int cpu); // tasks on the CPU's run queue, running included
+void sched_dump(void);         // every run queue and task, on the console
+
+// Timer tick (arch timer interrupt), reschedule IPI, boot.
+void sched_tick(void);
+void sched_ipi(void);
+void sched_init(void);
+void cpu_idle_loop(void) __attribute__((noreturn));
+extern volatile bool sched_running; // sched_init has run
+
+// Hooks the container subsystems define (weak defaults in sched.c):
+// the cpuset's CPUs for t (default: all online CPUs), and CPU time charged
+// to t on cpu (called with the rq lock held, interrupts off: no sleeping).
+void cpuset_cpus_allowed(struct task *t, cpumask_t *out);
+void cpuacct_charge(struct task *t, int cpu, u64 ns);
+
+#endif

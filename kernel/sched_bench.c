@@ -1,0 +1,100 @@
+// Scheduler benchmarks (make bench): context switch, cross-CPU wake-up,
+// spawn + exit + wait.
+#include "kernel/task_test_util.h"
+#include "kernel/wait.h"
+
+#define CTXSW_ROUNDS 20000
+
+static int yield_rounds(void *arg)
+{
+	volatile int *go = arg;
+	while (!*go)
+		sched_yield();
+	for (int i = 0; i < CTXSW_ROUNDS; i++)
+		sched_yield();
+	return 0;
+}
+
+// Two tasks on one CPU yielding to each other: ns per switch.
+KBENCH(ctxsw_same_cpu_ns)
+{
+	volatile int go = 0;
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *a = test_spawn("ctxsw-a", yield_rounds, (void *)&go, &one);
+	struct task *b = test_spawn("ctxsw-b", yield_rounds, (void *)&go, &one);
+	if (!a || !b)
+		return;
+	sleep_ns(20 * MS);
+	u64 t0 = clock_ns();
+	go = 1;
+	do_waitpid(a->pid, NULL, 0);
+	do_waitpid(b->pid, NULL, 0);
+	u64 t1 = clock_ns();
+	task_put(a);
+	task_put(b);
+	kbench_report("ctxsw_same_cpu_ns", (t1 - t0) * 1000 / (2 * CTXSW_ROUNDS), "ns");
+}
+
+struct echo {
+	struct wait_queue wq[2];
+	volatile u64 req, ack;
+	int rounds;
+};
+
+static int echo_server(void *arg)
+{
+	struct echo *e = arg;
+	for (int i = 1; i <= e->rounds; i++) {
+		wait_event(&e->wq[0], e->req >= (u64)i);
+		e->ack = i;
+		wake_up(&e->wq[1]);
+	}
+	return 0;
+}
+
+// Wake a task on another CPU through a wait queue and wait for its answer.
+KBENCH(wakeup_cross_cpu_us)
+{
+	static struct echo e;
+	e.req = e.ack = 0;
+	e.rounds = 2000;
+	wait_queue_init(&e.wq[0], "echo-req");
+	wait_queue_init(&e.wq[1], "echo-ack");
+	cpumask_t me = cpumask_of(0), other = cpumask_of(last_cpu());
+	cpumask_t saved = current->cpus_allowed;
+	set_cpus_allowed(current, &me);
+	struct task *t = test_spawn("echo", echo_server, &e, &other);
+	if (!t)
+		return;
+	sleep_ns(10 * MS);
+	u64 t0 = clock_ns();
+	for (int i = 1; i <= e.rounds; i++) {
+		e.req = i;
+		wake_up(&e.wq[0]);
+		wait_event(&e.wq[1], e.ack >= (u64)i);
+	}
+	u64 t1 = clock_ns();
+	test_reap(t, 10 * NSEC_PER_SEC);
+	set_cpus_allowed(current, &saved);
+	kbench_report("wakeup_cross_cpu_us", (t1 - t0) / e.rounds, "us");
+}
+
+static int exit_at_once(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+// kernel_spawn a task that exits at once, then reap it.
+KBENCH(spawn_exit_wait_us)
+{
+	const int n = 500;
+	u64 t0 = clock_ns();
+	for (int i = 0; i < n; i++) {
+		pid_t pid = kernel_spawn("bench", exit_at_once, NULL);
+		if (pid < 0 || do_waitpid(pid, NULL, 0) != pid)
+			return;
+	}
+	u64 t1 = clock_ns();
+	kbench_report("spawn_exit_wait_us", (t1 - t0) / n, "us");
+}

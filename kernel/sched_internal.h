@@ -1,0 +1,67 @@
+// Scheduler internals shared by kernel/sched.c (run queues, switching,
+// wake-ups) and kernel/sched_balance.c (placement and load balancing).
+// Nothing outside the scheduler should include this.
+#ifndef KERNEL_SCHED_INTERNAL_H
+#define KERNEL_SCHED_INTERNAL_H
+
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/task.h"
+#include "lib/rbtree.h"
+
+// One per CPU. Everything here is guarded by lock (taken with interrupts
+// off), except that other CPUs read nr_running racily as a load hint.
+struct rq {
+	struct spinlock lock;
+	struct rb_root_cached tasks;  // queued tasks by vruntime (not curr)
+	unsigned nr_running;          // on_rq tasks here, curr included (idle not)
+	unsigned long load_weight;    // sum of their weights
+	u64 min_vruntime;             // only grows; new and waking tasks start here
+	struct task *curr;            // running now (idle when nothing else)
+	struct task *idle;
+	struct task *skip;            // yielded: pick another if there is one
+	struct task *prev;            // hand-over from the switching task to
+				      // finish_task_switch on the same CPU
+	u64 clock_ns;                 // when busy/idle time was last accounted
+	int cpu;
+	int cross_node_streak;        // periodic balances that saw a cross-node
+				      // imbalance in a row
+};
+
+extern struct rq runqueues[NR_CPUS];
+static inline struct rq *cpu_rq(int cpu) { return &runqueues[cpu]; }
+
+// Both rq locks, lower CPU id first (interrupts must be off).
+void double_rq_lock(struct rq *a, struct rq *b);
+void double_rq_unlock(struct rq *a, struct rq *b);
+
+// With rq->lock held:
+void activate_task(struct rq *rq, struct task *t);   // queue (vruntime relative -> absolute)
+void deactivate_task(struct rq *rq, struct task *t); // unqueue (absolute -> relative)
+void resched_curr(struct rq *rq);                    // ask rq's CPU to reschedule
+void check_preempt_wakeup(struct rq *rq, struct task *t);
+
+// sched_balance.c
+int select_task_rq(struct task *t);        // CPU to queue a waking/new task on
+bool idle_balance(struct rq *rq);          // idle CPU pulls a task; true if it did
+void periodic_balance(struct rq *rq);      // from the tick, every BALANCE_TICKS
+#define BALANCE_TICKS 4
+
+// switch.S
+void switch_context(u64 *prev_rsp, u64 next_rsp, void *prev_fpu, void *next_fpu);
+void task_entry(void); // first "return" of a new task: calls task_first_run
+void task_first_run(int (*fn)(void *), void *arg) __attribute__((noreturn));
+// sched.c: the part of a switch the incoming task finishes.
+void schedule_tail(void);
+// Final switch of an exiting task (preemption already disabled once).
+void schedule_dead(void) __attribute__((noreturn));
+// The initial FPU state new tasks start with.
+void fpu_init_task(struct task *t);
+u32 sched_nice_to_weight(int nice);
+void sched_wake_new(struct task *t); // task_start: first queueing
+
+// task.c, for the scheduler and sched_init
+void task_switched_out_dead(struct task *t); // a zombie's last switch
+void task_init_pids(void);
+
+#endif

@@ -1,0 +1,365 @@
+// Tests of the scheduler (kernel/sched.c, kernel/sched_balance.c): fair
+// shares, nice weights, affinity, migration, FPU state, idle accounting.
+// CPU shares are judged by the tasks' own CPU time (task_cpu_time_ns),
+// not by wall time, so a slow host does not fail them.
+#include "kernel/task_test_util.h"
+
+struct busy {
+	volatile int *stop;
+	volatile int started;
+};
+
+static int busy_loop(void *arg)
+{
+	struct busy *b = arg;
+	b->started = 1;
+	while (!READ_ONCE(*b->stop))
+		cpu_relax();
+	return 0;
+}
+
+// CPU time each of n tasks used over window_ns, after a warm-up.
+static void measure_shares(struct task **t, int n, u64 window_ns, u64 *used)
+{
+	sleep_ns(200 * MS); // let placement and balancing settle
+	for (int i = 0; i < n; i++)
+		used[i] = task_cpu_time_ns(t[i]);
+	sleep_ns(window_ns);
+	for (int i = 0; i < n; i++)
+		used[i] = task_cpu_time_ns(t[i]) - used[i];
+}
+
+KTEST(sched, four_busy_tasks_on_two_cpus_each_get_half_a_cpu)
+{
+	if (online_cpus() < 2) {
+		kprintf("# skip: needs 2 CPUs\n");
+		return;
+	}
+	volatile int stop = 0;
+	struct busy b[4];
+	struct task *t[4];
+	cpumask_t two = cpumask_of(0);
+	cpumask_set_cpu(cpumask_next(0, &cpu_online_mask), &two);
+	for (int i = 0; i < 4; i++) {
+		b[i] = (struct busy){&stop, 0};
+		t[i] = test_spawn("busy", busy_loop, &b[i], &two);
+		ASSERT_TRUE(t[i]);
+	}
+	u64 used[4], window = NSEC_PER_SEC;
+	measure_shares(t, 4, window, used);
+	stop = 1;
+	for (int i = 0; i < 4; i++) {
+		u64 pct = used[i] * 100 / window;
+		if (pct < 40 || pct > 60)
+			ktest_fail(__FILE__, __LINE__, "task %d got %llu%% of a CPU", i,
+				   (unsigned long long)pct);
+	}
+	for (int i = 0; i < 4; i++)
+		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
+}
+
+KTEST(sched, nice_weights_share_one_cpu_in_proportion)
+{
+	volatile int stop = 0;
+	struct busy b[2] = {{&stop, 0}, {&stop, 0}};
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *t[2];
+	for (int i = 0; i < 2; i++) {
+		t[i] = task_create("nice", busy_loop, &b[i]);
+		ASSERT_FALSE(IS_ERR(t[i]));
+		set_cpus_allowed(t[i], &one);
+		sched_setnice(t[i], i == 0 ? 0 : 5);
+		task_get(t[i]);
+		task_start(t[i]);
+	}
+	u64 used[2];
+	// Two seconds: a host that stalls the vCPU charges the stall to one
+	// task, and the scheduler needs a while to even that out.
+	measure_shares(t, 2, 2 * NSEC_PER_SEC, used);
+	stop = 1;
+	// 1024 : 335 = 3.06 : 1 (75.4% : 24.6%); allow 15%.
+	u64 ratio_x100 = used[0] * 100 / (used[1] ? used[1] : 1);
+	EXPECT_GE(ratio_x100, 306 * 85 / 100);
+	EXPECT_LE(ratio_x100, 306 * 115 / 100);
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
+}
+
+KTEST(sched, two_busy_tasks_on_one_cpu_share_it_equally)
+{
+	volatile int stop = 0;
+	struct busy b[2] = {{&stop, 0}, {&stop, 0}};
+	cpumask_t one = cpumask_of(0);
+	struct task *t[2];
+	for (int i = 0; i < 2; i++) {
+		t[i] = test_spawn("half", busy_loop, &b[i], &one);
+		ASSERT_TRUE(t[i]);
+	}
+	u64 used[2];
+	measure_shares(t, 2, 500 * MS, used);
+	stop = 1;
+	u64 ratio_x100 = used[0] * 100 / (used[1] ? used[1] : 1);
+	EXPECT_GE(ratio_x100, 85);
+	EXPECT_LE(ratio_x100, 115);
+	for (int i = 0; i < 2; i++)
+		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
+}
+
+struct sampler {
+	volatile int *stop;
+	int samples, wrong, cpu;
+};
+
+// Samples its CPU, yielding and sleeping now and then so that wake-up
+// placement and the balancers get their chances to move it.
+static int sample_cpu(void *arg)
+{
+	struct sampler *s = arg;
+	while (!READ_ONCE(*s->stop)) {
+		for (int i = 0; i < 100; i++) {
+			if (cpu_now() != s->cpu)
+				s->wrong++;
+			s->samples++;
+		}
+		if (s->samples % 1000 == 0)
+			sleep_ns(MS);
+		else if (s->samples % 500 == 0)
+			sched_yield();
+	}
+	return 0;
+}
+
+KTEST(sched, a_task_allowed_one_cpu_never_runs_elsewhere)
+{
+	volatile int stop = 0;
+	int cpu = last_cpu(), n = online_cpus() * 2;
+	struct sampler s = {&stop, 0, 0, cpu};
+	cpumask_t one = cpumask_of(cpu);
+	struct busy b[16];
+	struct task *busy[16];
+	for (int i = 0; i < n && i < 16; i++) { // load, to tempt the balancers
+		b[i] = (struct busy){&stop, 0};
+		busy[i] = test_spawn("load", busy_loop, &b[i], NULL);
+	}
+	struct task *t = test_spawn("pinned", sample_cpu, &s, &one);
+	ASSERT_TRUE(t);
+	sleep_ns(500 * MS);
+	stop = 1;
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+	for (int i = 0; i < n && i < 16; i++)
+		EXPECT_EQ(test_reap(busy[i], NSEC_PER_SEC), 0);
+	EXPECT_GE(s.samples, 5000);
+	EXPECT_EQ(s.wrong, 0);
+}
+
+struct mover {
+	volatile int stop, on_cpu0, after_move, wrong;
+	volatile int allowed;
+};
+
+static int spin_reporting_cpu(void *arg)
+{
+	struct mover *m = arg;
+	while (!m->stop) {
+		int allowed = m->allowed; // (read before the CPU: see the test)
+		int cpu = cpu_now();
+		if (cpu == 0)
+			m->on_cpu0 = 1;
+		if (allowed >= 0) {
+			m->after_move++;
+			if (cpu != allowed)
+				m->wrong++;
+		}
+	}
+	return 0;
+}
+
+KTEST(sched, set_cpus_allowed_moves_a_running_task_before_returning)
+{
+	if (online_cpus() < 2) {
+		kprintf("# skip: needs 2 CPUs\n");
+		return;
+	}
+	int target = cpumask_next(0, &cpu_online_mask);
+	struct mover m = {.allowed = -1};
+	cpumask_t zero = cpumask_of(0), dest = cpumask_of(target);
+	struct task *t = test_spawn("mover", spin_reporting_cpu, &m, &zero);
+	ASSERT_TRUE(t);
+	for (int i = 0; i < 1000 && !m.on_cpu0; i++)
+		sleep_ns(MS);
+	ASSERT_TRUE(m.on_cpu0);
+	EXPECT_EQ(set_cpus_allowed(t, &dest), 0);
+	EXPECT_EQ(READ_ONCE(t->cpu), target);
+	m.allowed = target; // every sample from now on must be on target
+	sleep_ns(100 * MS);
+	m.stop = 1;
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+	EXPECT_GT(m.after_move, 1000);
+	EXPECT_EQ(m.wrong, 0);
+}
+
+static int move_myself(void *arg)
+{
+	int target = (int)(long)arg;
+	cpumask_t m = cpumask_of(target);
+	if (set_cpus_allowed(current, &m) != 0)
+		return 1;
+	return cpu_now() == target ? 0 : 2;
+}
+
+KTEST(sched, set_cpus_allowed_on_itself_returns_on_the_new_cpu)
+{
+	cpumask_t zero = cpumask_of(0);
+	struct task *t = test_spawn("self", move_myself, (void *)(long)last_cpu(), &zero);
+	ASSERT_TRUE(t);
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+}
+
+KTEST(sched, set_cpus_allowed_rejects_empty_and_offline_masks)
+{
+	cpumask_t none = CPU_MASK_NONE, offline = cpumask_of(NR_CPUS - 1);
+	cpumask_t before = current->cpus_allowed;
+	EXPECT_EQ(set_cpus_allowed(current, &none), -EINVAL);
+	EXPECT_EQ(set_cpus_allowed(current, &offline), -EINVAL);
+	EXPECT_EQ(sys_sched_setaffinity(0, &none), -EINVAL);
+	EXPECT_TRUE(cpumask_equal(&current->cpus_allowed, &before));
+	EXPECT_EQ(sys_sched_setaffinity(30000, &before), -ESRCH);
+}
+
+static int report_affinity(void *arg)
+{
+	cpumask_t *out = arg;
+	return sys_sched_getaffinity(0, out);
+}
+
+KTEST(sched, setaffinity_is_inherited_and_reported)
+{
+	cpumask_t saved = current->cpus_affinity, one = cpumask_of(last_cpu()), got;
+	ASSERT_EQ(sys_sched_setaffinity(0, &one), 0);
+	EXPECT_EQ(cpu_now(), last_cpu());
+	EXPECT_EQ(sys_sched_getaffinity(0, &got), 0);
+	EXPECT_TRUE(cpumask_equal(&got, &one));
+	cpumask_t child = CPU_MASK_NONE;
+	struct task *t = test_spawn("inherit", report_affinity, &child, NULL);
+	ASSERT_TRUE(t);
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+	EXPECT_TRUE(cpumask_equal(&child, &one));
+	EXPECT_EQ(sys_sched_setaffinity(0, &saved), 0);
+}
+
+// Each task keeps its own xmm0/xmm15 across many switches on one CPU.
+static int fpu_keeper(void *arg)
+{
+	u64 mine = (u64)arg, bad = 0;
+	__asm__ volatile("movq %0, %%xmm0; movq %0, %%xmm15" ::"r"(mine));
+	for (int i = 0; i < 2000; i++) {
+		sched_yield();
+		u64 a, b;
+		__asm__ volatile("movq %%xmm0, %0; movq %%xmm15, %1" : "=r"(a), "=r"(b));
+		bad += a != mine || b != mine;
+	}
+	return bad ? 1 : 0;
+}
+
+KTEST(sched, fpu_and_sse_state_is_private_to_each_task)
+{
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *a = test_spawn("fpu-a", fpu_keeper, (void *)0x1111222233334444ULL, &one);
+	struct task *b = test_spawn("fpu-b", fpu_keeper, (void *)0x5555666677778888ULL, &one);
+	ASSERT_TRUE(a && b);
+	EXPECT_EQ(test_reap(a, 5 * NSEC_PER_SEC), 0);
+	EXPECT_EQ(test_reap(b, 5 * NSEC_PER_SEC), 0);
+}
+
+static int fresh_fpu_state(void *arg)
+{
+	(void)arg;
+	u32 mxcsr;
+	u16 fcw;
+	u64 x;
+	__asm__ volatile("stmxcsr %0; fnstcw %1; movq %%xmm1, %2" : "=m"(mxcsr), "=m"(fcw), "=r"(x));
+	return mxcsr == 0x1f80 && fcw == 0x37f && x == 0 ? 0 : 1;
+}
+
+KTEST(sched, a_new_task_starts_with_a_clean_fpu_state)
+{
+	__asm__ volatile("movq %0, %%xmm1" ::"r"(0xdeadbeefULL)); // must not leak
+	struct task *t = test_spawn("fresh", fresh_fpu_state, NULL, NULL);
+	ASSERT_TRUE(t);
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+}
+
+struct turns {
+	volatile int count[2];
+	volatile int max_gap;
+	volatile int go;
+};
+
+// Counts its turns and notes how far ahead of the other task it got.
+static int take_turns(void *arg)
+{
+	struct turns *t = (struct turns *)((long)arg & ~1L);
+	int me = (long)arg & 1;
+	while (!t->go)
+		sched_yield();
+	for (int i = 0; i < 100; i++) {
+		int gap = ++t->count[me] - t->count[!me];
+		if (gap > t->max_gap)
+			t->max_gap = gap;
+		sched_yield();
+	}
+	return 0;
+}
+
+KTEST(sched, yield_hands_the_cpu_to_the_other_task)
+{
+	static struct turns turns __attribute__((aligned(2)));
+	turns = (struct turns){{0, 0}, 0, 0};
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *a = test_spawn("yield-a", take_turns, (void *)&turns, &one);
+	struct task *b = test_spawn("yield-b", take_turns, (void *)((long)&turns | 1), &one);
+	ASSERT_TRUE(a && b);
+	turns.go = 1;
+	EXPECT_EQ(test_reap(a, NSEC_PER_SEC), 0);
+	EXPECT_EQ(test_reap(b, NSEC_PER_SEC), 0);
+	EXPECT_EQ(turns.count[0] + turns.count[1], 200);
+	EXPECT_LE(turns.max_gap, 2);
+}
+
+KTEST(sched, busy_tasks_spread_over_every_cpu)
+{
+	int n = online_cpus();
+	volatile int stop = 0;
+	struct busy b[NR_CPUS];
+	struct task *t[NR_CPUS];
+	for (int i = 0; i < n; i++) {
+		b[i] = (struct busy){&stop, 0};
+		t[i] = test_spawn("spread", busy_loop, &b[i], NULL);
+		ASSERT_TRUE(t[i]);
+	}
+	u64 used[NR_CPUS];
+	measure_shares(t, n, 300 * MS, used);
+	stop = 1;
+	for (int i = 0; i < n; i++) {
+		// One task per CPU: each should have (nearly) a whole CPU.
+		if (used[i] * 100 / (300 * MS) < 60)
+			ktest_fail(__FILE__, __LINE__, "task %d of %d got %llu%% of a CPU", i, n,
+				   (unsigned long long)(used[i] * 100 / (300 * MS)));
+		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
+	}
+}
+
+KTEST(sched, idle_cpus_account_idle_time)
+{
+	int cpu;
+	u64 before[NR_CPUS], total = 0;
+	for_each_cpu(cpu, &cpu_online_mask)
+		before[cpu] = cpus[cpu]->idle_ns + cpus[cpu]->busy_ns;
+	sleep_ns(50 * MS);
+	for_each_cpu(cpu, &cpu_online_mask) {
+		u64 d = cpus[cpu]->idle_ns + cpus[cpu]->busy_ns - before[cpu];
+		EXPECT_GT(d, 20 * MS); // accounted at least every tick
+		total += cpus[cpu]->idle_ns;
+	}
+	EXPECT_GT(total, 0);
+}

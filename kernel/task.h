@@ -1,0 +1,204 @@
+// Tasks: the unit the scheduler runs. Every running app instance and every
+// kernel thread is a task; each CPU also has an idle task (pid 0, not in
+// the pid table).
+//
+// Life cycle (kernel/task.c):
+//   task_create()   allocate, inherit from the parent, run the spawn hooks,
+//                   give it a pid (state TASK_NEW: visible, not yet run)
+//   task_start()    make it runnable; its first run calls fn(arg) on its
+//                   own kernel stack with interrupts on
+//   task_exit()     exit hooks, children go to init, become a zombie,
+//                   wake the parent, switch away for good
+//   do_waitpid()    the parent reaps the zombie: status out, pid freed,
+//                   stack and struct freed (once no CPU is still on them)
+// kthread_create() = task_create + task_start; both creators return
+// ERR_PTR(-errno) on failure. kernel_spawn() returns the pid or -errno.
+// Tasks whose parent is gone (or was an idle task) are reaped by the
+// kernel itself ("auto-reap"). Pid 1 is init's (task_create_init).
+//
+// Kill: do_kill() marks the task; it dies at a safe point only -- when a
+// system call returns (task_check_killed), when a sleep it is in is
+// interruptible (the sleep returns -EINTR and the caller returns to its
+// safe point), or when a timer interrupt catches it in app code. Kernel
+// code is never stopped half-way.
+//
+// Locks, in the order they nest:
+//   tasklist_lock (task.c)  pids, the task list, parent/children, exit state
+//   wait-queue locks        (a parent's child_wait)
+//   task->lock              state changes by wake-ups, affinity
+//   rq->lock                the scheduler's fields (kernel/sched.c)
+#ifndef KERNEL_TASK_H
+#define KERNEL_TASK_H
+
+#include "arch/x86/cpu.h"
+#include "kernel/spinlock.h"
+#include "kernel/types.h"
+#include "kernel/wait.h"
+#include "lib/cpumask.h"
+#include "lib/list.h"
+#include "lib/rbtree.h"
+
+#define TASK_NAME_LEN 32
+#define PID_MAX 32768   // pids are 2..PID_MAX-1, handed out increasing, wrapping;
+			// 1 is init's
+#define FXSAVE_SIZE 512 // fxsave area: x87, MMX and SSE state
+
+// Task states (task->state). "Running" covers running and runnable: the
+// task is on a run queue (on_rq) and may or may not be on a CPU (on_cpu).
+#define TASK_RUNNING 0
+#define TASK_INTERRUPTIBLE 1   // sleeping; a kill wakes it
+#define TASK_UNINTERRUPTIBLE 2 // sleeping; only its event wakes it
+#define TASK_NORMAL (TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE)
+#define TASK_NEW 4             // created, not started yet
+#define TASK_ZOMBIE 8          // exited, waiting to be reaped
+#define TASK_DEAD 16           // reaped: only references keep the struct
+
+// Errors in a pointer (Linux's ERR_PTR): kthread_create returns them.
+#ifndef ERR_PTR
+#define ERR_PTR(err) ((void *)(long)(err))
+#define PTR_ERR(ptr) ((long)(ptr))
+#define IS_ERR(ptr) ((unsigned long)(ptr) >= (unsigned long)-4095)
+#endif
+
+struct css_set;
+
+struct task {
+	// ---- Fixed once the task is created: read without locks ----
+	pid_t pid;                  // 0 for the idle tasks
+	char name[TASK_NAME_LEN];   // (the app loader may rename before task_start)
+	int home_node;              // node of the CPU that spawned it
+	bool is_idle;               // a CPU's idle task
+	void *kstack_top;           // from kstack_alloc; NULL for idle tasks
+	u64 start_ns;               // clock_ns() at creation
+
+	// ---- task->lock (irq-safe): wake-ups and affinity ----
+	struct spinlock lock;
+	volatile int state;         // TASK_*; set to a sleep state by the task
+				    // itself, back to RUNNING by wake-ups
+	cpumask_t cpus_allowed;     // effective: cpuset CPUs & cpus_affinity;
+				    // written with task->lock AND its rq lock
+	cpumask_t cpus_affinity;    // its own (sched_setaffinity)
+	nodemask_t mems_allowed;    // nodes it may allocate from (memset)
+
+	// ---- The rq lock of the task's CPU (kernel/sched.c) ----
+	int cpu;                    // the CPU whose rq it is on / last ran on
+	bool on_rq;                 // runnable (queued or running)
+	volatile int on_cpu;        // a CPU is running it (or still switching
+				    // away from it); cleared after the switch
+	bool migrate_pending;       // being moved off a forbidden CPU
+	struct rb_node run_node;    // in rq->tasks while queued (not running)
+	u64 vruntime;               // weighted ns; relative to the rq's
+				    // min_vruntime while not on a run queue
+	int nice;                   // -20..19
+	u32 weight;                 // from nice (sched_prio_to_weight)
+	u64 exec_start;             // clock_ns() when it last got the CPU or
+				    // was last accounted
+	u64 slice_start_exec;       // sum_exec_ns when it got the CPU
+	u64 sum_exec_ns;            // CPU time used, ns (read racily by others)
+	u64 nr_switches;            // times it got the CPU
+
+	// ---- Context switch: touched only by the CPU switching it ----
+	u64 kstack_rsp;             // saved stack pointer while switched out
+	u8 *fpu;                    // 16-aligned fxsave area inside fpu_area
+	u8 fpu_area[FXSAVE_SIZE + 16];
+
+	// ---- tasklist_lock ----
+	struct task *parent;        // NULL: no one waits (auto-reap)
+	struct list_head children;  // its children (live and zombies)
+	struct list_head sibling;   // in parent->children
+	struct list_head tasks;     // in the global task list
+	struct list_head pid_link;  // in the pid hash
+	int exit_status;            // POSIX wait status, valid once a zombie
+	bool autoreap;              // nobody waits: the kernel reaps it
+	struct list_head dead_link; // on the dead list (dead_lock in task.c)
+	struct wait_queue child_wait; // where it waits for children to exit
+
+	// ---- Atomics ----
+	// References: 1 for being alive/unreaped (dropped by the reaper),
+	// plus one per task_get() (task_find_get() callers, waiters that
+	// must outlive the task). The struct is freed at zero.
+	int refcount;
+	volatile int kill_pending;  // signal number of a pending kill, or 0
+
+	// ---- The task itself (no lock: only current touches them) ----
+	struct list_head held_mutexes; // kernel/mutex.c
+
+	// ---- Owned by other subsystems; opaque here ----
+	struct css_set *css_set;    // containers (kernel/containers/)
+	void *fs_ctx;               // fd table + cwd (fs/)
+	void *libc_reent;           // newlib's struct _reent (user/libc)
+	void *heap;                 // the app heap (user/libc)
+};
+
+// ---- Creation ----
+// A new task, child of current, that will run fn(arg). It inherits
+// current's affinity, allowed CPUs and nodes, containers (cgroup_fork),
+// nice value, cwd and fds 0-2 (fs_task_fork). Returns it in state
+// TASK_NEW, or ERR_PTR(-ENOMEM / -EAGAIN / a hook's error). The pointer
+// stays valid until the child is reaped (task_get() to keep it longer).
+struct task *task_create(const char *name, int (*fn)(void *arg), void *arg);
+void task_start(struct task *t);       // TASK_NEW -> runnable
+void task_discard(struct task *t);     // undo a task_create never started
+struct task *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
+pid_t kernel_spawn(const char *name, int (*fn)(void *arg), void *arg);
+
+// ---- Exit, wait, kill ----
+// Exit with status (code & 0xff) << 8. Never returns. Must be called with
+// no spinlock held (it may sleep in the exit hooks).
+void task_exit(int code) __attribute__((noreturn));
+// Reap a zombie child: pid > 0 that child, -1 any. WNOHANG: 0 if none has
+// exited yet. -ECHILD if there is no such child; -EINTR if killed while
+// waiting. *status (if status) gets the POSIX wait status.
+pid_t do_waitpid(pid_t pid, int *status, int options);
+// SIGKILL, SIGTERM, SIGINT: terminate pid; 0: only check that it exists.
+// -EINVAL for another signal, -ESRCH if no such task, -EPERM for init.
+int do_kill(pid_t pid, int sig);
+// Mark t killed by sig (first kill wins) and wake it if it sleeps
+// interruptibly.
+void task_signal(struct task *t, int sig);
+// The safe point: if the current task has been killed, exit now.
+// A no-op in an interrupt handler or with preemption disabled.
+void task_check_killed(void);
+static inline bool task_kill_pending(struct task *t) { return READ_ONCE(t->kill_pending) != 0; }
+
+// ---- References and lookup ----
+void task_get(struct task *t);
+void task_put(struct task *t);
+struct task *task_find_get(pid_t pid); // referenced, or NULL
+pid_t task_ppid(struct task *t);       // parent's pid, 0 if none
+// Call fn(t, arg) for every task (not the idle tasks) in creation order,
+// under tasklist_lock: fn must not sleep. Stops when fn returns false.
+void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg);
+int task_pids(pid_t *buf, int max);    // snapshot; returns the count
+int nr_tasks(void);                    // tasks in the list, zombies included
+// One letter as in /proc/<pid>/status: R (running), S (sleeping),
+// D (disk sleep: uninterruptible), Z (zombie), N (new), X (dead).
+char task_state_char(struct task *t);
+// Reap exited tasks nobody waits for (auto-reap); run when tasks are
+// created and reaped, and by tests that count tasks.
+void task_reap_dead(void);
+
+// ---- Boot ----
+// The boot CPU's context becomes CPU 0's idle task (sched_init).
+void task_init_idle(struct task *t, int cpu);
+// task_create for pid 1, "init" (the boot context calls it once).
+struct task *task_create_init(int (*fn)(void *arg), void *arg);
+// kernel/init_task.c: start pid 1.
+void init_task_start(void);
+int init_main(void *arg);
+extern struct task *init_task; // pid 1, once started
+
+// For tests: make the next pid search start at pid.
+void task_set_next_pid(pid_t pid);
+
+// ---- Hooks other subsystems define (weak defaults in task.c) ----
+int cgroup_fork(struct task *child);       // 0 or -errno (refuses the spawn)
+void cgroup_post_fork(struct task *child);  // child now has a pid, visible
+void cgroup_fork_failed(struct task *child);// undo cgroup_fork
+void cgroup_exit(struct task *t);           // t is exiting
+void cgroup_release(struct task *t);        // t was reaped
+int fs_task_fork(struct task *child, struct task *parent); // parent may be an idle task
+void fs_task_exit(struct task *t);
+void task_release_app_state(struct task *t); // free libc_reent, heap
+
+#endif

@@ -1,0 +1,80 @@
+// Helpers for the task, scheduler, wait, mutex and timer tests: spawn a
+// kernel task (optionally pinned), wait for it with a time limit, and
+// small clocks. Tests run in init (pid 1), so spawned tasks are its
+// children.
+#ifndef KERNEL_TASK_TEST_UTIL_H
+#define KERNEL_TASK_TEST_UTIL_H
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/x86.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/ktest.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "kernel/time.h"
+
+#define MS (NSEC_PER_MSEC)
+
+// Start fn(arg) as a child of current, allowed only on mask (NULL: any
+// CPU). Returns it referenced (test_reap drops the reference), or NULL.
+static inline struct task *test_spawn(const char *name, int (*fn)(void *), void *arg,
+				      const cpumask_t *mask)
+{
+	struct task *t = task_create(name, fn, arg);
+	if (IS_ERR(t))
+		return NULL;
+	if (mask && set_cpus_allowed(t, mask) != 0) {
+		task_discard(t);
+		return NULL;
+	}
+	task_get(t);
+	task_start(t);
+	return t;
+}
+
+// Reap t within timeout_ns: its wait status, or -1 if it has not exited
+// by then (it is then left running).
+static inline int test_reap(struct task *t, u64 timeout_ns)
+{
+	u64 end = clock_ns() + timeout_ns;
+	int status = 0;
+	for (;;) {
+		pid_t r = do_waitpid(t->pid, &status, WNOHANG);
+		if (r == t->pid) {
+			task_put(t);
+			return status;
+		}
+		if (r < 0 || clock_ns() > end) {
+			kprintf("# %s/%d not reaped (waitpid %d): tasks now:\n", t->name, t->pid, r);
+			sched_dump();
+			return -1;
+		}
+		sleep_ns(MS);
+	}
+}
+
+static inline cpumask_t cpumask_of(int cpu)
+{
+	cpumask_t m = CPU_MASK_NONE;
+	cpumask_set_cpu(cpu, &m);
+	return m;
+}
+
+// The highest online CPU.
+static inline int last_cpu(void)
+{
+	int cpu, last = 0;
+	for_each_cpu(cpu, &cpu_online_mask)
+		last = cpu;
+	return last;
+}
+
+static inline int online_cpus(void) { return cpumask_weight(&cpu_online_mask); }
+
+// The CPU this code runs on; meaningful only while nothing can move it,
+// but any value it returns is a CPU it did run on.
+static inline int cpu_now(void) { return this_cpu()->id; }
+
+#endif

@@ -1,0 +1,473 @@
+// Task heaps (see task_heap.h): a per-task virtual region, pages mapped on
+// demand from the task's nodes, small blocks from size classes and large
+// blocks as page runs.
+//
+// The region [base, base + HEAP_REGION_SIZE) is used from the bottom up:
+// `top` is the first address never handed out. A page run is taken from
+// the list of free runs (first fit) or from top; freeing a large block
+// unmaps its pages and puts its addresses back on the free-run list,
+// merged with its neighbours (and into top when it ends there). Pages
+// carved into small blocks stay mapped until the heap is destroyed.
+#include "mm/task_heap.h"
+#include "arch/x86/cpu.h"
+#include "kernel/atomic.h"
+#include "kernel/errno.h"
+#include "kernel/mutex.h"
+#include "kernel/printk.h"
+#include "lib/list.h"
+#include "lib/string.h"
+#include "mm/numa.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+#include "mm/vmap.h"
+
+#define NR_CLASSES 7         // 32, 64, ... 2048 bytes, header included
+#define CLASS_MIN_SHIFT 5
+#define CLASS_RUN 0xffff     // block is a page run, not a small block
+#define BLOCK_USED 0xa110ca7e
+#define BLOCK_FREE 0xf4eeb10c
+
+// The header in front of every block; the app's pointer follows it.
+struct heap_block {
+	u32 magic;      // BLOCK_USED, or BLOCK_FREE (small blocks on a free list)
+	u16 class;      // size class index, or CLASS_RUN
+	u16 unused;
+	u32 offset;     // CLASS_RUN: bytes from the run's first page to here
+	u32 pages;      // CLASS_RUN: run length in pages
+};
+_Static_assert(sizeof(struct heap_block) == 16, "header keeps payloads 16-aligned");
+
+// A free small block: the header, then the free-list link in the payload.
+struct free_block {
+	struct heap_block hdr;
+	struct free_block *next;
+};
+
+// A range of unused, unmapped pages below top (kmalloc'd bookkeeping).
+struct heap_run {
+	struct list_head link; // in heap->free_runs, sorted by address
+	u64 start, pages;
+};
+
+struct task_heap {
+	atomic_t refs;     // the owner's (until heap_destroy) + heap_get()s
+	struct mutex lock; // guards everything below
+	u64 base, top;
+	struct list_head free_runs;
+	struct free_block *free_small[NR_CLASSES];
+	u64 allocated_bytes;           // usable size of every live block
+	u64 mapped_pages;
+	u32 node_pages[MAX_NUMNODES];  // mapped pages per node
+	bool pinned;                   // allocate from `nodes`, not the task's
+	nodemask_t nodes;
+};
+
+static size_t class_size(int class) { return (size_t)1 << (class + CLASS_MIN_SHIFT); }
+
+static void *block_payload(struct heap_block *b) { return b + 1; }
+static struct heap_block *payload_block(void *p) { return (struct heap_block *)p - 1; }
+
+static size_t block_usable_size(struct heap_block *b)
+{
+	if (b->class == CLASS_RUN)
+		return (u64)b->pages * PAGE_SIZE - b->offset - sizeof(*b);
+	return class_size(b->class) - sizeof(*b);
+}
+
+// ---- Pages ----
+
+static const nodemask_t *heap_nodes(struct task_heap *h)
+{
+	return h->pinned ? &h->nodes : task_mems_allowed();
+}
+
+// @todo vmap_unmap_page() shoots the TLB down on every CPU for each page
+// (over 100 us per page under QEMU: seconds for a large heap). When mm
+// provides this variant -- unmap without any TLB flush, the caller flushes
+// before freeing the page -- pages are unmapped in batches with one
+// shootdown each; until then the weak reference is NULL.
+extern void *vmap_unmap_page_noflush(void *va) __attribute__((weak));
+#define UNMAP_BATCH 128
+
+static void heap_unmap_pages(struct task_heap *h, u64 va, u64 n)
+{
+	bool batched = vmap_unmap_page_noflush != NULL;
+	while (n > 0) {
+		void *pages[UNMAP_BATCH];
+		u64 count = MIN(n, (u64)UNMAP_BATCH), got = 0;
+		for (u64 i = 0; i < count; i++) {
+			void *va_i = (void *)(va + i * PAGE_SIZE);
+			void *page = batched ? vmap_unmap_page_noflush(va_i) : vmap_unmap_page(va_i);
+			if (page)
+				pages[got++] = page;
+		}
+		if (batched && got)
+			tlb_shootdown(va, count * PAGE_SIZE);
+		for (u64 i = 0; i < got; i++) {
+			h->mapped_pages--;
+			h->node_pages[page_to_nid(pages[i])]--;
+			free_page(pages[i]);
+		}
+		va += count * PAGE_SIZE;
+		n -= count;
+	}
+}
+
+// Maps n fresh pages at va: 0, or -ENOMEM with nothing left mapped.
+static int heap_map_pages(struct task_heap *h, u64 va, u64 n)
+{
+	for (u64 i = 0; i < n; i++) {
+		void *page = alloc_pages_nodemask(heap_nodes(h), GFP_KERNEL, 0);
+		if (page && vmap_map_page((void *)(va + i * PAGE_SIZE), page, PAGE_KERNEL) < 0) {
+			free_page(page);
+			page = NULL;
+		}
+		if (!page) {
+			heap_unmap_pages(h, va, i);
+			return -ENOMEM;
+		}
+		h->mapped_pages++;
+		h->node_pages[page_to_nid(page)]++;
+	}
+	return 0;
+}
+
+// ---- Address ranges ----
+
+// n pages of unused addresses (not mapped), or 0 if the region is full.
+static u64 heap_take_run(struct task_heap *h, u64 n)
+{
+	struct heap_run *r;
+	list_for_each_entry(r, &h->free_runs, link) {
+		if (r->pages < n)
+			continue;
+		u64 start = r->start;
+		r->start += n * PAGE_SIZE;
+		r->pages -= n;
+		if (r->pages == 0) {
+			list_del(&r->link);
+			kfree(r);
+		}
+		return start;
+	}
+	if (n > (h->base + HEAP_REGION_SIZE - h->top) / PAGE_SIZE)
+		return 0;
+	u64 start = h->top;
+	h->top += n * PAGE_SIZE;
+	return start;
+}
+
+// Gives back n pages of addresses at start (already unmapped).
+static void heap_put_run(struct task_heap *h, u64 start, u64 n)
+{
+	u64 end = start + n * PAGE_SIZE;
+	struct heap_run *r, *prev = NULL, *next = NULL;
+	list_for_each_entry(r, &h->free_runs, link) {
+		if (r->start > start) {
+			next = r;
+			break;
+		}
+		prev = r;
+	}
+	if (prev && prev->start + prev->pages * PAGE_SIZE == start) {
+		start = prev->start;
+		list_del(&prev->link);
+		kfree(prev);
+	}
+	if (next && next->start == end) {
+		end = next->start + next->pages * PAGE_SIZE;
+		list_del(&next->link);
+		kfree(next);
+	}
+	if (end == h->top) { // the run is the end of the used part: shrink it
+		h->top = start;
+		return;
+	}
+	struct heap_run *nr = kmalloc(sizeof(*nr), GFP_KERNEL);
+	if (!nr)
+		return; // the addresses are lost to this heap, never a page
+	nr->start = start;
+	nr->pages = (end - start) / PAGE_SIZE;
+	list_for_each_entry(r, &h->free_runs, link)
+		if (r->start > start)
+			break;
+	list_add_tail(&nr->link, &r->link); // before r (or at the end)
+}
+
+// ---- Blocks ----
+
+static int size_class(size_t total)
+{
+	for (int c = 0; c < NR_CLASSES; c++)
+		if (class_size(c) >= total)
+			return c;
+	return -1;
+}
+
+// Carves one fresh page into blocks of class c.
+static bool heap_refill_class(struct task_heap *h, int c)
+{
+	u64 va = heap_take_run(h, 1);
+	if (!va)
+		return false;
+	if (heap_map_pages(h, va, 1) < 0) {
+		heap_put_run(h, va, 1);
+		return false;
+	}
+	size_t size = class_size(c);
+	for (u64 off = PAGE_SIZE; off >= size; off -= size) {
+		struct free_block *f = (struct free_block *)(va + off - size);
+		f->hdr.magic = BLOCK_FREE;
+		f->hdr.class = c;
+		f->next = h->free_small[c];
+		h->free_small[c] = f;
+	}
+	return true;
+}
+
+static void *heap_alloc_small(struct task_heap *h, int c)
+{
+	if (!h->free_small[c] && !heap_refill_class(h, c))
+		return NULL;
+	struct free_block *f = h->free_small[c];
+	h->free_small[c] = f->next;
+	f->hdr.magic = BLOCK_USED;
+	return block_payload(&f->hdr);
+}
+
+static void *heap_alloc_run(struct task_heap *h, size_t size, size_t align)
+{
+	// Header right before the payload; the payload aligned to align.
+	u64 slack = align <= PAGE_SIZE ? MAX(align, sizeof(struct heap_block))
+				       : align + sizeof(struct heap_block);
+	if (size > HEAP_REGION_SIZE)
+		return NULL;
+	u64 pages = (size + slack + PAGE_SIZE - 1) / PAGE_SIZE;
+	u64 run = heap_take_run(h, pages);
+	if (!run)
+		return NULL;
+	if (heap_map_pages(h, run, pages) < 0) {
+		heap_put_run(h, run, pages);
+		return NULL;
+	}
+	u64 payload = ALIGN_UP(run + sizeof(struct heap_block), (u64)MAX(align, 16));
+	struct heap_block *b = payload_block((void *)payload);
+	b->magic = BLOCK_USED;
+	b->class = CLASS_RUN;
+	b->offset = (u64)b - run;
+	b->pages = pages;
+	return (void *)payload;
+}
+
+// The live block p points into the payload of, or NULL (reported).
+static struct heap_block *heap_check_block(struct task_heap *h, void *p, const char *what)
+{
+	u64 addr = (u64)p;
+	struct heap_block *b = payload_block(p);
+	const char *why = NULL;
+	if (addr < h->base + sizeof(*b) || addr >= h->top || (addr & 15))
+		why = "not a heap address";
+	else if (!vmap_lookup(b))
+		why = "not in a live block";
+	else if (b->magic == BLOCK_FREE)
+		why = "already free";
+	else if (b->magic != BLOCK_USED ||
+		 (b->class >= NR_CLASSES && b->class != CLASS_RUN))
+		why = "not a block (or its header was overwritten)";
+	if (!why)
+		return b;
+	pr_warn("heap: %s(%p): %s, ignored\n", what, p, why);
+	return NULL;
+}
+
+static void heap_free_block(struct task_heap *h, struct heap_block *b)
+{
+	h->allocated_bytes -= block_usable_size(b);
+	if (b->class != CLASS_RUN) {
+		struct free_block *f = (struct free_block *)b;
+		f->hdr.magic = BLOCK_FREE;
+		f->next = h->free_small[b->class];
+		h->free_small[b->class] = f;
+		return;
+	}
+	u64 run = (u64)b - b->offset, pages = b->pages;
+	heap_unmap_pages(h, run, pages);
+	heap_put_run(h, run, pages);
+}
+
+// ---- Interface ----
+
+struct task_heap *heap_create(void)
+{
+	struct task_heap *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return NULL;
+	h->base = (u64)vmap_reserve(HEAP_REGION_SIZE);
+	if (!h->base) {
+		kfree(h);
+		return NULL;
+	}
+	h->top = h->base;
+	atomic_set(&h->refs, 1);
+	mutex_init(&h->lock, "task_heap");
+	INIT_LIST_HEAD(&h->free_runs);
+	return h;
+}
+
+void heap_get(struct task_heap *h) { atomic_inc(&h->refs); }
+
+// The last reference is gone: nobody can reach h any more.
+void heap_put(struct task_heap *h)
+{
+	if (atomic_dec_return(&h->refs) != 0)
+		return;
+	heap_unmap_pages(h, h->base, (h->top - h->base) / PAGE_SIZE);
+	struct heap_run *r, *tmp;
+	list_for_each_entry_safe(r, tmp, &h->free_runs, link)
+		kfree(r);
+	vmap_release((void *)h->base, HEAP_REGION_SIZE);
+	kfree(h);
+}
+
+void heap_destroy(struct task_heap *h)
+{
+	if (h)
+		heap_put(h);
+}
+
+void *heap_alloc(struct task_heap *h, size_t size, size_t align)
+{
+	if (align < 16)
+		align = 16;
+	if (align & (align - 1))
+		return NULL;
+	int c = size <= HEAP_SMALL_MAX ? size_class(size + sizeof(struct heap_block)) : -1;
+	mutex_lock(&h->lock);
+	void *p = c >= 0 && align == 16 ? heap_alloc_small(h, c) : heap_alloc_run(h, size, align);
+	if (p)
+		h->allocated_bytes += block_usable_size(payload_block(p));
+	mutex_unlock(&h->lock);
+	return p;
+}
+
+void heap_free(struct task_heap *h, void *p)
+{
+	if (!p)
+		return;
+	mutex_lock(&h->lock);
+	struct heap_block *b = heap_check_block(h, p, "free");
+	if (b)
+		heap_free_block(h, b);
+	mutex_unlock(&h->lock);
+}
+
+size_t heap_usable_size(struct task_heap *h, void *p)
+{
+	if (!p)
+		return 0;
+	mutex_lock(&h->lock);
+	struct heap_block *b = heap_check_block(h, p, "usable_size");
+	size_t n = b ? block_usable_size(b) : 0;
+	mutex_unlock(&h->lock);
+	return n;
+}
+
+void *heap_realloc(struct task_heap *h, void *p, size_t size)
+{
+	if (!p)
+		return heap_alloc(h, size, 16);
+	if (size == 0) {
+		heap_free(h, p);
+		return NULL;
+	}
+	size_t old = heap_usable_size(h, p);
+	if (old == 0)
+		return NULL; // not a block (reported)
+	if (size <= old && size > old / 2)
+		return p; // fits, and not worth shrinking
+	void *q = heap_alloc(h, size, 16);
+	if (!q)
+		return NULL;
+	memcpy(q, p, MIN(old, size));
+	heap_free(h, p);
+	return q;
+}
+
+u64 heap_allocated_bytes(struct task_heap *h)
+{
+	mutex_lock(&h->lock);
+	u64 n = h->allocated_bytes;
+	mutex_unlock(&h->lock);
+	return n;
+}
+
+u64 heap_node_pages(struct task_heap *h, int nid)
+{
+	if (nid < 0 || nid >= MAX_NUMNODES)
+		return 0;
+	mutex_lock(&h->lock);
+	u64 n = h->node_pages[nid];
+	mutex_unlock(&h->lock);
+	return n;
+}
+
+u64 heap_mapped_pages(struct task_heap *h)
+{
+	mutex_lock(&h->lock);
+	u64 n = h->mapped_pages;
+	mutex_unlock(&h->lock);
+	return n;
+}
+
+void heap_set_nodes(struct task_heap *h, const nodemask_t *mask)
+{
+	mutex_lock(&h->lock);
+	h->pinned = mask != NULL;
+	if (mask)
+		nodes_copy(&h->nodes, mask);
+	mutex_unlock(&h->lock);
+}
+
+// Moves the page at va to new_page (on an allowed node).
+//
+// @todo vmap has no atomic "replace the page at va": between the unmap
+// (which shoots the old translation down on every CPU) and the new map the
+// address is not mapped, and the owner's writes between the copy and the
+// unmap would be lost. Preemption is off so the window is a few
+// microseconds; memory_migrate normally moves sleeping tasks, but an app
+// touching that very page on another CPU at that moment would fault.
+static void heap_move_page(struct task_heap *h, u64 va, void *new_page)
+{
+	void *old_page = phys_to_virt(vmap_lookup((void *)va));
+	memcpy(new_page, old_page, PAGE_SIZE);
+	preempt_disable();
+	vmap_unmap_page((void *)va);
+	int err = vmap_map_page((void *)va, new_page, PAGE_KERNEL);
+	preempt_enable();
+	if (err) // cannot happen: the page table is there, the entry is clear
+		panic("heap_migrate: remap %llx: %d", (unsigned long long)va, err);
+	h->node_pages[page_to_nid(old_page)]--;
+	h->node_pages[page_to_nid(new_page)]++;
+	free_page(old_page);
+}
+
+int heap_migrate(struct task_heap *h, const nodemask_t *to)
+{
+	if (nodes_empty(to))
+		return -EINVAL;
+	int ret = 0;
+	mutex_lock(&h->lock);
+	for (u64 va = h->base; va < h->top; va += PAGE_SIZE) {
+		u64 pa = vmap_lookup((void *)va);
+		if (!pa || node_isset(page_to_nid(phys_to_virt(pa)), to))
+			continue;
+		void *page = alloc_pages_nodemask(to, GFP_KERNEL, 0);
+		if (!page) {
+			ret = -ENOMEM;
+			break;
+		}
+		heap_move_page(h, va, page);
+	}
+	mutex_unlock(&h->lock);
+	return ret;
+}

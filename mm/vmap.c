@@ -1,0 +1,331 @@
+// The kernel mapping area and kernel stacks. See vmap.h for the interface
+// and the locks.
+//
+// Free virtual ranges are kept as a list of holes sorted by address;
+// vmap_reserve() takes from the front of the first hole that fits, and
+// vmap_release() puts a range back, merging with its neighbours, only
+// after checking that nothing in it is still mapped. Page tables of the
+// area are created on demand and kept.
+#include "mm/vmap.h"
+#include "arch/x86/layout.h"
+#include "arch/x86/x86.h"
+#include "kernel/errno.h"
+#include "kernel/printk.h"
+#include "kernel/spinlock.h"
+#include "lib/list.h"
+#include "lib/string.h"
+#include "mm/numa.h"
+#include "mm/page_alloc.h"
+#include "mm/pgtable.h"
+#include "mm/slab.h"
+
+struct vmap_hole {
+	struct list_head list; // on vmap_holes, sorted by start
+	u64 start, end;
+};
+
+static DEFINE_SPINLOCK(vmap_lock); // vmap_holes, the area's page tables
+static LIST_HEAD(vmap_holes);
+static u64 identity_start, identity_end; // mapped low range (vmap_lock)
+
+struct kstack {
+	struct list_head list; // on kstacks (kstack_lock)
+	u64 guard;             // the guard page; the stack is above it
+	char name[24];
+};
+
+static DEFINE_SPINLOCK(kstack_lock);
+static LIST_HEAD(kstacks);
+
+__attribute__((weak)) void tlb_shootdown(u64 va, u64 len)
+{
+	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < va + len; a += PAGE_SIZE)
+		invlpg(a);
+}
+
+static bool in_vmap_area(u64 va, u64 size)
+{
+	return va >= VMAP_BASE && size <= VMAP_SIZE && va - VMAP_BASE <= VMAP_SIZE - size;
+}
+
+void vmap_init(void)
+{
+	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		panic("vmap: no memory");
+	h->start = VMAP_BASE;
+	h->end = VMAP_BASE + VMAP_SIZE;
+	list_add(&h->list, &vmap_holes);
+}
+
+// ---- Ranges ----
+
+void *vmap_reserve(size_t size)
+{
+	struct vmap_hole *h, *empty = NULL;
+	u64 va = 0;
+	size = ALIGN_UP(size, PAGE_SIZE);
+	if (size == 0)
+		return NULL;
+	spin_lock(&vmap_lock);
+	list_for_each_entry(h, &vmap_holes, list) {
+		if (h->end - h->start < size)
+			continue;
+		va = h->start;
+		h->start += size;
+		if (h->start == h->end) {
+			list_del(&h->list);
+			empty = h;
+		}
+		break;
+	}
+	spin_unlock(&vmap_lock);
+	kfree(empty);
+	return (void *)va;
+}
+
+// Is any page in [start, end) mapped? Skips 2 MiB at a time where a page
+// table is missing. Caller holds vmap_lock.
+static bool range_mapped(u64 start, u64 end)
+{
+	for (u64 va = start; va < end;) {
+		u64 *pte = pgtable_walk(kernel_pml4, va, PGTABLE_NOALLOC);
+		if (pte && (*pte & PTE_P))
+			return true;
+		va = pte ? va + PAGE_SIZE : ALIGN_DOWN(va, SZ_2M) + SZ_2M;
+	}
+	return false;
+}
+
+// Puts [start, end) back among the holes, merging with neighbours; spare
+// is a preallocated hole for the case nothing merges. Returns whether spare
+// was used. Caller holds vmap_lock and checked the range is reserved.
+static bool hole_insert(u64 start, u64 end, struct vmap_hole *spare)
+{
+	struct vmap_hole *h, *prev = NULL, *next = NULL;
+	list_for_each_entry(h, &vmap_holes, list) {
+		if (h->start >= end) {
+			next = h;
+			break;
+		}
+		prev = h;
+	}
+	if (prev && prev->end == start) {
+		prev->end = end;
+		if (next && next->start == end) {
+			prev->end = next->end;
+			list_del(&next->list);
+			kfree(next); // kfree takes only slab locks: fine under vmap_lock
+		}
+		return false;
+	}
+	if (next && next->start == end) {
+		next->start = start;
+		return false;
+	}
+	spare->start = start;
+	spare->end = end;
+	list_add(&spare->list, prev ? &prev->list : &vmap_holes);
+	return true;
+}
+
+// Does [start, end) overlap a hole (i.e. is part of it not reserved)?
+static bool range_overlaps_hole(u64 start, u64 end)
+{
+	struct vmap_hole *h;
+	list_for_each_entry(h, &vmap_holes, list)
+		if (h->start < end && start < h->end)
+			return true;
+	return false;
+}
+
+void vmap_release(void *va, size_t size)
+{
+	u64 start = (u64)va, end = start + ALIGN_UP(size, PAGE_SIZE);
+	struct vmap_hole *spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	const char *why = NULL;
+	if (!spare || !in_vmap_area(start, end - start) || (start & (PAGE_SIZE - 1)) || end == start)
+		why = spare ? "not a vmap range" : "out of memory";
+	spin_lock(&vmap_lock);
+	if (!why && range_overlaps_hole(start, end))
+		why = "range is not reserved";
+	else if (!why && range_mapped(start, end))
+		why = "pages are still mapped; range leaked";
+	if (!why && hole_insert(start, end, spare))
+		spare = NULL;
+	spin_unlock(&vmap_lock);
+	kfree(spare);
+	if (why)
+		pr_err("vmap_release(%p, %zu): %s\n", va, size, why);
+}
+
+// ---- Pages ----
+
+int vmap_map_page(void *va, void *page_kva, unsigned flags)
+{
+	u64 addr = (u64)va, pa = virt_to_phys(page_kva);
+	if (!in_vmap_area(addr, PAGE_SIZE) || (addr | pa) & (PAGE_SIZE - 1))
+		return -EINVAL;
+	u64 entry = pa | PTE_P;
+	if (flags & VM_WRITE)
+		entry |= PTE_W;
+	if (!(flags & VM_EXEC) && pgtable_nx)
+		entry |= PTE_NX;
+	int ret = 0;
+	spin_lock(&vmap_lock);
+	u64 *pte = pgtable_walk(kernel_pml4, addr, NUMA_NO_NODE);
+	if (!pte)
+		ret = -ENOMEM;
+	else if (*pte & PTE_P)
+		ret = -EBUSY;
+	else
+		*pte = entry;
+	spin_unlock(&vmap_lock);
+	return ret;
+}
+
+void *vmap_unmap_page(void *va)
+{
+	u64 addr = (u64)va, old = 0;
+	if (!in_vmap_area(addr, PAGE_SIZE) || (addr & (PAGE_SIZE - 1)))
+		return NULL;
+	spin_lock(&vmap_lock);
+	u64 *pte = pgtable_walk(kernel_pml4, addr, PGTABLE_NOALLOC);
+	if (pte && (*pte & PTE_P)) {
+		old = *pte;
+		*pte = 0;
+	}
+	spin_unlock(&vmap_lock);
+	if (!old)
+		return NULL;
+	invlpg(addr);
+	tlb_shootdown(addr, PAGE_SIZE);
+	return phys_to_virt(old & PTE_ADDR);
+}
+
+u64 vmap_lookup(void *va)
+{
+	u64 pa;
+	if (!in_vmap_area((u64)va, 1) || !pgtable_translate((u64)va, &pa))
+		return 0;
+	return pa;
+}
+
+// ---- Kernel stacks: [guard page][KSTACK_SIZE of stack] ----
+
+#define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
+
+// Unmaps and frees the stack pages above guard (those that are mapped).
+static void kstack_unmap(u64 guard)
+{
+	for (int i = 1; i <= KSTACK_PAGES; i++)
+		free_page(vmap_unmap_page((void *)(guard + i * PAGE_SIZE)));
+}
+
+static int kstack_map(u64 guard, int nid)
+{
+	for (int i = 1; i <= KSTACK_PAGES; i++) {
+		void *page = alloc_pages_node(nid, 0, 0);
+		if (!page)
+			page = alloc_pages_nodemask(&node_online_map, 0, 0);
+		if (!page)
+			return -ENOMEM;
+		int ret = vmap_map_page((void *)(guard + i * PAGE_SIZE), page, PAGE_KERNEL);
+		if (ret) {
+			free_page(page);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void *kstack_alloc(int nid, const char *name)
+{
+	struct kstack *ks = kmalloc(sizeof(*ks), GFP_KERNEL);
+	u64 guard = (u64)vmap_reserve(PAGE_SIZE + KSTACK_SIZE);
+	if (!ks || !guard || kstack_map(guard, nid) != 0) {
+		if (guard) {
+			kstack_unmap(guard);
+			vmap_release((void *)guard, PAGE_SIZE + KSTACK_SIZE);
+		}
+		kfree(ks);
+		return NULL;
+	}
+	ks->guard = guard;
+	strlcpy(ks->name, name ? name : "kstack", sizeof(ks->name));
+	spin_lock(&kstack_lock);
+	list_add(&ks->list, &kstacks);
+	spin_unlock(&kstack_lock);
+	return (void *)(guard + PAGE_SIZE + KSTACK_SIZE);
+}
+
+void kstack_free(void *top)
+{
+	struct kstack *ks, *found = NULL;
+	if (!top)
+		return;
+	spin_lock(&kstack_lock);
+	list_for_each_entry(ks, &kstacks, list) {
+		if (ks->guard + PAGE_SIZE + KSTACK_SIZE == (u64)top) {
+			list_del(&ks->list);
+			found = ks;
+			break;
+		}
+	}
+	spin_unlock(&kstack_lock);
+	if (!found) {
+		pr_err("kstack_free(%p): not a kernel stack\n", top);
+		return;
+	}
+	kstack_unmap(found->guard);
+	vmap_release((void *)found->guard, PAGE_SIZE + KSTACK_SIZE);
+	kfree(found);
+}
+
+// Called from the fatal-trap report, maybe with kstack_lock held by the
+// CPU that faulted: walks the list without the lock. Entries are linked in
+// fully built, and other CPUs are stopped before the report.
+const char *stack_describe(u64 addr)
+{
+	struct kstack *ks;
+	list_for_each_entry(ks, &kstacks, list)
+		if (addr >= ks->guard && addr < ks->guard + PAGE_SIZE)
+			return ks->name;
+	return NULL;
+}
+
+// ---- Low identity mapping for the AP trampoline ----
+
+int vmap_identity_map_low(u64 pa, size_t size)
+{
+	u64 start = ALIGN_DOWN(pa, PAGE_SIZE), end = ALIGN_UP(pa + size, PAGE_SIZE);
+	int ret = 0;
+	if (end > SZ_4G || end <= start)
+		return -EINVAL;
+	spin_lock(&vmap_lock);
+	for (u64 a = start; a < end && !ret; a += PAGE_SIZE) {
+		u64 *pte = pgtable_walk(kernel_pml4, a, NUMA_NO_NODE);
+		if (pte)
+			*pte = a | PTE_P | PTE_W; // executable: it is code
+		else
+			ret = -ENOMEM;
+	}
+	if (identity_end == 0 || start < identity_start)
+		identity_start = start;
+	identity_end = MAX(identity_end, end);
+	spin_unlock(&vmap_lock);
+	return ret;
+}
+
+void vmap_identity_unmap_low(void)
+{
+	spin_lock(&vmap_lock);
+	u64 start = identity_start, end = identity_end;
+	pgtable_free_subtree(kernel_pml4, 0);
+	identity_start = identity_end = 0;
+	spin_unlock(&vmap_lock);
+	for (u64 a = start; a < end; a += PAGE_SIZE)
+		invlpg(a);
+	if (end > start)
+		tlb_shootdown(start, end - start);
+}

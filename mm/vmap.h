@@ -1,0 +1,60 @@
+// The kernel mapping area: virtual ranges at VMAP_BASE mapped page by page
+// (kernel stacks with guard pages, task heaps).
+//
+//   vmap_reserve(size) / vmap_release(va, size)
+//       a page-aligned virtual range; nothing is mapped in it yet. A range
+//       is never handed out again while any page in it is still mapped.
+//   vmap_map_page(va, page_kva, flags) / vmap_unmap_page(va)
+//       map one 4 KiB page (a direct-map address from the page allocator)
+//       at va; unmapping flushes the TLB of every CPU (tlb_shootdown) and
+//       returns the page, which the caller frees.
+//   vmap_lookup(va)   physical address va maps to, or 0
+//   kstack_alloc(nid, name) / kstack_free(top)
+//       a KSTACK_SIZE kernel stack, pages from node nid if it has memory
+//       (else any), with an unmapped guard page below it: an overflow
+//       faults, and the trap report names the stack (stack_describe).
+//   vmap_identity_map_low(pa, size) / vmap_identity_unmap_low()
+//       identity-map low physical pages (executable) while the APs start
+//       on their real-mode trampoline; unmap removes every identity mapping.
+//
+// Locking: vmap_lock (a spinlock, not irq-safe: none of this may be called
+// from an interrupt handler) protects the free ranges and the page-table
+// entries of the vmap and identity areas. kstack_lock protects the list of
+// kernel stacks. Lock order: kstack_lock -> vmap_lock -> the page allocator.
+// TLB shootdowns run with no lock held.
+#ifndef MM_VMAP_H
+#define MM_VMAP_H
+
+#include "kernel/types.h"
+
+#define VM_WRITE 0x1
+#define VM_EXEC 0x2
+#define PAGE_KERNEL VM_WRITE // read/write, not executable
+
+#define KSTACK_SIZE (16 * 1024)
+
+void *vmap_reserve(size_t size);
+void vmap_release(void *va, size_t size);
+// 0, -EINVAL (va outside the area or unaligned), -EBUSY (already mapped)
+// or -ENOMEM (no page for a page table).
+int vmap_map_page(void *va, void *page_kva, unsigned flags);
+void *vmap_unmap_page(void *va); // the page that was mapped, or NULL
+u64 vmap_lookup(void *va);
+
+void *kstack_alloc(int nid, const char *name); // the stack's top, or NULL
+void kstack_free(void *top);
+// The name of the kernel stack whose guard page holds addr, or NULL
+// (overrides the weak one in arch/x86/trap.c; lock-free for the trap path).
+const char *stack_describe(u64 addr);
+
+// 0 or -ENOMEM / -EINVAL (the range must lie below 4 GiB).
+int vmap_identity_map_low(u64 pa, size_t size);
+void vmap_identity_unmap_low(void);
+
+// Flushes [va, va + len) from the TLB of every CPU. The SMP code defines
+// it (IPIs); the weak default in vmap.c flushes only this CPU.
+void tlb_shootdown(u64 va, u64 len);
+
+void vmap_init(void); // mm_init, after slab_init
+
+#endif

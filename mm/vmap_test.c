@@ -1,0 +1,192 @@
+// Tests for mm/vmap.c and mm/pgtable.c: mapping, lookup and unmapping in
+// the vmap area, range reservation, kernel stacks with guard pages, the
+// low identity mapping, and what the kernel page tables leave unmapped.
+//
+// Page tables of the vmap area are kept once created, so each test first
+// maps and unmaps a page once (warm_up) before taking its free-page
+// baseline.
+#include "arch/x86/layout.h"
+#include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "mm/numa.h"
+#include "mm/page_alloc.h"
+#include "mm/pgtable.h"
+#include "mm/slab.h"
+#include "mm/vmap.h"
+
+static u64 settled_free_pages(void)
+{
+	kmem_cache_shrink_all();
+	return nr_free_pages();
+}
+
+static u64 warm_up(void)
+{
+	void *t = kstack_alloc(NUMA_NO_NODE, "warm-up");
+	kstack_free(t);
+	return settled_free_pages();
+}
+
+KTEST(vmap, map_lookup_unmap_round_trip)
+{
+	u64 base = warm_up();
+	u8 *va = vmap_reserve(3 * PAGE_SIZE);
+	u8 *page = alloc_page(__GFP_ZERO);
+	ASSERT_TRUE(va && page);
+	EXPECT_GE((u64)va, VMAP_BASE);
+	EXPECT_EQ(vmap_lookup(va + PAGE_SIZE), 0);
+	ASSERT_EQ(vmap_map_page(va + PAGE_SIZE, page, PAGE_KERNEL), 0);
+	EXPECT_EQ(vmap_lookup(va + PAGE_SIZE), virt_to_phys(page));
+	EXPECT_EQ(vmap_lookup(va + PAGE_SIZE + 123), virt_to_phys(page) + 123);
+	va[PAGE_SIZE + 5] = 42; // through the mapping ...
+	EXPECT_EQ(page[5], 42); // ... lands in the page
+	EXPECT_TRUE(vmap_unmap_page(va + PAGE_SIZE) == page);
+	EXPECT_EQ(vmap_lookup(va + PAGE_SIZE), 0);
+	EXPECT_TRUE(vmap_unmap_page(va + PAGE_SIZE) == NULL);
+	vmap_release(va, 3 * PAGE_SIZE);
+	free_page(page);
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, mapping_a_mapped_or_foreign_address_fails)
+{
+	u64 base = warm_up();
+	void *va = vmap_reserve(PAGE_SIZE);
+	void *a = alloc_page(GFP_KERNEL), *b = alloc_page(GFP_KERNEL);
+	ASSERT_TRUE(va && a && b);
+	EXPECT_EQ(vmap_map_page(va, a, PAGE_KERNEL), 0);
+	EXPECT_EQ(vmap_map_page(va, b, PAGE_KERNEL), -EBUSY);
+	EXPECT_EQ(vmap_map_page((void *)0x1000, b, PAGE_KERNEL), -EINVAL);
+	EXPECT_EQ(vmap_map_page((u8 *)va + 8, b, PAGE_KERNEL), -EINVAL);
+	EXPECT_TRUE(vmap_unmap_page(va) == a);
+	vmap_release(va, PAGE_SIZE);
+	free_page(a);
+	free_page(b);
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, reserved_ranges_are_disjoint_and_reused_after_release)
+{
+	u64 base = warm_up();
+	u8 *a = vmap_reserve(PAGE_SIZE), *b = vmap_reserve(5 * PAGE_SIZE);
+	u8 *c = vmap_reserve(100); // rounded up to a page
+	ASSERT_TRUE(a && b && c);
+	EXPECT_TRUE(a + PAGE_SIZE <= b || b + 5 * PAGE_SIZE <= a);
+	EXPECT_TRUE(b + 5 * PAGE_SIZE <= c || c + PAGE_SIZE <= b);
+	EXPECT_TRUE(vmap_reserve(0) == NULL);
+	vmap_release(b, 5 * PAGE_SIZE);
+	u8 *d = vmap_reserve(5 * PAGE_SIZE);
+	EXPECT_TRUE(d == b); // first fit finds the released hole
+	vmap_release(d, 5 * PAGE_SIZE);
+	vmap_release(c, PAGE_SIZE);
+	vmap_release(a, PAGE_SIZE);
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, a_range_with_mapped_pages_is_never_handed_out_again)
+{
+	u64 base = warm_up();
+	u8 *va = vmap_reserve(2 * PAGE_SIZE);
+	void *page = alloc_page(GFP_KERNEL);
+	ASSERT_TRUE(va && page);
+	ASSERT_EQ(vmap_map_page(va, page, PAGE_KERNEL), 0);
+	vmap_release(va, 2 * PAGE_SIZE); // refused: still mapped
+	u8 *again = vmap_reserve(2 * PAGE_SIZE);
+	EXPECT_TRUE(again + 2 * PAGE_SIZE <= va || va + 2 * PAGE_SIZE <= again);
+	vmap_release(again, 2 * PAGE_SIZE);
+	EXPECT_TRUE(vmap_unmap_page(va) == page);
+	vmap_release(va, 2 * PAGE_SIZE); // now it goes back
+	free_page(page);
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, kernel_stack_has_a_named_guard_page_below_it)
+{
+	u64 base = warm_up();
+	u8 *top = kstack_alloc(numa_node_id(), "test-stack");
+	ASSERT_TRUE(top != NULL);
+	u8 *bottom = top - KSTACK_SIZE, *guard = bottom - PAGE_SIZE;
+	top[-1] = 1;   // the whole stack is usable
+	bottom[0] = 2;
+	EXPECT_TRUE(kernel_address_mapped((u64)bottom));
+	EXPECT_FALSE(kernel_address_mapped((u64)guard + 100));
+	EXPECT_EQ(vmap_lookup(guard), 0);
+	const char *name = stack_describe((u64)guard + 100);
+	EXPECT_TRUE(name != NULL);
+	if (name)
+		EXPECT_STREQ(name, "test-stack");
+	EXPECT_TRUE(stack_describe((u64)bottom) == NULL); // the stack is not the guard
+	EXPECT_LE(nr_free_pages(), base - KSTACK_SIZE / PAGE_SIZE);
+	kstack_free(top);
+	EXPECT_TRUE(stack_describe((u64)guard + 100) == NULL);
+	EXPECT_FALSE(kernel_address_mapped((u64)bottom));
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, kernel_stack_pages_come_from_the_requested_node)
+{
+	u64 base = warm_up();
+	int nid;
+	for_each_online_node(nid) {
+		if (node_total_pages(nid) == 0)
+			continue;
+		u8 *top = kstack_alloc(nid, "node-stack");
+		ASSERT_TRUE(top != NULL);
+		for (u8 *p = top - KSTACK_SIZE; p < top; p += PAGE_SIZE)
+			EXPECT_EQ(page_to_nid(phys_to_virt(vmap_lookup(p))), nid);
+		kstack_free(top);
+	}
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+KTEST(vmap, null_and_low_addresses_fault_while_kernel_memory_is_mapped)
+{
+	EXPECT_FALSE(kernel_address_mapped(0));
+	EXPECT_FALSE(kernel_address_mapped(0x1000));
+	EXPECT_FALSE(kernel_address_mapped(0x100000)); // the kernel's physical load address
+	EXPECT_FALSE(kernel_address_mapped(0x8000000000000000ULL)); // non-canonical
+	EXPECT_TRUE(kernel_address_mapped(PHYS_BASE + 0x100000));
+	EXPECT_TRUE(kernel_address_mapped((u64)&kernel_address_mapped));
+	EXPECT_TRUE(kernel_address_mapped(PHYS_BASE + 0xFEE00000ULL)); // LAPIC window
+	void *p = alloc_page(GFP_KERNEL);
+	ASSERT_TRUE(p != NULL);
+	EXPECT_TRUE(kernel_address_mapped((u64)p));
+	EXPECT_TRUE(kernel_address_mapped((u64)virt_to_page(p)));
+	free_page(p);
+}
+
+KTEST(vmap, identity_map_low_maps_then_unmaps)
+{
+	u64 base = settled_free_pages(), pa;
+	ASSERT_EQ(vmap_identity_map_low(0x9000, 2 * PAGE_SIZE), 0);
+	EXPECT_TRUE(pgtable_translate(0x9000, &pa));
+	EXPECT_EQ(pa, 0x9000);
+	EXPECT_TRUE(kernel_address_mapped(0xA123));
+	EXPECT_FALSE(kernel_address_mapped(0xB000));
+	vmap_identity_unmap_low();
+	EXPECT_FALSE(kernel_address_mapped(0x9000));
+	EXPECT_EQ(vmap_identity_map_low(SZ_4G - PAGE_SIZE, 2 * PAGE_SIZE), -EINVAL);
+	EXPECT_EQ(settled_free_pages(), base);
+}
+
+// A deliberate crash (runs only when named: ktest=crash_mm): overflow a
+// kernel stack from kstack_alloc. The fault on the guard page cannot push
+// its frame, so the CPU raises a double fault, whose report (on the IST
+// stack) must name the stack.
+#pragma GCC diagnostic ignored "-Winfinite-recursion"
+static int __attribute__((noinline)) recurse_forever(volatile int depth)
+{
+	volatile char pad[256];
+	pad[0] = (char)depth;
+	return recurse_forever(depth + 1) + pad[0];
+}
+
+static void __attribute__((noinline)) start_recursion(void) { recurse_forever(0); }
+
+KTEST(crash_mm, kstack_overflow_report_names_the_stack)
+{
+	void *top = kstack_alloc(NUMA_NO_NODE, "crash-test-stack");
+	ASSERT_TRUE(top != NULL);
+	__asm__ volatile("mov %0, %%rsp\n\tcall *%1" ::"r"(top), "r"(start_recursion) : "memory");
+}

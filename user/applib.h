@@ -1,0 +1,91 @@
+// Helpers shared by the apps in user/: error reports in the one form every
+// app uses (`PROG: CONTEXT: strerror text` on stderr), whole-file reads
+// (procfs files report size 0, so they are read to EOF), time, and the
+// `0-3,5` CPU-list format.
+//
+// Like the apps themselves, nothing here keeps state in a mutable global:
+// several instances of an app run at once in the one address space.
+#ifndef USER_APPLIB_H
+#define USER_APPLIB_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+// newlib declares these only on targets that define _POSIX_TIMERS;
+// user/libc provides them on Corral.
+#ifndef _POSIX_TIMERS
+int clock_gettime(clockid_t clock_id, struct timespec *tp);
+int nanosleep(const struct timespec *req, struct timespec *rem);
+#endif
+
+// Print `prog: context: strerror(err)` on stderr and return 1 (an exit
+// status), so a failing app can `return applib_error(...)`.
+int applib_error(const char *prog, const char *context, int err);
+// If argv[1] is --help, print usage (a full line or several) on stdout and
+// return 1; the caller then exits 0.
+int applib_wants_help(int argc, char **argv, const char *usage);
+
+// Read a whole file into a NUL-terminated buffer from malloc. NULL + errno.
+char *applib_read_file(const char *path, size_t *len);
+// write() until all of buf is written. 0, or -1 + errno.
+int applib_write_all(int fd, const void *buf, size_t n);
+// The value after "Name:" in a "Name:\tvalue" line of text (procfs status
+// files), copied into buf without the newline. 0, or -1 if there is none.
+int applib_status_field(const char *text, const char *name, char *buf, size_t n);
+
+// Reading a file line by line, lines of any length.
+struct applib_lines {
+	int fd;
+	char *buf;
+	size_t cap, start, end;
+	int eof;
+};
+void applib_lines_init(struct applib_lines *l, int fd);
+// The next line, without its '\n' and NUL-terminated in place (valid until
+// the next call): 1, or 0 at the end, or -1 + errno.
+int applib_lines_next(struct applib_lines *l, char **line, size_t *len);
+void applib_lines_free(struct applib_lines *l);
+
+// The wait status from waitpid() as an exit status (128 + signal if killed).
+int applib_exit_status(int wstatus);
+
+// Nanoseconds since boot (monotonic).
+long long applib_now_ns(void);
+// Sleep for ns nanoseconds (all of them, even if woken early).
+void applib_sleep_ns(long long ns);
+// Parse "2", "0.5", "1.25" seconds into nanoseconds. 0, or -1 if malformed.
+int applib_parse_seconds(const char *s, long long *ns);
+// Parse a non-negative decimal integer that fills all of s. 0 or -1.
+int applib_parse_ulong(const char *s, unsigned long *out);
+
+// CPU (or node) lists such as "0-3,5" as 64-bit masks. 0, or -1 (EINVAL).
+int applib_parse_cpulist(const char *s, unsigned long long *mask);
+// Canonical list of the set bits ("0-2,5"), "" for an empty mask.
+void applib_format_cpulist(unsigned long long mask, char *buf, size_t n);
+
+// One task as /proc/<pid>/status describes it.
+struct applib_task {
+	int pid, ppid;
+	char name[64];
+	char state[16]; // the state letter (R, S, ...)
+	char cpu[8];    // the CPU it last ran on, "-" if not shown
+	long long cputime_ns; // CPU time used, -1 if not shown
+};
+// Every task in /proc, sorted by pid, in an array from malloc. The count,
+// or -1 + errno.
+int applib_read_tasks(struct applib_task **tasks);
+// CPU time as M:SS.cc.
+void applib_format_cputime(long long ns, char *buf, size_t n);
+
+// The task's environment (NAME=VALUE strings, NULL-terminated). On Corral
+// the global `environ` stays empty (user/libc keeps the environment per
+// task): this asks user/libc's corral_environ() when it is there.
+char **applib_environ(void);
+
+// The path to open for a system file such as "/proc/nodes". On Corral it
+// is path itself; the host test build can point it into a fake tree with
+// the CORRAL_ROOT environment variable.
+const char *applib_sys_path(const char *path, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,53 @@
+// Private to the newlib side of user/libc (see kabi.h for the split).
+#ifndef USER_LIBC_LIBC_H
+#define USER_LIBC_LIBC_H
+
+#include <reent.h>
+#include <sys/types.h>
+
+#include "user/libc/kabi.h"
+
+#define LIBC_ATEXIT_MAX 32
+
+// Everything newlib and libc keep per task. task->libc_reent points at
+// it: the reent must come first, since __getreent() returns that pointer.
+// It lives in the task's heap, so it goes away with the task.
+struct libc_task {
+	struct _reent reent;
+	char **environ;          // NULL-terminated, in the heap (getenv, setenv)
+	int env_count, env_cap;  // entries used, slots allocated (0: not ours yet)
+	void (*atexit_fn[LIBC_ATEXIT_MAX])(void);
+	int atexit_count;
+	char strerror_buf[32];   // strerror() of an unknown number
+};
+
+// The calling task's libc state; NULL outside app tasks (newlib's global
+// reent), where apps' code never runs.
+static inline struct libc_task *libc_task(void)
+{
+	struct _reent *r = __getreent();
+	return r == _global_impure_ptr ? NULL : (struct libc_task *)r;
+}
+
+// newlib's errno value for a (positive) kernel errno value.
+int libc_errno(int kernel_errno);
+
+// The end of every kernel call: the task's safe point (a pending kill acts
+// here), then a negative result becomes -1 with errno set in r.
+static inline long libc_result(struct _reent *r, long ret)
+{
+	task_check_killed();
+	if (ret >= 0)
+		return ret;
+	r->_errno = libc_errno((int)-ret);
+	return -1;
+}
+#define LIBC_RESULT(ret) libc_result(_REENT, (ret))
+
+// newlib's: flush and close every FILE of r (user/libc/stdio_files.c).
+void _cleanup_r(struct _reent *r);
+
+// Flushes and closes the task's stdio streams (start.c).
+void libc_flush_all(void);
+
+#endif

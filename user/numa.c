@@ -1,0 +1,322 @@
+// NUMA and affinity apps: numactl (--hardware, --show) and taskset.
+//
+// numactl reads /proc/nodes, which has one line per node and one line of
+// distances per node:
+//   node N cpus LIST size_kb S free_kb F
+//   distances N: D0 D1 ...
+// and prints them in exactly the format of Linux's `numactl --hardware`.
+#include "user/applib.h"
+#include "user/corral.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_NODES 64
+
+struct numa_node {
+	int present;
+	unsigned long long cpus;
+	unsigned long long size_kb, free_kb;
+	int ndist;
+	int dist[MAX_NODES];
+};
+
+// Split a line into at most max whitespace-separated words, in place.
+static int split_words(char *line, char **words, int max)
+{
+	int n = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(line, " \t", &save); w && n < max;
+	     w = strtok_r(NULL, " \t", &save))
+		words[n++] = w;
+	return n;
+}
+
+static int parse_node_line(char **w, int n, struct numa_node *nodes)
+{
+	unsigned long id;
+	if (n < 2 || applib_parse_ulong(w[1], &id) < 0 || id >= MAX_NODES)
+		return -1;
+	struct numa_node *nd = &nodes[id];
+	nd->present = 1;
+	for (int i = 2; i + 1 < n; i++) {
+		if (strcmp(w[i], "cpus") == 0 && strcmp(w[i + 1], "size_kb") != 0) {
+			if (applib_parse_cpulist(w[i + 1], &nd->cpus) < 0)
+				return -1;
+			i++;
+		} else if (strcmp(w[i], "size_kb") == 0) {
+			nd->size_kb = strtoull(w[++i], NULL, 10);
+		} else if (strcmp(w[i], "free_kb") == 0) {
+			nd->free_kb = strtoull(w[++i], NULL, 10);
+		}
+	}
+	return 0;
+}
+
+static int parse_distance_line(char **w, int n, struct numa_node *nodes)
+{
+	unsigned long id;
+	char *colon = n >= 2 ? strchr(w[1], ':') : NULL;
+	if (!colon)
+		return -1;
+	*colon = '\0';
+	if (applib_parse_ulong(w[1], &id) < 0 || id >= MAX_NODES)
+		return -1;
+	struct numa_node *nd = &nodes[id];
+	nd->ndist = 0;
+	for (int i = 2; i < n && nd->ndist < MAX_NODES; i++)
+		nd->dist[nd->ndist++] = atoi(w[i]);
+	return 0;
+}
+
+static int read_nodes(struct numa_node *nodes)
+{
+	char rpath[300];
+	char *text = applib_read_file(applib_sys_path("/proc/nodes", rpath, sizeof(rpath)), NULL);
+	if (!text)
+		return applib_error("numactl", "/proc/nodes", errno);
+	char *save = NULL;
+	int status = 0;
+	for (char *line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *w[2 * MAX_NODES + 8];
+		int n = split_words(line, w, 2 * MAX_NODES + 8);
+		int rc = 0;
+		if (n > 0 && strcmp(w[0], "node") == 0)
+			rc = parse_node_line(w, n, nodes);
+		else if (n > 0 && strcmp(w[0], "distances") == 0)
+			rc = parse_distance_line(w, n, nodes);
+		if (rc < 0)
+			status = applib_error("numactl", "/proc/nodes", EINVAL);
+	}
+	free(text);
+	return status;
+}
+
+static int numactl_hardware(void)
+{
+	struct numa_node *nodes = calloc(MAX_NODES, sizeof(*nodes));
+	if (!nodes)
+		return applib_error("numactl", "malloc", ENOMEM);
+	if (read_nodes(nodes)) {
+		free(nodes);
+		return 1;
+	}
+	unsigned long long present = 0;
+	int count = 0, maxnode = 0;
+	for (int i = 0; i < MAX_NODES; i++)
+		if (nodes[i].present) {
+			present |= 1ULL << i;
+			count++;
+			maxnode = i;
+		}
+	char list[256];
+	applib_format_cpulist(present, list, sizeof(list));
+	printf("available: %d nodes (%s)\n", count, list);
+	for (int i = 0; i <= maxnode; i++) {
+		if (!nodes[i].present)
+			continue;
+		printf("node %d cpus:", i);
+		for (int c = 0; c < 64; c++)
+			if (nodes[i].cpus & (1ULL << c))
+				printf(" %d", c);
+		printf("\n");
+		printf("node %d size: %llu MB\n", i, nodes[i].size_kb / 1024);
+		printf("node %d free: %llu MB\n", i, nodes[i].free_kb / 1024);
+	}
+	if (count == 0 || nodes[maxnode].ndist == 0) {
+		printf("No distance information available.\n");
+	} else {
+		// The same spacing as numactl: "% 3d " per column.
+		printf("node distances:\n");
+		printf("node ");
+		for (int i = 0; i <= maxnode; i++)
+			if (nodes[i].present)
+				printf("% 3d ", i);
+		printf("\n");
+		for (int i = 0; i <= maxnode; i++) {
+			if (!nodes[i].present)
+				continue;
+			printf("% 3d: ", i);
+			// A distance line lists the present nodes in order.
+			for (int k = 0, col = 0; k <= maxnode; k++)
+				if (nodes[k].present) {
+					printf("% 3d ", col < nodes[i].ndist ? nodes[i].dist[col] : 0);
+					col++;
+				}
+			printf("\n");
+		}
+	}
+	free(nodes);
+	return 0;
+}
+
+// numactl --show: this task's CPUs and nodes.
+static int numactl_show(void)
+{
+	char path[64], rpath[300], cpus[256], mems[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)getpid());
+	char *text = applib_read_file(applib_sys_path(path, rpath, sizeof(rpath)), NULL);
+	if (!text)
+		return applib_error("numactl", path, errno);
+	unsigned long long cpumask = 0, memmask = 0;
+	if (applib_status_field(text, "Cpus_allowed_list", cpus, sizeof(cpus)) < 0 ||
+	    applib_status_field(text, "Mems_allowed_list", mems, sizeof(mems)) < 0 ||
+	    applib_parse_cpulist(cpus, &cpumask) < 0 ||
+	    applib_parse_cpulist(mems, &memmask) < 0) {
+		free(text);
+		return applib_error("numactl", path, EINVAL);
+	}
+	free(text);
+	printf("policy: default\npreferred node: current\nphyscpubind:");
+	for (int c = 0; c < 64; c++)
+		if (cpumask & (1ULL << c))
+			printf(" %d", c);
+	printf("\nnodebind:");
+	for (int c = 0; c < 64; c++)
+		if (memmask & (1ULL << c))
+			printf(" %d", c);
+	printf("\nmembind:");
+	for (int c = 0; c < 64; c++)
+		if (memmask & (1ULL << c))
+			printf(" %d", c);
+	printf("\n");
+	return 0;
+}
+
+static int numactl_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: numactl --hardware | numactl --show\n"
+		"--hardware (-H): the nodes, their CPUs, sizes, free memory and\n"
+		"distances; --show (-s): the CPUs and nodes this task may use.\n";
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	if (argc == 2 && (strcmp(argv[1], "--hardware") == 0 || strcmp(argv[1], "-H") == 0))
+		return numactl_hardware();
+	if (argc == 2 && (strcmp(argv[1], "--show") == 0 || strcmp(argv[1], "-s") == 0))
+		return numactl_show();
+	fputs(usage, stderr);
+	return 1;
+}
+APP(numactl, numactl_main, "show the NUMA nodes (--hardware)");
+
+// ---- taskset ------------------------------------------------------------------
+
+static int parse_mask(const char *s, int list, unsigned long long *mask)
+{
+	if (list)
+		return applib_parse_cpulist(s, mask);
+	char *end;
+	const char *p = strncmp(s, "0x", 2) == 0 || strncmp(s, "0X", 2) == 0 ? s + 2 : s;
+	errno = 0;
+	*mask = strtoull(p, &end, 16);
+	if (!*p || *end || errno) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+static void print_affinity(int pid, const char *when, int list,
+			   unsigned long long mask)
+{
+	if (list) {
+		char buf[256];
+		applib_format_cpulist(mask, buf, sizeof(buf));
+		printf("pid %d's %s affinity list: %s\n", pid, when, buf);
+	} else {
+		printf("pid %d's %s affinity mask: %llx\n", pid, when, mask);
+	}
+}
+
+static int taskset_pid(int list, const char *maskarg, const char *pidarg)
+{
+	unsigned long pid;
+	unsigned long long mask, now;
+	char ctx[80];
+	if (applib_parse_ulong(pidarg, &pid) < 0 || pid > 0x7fffffff)
+		return applib_error("taskset", pidarg, EINVAL);
+	if (sched_getaffinity_mask((pid_t)pid, &now) < 0) {
+		snprintf(ctx, sizeof(ctx), "failed to get pid %lu's affinity", pid);
+		return applib_error("taskset", ctx, errno);
+	}
+	print_affinity((int)pid, "current", list, now);
+	if (!maskarg)
+		return 0;
+	if (parse_mask(maskarg, list, &mask) < 0)
+		return applib_error("taskset", maskarg, EINVAL);
+	if (sched_setaffinity_mask((pid_t)pid, mask) < 0) {
+		snprintf(ctx, sizeof(ctx), "failed to set pid %lu's affinity", pid);
+		return applib_error("taskset", ctx, errno);
+	}
+	if (sched_getaffinity_mask((pid_t)pid, &now) == 0)
+		print_affinity((int)pid, "new", list, now);
+	return 0;
+}
+
+static int taskset_run(int list, const char *maskarg, char **cmd)
+{
+	unsigned long long mask;
+	if (parse_mask(maskarg, list, &mask) < 0)
+		return applib_error("taskset", maskarg, EINVAL);
+	// The child starts with our affinity; set it on the child too in case
+	// the kernel does not pass it on.
+	if (sched_setaffinity_mask(getpid(), mask) < 0)
+		return applib_error("taskset", "failed to set affinity", errno);
+	pid_t pid = spawn(cmd[0], cmd, NULL);
+	if (pid < 0)
+		return applib_error("taskset", cmd[0], errno);
+	sched_setaffinity_mask(pid, mask);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return applib_error("taskset", "waitpid", errno);
+	return applib_exit_status(st);
+}
+
+static int taskset_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: taskset [-c] MASK|LIST CMD [ARG...]\n"
+		"       taskset -p [-c] [MASK|LIST] PID\n"
+		"Show or set a task's CPU affinity, or run CMD with one. MASK is hex\n"
+		"(0x3 = CPUs 0,1); with -c a list (0-1,3).\n";
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	int list = 0, pidmode = 0, i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--pid") == 0) {
+			pidmode = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--cpu-list") == 0) {
+			list = 1;
+			continue;
+		}
+		for (const char *f = argv[i] + 1; *f; f++) {
+			if (*f == 'p')
+				pidmode = 1;
+			else if (*f == 'c')
+				list = 1;
+			else {
+				fputs(usage, stderr);
+				return 1;
+			}
+		}
+	}
+	int rest = argc - i;
+	if (pidmode && rest == 1)
+		return taskset_pid(list, NULL, argv[i]);
+	if (pidmode && rest == 2)
+		return taskset_pid(list, argv[i], argv[i + 1]);
+	if (!pidmode && rest >= 2)
+		return taskset_run(list, argv[i], argv + i + 1);
+	fputs(usage, stderr);
+	return 1;
+}
+APP(taskset, taskset_main, "show or set CPU affinity, or run a command with one");

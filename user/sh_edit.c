@@ -1,0 +1,298 @@
+// The console line editor: the shell puts the console in raw mode and
+// does the editing itself, so that it can offer history and never be
+// killed by Ctrl-C (in raw mode Ctrl-C is only a byte).
+//
+// Keys: printable bytes insert; Backspace/DEL delete; Ctrl-A/Ctrl-E or
+// Home/End move to the ends; Left/Right (or Ctrl-B/Ctrl-F) move; Up/Down
+// (or Ctrl-P/Ctrl-N) walk the history; Ctrl-U deletes to the start, Ctrl-K
+// to the end; Ctrl-C discards the line; Ctrl-L redraws. Other control
+// bytes and escape sequences (even ones cut short) are ignored. A line
+// longer than SH_LINE_MAX is not stored past the limit: when it ends it is
+// discarded with `sh: line too long`.
+#include "user/sh.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { ESC_NONE, ESC_ESC, ESC_CSI, ESC_SS3 };
+
+static void out(const char *s, size_t n)
+{
+	sh_write_all(2, s, n);
+}
+
+// Repaint the whole line and put the cursor back at pos.
+static void redraw(struct sh_editor *ed, const char *prompt)
+{
+	size_t plen = strlen(prompt);
+	char *buf = malloc(plen + (size_t)ed->len + 32);
+	if (!buf)
+		return;
+	size_t n = 0;
+	buf[n++] = '\r';
+	memcpy(buf + n, prompt, plen);
+	n += plen;
+	memcpy(buf + n, ed->buf, (size_t)ed->len);
+	n += (size_t)ed->len;
+	memcpy(buf + n, "\x1b[K", 3);
+	n += 3;
+	if (ed->len > ed->pos)
+		n += (size_t)snprintf(buf + n, 24, "\x1b[%dD", ed->len - ed->pos);
+	out(buf, n);
+	free(buf);
+}
+
+static void set_line(struct sh_editor *ed, const char *s)
+{
+	size_t len = strlen(s);
+	if (len > SH_LINE_MAX)
+		len = SH_LINE_MAX;
+	memcpy(ed->buf, s, len);
+	ed->len = ed->pos = (int)len;
+}
+
+static void history_up(struct sh_editor *ed, const char *prompt)
+{
+	if (ed->nhistory == 0 || ed->hist_pos == 0)
+		return;
+	if (ed->hist_pos < 0) {
+		free(ed->stashed);
+		ed->buf[ed->len] = '\0';
+		ed->stashed = strdup(ed->buf);
+		ed->hist_pos = ed->nhistory - 1;
+	} else {
+		ed->hist_pos--;
+	}
+	set_line(ed, ed->history[ed->hist_pos]);
+	redraw(ed, prompt);
+}
+
+static void history_down(struct sh_editor *ed, const char *prompt)
+{
+	if (ed->hist_pos < 0)
+		return;
+	if (ed->hist_pos < ed->nhistory - 1) {
+		ed->hist_pos++;
+		set_line(ed, ed->history[ed->hist_pos]);
+	} else {
+		ed->hist_pos = -1;
+		set_line(ed, ed->stashed ? ed->stashed : "");
+		free(ed->stashed);
+		ed->stashed = NULL;
+	}
+	redraw(ed, prompt);
+}
+
+static void history_add(struct sh_editor *ed, const char *line)
+{
+	if (!*line || (ed->nhistory > 0 &&
+		       strcmp(ed->history[ed->nhistory - 1], line) == 0))
+		return;
+	char *copy = strdup(line);
+	if (!copy)
+		return;
+	if (ed->nhistory == SH_HISTORY) {
+		free(ed->history[0]);
+		memmove(ed->history, ed->history + 1,
+			sizeof(char *) * (SH_HISTORY - 1));
+		ed->nhistory--;
+	}
+	ed->history[ed->nhistory++] = copy;
+}
+
+static void move_to(struct sh_editor *ed, int pos, const char *prompt)
+{
+	if (pos < 0 || pos > ed->len || pos == ed->pos)
+		return;
+	ed->pos = pos;
+	redraw(ed, prompt);
+}
+
+static void insert(struct sh_editor *ed, char c, const char *prompt)
+{
+	if (ed->overflow)
+		return;
+	if (ed->len >= SH_LINE_MAX) {
+		ed->overflow = 1;
+		out("\a", 1);
+		return;
+	}
+	memmove(ed->buf + ed->pos + 1, ed->buf + ed->pos, (size_t)(ed->len - ed->pos));
+	ed->buf[ed->pos++] = c;
+	ed->len++;
+	if (ed->pos == ed->len)
+		out(&c, 1);
+	else
+		redraw(ed, prompt);
+}
+
+static void delete_range(struct sh_editor *ed, int from, int to,
+			 const char *prompt)
+{
+	if (from < 0 || to > ed->len || from >= to)
+		return;
+	int at_end = to == ed->len && to - from == 1 && ed->pos == to;
+	memmove(ed->buf + from, ed->buf + to, (size_t)(ed->len - to));
+	ed->len -= to - from;
+	ed->pos = from;
+	if (at_end)
+		out("\b \b", 3);
+	else
+		redraw(ed, prompt);
+}
+
+// The byte after ESC, ESC [ or ESC O. Returns 1 if it was part of the
+// sequence, 0 if it cut the sequence short and must be handled on its own.
+static int escape_byte(struct sh_editor *ed, unsigned char c, const char *prompt)
+{
+	if (c < 0x20 || c == 0x7f) { // a control byte ends any sequence
+		ed->esc = ESC_NONE;
+		return 0;
+	}
+	if (ed->esc == ESC_ESC) {
+		ed->esc = c == '[' ? ESC_CSI : c == 'O' ? ESC_SS3 : ESC_NONE;
+		ed->esc_param = 0;
+		return 1;
+	}
+	if (ed->esc == ESC_CSI && c >= '0' && c <= '9') {
+		if (ed->esc_param < 1000)
+			ed->esc_param = ed->esc_param * 10 + (c - '0');
+		return 1;
+	}
+	if (ed->esc == ESC_CSI && c >= 0x20 && c < 0x40)
+		return 1; // ';', intermediates: ignored
+	ed->esc = ESC_NONE;
+	switch (c) {
+	case 'A':
+		history_up(ed, prompt);
+		break;
+	case 'B':
+		history_down(ed, prompt);
+		break;
+	case 'C':
+		move_to(ed, ed->pos + 1, prompt);
+		break;
+	case 'D':
+		move_to(ed, ed->pos - 1, prompt);
+		break;
+	case 'H':
+		move_to(ed, 0, prompt);
+		break;
+	case 'F':
+		move_to(ed, ed->len, prompt);
+		break;
+	case '~':
+		if (ed->esc_param == 1 || ed->esc_param == 7)
+			move_to(ed, 0, prompt);
+		else if (ed->esc_param == 4 || ed->esc_param == 8)
+			move_to(ed, ed->len, prompt);
+		else if (ed->esc_param == 3)
+			delete_range(ed, ed->pos, ed->pos + 1, prompt);
+		break;
+	}
+	return 1;
+}
+
+static int finish(struct sh *sh, char *line)
+{
+	struct sh_editor *ed = &sh->ed;
+	out("\n", 1); // the console (and a pty) turn "\n" into "\r\n"
+	free(ed->stashed);
+	ed->stashed = NULL;
+	if (ed->overflow) {
+		sh_error("sh: line too long\n");
+		return SH_READ_TOO_LONG;
+	}
+	memcpy(line, ed->buf, (size_t)ed->len);
+	line[ed->len] = '\0';
+	history_add(ed, line);
+	return SH_READ_LINE;
+}
+
+int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
+{
+	struct sh_editor *ed = &sh->ed;
+	ed->len = ed->pos = 0;
+	ed->overflow = 0;
+	ed->esc = ESC_NONE;
+	ed->hist_pos = -1;
+	out(prompt, strlen(prompt));
+	for (;;) {
+		unsigned char c;
+		ssize_t r = read(0, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return SH_READ_EOF;
+		if (ed->last_cr && c == '\n') { // "\r\n" is one Enter
+			ed->last_cr = 0;
+			continue;
+		}
+		ed->last_cr = c == '\r';
+		if (ed->esc != ESC_NONE && escape_byte(ed, c, prompt))
+			continue;
+		switch (c) {
+		case '\r':
+		case '\n':
+			return finish(sh, line);
+		case 0x03: // Ctrl-C
+			out("^C\n", 3);
+			free(ed->stashed);
+			ed->stashed = NULL;
+			return SH_READ_INTERRUPT;
+		case 0x7f:
+		case 0x08:
+			delete_range(ed, ed->pos - 1, ed->pos, prompt);
+			break;
+		case 0x15: // Ctrl-U
+			delete_range(ed, 0, ed->pos, prompt);
+			break;
+		case 0x0b: // Ctrl-K
+			delete_range(ed, ed->pos, ed->len, prompt);
+			break;
+		case 0x01:
+			move_to(ed, 0, prompt);
+			break;
+		case 0x05:
+			move_to(ed, ed->len, prompt);
+			break;
+		case 0x02:
+			move_to(ed, ed->pos - 1, prompt);
+			break;
+		case 0x06:
+			move_to(ed, ed->pos + 1, prompt);
+			break;
+		case 0x10:
+			history_up(ed, prompt);
+			break;
+		case 0x0e:
+			history_down(ed, prompt);
+			break;
+		case 0x0c:
+			redraw(ed, prompt);
+			break;
+		case 0x1b:
+			ed->esc = ESC_ESC;
+			break;
+		default:
+			if (c >= 0x20)
+				insert(ed, (char)c, prompt);
+			break;
+		}
+	}
+}
+
+void sh_edit_free(struct sh *sh)
+{
+	struct sh_editor *ed = &sh->ed;
+	for (int i = 0; i < ed->nhistory; i++)
+		free(ed->history[i]);
+	ed->nhistory = 0;
+	free(ed->stashed);
+	ed->stashed = NULL;
+	free(ed->buf);
+	ed->buf = NULL;
+}

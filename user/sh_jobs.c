@@ -1,0 +1,180 @@
+// Background jobs, and handing the console to whatever runs in the
+// foreground. A job is what one `... &` started: its pids (several for a
+// pipeline) and its text. Jobs are reaped with WNOHANG before each prompt
+// (and by `jobs`), and reported once as `[N]+ Done  TEXT`.
+#include "user/sh.h"
+#include "user/corral.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// ---- console ownership ----------------------------------------------------
+
+// While a foreground job runs, the console sends Ctrl-C (as SIGINT) to its
+// last process and is in cooked mode for it. Otherwise no task is the
+// console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
+// as a byte: the shell itself never dies of it.
+void sh_console_job_begin(struct sh *sh, pid_t fg)
+{
+	console_set_fg(0, fg);
+	if (sh->editing)
+		console_set_raw(0, 0);
+}
+
+void sh_console_job_end(struct sh *sh)
+{
+	if (sh->editing)
+		console_set_raw(0, 1);
+	console_set_fg(0, 0);
+}
+
+int sh_wait_status(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
+}
+
+int sh_wait_pid(pid_t pid, int *wstatus)
+{
+	for (;;) {
+		int st = 0;
+		pid_t r = waitpid(pid, &st, 0);
+		if (r == pid) {
+			if (wstatus)
+				*wstatus = st;
+			return sh_wait_status(st);
+		}
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+// ---- jobs -----------------------------------------------------------------
+
+int sh_job_add(struct sh *sh, const pid_t *pids, int npids, const char *text,
+	       size_t len)
+{
+	if (sh->njobs == sh->capjobs) {
+		int cap = sh->capjobs ? sh->capjobs * 2 : 8;
+		struct sh_job *jobs = realloc(sh->jobs, sizeof(*jobs) * (size_t)cap);
+		if (!jobs)
+			return -1;
+		sh->jobs = jobs;
+		sh->capjobs = cap;
+	}
+	struct sh_job *job = &sh->jobs[sh->njobs];
+	memset(job, 0, sizeof(*job));
+	job->pids = malloc(sizeof(pid_t) * (size_t)npids);
+	job->live = malloc(sizeof(int) * (size_t)npids);
+	job->text = malloc(len + 1);
+	if (!job->pids || !job->live || !job->text) {
+		free(job->pids);
+		free(job->live);
+		free(job->text);
+		return -1;
+	}
+	memcpy(job->text, text, len);
+	job->text[len] = '\0';
+	for (int i = 0; i < npids; i++) {
+		job->pids[i] = pids[i];
+		job->live[i] = 1;
+	}
+	job->npids = npids;
+	int id = 0;
+	for (int i = 0; i < sh->njobs; i++)
+		if (sh->jobs[i].id > id)
+			id = sh->jobs[i].id;
+	job->id = id + 1;
+	sh->njobs++;
+	return job->id;
+}
+
+void sh_job_remove(struct sh *sh, struct sh_job *job)
+{
+	free(job->pids);
+	free(job->live);
+	free(job->text);
+	int i = (int)(job - sh->jobs);
+	memmove(job, job + 1, sizeof(*job) * (size_t)(sh->njobs - i - 1));
+	sh->njobs--;
+}
+
+struct sh_job *sh_job_find_pid(struct sh *sh, pid_t pid)
+{
+	for (int i = 0; i < sh->njobs; i++)
+		for (int k = 0; k < sh->jobs[i].npids; k++)
+			if (sh->jobs[i].pids[k] == pid)
+				return &sh->jobs[i];
+	return NULL;
+}
+
+struct sh_job *sh_job_find_id(struct sh *sh, int id)
+{
+	for (int i = 0; i < sh->njobs; i++)
+		if (sh->jobs[i].id == id)
+			return &sh->jobs[i];
+	return NULL;
+}
+
+// Reap what has finished without blocking; 1 if the whole job is done.
+int sh_job_poll(struct sh_job *job)
+{
+	int live = 0;
+	for (int i = 0; i < job->npids; i++) {
+		if (!job->live[i])
+			continue;
+		int st = 0;
+		pid_t r = waitpid(job->pids[i], &st, WNOHANG);
+		if (r == job->pids[i] || (r < 0 && errno == ECHILD)) {
+			job->live[i] = 0;
+			if (i == job->npids - 1)
+				job->status = r > 0 ? sh_wait_status(st) : 127;
+		} else {
+			live++;
+		}
+	}
+	return live == 0;
+}
+
+void sh_jobs_poll(struct sh *sh, int report)
+{
+	for (int i = 0; i < sh->njobs;) {
+		struct sh_job *job = &sh->jobs[i];
+		if (!sh_job_poll(job)) {
+			i++;
+			continue;
+		}
+		if (report)
+			sh_print(2, "[%d]+ Done  %s\n", job->id, job->text);
+		sh_job_remove(sh, job);
+	}
+}
+
+// Wait for every process of job (the console's Ctrl-C goes to its last
+// live one); the status of its last process.
+int sh_job_wait(struct sh *sh, struct sh_job *job)
+{
+	pid_t fg = 0;
+	for (int i = 0; i < job->npids; i++)
+		if (job->live[i])
+			fg = job->pids[i];
+	if (fg)
+		sh_console_job_begin(sh, fg);
+	for (int i = job->npids - 1; i >= 0; i--) {
+		if (!job->live[i])
+			continue;
+		int st = sh_wait_pid(job->pids[i], NULL);
+		job->live[i] = 0;
+		if (i == job->npids - 1)
+			job->status = st < 0 ? 127 : st;
+	}
+	if (fg)
+		sh_console_job_end(sh);
+	return job->status;
+}

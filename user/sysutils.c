@@ -1,0 +1,321 @@
+// System apps: mount, umount, ps, kill, sleep, dmesg, free, uptime,
+// poweroff. They read the kernel's state from /proc and report failures as
+// `PROG: CONTEXT: strerror`.
+#include "user/applib.h"
+#include "user/corral.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+// Print a whole file to stdout.
+static int print_file(const char *prog, const char *path)
+{
+	char rpath[300];
+	size_t len;
+	char *text = applib_read_file(applib_sys_path(path, rpath, sizeof(rpath)), &len);
+	if (!text)
+		return applib_error(prog, path, errno);
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return 0;
+}
+
+// ---- mount, umount ------------------------------------------------------------
+
+static int mount_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: mount [-t TYPE [-o OPTIONS] SOURCE DIR]\n"
+		"Without arguments, list the mounts (/proc/mounts). Mount a container\n"
+		"hierarchy with: mount -t container -o cpuset,cpuacct none DIR\n";
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	if (argc == 1)
+		return print_file("mount", "/proc/mounts");
+	const char *type = NULL, *options = NULL, *pos[2];
+	int npos = 0;
+	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-o") == 0) &&
+		    i + 1 < argc) {
+			if (argv[i][1] == 't')
+				type = argv[++i];
+			else
+				options = argv[++i];
+		} else if (argv[i][0] == '-' || npos == 2) {
+			fputs(usage, stderr);
+			return 1;
+		} else {
+			pos[npos++] = argv[i];
+		}
+	}
+	if (npos != 2 || !type) {
+		fputs(usage, stderr);
+		return 1;
+	}
+	if (mount(pos[0], pos[1], type, options) < 0)
+		return applib_error("mount", pos[1], errno);
+	return 0;
+}
+APP(mount, mount_main, "mount a filesystem or container hierarchy; list mounts");
+
+static int umount_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: umount DIR...\nUnmount the filesystem at DIR.\n"))
+		return 0;
+	if (argc < 2) {
+		fprintf(stderr, "umount: missing operand\n");
+		return 1;
+	}
+	int status = 0;
+	for (int i = 1; i < argc; i++)
+		if (umount(argv[i]) < 0)
+			status = applib_error("umount", argv[i], errno);
+	return status;
+}
+APP(umount, umount_main, "unmount a filesystem");
+
+// ---- ps -------------------------------------------------------------------
+
+static int ps_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv,
+			   "usage: ps\nList tasks: PID PPID CPU (last ran on) STATE TIME (CPU used) NAME.\n"))
+		return 0;
+	struct applib_task *tasks;
+	int n = applib_read_tasks(&tasks);
+	if (n < 0)
+		return applib_error("ps", "/proc", errno);
+	printf("%5s %5s %3s %-5s %9s %s\n", "PID", "PPID", "CPU", "STATE", "TIME", "NAME");
+	for (int i = 0; i < n; i++) {
+		char time[32];
+		applib_format_cputime(tasks[i].cputime_ns, time, sizeof(time));
+		printf("%5d %5d %3s %-5s %9s %s\n", tasks[i].pid, tasks[i].ppid,
+		       tasks[i].cpu, tasks[i].state, time, tasks[i].name);
+	}
+	free(tasks);
+	return 0;
+}
+APP(ps, ps_main, "list tasks");
+
+// ---- kill -------------------------------------------------------------------
+
+static const struct {
+	const char *name;
+	int number; // Linux's numbering
+} signals[] = {
+	{"HUP", 1},   {"INT", 2},   {"QUIT", 3},  {"ILL", 4},   {"TRAP", 5},
+	{"ABRT", 6},  {"BUS", 7},   {"FPE", 8},   {"KILL", 9},  {"USR1", 10},
+	{"SEGV", 11}, {"USR2", 12}, {"PIPE", 13}, {"ALRM", 14}, {"TERM", 15},
+	{"CHLD", 17}, {"CONT", 18}, {"STOP", 19},
+};
+
+// "9", "KILL", "SIGKILL", "kill" -> 9; -1 if unknown.
+static int signal_number(const char *s)
+{
+	unsigned long n;
+	if (applib_parse_ulong(s, &n) == 0)
+		return n < 65 ? (int)n : -1;
+	if (strncmp(s, "SIG", 3) == 0 || strncmp(s, "sig", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		const char *a = signals[i].name, *b = s;
+		while (*a && (*b == *a || *b == *a + ('a' - 'A'))) {
+			a++;
+			b++;
+		}
+		if (!*a && !*b)
+			return signals[i].number;
+	}
+	return -1;
+}
+
+static int kill_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: kill [-s SIGNAL | -SIGNAL] PID... | kill -l\n"
+		"Send a signal (default TERM) to tasks. SIGNAL is a name (KILL,\n"
+		"SIGKILL) or a number (9).\n";
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	int sig = 15, i = 1;
+	if (i < argc && strcmp(argv[i], "-l") == 0) {
+		for (size_t k = 0; k < sizeof(signals) / sizeof(signals[0]); k++)
+			printf("%2d) SIG%s\n", signals[k].number, signals[k].name);
+		return 0;
+	}
+	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		const char *name = argv[i] + 1;
+		if (strcmp(argv[i], "-s") == 0) {
+			if (i + 1 >= argc) {
+				fputs(usage, stderr);
+				return 1;
+			}
+			name = argv[++i];
+		}
+		sig = signal_number(name);
+		if (sig < 0)
+			return applib_error("kill", name, EINVAL);
+		i++;
+	}
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc) {
+		fputs(usage, stderr);
+		return 1;
+	}
+	int status = 0;
+	for (; i < argc; i++) {
+		unsigned long pid;
+		if (applib_parse_ulong(argv[i], &pid) < 0 || pid == 0 || pid > 0x7fffffff) {
+			status = applib_error("kill", argv[i], EINVAL);
+			continue;
+		}
+		if (kill((pid_t)pid, sig) < 0)
+			status = applib_error("kill", argv[i], errno);
+	}
+	return status;
+}
+APP(kill, kill_main, "send a signal to tasks");
+
+// ---- sleep -------------------------------------------------------------------
+
+static int sleep_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: sleep SECONDS\nPause; SECONDS may have a fraction (0.5).\n"))
+		return 0;
+	long long ns;
+	if (argc != 2) {
+		fprintf(stderr, "usage: sleep SECONDS\n");
+		return 1;
+	}
+	if (applib_parse_seconds(argv[1], &ns) < 0)
+		return applib_error("sleep", argv[1], EINVAL);
+	applib_sleep_ns(ns);
+	return 0;
+}
+APP(sleep, sleep_main, "pause for a number of seconds");
+
+// ---- dmesg -------------------------------------------------------------------
+
+static int dmesg_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: dmesg\nPrint the kernel log (/dev/kmsg).\n"))
+		return 0;
+	char rpath[300];
+	const char *path = applib_sys_path("/dev/kmsg", rpath, sizeof(rpath));
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return applib_error("dmesg", "/dev/kmsg", errno);
+	char *buf = malloc(8192);
+	int status = buf ? 0 : applib_error("dmesg", "malloc", ENOMEM);
+	while (!status) {
+		ssize_t n = read(fd, buf, 8192);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EPIPE)
+			continue; // Linux: records were overwritten meanwhile
+		if (n == 0 || (n < 0 && errno == EAGAIN))
+			break; // the end of the log
+		if (n < 0) {
+			status = applib_error("dmesg", "/dev/kmsg", errno);
+		} else if (applib_write_all(1, buf, (size_t)n) < 0) {
+			if (errno != EPIPE)
+				status = applib_error("dmesg", "write error", errno);
+			break;
+		}
+	}
+	free(buf);
+	close(fd);
+	return status;
+}
+APP(dmesg, dmesg_main, "print the kernel log");
+
+// ---- free -------------------------------------------------------------------
+
+// The kB figure of "Name:   1234 kB" in /proc/meminfo text; -1 if absent.
+static long long meminfo_kb(const char *text, const char *name)
+{
+	char v[64];
+	if (applib_status_field(text, name, v, sizeof(v)) < 0)
+		return -1;
+	return strtoll(v, NULL, 10);
+}
+
+static int free_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: free [-k | -m]\nShow memory: total, used, free (KiB, or MiB with -m).\n"))
+		return 0;
+	int shift = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-m") == 0)
+			shift = 10;
+		else if (strcmp(argv[i], "-k") == 0)
+			shift = 0;
+		else
+			return applib_error("free", argv[i], EINVAL);
+	}
+	char rpath[300];
+	char *text = applib_read_file(applib_sys_path("/proc/meminfo", rpath, sizeof(rpath)), NULL);
+	if (!text)
+		return applib_error("free", "/proc/meminfo", errno);
+	long long total = meminfo_kb(text, "MemTotal");
+	long long freekb = meminfo_kb(text, "MemFree");
+	free(text);
+	if (total < 0 || freekb < 0)
+		return applib_error("free", "/proc/meminfo", EINVAL);
+	printf("%-8s%12s%12s%12s\n", "", "total", "used", "free");
+	printf("%-8s%12lld%12lld%12lld\n", "Mem:", total >> shift,
+	       (total - freekb) >> shift, freekb >> shift);
+	return 0;
+}
+APP(free, free_main, "show total, used and free memory");
+
+// ---- uptime -----------------------------------------------------------------
+
+static int uptime_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: uptime\nTime since boot and the load averages.\n"))
+		return 0;
+	char rpath[300];
+	char *up = applib_read_file(applib_sys_path("/proc/uptime", rpath, sizeof(rpath)), NULL);
+	if (!up)
+		return applib_error("uptime", "/proc/uptime", errno);
+	long secs = strtol(up, NULL, 10);
+	free(up);
+	long days = secs / 86400, hours = secs / 3600 % 24, mins = secs / 60 % 60;
+	printf(" up ");
+	if (days)
+		printf("%ld day%s, ", days, days == 1 ? "" : "s");
+	if (hours)
+		printf("%2ld:%02ld", hours, mins);
+	else
+		printf("%ld min", mins);
+	char *load = applib_read_file(applib_sys_path("/proc/loadavg", rpath, sizeof(rpath)), NULL);
+	char a[16], b[16], c[16];
+	if (load && sscanf(load, "%15s %15s %15s", a, b, c) == 3)
+		printf(",  load average: %s, %s, %s", a, b, c);
+	free(load);
+	putchar('\n');
+	return 0;
+}
+APP(uptime, uptime_main, "time since boot and load averages");
+
+// ---- poweroff -------------------------------------------------------------------
+
+static int poweroff_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: poweroff [STATUS]\nTurn the machine off (QEMU exits; STATUS 0 is success).\n"))
+		return 0;
+	unsigned long status = 0;
+	if (argc > 1 && applib_parse_ulong(argv[1], &status) < 0)
+		return applib_error("poweroff", argv[1], EINVAL);
+	fflush(NULL);
+	corral_poweroff((int)status);
+	return applib_error("poweroff", "poweroff", errno);
+}
+APP(poweroff, poweroff_main, "turn the machine off");

@@ -1,0 +1,417 @@
+// Text apps: echo, true, false, env, grep, wc, head.
+#include "user/applib.h"
+#include "user/corral.h"
+#include "user/regex_match.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+// ---- echo, true, false ------------------------------------------------------
+
+static int echo_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: echo [-n] [ARG...]\nPrint the arguments.\n"))
+		return 0;
+	int i = 1, newline = 1;
+	while (i < argc && strcmp(argv[i], "-n") == 0) {
+		newline = 0;
+		i++;
+	}
+	for (int k = i; k < argc; k++)
+		printf(k > i ? " %s" : "%s", argv[k]);
+	if (newline)
+		putchar('\n');
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		return applib_error("echo", "write error", errno);
+	return 0;
+}
+APP(echo, echo_main, "print the arguments");
+
+static int true_main(int argc, char **argv)
+{
+	applib_wants_help(argc, argv, "usage: true\nExit with status 0.\n");
+	return 0;
+}
+APP(true, true_main, "exit with status 0");
+
+static int false_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, "usage: false\nExit with status 1.\n"))
+		return 0;
+	return 1;
+}
+APP(false, false_main, "exit with status 1");
+
+// ---- env --------------------------------------------------------------------
+
+static int env_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv,
+			   "usage: env [-i] [NAME=VALUE...] [CMD [ARG...]]\n"
+			   "Print the environment, or run CMD with it changed.\n"))
+		return 0;
+	int i = 1, clear = 0;
+	if (i < argc && strcmp(argv[i], "-i") == 0) {
+		clear = 1;
+		i++;
+	}
+	int first = i;
+	while (i < argc && strchr(argv[i], '=') && argv[i][0] != '=')
+		i++;
+	char **environ = applib_environ();
+	int nenv = 0;
+	for (char **e = environ; !clear && e && *e; e++)
+		nenv++;
+	char **env = calloc((size_t)(nenv + (i - first) + 1), sizeof(char *));
+	if (!env)
+		return applib_error("env", "malloc", ENOMEM);
+	int n = 0;
+	for (int k = 0; k < nenv; k++) {
+		const char *eq = strchr(environ[k], '=');
+		size_t len = eq ? (size_t)(eq - environ[k]) + 1 : strlen(environ[k]);
+		int overridden = 0;
+		for (int a = first; a < i; a++)
+			if (strncmp(argv[a], environ[k], len) == 0)
+				overridden = 1;
+		if (!overridden)
+			env[n++] = environ[k];
+	}
+	for (int a = first; a < i; a++)
+		env[n++] = argv[a];
+	if (i == argc) {
+		for (int k = 0; k < n; k++)
+			printf("%s\n", env[k]);
+		free(env);
+		return 0;
+	}
+	// Unchanged, the environment is passed on whole (NULL: our own).
+	pid_t pid = spawn(argv[i], argv + i, clear || i > first ? env : NULL);
+	free(env);
+	if (pid < 0)
+		return applib_error("env", argv[i], errno);
+	int st;
+	if (waitpid(pid, &st, 0) < 0)
+		return applib_error("env", "waitpid", errno);
+	return applib_exit_status(st);
+}
+APP(env, env_main, "print the environment or run a command in a changed one");
+
+// ---- grep -------------------------------------------------------------------
+
+struct grep_opts {
+	int invert, count, number, quiet, names;
+};
+
+// 1 if some line was selected, 0 if none, -1 on a read error (reported).
+static int grep_fd(const struct grep_opts *o, const struct regex *re, int fd,
+		   const char *name)
+{
+	struct applib_lines lines;
+	applib_lines_init(&lines, fd);
+	char *line;
+	size_t len;
+	long count = 0, lineno = 0;
+	int rc;
+	while ((rc = applib_lines_next(&lines, &line, &len)) > 0) {
+		lineno++;
+		if (regex_search(re, line, len) == o->invert)
+			continue;
+		count++;
+		if (o->quiet)
+			break;
+		if (o->count)
+			continue;
+		if (o->names)
+			printf("%s:", name);
+		if (o->number)
+			printf("%ld:", lineno);
+		fwrite(line, 1, len, stdout);
+		putchar('\n');
+	}
+	if (rc < 0)
+		applib_error("grep", name, errno);
+	applib_lines_free(&lines);
+	if (o->count && !o->quiet) {
+		if (o->names)
+			printf("%s:", name);
+		printf("%ld\n", count);
+	}
+	return rc < 0 ? -1 : count > 0;
+}
+
+static int grep_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv,
+			   "usage: grep [-E] [-v] [-c] [-i] [-n] [-q] [-e] PATTERN [FILE...]\n"
+			   "Print lines that match PATTERN (a basic regex; -E extended:\n"
+			   "a|b, (a), a+, a?). -v: lines that do not match; -c: count them;\n"
+			   "-i: ignore case; -n: line numbers; -q: no output, just the status.\n"
+			   "Status: 0 some line selected, 1 none, 2 error.\n"))
+		return 0;
+	struct grep_opts o = {0, 0, 0, 0, 0};
+	int flags = 0, i = 1;
+	const char *pattern = NULL;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] && !pattern; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		for (const char *f = argv[i] + 1; *f && !pattern; f++) {
+			if (*f == 'e') { // -e PATTERN or -ePATTERN
+				pattern = f[1] ? f + 1 : i + 1 < argc ? argv[++i] : NULL;
+				if (!pattern)
+					goto usage;
+				break;
+			}
+			switch (*f) {
+			case 'E': flags |= REGEX_EXTENDED; break;
+			case 'G': flags &= ~REGEX_EXTENDED; break;
+			case 'i': flags |= REGEX_ICASE; break;
+			case 'v': o.invert = 1; break;
+			case 'c': o.count = 1; break;
+			case 'n': o.number = 1; break;
+			case 'q': o.quiet = 1; break;
+			default:
+				fprintf(stderr, "grep: -%c: %s\n", *f, strerror(EINVAL));
+				return 2;
+			}
+		}
+	}
+	if (!pattern) {
+		if (i >= argc)
+			goto usage;
+		pattern = argv[i++];
+	}
+	const char *err = NULL;
+	struct regex *re = regex_compile(pattern, flags, &err);
+	if (!re) {
+		if (err)
+			fprintf(stderr, "grep: %s: %s\n", pattern, err);
+		else
+			applib_error("grep", "malloc", ENOMEM);
+		return 2;
+	}
+	o.names = argc - i > 1;
+	int selected = 0, error = 0;
+	if (i >= argc) {
+		int r = grep_fd(&o, re, 0, "(standard input)");
+		selected |= r > 0;
+		error |= r < 0;
+	}
+	for (; i < argc && !(o.quiet && selected); i++) {
+		int fd = strcmp(argv[i], "-") == 0 ? 0 : open(argv[i], O_RDONLY);
+		if (fd < 0) {
+			applib_error("grep", argv[i], errno);
+			error = 1;
+			continue;
+		}
+		int r = grep_fd(&o, re, fd, argv[i]);
+		if (fd != 0)
+			close(fd);
+		selected |= r > 0;
+		error |= r < 0;
+	}
+	regex_free(re);
+	if (fflush(stdout) != 0 && errno != EPIPE) {
+		applib_error("grep", "write error", errno);
+		return 2;
+	}
+	if (error && !(o.quiet && selected))
+		return 2;
+	return selected ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: grep [-E] [-v] [-c] [-i] [-n] [-q] PATTERN [FILE...]\n");
+	return 2;
+}
+APP(grep, grep_main, "print lines matching a pattern");
+
+// ---- wc -------------------------------------------------------------------
+
+struct wc_counts {
+	unsigned long long lines, words, bytes;
+};
+
+static int wc_fd(int fd, const char *name, struct wc_counts *c)
+{
+	char *buf = malloc(8192);
+	if (!buf)
+		return applib_error("wc", name, ENOMEM);
+	int in_word = 0, status = 0;
+	for (;;) {
+		ssize_t n = read(fd, buf, 8192);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			status = applib_error("wc", name, errno);
+			break;
+		}
+		if (n == 0)
+			break;
+		c->bytes += (unsigned long long)n;
+		for (ssize_t k = 0; k < n; k++) {
+			char ch = buf[k];
+			if (ch == '\n')
+				c->lines++;
+			int space = ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r' ||
+				    ch == '\v' || ch == '\f';
+			if (!space && !in_word)
+				c->words++;
+			in_word = !space;
+		}
+	}
+	free(buf);
+	return status;
+}
+
+static void wc_print(const int *show, int width, const struct wc_counts *c,
+		     const char *name)
+{
+	const unsigned long long v[3] = {c->lines, c->words, c->bytes};
+	int first = 1;
+	for (int k = 0; k < 3; k++) {
+		if (!show[k])
+			continue;
+		printf(first ? "%*llu" : " %*llu", width, v[k]);
+		first = 0;
+	}
+	if (name)
+		printf(" %s", name);
+	putchar('\n');
+}
+
+static int wc_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv,
+			   "usage: wc [-l] [-w] [-c] [FILE...]\n"
+			   "Count lines, words and bytes (all three by default).\n"))
+		return 0;
+	int show[3] = {0, 0, 0}, i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		for (const char *f = argv[i] + 1; *f; f++) {
+			if (*f == 'l')
+				show[0] = 1;
+			else if (*f == 'w')
+				show[1] = 1;
+			else if (*f == 'c')
+				show[2] = 1;
+			else {
+				fprintf(stderr, "wc: -%c: %s\n", *f, strerror(EINVAL));
+				return 1;
+			}
+		}
+	}
+	int nshow = show[0] + show[1] + show[2];
+	if (nshow == 0) {
+		show[0] = show[1] = show[2] = 1;
+		nshow = 3;
+	}
+	int nfiles = argc - i;
+	int width = nshow == 1 && nfiles <= 1 ? 1 : 7;
+	int status = 0;
+	struct wc_counts total = {0, 0, 0};
+	if (nfiles == 0) {
+		struct wc_counts c = {0, 0, 0};
+		status = wc_fd(0, "stdin", &c);
+		wc_print(show, width, &c, NULL);
+	}
+	for (; i < argc; i++) {
+		struct wc_counts c = {0, 0, 0};
+		int fd = open(argv[i], O_RDONLY);
+		if (fd < 0) {
+			status = applib_error("wc", argv[i], errno);
+			continue;
+		}
+		if (wc_fd(fd, argv[i], &c))
+			status = 1;
+		close(fd);
+		wc_print(show, width, &c, argv[i]);
+		total.lines += c.lines;
+		total.words += c.words;
+		total.bytes += c.bytes;
+	}
+	if (nfiles > 1)
+		wc_print(show, width, &total, "total");
+	return status;
+}
+APP(wc, wc_main, "count lines, words and bytes");
+
+// ---- head -------------------------------------------------------------------
+
+// Copy the first n lines of fd to stdout.
+static int head_fd(int fd, const char *name, unsigned long n)
+{
+	char *buf = malloc(8192);
+	if (!buf)
+		return applib_error("head", name, ENOMEM);
+	int status = 0;
+	while (n > 0) {
+		ssize_t got = read(fd, buf, 8192);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			status = applib_error("head", name, errno);
+			break;
+		}
+		if (got == 0)
+			break;
+		size_t keep = 0;
+		while (keep < (size_t)got && n > 0)
+			if (buf[keep++] == '\n')
+				n--;
+		if (fwrite(buf, 1, keep, stdout) != keep)
+			break;
+	}
+	free(buf);
+	return status;
+}
+
+static int head_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv,
+			   "usage: head [-n N | -N] [FILE...]\nPrint the first N lines (10).\n"))
+		return 0;
+	unsigned long n = 10;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *num = NULL;
+		if (strcmp(argv[i], "-n") == 0) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "head: -n: %s\n", strerror(EINVAL));
+				return 1;
+			}
+			num = argv[++i];
+		} else if (strncmp(argv[i], "-n", 2) == 0) {
+			num = argv[i] + 2;
+		} else {
+			num = argv[i] + 1;
+		}
+		if (applib_parse_ulong(num, &n) < 0) {
+			fprintf(stderr, "head: %s: %s\n", num, strerror(EINVAL));
+			return 1;
+		}
+	}
+	int status = 0, nfiles = argc - i;
+	if (nfiles == 0)
+		status = head_fd(0, "stdin", n);
+	for (int k = i; k < argc; k++) {
+		int fd = open(argv[k], O_RDONLY);
+		if (fd < 0) {
+			status = applib_error("head", argv[k], errno);
+			continue;
+		}
+		if (nfiles > 1)
+			printf("%s==> %s <==\n", k > i ? "\n" : "", argv[k]);
+		if (head_fd(fd, argv[k], n))
+			status = 1;
+		close(fd);
+	}
+	if (fflush(stdout) != 0 && errno != EPIPE)
+		status = applib_error("head", "write error", errno);
+	return status;
+}
+APP(head, head_main, "print the first lines of files");

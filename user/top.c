@@ -1,0 +1,256 @@
+// top: CPU use per task, or per container.
+//
+//   top [-n N] [-d SECS]     N snapshots (default: until killed), each the
+//                            CPU used over SECS (default 1) by every task,
+//                            from the CpuTime field of /proc/<pid>/status
+//   top -c DIR [-n N] [-d SECS]
+//                            the same per container of the hierarchy
+//                            mounted at DIR: its task count and the CPU its
+//                            cpuacct.usage grew by
+// CPU% is of one CPU, so it can pass 100 on a machine with several.
+#include "user/applib.h"
+#include "user/corral.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_CONTAINERS 1024
+
+struct top_opts {
+	long iterations; // -1: forever
+	long long delay_ns;
+	const char *dir; // -c
+};
+
+static void print_header(int ntasks, int running)
+{
+	char rpath[300];
+	char *up = applib_read_file(applib_sys_path("/proc/uptime", rpath, sizeof(rpath)), NULL);
+	long secs = up ? strtol(up, NULL, 10) : 0;
+	free(up);
+	printf("top - up %ld:%02ld:%02ld", secs / 3600, secs / 60 % 60, secs % 60);
+	char *load = applib_read_file(applib_sys_path("/proc/loadavg", rpath, sizeof(rpath)), NULL);
+	char a[16], b[16], c[16];
+	if (load && sscanf(load, "%15s %15s %15s", a, b, c) == 3)
+		printf(",  load average: %s, %s, %s", a, b, c);
+	free(load);
+	printf("\n");
+	if (ntasks >= 0)
+		printf("Tasks: %d total, %d running\n\n", ntasks, running);
+	else
+		printf("\n");
+}
+
+struct top_row {
+	const struct applib_task *task;
+	double percent;
+};
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct top_row *x = a, *y = b;
+	if (x->percent != y->percent)
+		return x->percent < y->percent ? 1 : -1;
+	return (x->task->pid > y->task->pid) - (x->task->pid < y->task->pid);
+}
+
+static int top_tasks_once(const struct top_opts *o)
+{
+	struct applib_task *before, *after;
+	int nb = applib_read_tasks(&before);
+	if (nb < 0)
+		return applib_error("top", "/proc", errno);
+	long long t0 = applib_now_ns();
+	applib_sleep_ns(o->delay_ns);
+	int na = applib_read_tasks(&after);
+	long long elapsed = applib_now_ns() - t0;
+	if (na < 0) {
+		free(before);
+		return applib_error("top", "/proc", errno);
+	}
+	struct top_row *rows = calloc((size_t)na + 1, sizeof(*rows));
+	if (!rows) {
+		free(before);
+		free(after);
+		return applib_error("top", "malloc", ENOMEM);
+	}
+	int running = 0;
+	for (int i = 0, k = 0; i < na; i++) {
+		long long used = after[i].cputime_ns;
+		while (k < nb && before[k].pid < after[i].pid)
+			k++;
+		if (k < nb && before[k].pid == after[i].pid && before[k].cputime_ns >= 0)
+			used -= before[k].cputime_ns;
+		rows[i].task = &after[i];
+		rows[i].percent = used > 0 && elapsed > 0 ? 100.0 * (double)used / (double)elapsed : 0;
+		running += after[i].state[0] == 'R';
+	}
+	if (na > 1)
+		qsort(rows, (size_t)na, sizeof(*rows), cmp_rows);
+	print_header(na, running);
+	printf("%5s %6s %3s %-5s %s\n", "PID", "%CPU", "CPU", "STATE", "NAME");
+	for (int i = 0; i < na; i++) {
+		const struct applib_task *t = rows[i].task;
+		printf("%5d %6.1f %3s %-5s %s\n", t->pid, rows[i].percent, t->cpu,
+		       t->state, t->name);
+	}
+	free(rows);
+	free(before);
+	free(after);
+	return 0;
+}
+
+// ---- per container -----------------------------------------------------------
+
+struct container_row {
+	char *path;      // full path
+	int tasks;
+	long long usage; // cpuacct.usage at the first snapshot, -1 if none
+	double percent;
+};
+
+static long long read_usage(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/cpuacct.usage", dir);
+	char *text = applib_read_file(path, NULL);
+	if (!text)
+		return -1;
+	long long v = strtoll(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+static int count_tasks(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	char *text = applib_read_file(path, NULL);
+	if (!text)
+		return -1;
+	int n = 0;
+	for (char *p = text; *p; p++)
+		n += *p == '\n';
+	free(text);
+	return n;
+}
+
+// Every container under root, root first, breadth first.
+static int list_containers(const char *root, struct container_row *rows)
+{
+	int n = 0;
+	if (!(rows[n++].path = strdup(root)))
+		return -1;
+	for (int i = 0; i < n; i++) {
+		CDIR *d = cdir_open(rows[i].path);
+		if (!d)
+			continue;
+		struct corral_dirent *e;
+		while ((e = cdir_read(d)) && n < MAX_CONTAINERS) {
+			if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+			    (e->d_type != 4 && e->d_type != 0))
+				continue; // only directories (DT_DIR) are containers
+			size_t len = strlen(rows[i].path) + strlen(e->d_name) + 2;
+			char *p = malloc(len);
+			if (!p)
+				break;
+			snprintf(p, len, "%s/%s", rows[i].path, e->d_name);
+			struct stat st;
+			if (e->d_type == 0 && (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				free(p);
+				continue;
+			}
+			rows[n++].path = p;
+		}
+		cdir_close(d);
+	}
+	return n;
+}
+
+static int top_containers_once(const struct top_opts *o)
+{
+	struct stat st;
+	if (stat(o->dir, &st) < 0)
+		return applib_error("top", o->dir, errno);
+	if (!S_ISDIR(st.st_mode))
+		return applib_error("top", o->dir, ENOTDIR);
+	struct container_row *rows = calloc(MAX_CONTAINERS, sizeof(*rows));
+	if (!rows)
+		return applib_error("top", "malloc", ENOMEM);
+	int n = list_containers(o->dir, rows);
+	for (int i = 0; i < n; i++)
+		rows[i].usage = read_usage(rows[i].path);
+	long long t0 = applib_now_ns();
+	applib_sleep_ns(o->delay_ns);
+	long long elapsed = applib_now_ns() - t0;
+	print_header(-1, 0);
+	printf("%-24s %6s %6s\n", "CONTAINER", "TASKS", "%CPU");
+	size_t rootlen = strlen(o->dir);
+	for (int i = 0; i < n; i++) {
+		long long now = read_usage(rows[i].path);
+		int tasks = count_tasks(rows[i].path);
+		const char *name = i == 0 ? "/" : rows[i].path + rootlen;
+		char tbuf[16], pbuf[16];
+		snprintf(tbuf, sizeof(tbuf), tasks < 0 ? "-" : "%d", tasks);
+		if (rows[i].usage < 0 || now < 0)
+			snprintf(pbuf, sizeof(pbuf), "-");
+		else
+			snprintf(pbuf, sizeof(pbuf), "%.1f",
+				 elapsed > 0 && now > rows[i].usage
+					 ? 100.0 * (double)(now - rows[i].usage) / (double)elapsed
+					 : 0.0);
+		printf("%-24s %6s %6s\n", name, tbuf, pbuf);
+	}
+	for (int i = 0; i < n; i++)
+		free(rows[i].path);
+	free(rows);
+	return 0;
+}
+
+static int top_main(int argc, char **argv)
+{
+	static const char usage[] =
+		"usage: top [-n N] [-d SECS] [-c DIR]\n"
+		"CPU use per task over SECS (1) seconds, N times (until killed);\n"
+		"-c DIR: per container of the hierarchy mounted at DIR.\n";
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	struct top_opts o = {-1, 1000000000LL, NULL};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "-b") == 0)
+			continue; // batch mode: what we always do
+		if (i + 1 >= argc || a[0] != '-' || !strchr("ndc", a[1]) || a[2]) {
+			fputs(usage, stderr);
+			return 1;
+		}
+		const char *v = argv[++i];
+		unsigned long n;
+		if (a[1] == 'n') {
+			if (applib_parse_ulong(v, &n) < 0 || n == 0)
+				return applib_error("top", v, EINVAL);
+			o.iterations = (long)n;
+		} else if (a[1] == 'd') {
+			if (applib_parse_seconds(v, &o.delay_ns) < 0)
+				return applib_error("top", v, EINVAL);
+		} else {
+			o.dir = v;
+		}
+	}
+	int tty = isatty(1);
+	for (long k = 0; o.iterations < 0 || k < o.iterations; k++) {
+		if (tty && o.iterations != 1)
+			printf("\x1b[H\x1b[2J");
+		else if (k > 0)
+			printf("\n");
+		int rc = o.dir ? top_containers_once(&o) : top_tasks_once(&o);
+		if (fflush(stdout) != 0 || rc)
+			return 1;
+	}
+	return 0;
+}
+APP(top, top_main, "CPU use per task or per container");
