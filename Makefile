@@ -54,13 +54,15 @@ $(B)/ksyms0.S: scripts/ksyms
 $(B)/ksyms0.o: $(B)/ksyms0.S
 	$(CC) -c $< -o $@
 $(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
+	@echo "  LD   $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
 $(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms
 	scripts/ksyms $< > $@
 $(B)/ksyms.o: $(B)/ksyms.S
 	$(CC) -c $< -o $@
 $(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld
-	$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms.o $(NEWLIB_LINK)
+	@echo "  LD   $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms.o $(NEWLIB_LINK)
 	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
 
 iso: $(B)/corral.iso

@@ -7,6 +7,9 @@
 //   smp_init     start the other CPUs (needs the page allocator)
 //   sched_init   tasks and run queues on every CPU
 //   fs_init      VFS, ramfs, devfs, procfs
+//   container_init   the container core and its subsystems' root state
+//                    (before any task but the idle ones is created)
+//   confs_init   the container filesystem and its /proc files
 #include "kernel/init.h"
 #include "arch/x86/layout.h"
 #include "arch/x86/x86.h"
@@ -17,6 +20,8 @@ __attribute__((weak)) void mm_init(void) {}
 __attribute__((weak)) void smp_init(void) {}
 __attribute__((weak)) void sched_init(void) {}
 __attribute__((weak)) void fs_init(void) {}
+__attribute__((weak)) void container_init(void) {}
+__attribute__((weak)) void confs_init(void) {}
 
 void boot_late_init(void)
 {
@@ -25,4 +30,6 @@ void boot_late_init(void)
 	smp_init();
 	sched_init();
 	fs_init();
+	container_init();
+	confs_init();
 }

@@ -8,6 +8,9 @@ void mm_init(void);
 void smp_init(void);
 void sched_init(void);
 void fs_init(void);
+void container_init(void);
+void confs_init(void);
+void container_late_init(void);
 void sched_tick(void);     // called from the timer interrupt on every CPU
 void console_main(void);   // the interactive console (never returns normally)
 

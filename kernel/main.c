@@ -11,6 +11,7 @@
 #include "arch/x86/x86.h"
 #include "kernel/cmdline.h"
 #include "kernel/init.h"
+#include "kernel/containers/container.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -69,5 +70,6 @@ void kmain(u32 magic, u32 info)
 	// pid 1 runs the tests, the benchmarks or the console (init_task.c);
 	// this boot context becomes CPU 0's idle task.
 	init_task_start();
+	container_late_init(); // after pid 1, parentless: the release worker
 	cpu_idle_loop();
 }

@@ -622,6 +622,21 @@ int set_cpus_allowed(struct task *t, const cpumask_t *mask)
 	return 0;
 }
 
+bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new,
+			struct spinlock *css_lock)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	struct rq *rq = task_rq_lock(t);
+	spin_lock(css_lock);
+	bool ok = t->css_set == old;
+	if (ok)
+		t->css_set = new;
+	spin_unlock(css_lock);
+	spin_unlock(&rq->lock);
+	spin_unlock_irqrestore(&t->lock, f);
+	return ok;
+}
+
 int task_update_cpus_allowed(struct task *t)
 {
 	cpumask_t cs, m;

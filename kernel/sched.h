@@ -70,5 +70,12 @@ extern volatile bool sched_running; // sched_init has run
 // to t on cpu (called with the rq lock held, interrupts off: no sleeping).
 void cpuset_cpus_allowed(struct task *t, cpumask_t *out);
 void cpuacct_charge(struct task *t, int cpu, u64 ns);
+// Containers: replace t->css_set (if it is still old) with new under
+// t->lock, t's rq lock and css_lock, so cpuacct_charge, which runs under
+// the rq lock, always sees a live set. False if t->css_set was not old.
+struct css_set;
+struct spinlock;
+bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new,
+			struct spinlock *css_lock);
 
 #endif

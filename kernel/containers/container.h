@@ -16,6 +16,7 @@
 #ifndef KERNEL_CONTAINERS_CONTAINER_H
 #define KERNEL_CONTAINERS_CONTAINER_H
 
+#include "kernel/atomic.h"
 #include "kernel/types.h"
 #include "lib/list.h"
 #include "lib/seq_buf.h"
@@ -33,8 +34,9 @@ struct hierarchy;
 struct container_subsys_state {
 	struct container *container;
 	// References: one per css_set that points here, plus css_get() users
-	// (a bc-charged file holds one). Non-zero keeps the container alive.
-	int refcnt;
+	// (a bc-charged file holds one). Non-zero makes rmdir EBUSY; the
+	// last put of a notify_on_release container queues a release check.
+	atomic_t refcnt;
 };
 
 // A control file. The core names it "<subsys>.<name>" (core files: bare).
@@ -77,10 +79,13 @@ struct container_subsys {
 	struct hierarchy *hierarchy; // where it is bound (core-owned)
 };
 
-// Registration: CONTAINER_SUBSYS(cpuset_subsys) in the subsystem's file.
-#define CONTAINER_SUBSYS(ss)                                                  \
+// Registration: CONTAINER_SUBSYS(cpuset_subsys, 1) in the subsystem's
+// file. The digit orders the registry (the linker sorts the sections by
+// name), which is the order subsystems are listed in: cpuset 1, memset 2,
+// cpuacct 3, numtasks 4, bc 5.
+#define CONTAINER_SUBSYS(ss, order)                                           \
 	static struct container_subsys *const container_subsys_ptr_##ss      \
-		__attribute__((section(".container_subsys"), used)) = &ss
+		__attribute__((section(".container_subsys." #order), used)) = &ss
 
 #define CONT_REMOVED 0          // rmdir'ed; control-file writes give ENODEV
 #define CONT_NOTIFY_ON_RELEASE 1
@@ -94,7 +99,10 @@ struct container {
 	struct list_head children;
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	unsigned long flags;            // CONT_* bits (atomic bitops)
-	int refcnt;                     // open control files, dentries (fs)
+	// References: 1 while in the tree (dropped by rmdir), plus one per
+	// confs inode and per queued release check. Freed (and every css
+	// destroyed) at zero, so an open control file keeps its css readable.
+	atomic_t refcnt;
 	struct list_head release_list;  // queued for the release agent
 	void *fs_private;               // the container filesystem's dentry
 };
@@ -105,12 +113,13 @@ struct hierarchy {
 	struct container top;
 	int nr_containers;              // including top
 	int mounts;                     // active mounts (superblocks) of it
+	void *sb;                       // the container fs superblock, if mounted
 	char release_agent[RELEASE_AGENT_MAX];
 	struct list_head list;          // in the hierarchy list
 };
 
 struct css_set {
-	int refcnt; // one per task pointing here, plus transient gets
+	int refcnt; // one per task pointing here, plus transient gets (css_set_lock)
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	struct list_head list; // in the css_set list, for lookup/sharing
 };
@@ -149,6 +158,15 @@ void css_get(struct container_subsys_state *css);
 void css_put(struct container_subsys_state *css);
 int container_path(struct container *c, char *buf, size_t len); // "/a/b"
 int container_task_count(struct container *c);
+// The pids of c's member tasks: a kmalloc'd array (kfree it) of *n, or
+// NULL for ENOMEM. A snapshot: tasks may come and go meanwhile.
+pid_t *container_pids(struct container *c, int *n);
+// t's css of subsystem id, referenced (css_put it): safe against a
+// concurrent attach freeing t's old css_set.
+struct container_subsys_state *task_css_get(struct task *t, int id);
+// Strict decimal parse of a whole string: 0, -EINVAL, -ERANGE.
+int container_parse_long(const char *buf, long *out);
+extern atomic_t container_releases; // release agents started (tests)
 
 // Control files: the core's own plus each bound subsystem's. Iterate
 // with idx = 0, 1, ... until NULL; full name written to name.

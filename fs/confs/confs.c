@@ -1,0 +1,290 @@
+// The container filesystem ("container", alias "cgroup"): one directory
+// per container of a hierarchy, one synthetic file per control file.
+//
+//   mount -t container -o cpuset,cpuacct none /containers/cpu
+//
+// A tree-style filesystem (fs/vfs.h): the whole namespace lives in the
+// dcache. There is one superblock per hierarchy, shared by every mount of
+// it (hierarchy->sb); when the last mount goes the superblock is freed and
+// the hierarchy is dropped (kept alive by the core while it has child
+// containers; a later mount of the same set rebuilds the tree from it).
+//
+// Inodes: a directory's private is its container, a file's a struct
+// confs_file; both hold a container reference, dropped at evict, so a
+// control file kept open after rmdir still reads (and writes ENODEV).
+// Locking: the core's container_mutex guards the tree while it is built
+// and hierarchy->sb; the VFS holds the directory inode locks around the
+// callbacks.
+#include "fs/internal.h"
+#include "fs/procfs/procfs.h"
+#include "kernel/containers/container.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+struct confs_file {
+	struct container *c;
+	const struct cftype *cft;
+};
+
+static const struct inode_operations confs_dir_iops, confs_file_iops;
+
+static int confs_show(struct file *f, struct seq_buf *s)
+{
+	struct confs_file *cf = f->inode->private;
+	return container_file_read(cf->c, cf->cft, s);
+}
+
+static int confs_store(struct file *f, const char *buf, size_t len)
+{
+	struct confs_file *cf = f->inode->private;
+	return container_file_write(cf->c, cf->cft, buf, len);
+}
+
+static const struct synth_ops confs_synth_ops = {
+	.show = confs_show,
+	.store = confs_store,
+};
+
+static void confs_file_evict(struct inode *inode)
+{
+	struct confs_file *cf = inode->private;
+	if (cf) {
+		container_put(cf->c);
+		kfree(cf);
+	}
+}
+
+static void confs_dir_evict(struct inode *inode)
+{
+	if (inode->private)
+		container_put(inode->private);
+}
+
+static struct inode *confs_dir_inode(struct super_block *sb, struct container *c)
+{
+	struct inode *inode = inode_new(sb, S_IFDIR | 0755);
+	if (!inode)
+		return NULL;
+	inode->iop = &confs_dir_iops;
+	inode->fop = &dcache_dir_fops;
+	container_get(c);
+	inode->private = c;
+	return inode;
+}
+
+// Add c's control files under d (not yet reachable, or its lock held).
+static int confs_populate(struct dentry *d, struct container *c)
+{
+	char name[CONTAINER_NAME_MAX + 1];
+	const struct cftype *cft;
+	for (int i = 0; (cft = container_file(c, i, name, sizeof(name), NULL)); i++) {
+		struct confs_file *cf = kmalloc(sizeof(*cf), GFP_KERNEL);
+		if (!cf)
+			return -ENOMEM;
+		cf->c = c;
+		cf->cft = cft;
+		u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
+		struct inode *inode = synth_inode_new(d->sb, mode, &confs_synth_ops, cf);
+		if (!inode) {
+			kfree(cf);
+			return -ENOMEM;
+		}
+		container_get(c);
+		inode->iop = &confs_file_iops;
+		if (!d_create_pinned(d, name, inode))
+			return -ENOMEM; // (the inode reference was dropped: evicted)
+	}
+	return 0;
+}
+
+// Build the directories below c (container_mutex held, sb not mounted).
+static int confs_build(struct dentry *d, struct container *c)
+{
+	int err = confs_populate(d, c);
+	struct container *child;
+	list_for_each_entry(child, &c->children, sibling) {
+		if (err)
+			break;
+		struct inode *inode = confs_dir_inode(d->sb, child);
+		struct dentry *cd = inode ? d_create_pinned(d, child->name, inode) : NULL;
+		err = cd ? confs_build(cd, child) : -ENOMEM;
+	}
+	return err;
+}
+
+// ---- directory operations ----
+
+static void dentry_name(struct dentry *d, char *buf, size_t size)
+{
+	size_t n = MIN(d->namelen, size - 1);
+	memcpy(buf, d->name, n);
+	buf[n] = '\0';
+}
+
+static int confs_create(struct inode *dir, struct dentry *d, u32 mode)
+{
+	(void)dir, (void)d, (void)mode;
+	return -EACCES;
+}
+
+static int confs_mkdir(struct inode *dir, struct dentry *d, u32 mode)
+{
+	(void)mode;
+	char name[CONTAINER_NAME_MAX + 1];
+	if (d->namelen > CONTAINER_NAME_MAX)
+		return -ENAMETOOLONG;
+	dentry_name(d, name, sizeof(name));
+	struct container *c;
+	int err = container_mkdir(dir->private, name, &c);
+	if (err)
+		return err;
+	struct inode *inode = confs_dir_inode(dir->sb, c);
+	if (!inode) {
+		container_rmdir(c);
+		return -ENOMEM;
+	}
+	d_instantiate(d, inode);
+	err = confs_populate(d, c);
+	if (err) {
+		d_prune_children(d);
+		container_rmdir(c);
+	}
+	return err;
+}
+
+static int confs_rmdir(struct inode *dir, struct dentry *d)
+{
+	(void)dir;
+	return container_rmdir(d->inode->private);
+}
+
+static int confs_unlink(struct inode *dir, struct dentry *d)
+{
+	(void)dir, (void)d;
+	return -EPERM;
+}
+
+static int confs_rename(struct inode *odir, struct dentry *old, struct inode *ndir,
+			struct dentry *new)
+{
+	if (!S_ISDIR(old->inode->mode))
+		return -ENOTDIR;
+	if (odir != ndir)
+		return -EIO; // as Linux: containers move only within their parent
+	if (new->inode)
+		return -EEXIST;
+	char name[CONTAINER_NAME_MAX + 1];
+	if (new->namelen > CONTAINER_NAME_MAX)
+		return -ENAMETOOLONG;
+	dentry_name(new, name, sizeof(name));
+	return container_rename(old->inode->private, name);
+}
+
+static const struct inode_operations confs_dir_iops = {
+	.create = confs_create,
+	.mkdir = confs_mkdir,
+	.unlink = confs_unlink,
+	.rmdir = confs_rmdir,
+	.rename = confs_rename,
+	.evict = confs_dir_evict,
+};
+
+static const struct inode_operations confs_file_iops = {
+	.evict = confs_file_evict,
+};
+
+// ---- mounting ----
+
+static bool sb_get_not_zero(struct super_block *sb)
+{
+	int v = atomic_read(&sb->refcnt);
+	while (v > 0) {
+		int seen = atomic_cmpxchg(&sb->refcnt, v, v + 1);
+		if (seen == v)
+			return true;
+		v = seen;
+	}
+	return false;
+}
+
+static int confs_mount(struct file_system_type *type, const char *source,
+		       const char *options, struct super_block **out)
+{
+	(void)source;
+	struct hierarchy *h;
+	int err = container_mount(options, &h);
+	if (err)
+		return err;
+	container_lock();
+	struct super_block *sb = h->sb;
+	if (sb && sb_get_not_zero(sb)) {
+		container_unlock();
+		container_umount(h); // the superblock holds the hierarchy already
+		*out = sb;
+		return 0;
+	}
+	err = -ENOMEM;
+	sb = sb_alloc(type, 0);
+	if (!sb)
+		goto fail;
+	sb->fs_info = h;
+	struct inode *root = confs_dir_inode(sb, &h->top);
+	if (root)
+		sb->root = d_make_root(root);
+	if (!sb->root || (err = confs_build(sb->root, &h->top))) {
+		err = err ? err : -ENOMEM;
+		sb->fs_info = NULL;
+		container_unlock();
+		sb_put(sb);
+		container_umount(h);
+		return err;
+	}
+	h->sb = sb;
+	container_unlock();
+	*out = sb;
+	return 0;
+fail:
+	container_unlock();
+	container_umount(h);
+	return err;
+}
+
+static void confs_kill_sb(struct super_block *sb)
+{
+	struct hierarchy *h = sb->fs_info;
+	if (!h)
+		return;
+	container_lock();
+	if (h->sb == sb)
+		h->sb = NULL;
+	container_unlock();
+	container_umount(h);
+}
+
+struct file_system_type confs_type = {
+	.name = "container",
+	.mount = confs_mount,
+	.kill_sb = confs_kill_sb,
+};
+
+struct file_system_type cgroup_fs_type = {
+	.name = "cgroup",
+	.mount = confs_mount,
+	.kill_sb = confs_kill_sb,
+};
+
+// Boot stage (kernel/init.c, after fs_init and container_init).
+void confs_init(void)
+{
+	int err = register_filesystem(&confs_type);
+	if (!err)
+		err = register_filesystem(&cgroup_fs_type);
+	if (!err)
+		err = proc_create("containers", proc_containers_show, NULL);
+	if (!err)
+		err = proc_create_task_file("container", proc_container_show);
+	if (err)
+		panic("confs_init: error %d", err);
+}
