@@ -434,15 +434,21 @@ int container_rmdir(struct container *c)
 		err = -ENOENT;
 	else if (container_busy(c))
 		err = -EBUSY;
+	struct container *parent = c->parent;
 	if (!err) {
 		set_bit(CONT_REMOVED, &c->flags);
 		list_del_init(&c->sibling);
 		c->hierarchy->nr_containers--;
+		if (parent->parent)
+			container_get(parent); // it may be removed once we unlock
 	}
 	container_unlock();
 	if (!err) {
-		container_queue_release(c->parent); // its last child may be gone
-		container_put(c);                   // the tree's reference
+		if (parent->parent) {
+			container_queue_release(parent); // its last child may be gone
+			container_put(parent);
+		}
+		container_put(c); // the tree's reference
 	}
 	return err;
 }
@@ -667,12 +673,7 @@ void container_umount(struct hierarchy *h)
 			bind_subsys(subsys[i], &dummy_hierarchy);
 	list_del(&h->list);
 	container_unlock();
-	spin_lock(&release_lock);
-	bool queued = !list_empty(&h->top.release_list);
-	spin_unlock(&release_lock);
-	if (!queued)
-		kfree(h);
-	// else: leaked on purpose; the top is never queued (see below).
+	kfree(h); // (a top is never queued for release: nothing points here)
 }
 
 // ---- control files -----------------------------------------------------------
