@@ -9,9 +9,10 @@
 // the hierarchy is dropped (kept alive by the core while it has child
 // containers; a later mount of the same set rebuilds the tree from it).
 //
-// Inodes: a directory's private is its container, a file's a struct
-// confs_file; both hold a container reference, dropped at evict, so a
-// control file kept open after rmdir still reads (and writes ENODEV).
+// Inodes: a directory's private is its container (a reference, dropped
+// at evict); a file's is its cftype, and it reaches the container through
+// its parent directory, which its dentry keeps. So a control file kept
+// open after rmdir still reads (and writes ENODEV).
 // Locking: the core's container_mutex guards the tree while it is built
 // and hierarchy->sb; the VFS holds the directory inode locks around the
 // callbacks.
@@ -23,38 +24,30 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 
-struct confs_file {
-	struct container *c;
-	const struct cftype *cft;
-};
+static const struct inode_operations confs_dir_iops;
 
-static const struct inode_operations confs_dir_iops, confs_file_iops;
+// A control file's inode: private is its cftype; its container is its
+// directory's (the open file's dentry holds its parent, whose inode
+// holds the container).
+static struct container *file_container(struct file *f)
+{
+	return f->path.dentry->parent->inode->private;
+}
 
 static int confs_show(struct file *f, struct seq_buf *s)
 {
-	struct confs_file *cf = f->inode->private;
-	return container_file_read(cf->c, cf->cft, s);
+	return container_file_read(file_container(f), f->inode->private, s);
 }
 
 static int confs_store(struct file *f, const char *buf, size_t len)
 {
-	struct confs_file *cf = f->inode->private;
-	return container_file_write(cf->c, cf->cft, buf, len);
+	return container_file_write(file_container(f), f->inode->private, buf, len);
 }
 
 static const struct synth_ops confs_synth_ops = {
 	.show = confs_show,
 	.store = confs_store,
 };
-
-static void confs_file_evict(struct inode *inode)
-{
-	struct confs_file *cf = inode->private;
-	if (cf) {
-		container_put(cf->c);
-		kfree(cf);
-	}
-}
 
 static void confs_dir_evict(struct inode *inode)
 {
@@ -80,21 +73,10 @@ static int confs_populate(struct dentry *d, struct container *c)
 	char name[CONTAINER_NAME_MAX + 1];
 	const struct cftype *cft;
 	for (int i = 0; (cft = container_file(c, i, name, sizeof(name), NULL)); i++) {
-		struct confs_file *cf = kmalloc(sizeof(*cf), GFP_KERNEL);
-		if (!cf)
-			return -ENOMEM;
-		cf->c = c;
-		cf->cft = cft;
 		u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
-		struct inode *inode = synth_inode_new(d->sb, mode, &confs_synth_ops, cf);
-		if (!inode) {
-			kfree(cf);
-			return -ENOMEM;
-		}
-		container_get(c);
-		inode->iop = &confs_file_iops;
-		if (!d_create_pinned(d, name, inode))
-			return -ENOMEM; // (the inode reference was dropped: evicted)
+		struct inode *inode = synth_inode_new(d->sb, mode, &confs_synth_ops, (void *)cft);
+		if (!inode || !d_create_pinned(d, name, inode))
+			return -ENOMEM; // (d_create_pinned dropped the inode)
 	}
 	return 0;
 }
@@ -189,10 +171,6 @@ static const struct inode_operations confs_dir_iops = {
 	.rmdir = confs_rmdir,
 	.rename = confs_rename,
 	.evict = confs_dir_evict,
-};
-
-static const struct inode_operations confs_file_iops = {
-	.evict = confs_file_evict,
 };
 
 // ---- mounting ----

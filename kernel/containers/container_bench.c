@@ -139,3 +139,20 @@ out:
 	sys_rmdir(BENCH_DIR "/a");
 	bench_umount();
 }
+
+KBENCH(container_mkdir_rmdir_api_us)
+{
+	struct hierarchy *h;
+	if (container_mount(NULL, &h))
+		return;
+	const int n = 500;
+	u64 t0 = clock_ns();
+	for (int i = 0; i < n; i++) {
+		struct container *c;
+		if (container_mkdir(&h->top, "c", &c) || container_rmdir(c))
+			break;
+	}
+	u64 t1 = clock_ns();
+	kbench_report("container_mkdir_rmdir_api_us", (t1 - t0) / n, "us");
+	container_umount(h);
+}
