@@ -347,7 +347,7 @@ static int read_task(int pid, struct applib_task *t)
 		snprintf(t->cpu, sizeof(t->cpu), "%.7s", v);
 	else
 		strcpy(t->cpu, "-");
-	t->cputime_ns = applib_status_field(text, "CpuTime", v, sizeof(v)) == 0
+	t->cputime_ns = applib_status_field(text, "SumExecRuntime", v, sizeof(v)) == 0
 				? strtoll(v, NULL, 10)
 				: -1;
 	free(text);

@@ -2,7 +2,7 @@
 //
 //   top [-n N] [-d SECS]     N snapshots (default: until killed), each the
 //                            CPU used over SECS (default 1) by every task,
-//                            from the CpuTime field of /proc/<pid>/status
+//                            from the SumExecRuntime field of /proc/<pid>/status
 //   top -c DIR [-n N] [-d SECS]
 //                            the same per container of the hierarchy
 //                            mounted at DIR: its task count and the CPU its

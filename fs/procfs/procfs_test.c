@@ -101,7 +101,7 @@ KTEST(procfs, pid_status_cmdline_numa_of_another_task)
 	snprintf(want, sizeof(want), "Mems_allowed_list:\t%s\n", mems);
 	EXPECT_TRUE(strstr(pbuf, want) != NULL);
 	EXPECT_TRUE(strstr(pbuf, "\nVmAllocated:\t") != NULL);
-	EXPECT_TRUE(strstr(pbuf, "\nCpuTime:\t") != NULL);
+	EXPECT_TRUE(strstr(pbuf, "\nSumExecRuntime:\t") != NULL);
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
 	EXPECT_EQ(proc_read(path), 8);

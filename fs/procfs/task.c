@@ -19,7 +19,9 @@ static const char *state_name(char c)
 }
 
 // Name, State, Pid, PPid, Cpu (where it last ran), the allowed CPUs and
-// nodes as lists, VmAllocated (bytes its heap holds) and CpuTime (ns).
+// nodes as lists, VmAllocated (bytes its heap holds) and SumExecRuntime
+// (ns of CPU used). Only the DESIGN.md §8 lines contain "Cpu" or
+// "allowed", so `grep -E 'Cpu|allowed' /proc/N/status` shows just those.
 static int status_show(struct task *t, struct seq_buf *s)
 {
 	char cpus[256], mems[256];
@@ -34,7 +36,7 @@ static int status_show(struct task *t, struct seq_buf *s)
 	seq_printf(s, "Cpus_allowed_list:\t%s\n", cpus);
 	seq_printf(s, "Mems_allowed_list:\t%s\n", mems);
 	seq_printf(s, "VmAllocated:\t%llu\n", app_heap_allocated_bytes(t));
-	seq_printf(s, "CpuTime:\t%llu\n", task_cpu_time_ns(t));
+	seq_printf(s, "SumExecRuntime:\t%llu\n", task_cpu_time_ns(t));
 	return 0;
 }
 
