@@ -2,7 +2,13 @@
 // TAP and a closing "N passed, N failed" line. A test that crashes the
 // kernel is reported through ktest_abort_report() from the panic path.
 // Also runs KBENCH benchmarks from .kbenches.
+//
+// Both run at boot in init (the `ktest` and `bench` command-line words) or
+// from the shell through the ktest and bench apps (ktest_run_from_app,
+// kbench_run_from_app). Their output always goes to the console, like
+// the boot run's. One run at a time: the counters below are global.
 #include "kernel/ktest.h"
+#include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -11,6 +17,8 @@ extern const struct ktest __ktests_start[], __ktests_end[];
 extern const struct kbench __kbenches_start[], __kbenches_end[];
 
 // State of the run in progress; tests may call ktest_fail from any CPU.
+// The run itself is owned by whoever set `busy` (one run at a time).
+static int busy;
 static const struct ktest *running;
 static int running_index;
 static int test_failures; // failures recorded in the running test
@@ -124,5 +132,35 @@ int kbench_run(const char *pattern)
 		b->fn();
 		n++;
 	}
+	return n;
+}
+
+// A run from an app task (the ktest and bench apps): refused with -EBUSY
+// while another run is in progress, since the counters are shared.
+static bool run_claim(void)
+{
+	return __atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static void run_release(void)
+{
+	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
+int ktest_run_from_app(const char *pattern)
+{
+	if (!run_claim())
+		return -EBUSY;
+	int failed_tests = ktest_run(pattern);
+	run_release();
+	return failed_tests;
+}
+
+int kbench_run_from_app(const char *pattern)
+{
+	if (!run_claim())
+		return -EBUSY;
+	int n = kbench_run(pattern);
+	run_release();
 	return n;
 }

@@ -90,6 +90,12 @@ struct kbench {
 void kbench_report(const char *name, u64 value_milli, const char *unit);
 int kbench_run(const char *pattern);
 
+// The same from an app (the ktest and bench apps, through user/libc):
+// ktest_run's failures or kbench_run's count, or -EBUSY if another run
+// from an app is in progress. Task context.
+int ktest_run_from_app(const char *pattern);
+int kbench_run_from_app(const char *pattern);
+
 // Called on a fatal error: if a test is running, report it as failed
 // (crashed) with the summary line, so the result is never silent.
 void ktest_abort_report(void);

@@ -17,12 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-// Provided by the kernel (the ktest and KBENCH runners): the number of
-// failed tests; pattern NULL means all. Weak, so that the apps still link
-// into a kernel built without them.
-extern int ktest_run_from_app(const char *pattern) __attribute__((weak));
-extern void bench_run_from_app(const char *pattern) __attribute__((weak));
-
 static int ktest_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
@@ -30,10 +24,10 @@ static int ktest_main(int argc, char **argv)
 			   "Run the in-kernel unit tests (those whose suite.name matches\n"
 			   "PATTERN); exit status 1 if any failed.\n"))
 		return 0;
-	if (!ktest_run_from_app)
-		return applib_error("ktest", "ktest_run_from_app", ENOSYS);
 	fflush(stdout);
-	int failures = ktest_run_from_app(argc > 1 ? argv[1] : NULL);
+	int failures = corral_ktest(argc > 1 ? argv[1] : NULL);
+	if (failures < 0)
+		return applib_error("ktest", "run", errno);
 	return failures ? 1 : 0;
 }
 APP(ktest, ktest_main, "run the in-kernel unit tests");
@@ -45,6 +39,8 @@ static int pingpong_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv,
 			   "usage: pingpong\nCopy stdin to stdout one byte at a time (bench's helper).\n"))
 		return 0;
+	if (applib_no_arguments("pingpong", argc, argv))
+		return 1;
 	char c;
 	for (;;) {
 		ssize_t n = read(0, &c, 1);
@@ -62,7 +58,7 @@ APP(pingpong, pingpong_main, "copy stdin to stdout byte by byte (bench helper)")
 
 static int wanted(const char *pattern, const char *name)
 {
-	return !pattern || strstr(name, pattern);
+	return corral_name_matches(pattern, name);
 }
 
 static void report(const char *name, double value, const char *unit)
@@ -195,13 +191,14 @@ static int bench_main(int argc, char **argv)
 			   "usage: bench [PATTERN]\n"
 			   "Run the kernel's benchmarks, then spawn_app_exit_wait_us,\n"
 			   "pipe_roundtrip_us, getpid_ns and open_close_us, printing\n"
-			   "`name value unit` lines; PATTERN selects names containing it.\n"))
+			   "`name value unit` lines. PATTERN selects names: a prefix or a\n"
+			   "'*' glob, or several separated by commas (as ktest=).\n"))
 		return 0;
 	const char *pattern = argc > 1 ? argv[1] : NULL;
 	fflush(stdout);
-	if (bench_run_from_app)
-		bench_run_from_app(pattern);
 	int status = 0;
+	if (corral_kbench(pattern) < 0)
+		status = applib_error("bench", "kernel benchmarks", errno);
 	if (wanted(pattern, "spawn_app_exit_wait_us"))
 		status |= bench_spawn();
 	if (wanted(pattern, "pipe_roundtrip_us"))

@@ -61,4 +61,13 @@ int console_set_fg(int fd, pid_t pid); // Ctrl-C sends SIGINT to pid
 
 int corral_poweroff(int status);
 
+// The kernel's own test suite and KBENCH benchmarks (kernel/ktest.h),
+// whose output goes to the console. pattern NULL: all. The number of
+// failed tests / benchmarks run, or -1 + errno (EBUSY: another run is on).
+int corral_ktest(const char *pattern);
+int corral_kbench(const char *pattern);
+// 1 if name matches pattern as ktest=/bench patterns do: comma-separated
+// alternatives, each a prefix or a '*' glob; NULL or "" matches all.
+int corral_name_matches(const char *pattern, const char *name);
+
 #endif

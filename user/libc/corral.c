@@ -67,6 +67,12 @@ int setpriority_nice(pid_t pid, int nice) { return LIBC_RESULT(sys_setpriority(p
 
 int corral_poweroff(int status) { sys_poweroff(status); }
 
+int corral_ktest(const char *pattern) { return LIBC_RESULT(ktest_run_from_app(pattern)); }
+
+int corral_kbench(const char *pattern) { return LIBC_RESULT(kbench_run_from_app(pattern)); }
+
+int corral_name_matches(const char *pattern, const char *name) { return ktest_match(pattern, name); }
+
 // ---- Files ----
 
 int mount(const char *source, const char *target, const char *fstype, const char *options)

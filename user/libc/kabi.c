@@ -3,6 +3,7 @@
 // see, and the per-task hooks -- __getreent() and the task's heap.
 #include "user/libc/kabi.h"
 #include "kernel/errno.h"
+#include "kernel/ktest.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
 #include "lib/string.h"

@@ -73,6 +73,10 @@ int sys_sched_yield(void);
 int sys_setpriority(int pid, int nice);
 unsigned long long sys_clock_gettime_ns(int clock);
 int sys_poweroff(int status) __attribute__((noreturn));
+// The in-kernel tests and benchmarks (kernel/ktest.h).
+int ktest_run_from_app(const char *pattern);
+int kbench_run_from_app(const char *pattern);
+_Bool ktest_match(const char *pattern, const char *name);
 // The safe point: call after every kernel call returns (kernel/task.h).
 void task_check_killed(void);
 
