@@ -4,7 +4,8 @@
 //                         are (/proc/<pid>/numa: `node N: PAGES pages`),
 //                         then hold them until killed or for SECS
 //   fdhog N               open N files and hold them
-//   spawnmany N           spawn N children that sleep, and wait for them
+//   spawnmany [-t SECS] N spawn N children that sleep until killed (or for
+//                         SECS) and return, leaving them asleep
 // A tool that hits a limit says how far it got (`opened K`, `spawned K`)
 // before the error, so a test can see the limit.
 #include "user/applib.h"
@@ -12,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,43 +120,39 @@ APP(fdhog, fdhog_main, "open many files and hold them");
 
 static int spawnmany_main(int argc, char **argv)
 {
-	if (applib_wants_help(argc, argv,
-			   "usage: spawnmany N\nSpawn N children running `sleep 1000` and wait for them.\n"
-			   "If a spawn fails, print how many started, kill them and fail.\n"))
+	static const char usage[] =
+		"usage: spawnmany [-t SECONDS] N\n"
+		"Spawn N children that sleep until killed (or for SECONDS), print\n"
+		"`spawned K` and return, leaving them asleep. If a spawn fails, print\n"
+		"how many started and the error, and fail; the started ones sleep on.\n";
+	if (applib_wants_help(argc, argv, usage))
 		return 0;
+	char *seconds = "100000000"; // "until killed": about three years
+	int i = 1;
+	if (i + 1 < argc && strcmp(argv[i], "-t") == 0) {
+		long long ns;
+		if (applib_parse_seconds(argv[i + 1], &ns) < 0)
+			return applib_error("spawnmany", argv[i + 1], EINVAL);
+		seconds = argv[i + 1];
+		i += 2;
+	}
 	unsigned long n;
-	if (argc != 2 || applib_parse_ulong(argv[1], &n) < 0 || n > 1000000) {
-		fprintf(stderr, "usage: spawnmany N\n");
+	if (i + 1 != argc) {
+		fputs(usage, stderr);
 		return 1;
 	}
-	pid_t *pids = malloc(sizeof(pid_t) * (n ? n : 1));
-	if (!pids)
-		return applib_error("spawnmany", "malloc", ENOMEM);
-	char *child[] = {"sleep", "1000", NULL};
+	if (applib_parse_ulong(argv[i], &n) < 0 || n > 1000000)
+		return applib_error("spawnmany", argv[i], EINVAL);
+	char *child[] = {"sleep", seconds, NULL};
 	unsigned long k;
-	int status = 0;
-	for (k = 0; k < n; k++) {
-		pids[k] = spawn("sleep", child, NULL);
-		if (pids[k] < 0)
+	for (k = 0; k < n; k++)
+		if (spawn("sleep", child, NULL) < 0)
 			break;
-	}
-	if (k < n) {
-		int err = errno;
-		printf("spawned %lu\n", k);
-		fflush(stdout);
-		status = applib_error("spawnmany", "spawn", err);
-		for (unsigned long i = 0; i < k; i++)
-			kill(pids[i], SIGKILL);
-	} else {
-		printf("spawned %lu\n", n);
-		fflush(stdout);
-	}
-	for (unsigned long i = 0; i < k; i++) {
-		int st;
-		while (waitpid(pids[i], &st, 0) < 0 && errno == EINTR)
-			;
-	}
-	free(pids);
-	return status;
+	int err = errno;
+	printf("spawned %lu\n", k);
+	fflush(stdout);
+	// The children are not waited for: when spawnmany exits they go to
+	// init, and the kernel reaps them when they end.
+	return k < n ? applib_error("spawnmany", "spawn", err) : 0;
 }
 APP(spawnmany, spawnmany_main, "spawn many sleeping children");
