@@ -24,6 +24,11 @@ int applib_wants_help(int argc, char **argv, const char *usage)
 	return 1;
 }
 
+int applib_no_arguments(const char *prog, int argc, char **argv)
+{
+	return argc > 1 ? applib_error(prog, argv[1], EINVAL) : 0;
+}
+
 char *applib_read_file(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY);

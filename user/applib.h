@@ -25,6 +25,9 @@ int applib_error(const char *prog, const char *context, int err);
 // If argv[1] is --help, print usage (a full line or several) on stdout and
 // return 1; the caller then exits 0.
 int applib_wants_help(int argc, char **argv, const char *usage);
+// For apps that take no arguments: if there is one, report it as
+// `prog: ARG: Invalid argument` and return 1 (an exit status), else 0.
+int applib_no_arguments(const char *prog, int argc, char **argv);
 
 // Read a whole file into a NUL-terminated buffer from malloc. NULL + errno.
 char *applib_read_file(const char *path, size_t *len);

@@ -157,6 +157,8 @@ int sh_job_wait(struct sh *sh, struct sh_job *job);
 struct sh_job *sh_job_find_pid(struct sh *sh, pid_t pid);
 struct sh_job *sh_job_find_id(struct sh *sh, int id);
 void sh_job_remove(struct sh *sh, struct sh_job *job);
+const char *sh_job_state(const struct sh_job *job, char *buf, size_t n);
+int sh_jobs_kill_args(struct sh *sh, char ***argv, int *argc);
 
 // sh_builtin.c
 typedef int (*sh_builtin_fn)(struct sh *sh, int argc, char **argv);
@@ -166,6 +168,8 @@ struct sh_builtin {
 	const char *help;
 };
 const struct sh_builtin *sh_builtin_find(const char *name);
+// Runs a builtin (`NAME --help` prints its help line); its exit status.
+int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **argv);
 const struct sh_builtin *sh_builtins(int *count);
 
 #endif

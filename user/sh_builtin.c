@@ -7,6 +7,7 @@
 #include "user/corral.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,12 +156,14 @@ static int builtin_unset(struct sh *sh, int argc, char **argv)
 // wait [PID | %JOB]...: with no operand, wait for every job.
 static int builtin_wait(struct sh *sh, int argc, char **argv)
 {
-	if (argc == 1) {
+	if (argc == 1) { // 0, or 130 if Ctrl-C interrupted a job (as in bash)
+		int status = 0;
 		while (sh->njobs > 0) {
-			sh_job_wait(sh, &sh->jobs[0]);
+			if (sh_job_wait(sh, &sh->jobs[0]) == 128 + SIGINT)
+				status = 128 + SIGINT;
 			sh_job_remove(sh, &sh->jobs[0]);
 		}
-		return 0;
+		return status;
 	}
 	int status = 0;
 	for (int i = 1; i < argc; i++) {
@@ -193,9 +196,11 @@ static int builtin_jobs(struct sh *sh, int argc, char **argv)
 	for (int i = 0; i < sh->njobs;) {
 		struct sh_job *job = &sh->jobs[i];
 		int done = sh_job_poll(job);
+		char buf[16];
 		if (status == 0 &&
 		    sh_print(1, "[%d]%c %s  %s\n", job->id, i == sh->njobs - 1 ? '+' : ' ',
-			     done ? "Done" : "Running", job->text) < 0)
+			     done ? sh_job_state(job, buf, sizeof(buf)) : "Running",
+			     job->text) < 0)
 			status = write_failed();
 		if (done)
 			sh_job_remove(sh, job); // reported: forget it
@@ -295,6 +300,19 @@ static int builtin_help(struct sh *sh, int argc, char **argv)
 			status = write_failed();
 	free(apps);
 	return status;
+}
+
+// Runs builtin b. `B --help` prints b's help line instead, except for the
+// builtins that take any word as an operand or ignore them (echo, true,
+// false), as in bash.
+int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **argv)
+{
+	if (argc == 2 && strcmp(argv[1], "--help") == 0 && b->fn != builtin_echo &&
+	    b->fn != builtin_true && b->fn != builtin_false) {
+		const char *help = b->help ? b->help : sh_builtin_find("source")->help;
+		return sh_print(1, "usage: %s\n", help) < 0 ? write_failed() : 0;
+	}
+	return b->fn(sh, argc, argv);
 }
 
 const struct sh_builtin *sh_builtin_find(const char *name)

@@ -282,10 +282,13 @@ static void stage_run(struct sh *sh, struct stage *st, const struct sh_cmd *cmd,
 	if (st->argc == 0) {
 		st->status = 0;
 	} else if (st->builtin) {
-		st->status = st->builtin->fn(sh, st->argc, st->argv);
+		st->status = sh_builtin_run(sh, st->builtin, st->argc, st->argv);
 	} else if (!st->app) {
 		sh_error("sh: %s: not found\n", st->argv[0]);
 		st->status = 127;
+	} else if (strcmp(st->app->name, "kill") == 0 &&
+		   sh_jobs_kill_args(sh, &st->argv, &st->argc) < 0) {
+		st->status = 1;
 	} else {
 		char **envp = NULL;
 		if (!sh_env_inherited(sh, st->nassigns) &&
@@ -319,6 +322,10 @@ static void stages_wait(struct sh *sh, struct stage *stages, int n)
 	int st = sh_wait_pid(stages[last].pid, &wst);
 	stages[last].status = st < 0 ? 127 : st;
 	int interrupted = st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT;
+	// Ctrl-C ends a script or `sh -c` too, not only the command it was
+	// running (bash: "wait and cooperative exit"); a prompt carries on.
+	if (interrupted && !sh->interactive)
+		sh->exit_requested = 1;
 	for (int i = 0; i < last; i++) {
 		if (stages[i].pid <= 0)
 			continue;
@@ -510,6 +517,13 @@ static int pipeline_run(struct sh *sh, const struct sh_pipeline *pl,
 		memmove(first->argv, first->argv + 1, sizeof(char *) * (size_t)first->argc);
 		first->argc--;
 		stage_resolve(first);
+		if (!first->builtin && !first->app) {
+			// Not found: an interactive shell carries on (as bash does).
+			sh_error("sh: exec: %s: not found\n", first->argv[0]);
+			status = 127;
+			sh->exit_requested = !sh->interactive;
+			goto out;
+		}
 		exec_cmd = 1;
 	}
 	if (background && (devnull = open_devnull()) < 0)

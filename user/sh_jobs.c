@@ -1,11 +1,14 @@
 // Background jobs, and handing the console to whatever runs in the
 // foreground. A job is what one `... &` started: its pids (several for a
 // pipeline) and its text. Jobs are reaped with WNOHANG before each prompt
-// (and by `jobs`), and reported once as `[N]+ Done  TEXT`.
+// (and by `jobs`), and reported once as `[N]+ Done  TEXT` (or Exit N,
+// Terminated, ...). `kill %N` names a job by number (sh_jobs_kill_args).
 #include "user/sh.h"
 #include "user/corral.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -142,6 +145,19 @@ int sh_job_poll(struct sh_job *job)
 	return live == 0;
 }
 
+// How `jobs` and the prompt describe a finished job, as bash does.
+const char *sh_job_state(const struct sh_job *job, char *buf, size_t n)
+{
+	switch (job->status) {
+	case 0: return "Done";
+	case 128 + SIGINT: return "Interrupt";
+	case 128 + SIGKILL: return "Killed";
+	case 128 + SIGTERM: return "Terminated";
+	}
+	snprintf(buf, n, "Exit %d", job->status);
+	return buf;
+}
+
 void sh_jobs_poll(struct sh *sh, int report)
 {
 	for (int i = 0; i < sh->njobs;) {
@@ -150,8 +166,10 @@ void sh_jobs_poll(struct sh *sh, int report)
 			i++;
 			continue;
 		}
+		char buf[16];
 		if (report)
-			sh_print(2, "[%d]+ Done  %s\n", job->id, job->text);
+			sh_print(2, "[%d]+ %s  %s\n", job->id, sh_job_state(job, buf, sizeof(buf)),
+				 job->text);
 		sh_job_remove(sh, job);
 	}
 }
@@ -177,4 +195,64 @@ int sh_job_wait(struct sh *sh, struct sh_job *job)
 	if (fg)
 		sh_console_job_end(sh);
 	return job->status;
+}
+
+// The job a `%N` word names: %N, or %%/%+ for the newest. NULL if none.
+static struct sh_job *job_from_spec(struct sh *sh, const char *spec)
+{
+	if (strcmp(spec, "%%") == 0 || strcmp(spec, "%+") == 0)
+		return sh->njobs ? &sh->jobs[sh->njobs - 1] : NULL;
+	char *end;
+	long id = strtol(spec + 1, &end, 10);
+	if (!spec[1] || *end || id <= 0 || id > 1000000)
+		return NULL;
+	return sh_job_find_id(sh, (int)id);
+}
+
+// kill is an app, which knows nothing of the shell's jobs: replace each
+// `%N` operand of *argv by the pids of job N still running (all of a
+// pipeline's, as bash signals the whole job). 0, or -1 after reporting a
+// job that does not exist or no memory.
+int sh_jobs_kill_args(struct sh *sh, char ***argv, int *argc)
+{
+	int n = 0, any = 0;
+	for (int i = 0; i < *argc; i++) {
+		struct sh_job *job = NULL;
+		if (i > 0 && (*argv)[i][0] == '%') {
+			any = 1;
+			job = job_from_spec(sh, (*argv)[i]);
+			if (!job) {
+				sh_error("sh: kill: %s: no such job\n", (*argv)[i]);
+				return -1;
+			}
+		}
+		n += job ? job->npids : 1;
+	}
+	if (!any)
+		return 0;
+	char **out = calloc((size_t)n + 1, sizeof(char *));
+	int k = 0;
+	for (int i = 0; out && i < *argc; i++) {
+		struct sh_job *job = i > 0 && (*argv)[i][0] == '%' ? job_from_spec(sh, (*argv)[i]) : NULL;
+		for (int j = 0; job && j < job->npids; j++) {
+			if (!job->live[j])
+				continue;
+			char num[16];
+			snprintf(num, sizeof(num), "%d", (int)job->pids[j]);
+			if (!(out[k++] = strdup(num)))
+				goto nomem;
+		}
+		if (!job && !(out[k++] = strdup((*argv)[i])))
+			goto nomem;
+	}
+	if (!out)
+		goto nomem;
+	sh_argv_free(*argv);
+	*argv = out;
+	*argc = k;
+	return 0;
+nomem:
+	sh_argv_free(out);
+	sh_error("sh: out of memory\n");
+	return -1;
 }

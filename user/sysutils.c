@@ -86,6 +86,15 @@ static int ps_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv,
 			   "usage: ps\nList tasks: PID PPID CPU (last ran on) STATE TIME (CPU used) NAME.\n"))
 		return 0;
+	// Every task is always listed: the usual spellings of "all" are fine.
+	static const char *const all[] = {"-e", "-A", "-ef", "-eF", "-ely", "aux", "ax", "-a", "x"};
+	for (int i = 1; i < argc; i++) {
+		size_t k = 0;
+		while (k < sizeof(all) / sizeof(all[0]) && strcmp(argv[i], all[k]) != 0)
+			k++;
+		if (k == sizeof(all) / sizeof(all[0]))
+			return applib_error("ps", argv[i], EINVAL);
+	}
 	struct applib_task *tasks;
 	int n = applib_read_tasks(&tasks);
 	if (n < 0)
@@ -206,6 +215,8 @@ static int dmesg_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: dmesg\nPrint the kernel log (/dev/kmsg).\n"))
 		return 0;
+	if (applib_no_arguments("dmesg", argc, argv))
+		return 1;
 	char rpath[300];
 	const char *path = applib_sys_path("/dev/kmsg", rpath, sizeof(rpath));
 	int fd = open(path, O_RDONLY | O_NONBLOCK);
@@ -281,6 +292,8 @@ static int uptime_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: uptime\nTime since boot and the load averages.\n"))
 		return 0;
+	if (applib_no_arguments("uptime", argc, argv))
+		return 1;
 	char rpath[300];
 	char *up = applib_read_file(applib_sys_path("/proc/uptime", rpath, sizeof(rpath)), NULL);
 	if (!up)

@@ -60,6 +60,10 @@ static int env_main(int argc, char **argv)
 		clear = 1;
 		i++;
 	}
+	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
+		applib_error("env", argv[i], EINVAL);
+		return 125; // GNU env's status for its own errors
+	}
 	int first = i;
 	while (i < argc && strchr(argv[i], '=') && argv[i][0] != '=')
 		i++;
