@@ -1,49 +1,109 @@
 // TSC clock and LAPIC-timer calibration against the PIT.
 //
 // The PIT's channel 2 (its gate and output visible at port 0x61) counts
-// 1.193182 MHz: we let it count down 10 ms while reading the TSC and the
-// LAPIC timer, which gives both frequencies. Under QEMU TCG the guest TSC
-// runs at the host TSC rate, so the clock is stable.
+// 1.193182 MHz, a rate we know exactly. We let it count down a short
+// window while reading the TSC and the LAPIC timer, which gives both
+// frequencies. Under QEMU TCG the guest TSC runs at the host TSC rate.
+//
+// One window is fragile on a loaded host: the vCPU can lose the host CPU
+// between starting the PIT and reading the TSC (the window looks short) or
+// between the PIT running out and our noticing (it looks long). So every
+// reading is bracketed by two TSC reads, which bounds when the event it
+// samples happened, and each window gets an error bound: the width of its
+// brackets. We run CALIBRATE_WINDOWS short windows and keep the one with
+// the tightest bound; a window during which the vCPU was descheduled at a
+// moment that matters has a wide bound and loses.
 #include "kernel/time.h"
 #include "arch/x86/apic.h"
 #include "arch/x86/x86.h"
 
 #define PIT_HZ 1193182ULL
-#define CALIBRATE_MS 10
+#define CALIBRATE_WINDOWS 5
+#define CALIBRATE_US 2000 // per window: 10 ms in all, as one window was
 
 u64 tsc_hz;
 u64 lapic_timer_hz;
 static u64 tsc_boot;
 static u64 ns_mult; // ns = (tsc * ns_mult) >> 32
 
-static void pit_start(u64 ms)
+// Channel 2 in one-shot mode 0, counting down us microseconds. A real PIT
+// starts counting when its gate goes high (it is low while we load the
+// count); QEMU's starts when the count's high byte is written. So the
+// start is split: pit_load does the slow set-up, and pit_go, which callers
+// bracket with TSC reads, writes the high byte and raises the gate.
+static u16 pit_load(u64 us)
 {
-	u64 count = PIT_HZ * ms / 1000;
-	u8 v = (inb(0x61) & ~0x02) | 0x01; // gate on, speaker off
-	outb(0x61, v);
-	outb(0x43, 0xB0); // channel 2, lobyte/hibyte, mode 0
+	u16 count = (u16)(PIT_HZ * us / 1000000);
+	outb(0x61, inb(0x61) & ~0x03); // gate low, speaker off
+	outb(0x43, 0xB0);              // channel 2, lobyte/hibyte, mode 0
 	outb(0x42, count & 0xff);
-	outb(0x42, (count >> 8) & 0xff);
-	outb(0x61, v & ~1); // restart: gate low then high
-	outb(0x61, v | 1);
+	return count;
+}
+
+static void pit_go(u16 count, u8 port61)
+{
+	outb(0x42, count >> 8);
+	outb(0x61, port61 | 1);
 }
 
 static bool pit_done(void) { return inb(0x61) & 0x20; }
 
+// One window of us microseconds. Each sample (the PIT start, its end, a
+// LAPIC count) happened somewhere between the TSC values read either side
+// of it; we use the middle and return the sum of the bracket widths, in
+// TSC ticks, as the window's error bound.
+static u64 calibrate_window(u64 us, struct time_calibration *out)
+{
+	lapic_timer_start_count(0xFFFFFFFF);
+	u16 count = pit_load(us);
+	u8 port61 = inb(0x61);
+	u64 s0 = rdtsc();
+	pit_go(count, port61);
+	u64 s1 = rdtsc();
+	u32 a0 = lapic_timer_current();
+	u64 s2 = rdtsc();
+	// The PIT ran out after the last sample that saw it running (taken
+	// after `before`) and before the first that saw it done (`now`).
+	u64 before = s1, prev = s2, now;
+	for (;;) {
+		bool done = pit_done();
+		now = rdtsc();
+		if (done)
+			break;
+		before = prev;
+		prev = now;
+	}
+	u64 e0 = rdtsc();
+	u32 a1 = lapic_timer_current();
+	u64 e1 = rdtsc();
+	lapic_timer_start_count(0);
+
+	u64 pit_ticks = (before + now) / 2 - (s0 + s1) / 2;
+	out->tsc_hz = pit_ticks * PIT_HZ / count; // count is us, rounded down
+	u64 apic_ticks = (e0 + e1) / 2 - (s1 + s2) / 2;
+	out->lapic_hz = (u64)(a0 - a1) * out->tsc_hz / apic_ticks;
+	out->error_ppm = ((s1 - s0) + (now - before) + (s2 - s1) + (e1 - e0)) * 1000000 /
+			 pit_ticks;
+	return out->error_ppm;
+}
+
+void time_calibrate(struct time_calibration *best)
+{
+	best->error_ppm = ~0ULL;
+	for (int i = 0; i < CALIBRATE_WINDOWS; i++) {
+		struct time_calibration w;
+		if (calibrate_window(CALIBRATE_US, &w) < best->error_ppm)
+			*best = w;
+	}
+}
+
 void time_init(void)
 {
+	struct time_calibration c;
 	tsc_boot = rdtsc();
-	lapic_timer_start_count(0xFFFFFFFF);
-	pit_start(CALIBRATE_MS);
-	u64 t0 = rdtsc();
-	u32 a0 = lapic_timer_current();
-	while (!pit_done())
-		cpu_relax();
-	u64 t1 = rdtsc();
-	u32 a1 = lapic_timer_current();
-	lapic_timer_start_count(0);
-	tsc_hz = (t1 - t0) * 1000 / CALIBRATE_MS;
-	lapic_timer_hz = (u64)(a0 - a1) * 1000 / CALIBRATE_MS;
+	time_calibrate(&c);
+	tsc_hz = c.tsc_hz;
+	lapic_timer_hz = c.lapic_hz;
 	ns_mult = (NSEC_PER_SEC << 32) / tsc_hz;
 }
 
@@ -65,8 +125,10 @@ void udelay(u64 us)
 
 u64 pit_measure_ns(u64 ms)
 {
+	u16 count = pit_load(ms * 1000);
+	u8 port61 = inb(0x61);
 	u64 t0 = clock_ns();
-	pit_start(ms);
+	pit_go(count, port61);
 	while (!pit_done())
 		cpu_relax();
 	return clock_ns() - t0;
