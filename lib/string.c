@@ -5,19 +5,28 @@
 // otherwise gcc recognises the byte loops below as memcpy/memset and turns
 // them into calls to themselves.
 //
-// The loops are byte-at-a-time on purpose: they are easy to read and fast
-// enough for a teaching kernel. memcpy/memset use "rep movsb/stosb", which
-// modern CPUs (ERMS) run at full speed.
+// memcpy and memset move eight bytes at a time with "rep movsq/stosq" and
+// finish the last n % 8 bytes with "rep movsb/stosb". Under QEMU TCG each
+// iteration of a rep instruction costs about the same whatever its width,
+// so this is ~6x faster than bytes (memcpy_4k_ns in lib/string_bench.c).
+// The other helpers are byte loops on purpose: they are easy to read and
+// fast enough for a teaching kernel.
 #include "lib/string.h"
 #include "kernel/errno.h"
+
+// An 8-byte word that may sit at any address and alias anything.
+typedef u64 __attribute__((may_alias, aligned(1))) unaligned_u64;
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t words = n / 8, bytes = n % 8;
 
-	__asm__ volatile("rep movsb"
-			 : "+D"(dst), "+S"(src), "+c"(n)
-			 :
+	__asm__ volatile("rep movsq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep movsb"
+			 : "+D"(dst), "+S"(src), "+c"(words)
+			 : "r"(bytes)
 			 : "memory");
 	return ret;
 }
@@ -25,16 +34,21 @@ void *memcpy(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	u64 pattern = 0x0101010101010101ULL * (u8)c;
+	size_t words = n / 8, bytes = n % 8;
 
-	__asm__ volatile("rep stosb"
-			 : "+D"(dst), "+c"(n)
-			 : "a"(c)
+	__asm__ volatile("rep stosq\n\t"
+			 "mov %3, %%rcx\n\t"
+			 "rep stosb"
+			 : "+D"(dst), "+c"(words)
+			 : "a"(pattern), "r"(bytes)
 			 : "memory");
 	return ret;
 }
 
-// Copies forwards when dst is below src, backwards otherwise, so that
-// overlapping bytes are read before they are overwritten.
+// Copies forwards when dst is below src (each word is read before the
+// copy's writes reach it), backwards otherwise, so that overlapping bytes
+// are read before they are overwritten.
 void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
@@ -42,12 +56,15 @@ void *memmove(void *dst, const void *src, size_t n)
 
 	if (d == s || n == 0)
 		return dst;
-	if (d < s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
+	if (d < s || d >= s + n)
+		return memcpy(dst, src, n);
+	while (n % 8) {
+		n--;
+		d[n] = s[n];
+	}
+	while (n) {
+		n -= 8;
+		*(unaligned_u64 *)(d + n) = *(const unaligned_u64 *)(s + n);
 	}
 	return dst;
 }
