@@ -79,6 +79,7 @@ qemu-gdb: all
 test: deps all
 	scripts/ktest-run --iso --cpus 4 --nodes 2 --mem 1024
 	scripts/ktest-run --kernel --cpus 1 --nodes 1 --mem 256
+	scripts/ktest-run --kernel --cpus 4 --nodes 4 --mem 1024
 	python3 tests/run.py
 
 ktest: all
