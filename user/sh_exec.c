@@ -507,7 +507,8 @@ static int pipeline_run(struct sh *sh, const struct sh_pipeline *pl,
 		goto out;
 	}
 	struct stage *first = &stages[0];
-	int is_exec = first->argc > 0 && strcmp(first->argv[0], "exec") == 0;
+	int is_exec = first->argc > 0 && strcmp(first->argv[0], "exec") == 0 &&
+		      !(first->argc == 2 && strcmp(first->argv[1], "--help") == 0);
 	if (n == 1 && !background && (first->argc == 0 || (is_exec && first->argc == 1))) {
 		status = run_in_shell(sh, first, &pl->cmds[0]);
 		goto out;
