@@ -88,8 +88,9 @@ ktest: all
 e2e: all
 	python3 tests/run.py $(T)
 
+# The KBENCH and app figures as a `name value unit` table, then boot to prompt.
 bench: deps all
-	scripts/qemu --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) --append bench --timeout 600
+	scripts/bench $(P) -- --cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
 
 boottime: all
 	scripts/boottime 5

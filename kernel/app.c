@@ -178,15 +178,13 @@ int app_heap_migrate(struct task *t, const nodemask_t *to)
 	return ret;
 }
 
-// ---- init's shell ----
+// ---- init's shell and benchmarks ----
 
 static char *const sh_envp[] = {"HOME=/", "TERM=vt100", NULL};
 
-// Spawns sh with argv and waits: its exit status (0..255, 128 + signal),
-// or -errno if it could not be started.
-static int app_run_sh(char *const argv[])
+int app_run(char *const argv[])
 {
-	pid_t pid = sys_spawn("sh", argv, sh_envp);
+	pid_t pid = sys_spawn(argv[0], argv, sh_envp);
 	if (pid < 0)
 		return pid;
 	int status = 0;
@@ -205,12 +203,12 @@ int app_init_main(const char *init_cmd)
 	}
 	if (init_cmd && *init_cmd) {
 		char *const argv[] = {"sh", "-c", (char *)init_cmd, NULL};
-		return app_run_sh(argv);
+		return app_run(argv);
 	}
 	for (;;) {
 		char *const argv[] = {"sh", NULL};
 		u64 start = clock_ns();
-		int status = app_run_sh(argv);
+		int status = app_run(argv);
 		if (status < 0)
 			pr_err("app: cannot start sh: error %d\n", status);
 		else

@@ -5,6 +5,7 @@
 //   sys_spawn(app, argv, envp)   a new task running app's main(argc, argv)
 //   app_lookup(name)             the registered app (APP() in user/), or NULL
 //   app_init_main(cmd)           init's job: the shell (see below)
+//   app_run(argv)                spawn an app and wait for it (init's bench)
 //   app_heap_*(t, ...)           another task's heap, safely (procfs, memset)
 //
 // An app task's heap is made by the spawner and handed over before the
@@ -35,6 +36,10 @@ const struct kabi_app *app_lookup(const char *name);
 // exit status (0..255, or 128 + the signal that killed it). -ENOENT
 // without an `sh` app, -errno if it cannot be started.
 int app_init_main(const char *init_cmd);
+// Spawns the app argv[0] with argv (and the shell's default environment)
+// and waits for it: its exit status (0..255, or 128 + the signal that
+// killed it), or -errno if it could not be started (-ENOENT: no such app).
+int app_run(char *const argv[]);
 
 // The heap figures of task t (0 if it has no heap): bytes the app holds
 // (/proc/<pid>/status VmAllocated), its pages on node nid

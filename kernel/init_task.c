@@ -1,6 +1,7 @@
 // pid 1, "init": the first task, started by kmain once the scheduler runs.
 // It does what the boot command line asks -- run the in-kernel tests, run
-// the benchmarks, run init="CMD" in the shell, or the interactive shell --
+// the benchmarks (the bench app), run init="CMD" in the shell, or the
+// interactive shell --
 // and powers off when that ends, with success if it did. It
 // runs as an ordinary task, so tests may sleep, spawn and wait. Orphaned
 // tasks are handed to init, but the kernel reaps them (task.c).
@@ -20,6 +21,12 @@ __attribute__((weak)) int app_init_main(const char *init_cmd)
 	return -ENOENT;
 }
 
+__attribute__((weak)) int app_run(char *const argv[])
+{
+	(void)argv;
+	return -ENOENT;
+}
+
 int init_main(void *arg)
 {
 	(void)arg;
@@ -28,8 +35,14 @@ int init_main(void *arg)
 		poweroff(failed == 0);
 	}
 	if (cmdline.bench) {
-		kbench_run(cmdline.bench_pattern);
-		poweroff(true);
+		// The bench app prints the KBENCH figures and then its own (as
+		// apps see the kernel); without apps, the KBENCH ones alone.
+		char *const argv[] = {"bench", cmdline.bench_pattern[0] ? cmdline.bench_pattern : NULL,
+				      NULL};
+		int status = app_run(argv);
+		if (status == -ENOENT)
+			status = kbench_run(cmdline.bench_pattern) >= 0 ? 0 : 1;
+		poweroff(status == 0);
 	}
 	int status = app_init_main(cmdline.init); // init="CMD": its exit status
 	if (status == -ENOENT)

@@ -195,10 +195,16 @@ static int bench_main(int argc, char **argv)
 			   "'*' glob, or several separated by commas (as ktest=).\n"))
 		return 0;
 	const char *pattern = argc > 1 ? argv[1] : NULL;
+	// The kernel's and the apps' pipe_roundtrip_us and open_close_us have
+	// the same names (as the issues name them): a comment line heads each
+	// part of the table.
+	printf("# kernel (KBENCH, kernel tasks)\n");
 	fflush(stdout);
 	int status = 0;
 	if (corral_kbench(pattern) < 0)
 		status = applib_error("bench", "kernel benchmarks", errno);
+	printf("# apps (through newlib and user/libc)\n");
+	fflush(stdout);
 	if (wanted(pattern, "spawn_app_exit_wait_us"))
 		status |= bench_spawn();
 	if (wanted(pattern, "pipe_roundtrip_us"))
