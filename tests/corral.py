@@ -4,6 +4,7 @@
 
     with Corral(cpus=4, nodes=2) as c:          # boots to the prompt
         assert c.run("echo hello world") == "hello world"
+        out, status = c.run_status("ls /nope")   # status: the shell's $?
         assert c.poweroff() == 0                 # scripts/qemu status
 
     status, out = run_init("echo hi", cpus=1, nodes=1)
@@ -36,6 +37,11 @@ PROMPT = r"corral:[^\r\n]*# "
 log_name = "session"
 sessions = []
 _log_names = {}
+_marks = 0
+
+# The two topologies every shell and app test runs on.
+SMALL = dict(cpus=1, nodes=1, mem=256)
+NUMA = dict(cpus=4, nodes=2, mem=1024)
 
 
 class BootError(AssertionError):
@@ -234,6 +240,30 @@ class Corral:
         if out.endswith("\n"):
             out = out[:-1]
         return out
+
+    def last_status(self, timeout=30):
+        """The shell's $? (the status of the last command line)."""
+        out = self.run("echo $?", timeout=timeout)
+        try:
+            return int(out)
+        except ValueError:
+            raise AssertionError("echo $? printed %r" % out)
+
+    def run_status(self, cmd, timeout=30):
+        """Run CMD at the prompt: (what it printed, its exit status)."""
+        out = self.run(cmd, timeout=timeout)
+        return out, self.last_status()
+
+    def mark(self, timeout=30):
+        """Resynchronise after raw input: clear the line (Ctrl-U), run a
+        unique echo and wait for its output and the prompt after it."""
+        global _marks
+        _marks += 1
+        word = "sync%dmark" % _marks
+        self.send("\x15\r")
+        self.sendline("echo %s" % word)
+        self.child.expect(r"\n%s\r*\n" % word, timeout=timeout)
+        self.expect_prompt(timeout=timeout)
 
     def poweroff(self, timeout=30):
         """Send `poweroff`, wait for QEMU to exit; return scripts/qemu's status
