@@ -137,6 +137,24 @@ def test_sh_c_and_scripts():
               "before\nsh: syntax error: unterminated quote", status=2)
 
 
+def test_apps_inherit_cwd_and_environment():
+    for g in guests:
+        check(g, "cd /tmp; export INHERITED=yes; sh -c 'pwd; echo $INHERITED'; cd /",
+              "/tmp\nyes")
+        check(g, "mkdir -p /tmp/cw; cd /tmp/cw; touch here; ls; cd /", "here")
+
+
+def test_init_starts_a_new_shell_when_it_exits():
+    for g in guests:
+        old = g.run("echo $$")
+        g.sendline("exit 4")
+        g.expect_prompt(timeout=15)
+        new = g.run("echo $$")
+        assert new != old and new.isdigit(), "%s: shell pid %s, then %s" % (
+            g.describe(), old, new)
+        check(g, "ps | grep -c ' sh$'", "1")
+
+
 def test_not_found_is_127():
     for g in guests:
         check(g, "nosuchcommand", "sh: nosuchcommand: not found", status=127)
