@@ -22,7 +22,8 @@ static int ktest_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv,
 			   "usage: ktest [PATTERN]\n"
 			   "Run the in-kernel unit tests (those whose suite.name matches\n"
-			   "PATTERN); exit status 1 if any failed.\n"))
+			   "PATTERN); exit status 1 if any failed. The kernel prints the\n"
+			   "report on the console, as at boot (not to a redirection).\n"))
 		return 0;
 	fflush(stdout);
 	int failures = corral_ktest(argc > 1 ? argv[1] : NULL);
@@ -192,7 +193,8 @@ static int bench_main(int argc, char **argv)
 			   "Run the kernel's benchmarks, then spawn_app_exit_wait_us,\n"
 			   "pipe_roundtrip_us, getpid_ns and open_close_us, printing\n"
 			   "`name value unit` lines. PATTERN selects names: a prefix or a\n"
-			   "'*' glob, or several separated by commas (as ktest=).\n"))
+			   "'*' glob, or several separated by commas (as ktest=). The kernel's\n"
+			   "lines go to the console, the apps' to stdout.\n"))
 		return 0;
 	const char *pattern = argc > 1 ? argv[1] : NULL;
 	// The kernel's and the apps' pipe_roundtrip_us and open_close_us have
