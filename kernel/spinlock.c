@@ -1,5 +1,21 @@
 // Ticket spinlocks: FIFO-fair under contention, which matters under TCG
 // where an unfair lock can starve a vCPU for milliseconds.
+//
+// Under QEMU TCG with more vCPUs than host cores, fairness has a price:
+// the lock passes to the next ticket even when that vCPU's host thread is
+// not running, and every waiter behind it spins until the host schedules
+// it (lock-waiter preemption). kernel/spinlock_bench.c measures it
+// (spinlock_contended_ns, all CPUs hammering one lock), 4 vCPUs on 2 host
+// cores: usually 0.5-2 us per acquisition, but on a loaded host some runs
+// fall into a convoy at 0.5-1.6 ms per acquisition, every hand-off waiting
+// for a host time slice. Removing the `pause` from the wait loop changed
+// nothing there (convoys either way); with single-threaded TCG (`scripts/qemu
+// --single`) the figure is 60-220 ns and `pause` is what hands the host
+// CPU to the next vCPU: without it ctxsw_same_cpu_ns went 1.3 -> 10-17 us.
+// So the wait loop keeps `pause` (cpu_relax), and hot kernel paths keep
+// their critical sections short. @todo paravirtual "kick" waiting (halt
+// after a while, woken by the unlocker) would fix the convoys; it needs an
+// NMI to wake a waiter that spins with interrupts off.
 #include "kernel/spinlock.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/x86.h"

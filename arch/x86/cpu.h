@@ -43,6 +43,7 @@ struct cpu {
 	u64 idle_ns, busy_ns;  // time accounting (scheduler; under rq->lock)
 	volatile bool need_resched; // reschedule at the next chance; set by any
 				    // CPU under this CPU's rq->lock
+	volatile bool polling; // idle and watching need_resched: no IPI needed
 	void *locks_held_hint; // debug: last lock taken (spinlock.c)
 	int locks_held;        // debug: spinlocks held
 	u64 gdt[GDT_ENTRIES];
