@@ -46,3 +46,11 @@ KTEST(crash_sched, mutex_locked_twice_by_its_owner)
 	mutex_lock(&mine); // panics: "locks it again (deadlock)"
 	ktest_fail(__FILE__, __LINE__, "relocking a mutex did not panic");
 }
+
+KTEST(crash_sched, spinlock_taken_twice_on_one_cpu)
+{
+	static DEFINE_SPINLOCK(twice);
+	spin_lock(&twice);
+	spin_lock(&twice); // panics: "spinlock twice: recursive lock on cpu N"
+	ktest_fail(__FILE__, __LINE__, "taking a spinlock twice did not panic");
+}

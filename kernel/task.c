@@ -584,3 +584,33 @@ char task_state_char(struct task *t)
 	default: return 'X';
 	}
 }
+
+// ---- For the fatal-trap report (arch/x86/trap.c) ----
+// Called with the other CPUs stopped, maybe while this CPU holds
+// tasklist_lock: walks the list without the lock, and gives up after a
+// bounded number of entries in case the list itself is what broke.
+
+bool stack_owner_describe(u64 addr, char *buf, size_t len)
+{
+	struct task *t;
+	int budget = 100000;
+	list_for_each_entry(t, &task_list, tasks) {
+		u64 top = (u64)t->kstack_top;
+		if (top && addr >= top - KSTACK_SIZE - PAGE_SIZE && addr < top) {
+			snprintf(buf, len, "%s/%d", t->name, t->pid);
+			return true;
+		}
+		if (--budget == 0)
+			break;
+	}
+	return false;
+}
+
+bool current_task_describe(char *buf, size_t len)
+{
+	struct task *t = this_cpu() ? this_cpu()->current_task : NULL;
+	if (!t)
+		return false;
+	snprintf(buf, len, "%s/%d", t->name, t->pid);
+	return true;
+}

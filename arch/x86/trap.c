@@ -120,23 +120,54 @@ __attribute__((weak)) bool kernel_address_mapped(u64 addr)
 	       (addr >= 0xFFFF800000000000ULL && addr < 0xFFFF800100000000ULL);
 }
 
+// Walks the frame-pointer chain. Consecutive frames with the same return
+// address (a recursion) are printed once with a count, so that a stack
+// overflow's report still reaches the code that started the recursion.
+#define BACKTRACE_LINES 32
+#define BACKTRACE_FRAMES 4096
+
+static void backtrace_line(u64 ret, u64 repeats)
+{
+	char sym[128];
+	symbolize(ret - 1, sym, sizeof(sym));
+	if (repeats > 1)
+		kprintf("  [<%016llx>] %s (%llu times)\n", (unsigned long long)ret, sym,
+			(unsigned long long)repeats);
+	else
+		kprintf("  [<%016llx>] %s\n", (unsigned long long)ret, sym);
+}
+
 void backtrace_from(u64 rip, u64 rbp)
 {
 	char sym[128];
 	symbolize(rip, sym, sizeof(sym));
 	kprintf("Backtrace:\n  [<%016llx>] %s\n", (unsigned long long)rip, sym);
-	for (int depth = 0; depth < 32 && plausible_frame(rbp); depth++) {
+	u64 last = 0, repeats = 0;
+	int lines = 1;
+	for (int depth = 0; depth < BACKTRACE_FRAMES && plausible_frame(rbp); depth++) {
 		if (!kernel_address_mapped(rbp) || !kernel_address_mapped(rbp + 8))
 			break;
 		u64 next = ((u64 *)rbp)[0], ret = ((u64 *)rbp)[1];
 		if (ret < 0xFFFFFFFF80000000ULL)
 			break;
-		symbolize(ret - 1, sym, sizeof(sym));
-		kprintf("  [<%016llx>] %s\n", (unsigned long long)ret, sym);
+		if (ret == last) {
+			repeats++;
+		} else {
+			if (repeats)
+				backtrace_line(last, repeats);
+			if (repeats && ++lines >= BACKTRACE_LINES) {
+				repeats = 0;
+				break;
+			}
+			last = ret;
+			repeats = 1;
+		}
 		if (next <= rbp)
 			break;
 		rbp = next;
 	}
+	if (repeats)
+		backtrace_line(last, repeats);
 }
 
 // Which stack an address belongs to (mm/vmap.c names kernel stacks).
@@ -144,6 +175,34 @@ __attribute__((weak)) const char *stack_describe(u64 addr)
 {
 	(void)addr;
 	return NULL;
+}
+
+// Which task owns the kernel stack holding addr (guard page included),
+// and which task this CPU runs, as "name/pid" (kernel/task.c; false before
+// there are tasks).
+__attribute__((weak)) bool stack_owner_describe(u64 addr, char *buf, size_t len)
+{
+	(void)addr, (void)buf, (void)len;
+	return false;
+}
+
+__attribute__((weak)) bool current_task_describe(char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return false;
+}
+
+// "RSP is in the guard page of task stack (of sh/12): stack overflow"
+static void report_guard_hit(const char *reg, u64 addr)
+{
+	const char *st = stack_describe(addr);
+	char owner[64];
+	if (!st)
+		return;
+	if (stack_owner_describe(addr, owner, sizeof(owner)))
+		kprintf("%s is in the guard page of %s (of %s): stack overflow\n", reg, st, owner);
+	else
+		kprintf("%s is in the guard page of %s: stack overflow\n", reg, st);
 }
 
 void trap_fatal(struct trap_frame *tf, const char *why)
@@ -162,15 +221,13 @@ void trap_fatal(struct trap_frame *tf, const char *why)
 			tf->error & 1 ? "protection violation" : "page not present",
 			tf->error & 2 ? "on write" : "on read",
 			tf->error & 16 ? "instruction fetch" : "data");
-		const char *st = stack_describe(cr2);
-		if (st)
-			kprintf("CR2 is in the guard page of %s: stack overflow\n", st);
+		report_guard_hit("CR2", cr2);
 	}
-	if (tf->vector == 8) {
-		const char *st = stack_describe(tf->rsp);
-		if (st)
-			kprintf("RSP is in the guard page of %s: stack overflow\n", st);
-	}
+	if (tf->vector == 8)
+		report_guard_hit("RSP", tf->rsp);
+	char task[64];
+	if (current_task_describe(task, sizeof(task)))
+		kprintf("Task: %s\n", task);
 	kprintf("RSP: %016llx RFLAGS: %016llx CS: %llx SS: %llx\n",
 		(unsigned long long)tf->rsp, (unsigned long long)tf->rflags,
 		(unsigned long long)tf->cs, (unsigned long long)tf->ss);
