@@ -4,6 +4,7 @@
 #include "arch/x86/cpu.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
 
@@ -43,6 +44,13 @@ KTEST(numa, fallback_order_starts_local_and_is_sorted_by_distance)
 		const int *order = node_fallback_order(nid);
 		nodemask_t seen = NODE_MASK_NONE;
 		EXPECT_EQ(order[0], nid);
+		// Printed for tests/test_topology.py, which checks it against
+		// the distances QEMU was given.
+		char line[3 * MAX_NUMNODES + 1] = "";
+		for (int k = 0; order[k] >= 0; k++)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%d",
+				 k ? "," : "", order[k]);
+		kprintf("# node %d fallback: %s\n", nid, line);
 		int i = 0;
 		for (; order[i] >= 0; i++) {
 			EXPECT_TRUE(node_online(order[i]));

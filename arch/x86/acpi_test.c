@@ -9,6 +9,7 @@
 #include "arch/x86/cpu.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "mm/numa.h"
 
 static u8 tbl[512] __attribute__((aligned(8)));
@@ -53,9 +54,16 @@ static struct acpi_sdt_header *real_copy(const char *sig)
 
 // ---- Boot results --------------------------------------------------------
 
+// Without ACPI (QEMU -no-acpi) or without a usable MADT, only the boot
+// CPU runs: tests of the real tables then check that fallback instead.
 KTEST(acpi, online_cpus_equal_the_madt_enabled_count)
 {
-	ASSERT_TRUE(acpi_madt() != NULL);
+	if (!acpi_madt()) {
+		kprintf("# no usable MADT: the boot CPU only\n");
+		EXPECT_EQ(cpumask_weight(&cpu_online_mask), 1);
+		EXPECT_EQ(ncpus, 1);
+		return;
+	}
 	EXPECT_GE(acpi_cpu_count(), 1);
 	EXPECT_EQ(cpumask_weight(&cpu_online_mask), acpi_cpu_count());
 	EXPECT_EQ(ncpus, acpi_cpu_count());
@@ -77,6 +85,10 @@ KTEST(acpi, logical_ids_follow_madt_order_after_the_boot_cpu)
 KTEST(acpi, real_madt_parses_to_the_boot_results)
 {
 	struct acpi_sdt_header *t = real_copy("APIC");
+	if (!acpi_madt()) {
+		kprintf("# skip: no usable MADT\n");
+		return;
+	}
 	ASSERT_TRUE(t != NULL);
 	ASSERT_EQ(acpi_parse_madt(t, sizeof(copy), &madt_out), 0);
 	EXPECT_EQ(memcmp(&madt_out, acpi_madt(), sizeof(madt_out)), 0);
@@ -158,9 +170,15 @@ KTEST(acpi, rsdp_v2_with_a_bad_extended_checksum_is_rejected)
 KTEST(acpi, madt_with_a_flipped_checksum_byte_is_rejected)
 {
 	struct acpi_sdt_header *t = real_copy("APIC");
-	ASSERT_TRUE(t != NULL);
+	if (!t) { // no ACPI: a minimal MADT with one CPU instead
+		static const u8 lapic[8] = {0, 8, 0, 0, 1, 0, 0, 0};
+		tbl_begin("APIC", 44);
+		tbl_put(lapic, sizeof(lapic));
+		t = (struct acpi_sdt_header *)tbl_finish();
+	}
+	EXPECT_EQ(acpi_parse_madt(t, t->length, &madt_out), 0);
 	t->checksum ^= 0xFF;
-	EXPECT_EQ(acpi_parse_madt(t, sizeof(copy), &madt_out), -EINVAL);
+	EXPECT_EQ(acpi_parse_madt(t, t->length, &madt_out), -EINVAL);
 	EXPECT_EQ(madt_out.ncpus, 0);
 }
 
