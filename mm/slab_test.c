@@ -2,6 +2,8 @@
 // placement, large allocations, and the debug checks (double free, write
 // after free, bogus free) which must report and carry on. Each test checks
 // that the free page count returns to where it started.
+#include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
@@ -258,4 +260,78 @@ KTEST(slab, caches_are_listed_for_slabinfo)
 	int found = 0;
 	kmem_cache_for_each(count_cache, &found);
 	EXPECT_EQ(found, 1);
+}
+
+// ---- SMP stress ------------------------------------------------------------
+// Every CPU allocates objects of mixed size classes and stamps each with
+// its CPU and index; after all are stamped, each CPU checks its stamps (an
+// object handed out twice carries another's) and frees the objects the
+// next CPU allocated, so most frees are remote, often to another node's
+// slabs. Nothing may be reported and every page must come back.
+
+#define STRESS_OBJECTS 200
+#define STRESS_ROUNDS 4
+static u64 *stress_objs[NR_CPUS][STRESS_OBJECTS];
+static int stress_failures, stress_collisions;
+
+static size_t stress_size(int i) { return class_sizes[i % 10]; } // 8 .. 1024
+
+static u64 stress_stamp(int cpu, int i) { return 0x5AB0000000000000ULL | (u64)cpu << 32 | i; }
+
+static void stress_alloc(void *arg)
+{
+	(void)arg;
+	int me = smp_processor_id();
+	for (int i = 0; i < STRESS_OBJECTS; i++) {
+		u64 *p = kmalloc(stress_size(i), GFP_KERNEL);
+		stress_objs[me][i] = p;
+		if (!p) {
+			__atomic_add_fetch(&stress_failures, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		for (size_t w = 0; w < stress_size(i) / 8; w++)
+			p[w] = stress_stamp(me, i);
+	}
+}
+
+static void stress_check_and_free_next(void *arg)
+{
+	(void)arg;
+	int me = smp_processor_id();
+	for (int i = 0; i < STRESS_OBJECTS; i++) {
+		u64 *p = stress_objs[me][i];
+		for (size_t w = 0; p && w < stress_size(i) / 8; w++)
+			if (p[w] != stress_stamp(me, i)) {
+				__atomic_add_fetch(&stress_collisions, 1, __ATOMIC_RELAXED);
+				break;
+			}
+	}
+	// Wait until every CPU has checked its own before freeing others'.
+	static volatile int checked;
+	__atomic_add_fetch(&checked, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&checked, __ATOMIC_SEQ_CST) % cpumask_weight(&cpu_online_mask))
+		__asm__ volatile("pause");
+	int next = cpumask_next(me, &cpu_online_mask);
+	if (next >= NR_CPUS)
+		next = cpumask_first(&cpu_online_mask);
+	for (int i = 0; i < STRESS_OBJECTS; i++)
+		kfree(stress_objs[next][i]);
+}
+
+KTEST(slab, concurrent_kmalloc_and_remote_kfree_from_every_cpu)
+{
+	u64 base = settled_free_pages();
+	u64 double_frees = slab_double_frees, bad_frees = slab_bad_frees;
+	u64 poison = slab_poison_errors;
+	stress_failures = stress_collisions = 0;
+	for (int round = 0; round < STRESS_ROUNDS; round++) {
+		smp_call_function_many(&cpu_online_mask, stress_alloc, NULL, true);
+		smp_call_function_many(&cpu_online_mask, stress_check_and_free_next, NULL, true);
+	}
+	EXPECT_EQ(stress_failures, 0);
+	EXPECT_EQ(stress_collisions, 0);
+	EXPECT_EQ(slab_double_frees, double_frees);
+	EXPECT_EQ(slab_bad_frees, bad_frees);
+	EXPECT_EQ(slab_poison_errors, poison);
+	EXPECT_EQ(settled_free_pages(), base);
 }
