@@ -37,6 +37,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
+#include "kernel/time.h"
 #include "kernel/wait.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -922,10 +923,19 @@ static int release_worker(void *arg)
 	for (;;) {
 		// Sleep until a release is queued; poll (to reap agents that
 		// finished) only while some are running.
-		if (agents_running)
-			wait_event_timeout(&release_wq, release_pending(), 100000000ULL);
-		else
-			wait_event(&release_wq, release_pending());
+		// Interruptible (it shows as S, and stays out of the load
+		// average); a kernel thread ignores kills, as in Linux.
+		WRITE_ONCE(current->kill_pending, 0);
+		struct wait_entry we;
+		wait_entry_init(&we);
+		prepare_to_wait(&release_wq, &we, TASK_INTERRUPTIBLE);
+		if (!release_pending()) {
+			if (agents_running)
+				schedule_until(clock_ns() + 100000000ULL);
+			else
+				schedule();
+		}
+		finish_wait(&release_wq, &we);
 		while (agents_running && sys_waitpid(-1, NULL, WNOHANG) > 0)
 			agents_running--;
 		for (;;) {
