@@ -1,0 +1,160 @@
+// bc (BeanCounters): open files charged to containers (OpenVZ's
+// numfile resource, UBC vocabulary).
+//
+//   bc.numfiles.held     files charged now
+//   bc.numfiles.maxheld  the most ever held
+//   bc.numfiles.minheld  the least held since creation
+//   bc.numfiles.barrier  opening when held would pass it fails (ENFILE)
+//   bc.numfiles.limit    the hard bound (for privileged callers; Corral
+//                        has none, so the barrier is what applies)
+//   bc.numfiles.failcnt  refused opens
+// Root: unlimited (LONG_MAX, as UBC prints it). New: barrier 256, limit 512.
+//
+// Every struct file is charged when file_alloc() makes it (fs/file.c),
+// to the creating task's bc container, and uncharged when its last
+// reference goes -- to that same container, wherever the task went. The
+// file holds a css reference (f->charge), so rmdir is EBUSY until it is
+// closed; the last close of a notify_on_release container's files queues
+// the release agent (the core's css_put).
+//
+// Locking: bc_lock (a spinlock) guards every counter; barrier and limit
+// are written with container_mutex held too.
+#include "kernel/containers/container.h"
+#include "fs/vfs.h"
+#include "kernel/errno.h"
+#include "kernel/spinlock.h"
+#include "kernel/task.h"
+#include "mm/slab.h"
+
+#define BC_UNLIMITED __LONG_MAX__
+
+struct bc {
+	struct container_subsys_state css;
+	long held, maxheld, minheld, barrier, limit, failcnt;
+};
+
+static struct container_subsys bc_subsys;
+static struct spinlock bc_lock;
+static bool bc_ready; // the root state exists (files opened earlier in boot are not charged)
+
+static struct bc *css_bc(struct container_subsys_state *css)
+{
+	return container_of(css, struct bc, css);
+}
+
+static struct bc *c_bc(struct container *c)
+{
+	return css_bc(container_css(c, bc_subsys.subsys_id));
+}
+
+// The hooks of fs/file.c.
+int bc_charge_file(struct file *f)
+{
+	f->charge = NULL;
+	if (!bc_ready)
+		return 0;
+	struct task *t = current;
+	struct container_subsys_state *css = task_css_get(t, bc_subsys.subsys_id);
+	struct bc *bc = css_bc(css);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	if (bc->held >= bc->barrier) {
+		bc->failcnt++;
+		spin_unlock_irqrestore(&bc_lock, fl);
+		css_put(css);
+		return -ENFILE;
+	}
+	bc->held++;
+	if (bc->held > bc->maxheld)
+		bc->maxheld = bc->held;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	f->charge = css; // the file owns this reference
+	return 0;
+}
+
+void bc_uncharge_file(struct file *f)
+{
+	struct container_subsys_state *css = f->charge;
+	if (!css)
+		return;
+	f->charge = NULL;
+	struct bc *bc = css_bc(css);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	bc->held--;
+	if (bc->held < bc->minheld)
+		bc->minheld = bc->held;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	css_put(css);
+}
+
+static struct container_subsys_state *bc_create(struct container_subsys *ss,
+						struct container *c)
+{
+	(void)ss;
+	struct bc *bc = kzalloc(sizeof(*bc), GFP_KERNEL);
+	if (!bc)
+		return NULL;
+	if (c->parent) {
+		bc->barrier = 256;
+		bc->limit = 512;
+	} else {
+		bc->barrier = bc->limit = BC_UNLIMITED;
+		if (!bc_ready) {
+			spin_lock_init(&bc_lock, "bc_lock");
+			bc_ready = true;
+		}
+	}
+	return &bc->css;
+}
+
+static void bc_destroy(struct container_subsys *ss, struct container *c)
+{
+	kfree(css_bc(container_css(c, ss->subsys_id)));
+}
+
+enum { HELD, MAXHELD, MINHELD, BARRIER, LIMIT, FAILCNT };
+
+static int bc_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	struct bc *bc = c_bc(c);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	long v[] = {bc->held, bc->maxheld, bc->minheld, bc->barrier, bc->limit, bc->failcnt};
+	spin_unlock_irqrestore(&bc_lock, fl);
+	seq_printf(s, "%ld\n", v[cft->private]);
+	return 0;
+}
+
+static int bc_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	long v;
+	if (container_parse_long(buf, &v) || v < 0)
+		return -EINVAL;
+	struct bc *bc = c_bc(c);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	long barrier = cft->private == BARRIER ? v : bc->barrier;
+	long limit = cft->private == LIMIT ? v : bc->limit;
+	int err = barrier > limit ? -EINVAL : 0;
+	if (!err) {
+		bc->barrier = barrier;
+		bc->limit = limit;
+	}
+	spin_unlock_irqrestore(&bc_lock, fl);
+	return err;
+}
+
+static const struct cftype bc_files[] = {
+	{.name = "numfiles.held", .read = bc_read, .private = HELD},
+	{.name = "numfiles.maxheld", .read = bc_read, .private = MAXHELD},
+	{.name = "numfiles.minheld", .read = bc_read, .private = MINHELD},
+	{.name = "numfiles.barrier", .read = bc_read, .write = bc_write, .private = BARRIER},
+	{.name = "numfiles.limit", .read = bc_read, .write = bc_write, .private = LIMIT},
+	{.name = "numfiles.failcnt", .read = bc_read, .private = FAILCNT},
+	{0},
+};
+
+static struct container_subsys bc_subsys = {
+	.name = "bc",
+	.create = bc_create,
+	.destroy = bc_destroy,
+	.files = bc_files,
+};
+CONTAINER_SUBSYS(bc_subsys, 5);

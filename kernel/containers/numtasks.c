@@ -1,0 +1,264 @@
+// numtasks (ResGroups / CKRM's task-count controller): how many tasks a
+// container may hold, as a share of its parent's limit.
+//
+//   numtasks.shares  res=numtasks,min_shares=N,max_shares=N,child_shares_divisor=N
+//                    (defaults -3, -3, 100; -3 = "don't care"); written as a
+//                    comma list of any of those key=value pairs
+//   numtasks.stats   numtasks: Current usage N / Number of successes N /
+//                    Number of failures N / Number of forkrate failures N
+//   numtasks.max     the root only: the machine-wide limit ("max" = none)
+//
+// A container's limit is max_shares * parent's limit / parent's
+// child_shares_divisor (its parent's limit when max_shares is -3; none
+// when the parent has none). Usage is hierarchical: a task counts in its
+// container and every ancestor, from spawn (the fork callback, which may
+// refuse with EAGAIN: a failure) until it is reaped (release). Moving a
+// task moves its count and always succeeds, even past a limit.
+// min_shares is kept and checked (min <= max) but guarantees nothing yet.
+// There is no fork-rate limit: that counter stays 0.
+//
+// Locking: numtasks_lock (a spinlock) guards every count and parameter.
+// Parameters are written with container_mutex held too. Attach and
+// release may race; their updates commute (plain +1/-1 on the chain of
+// the css each one names), so the counts stay exact.
+#include "kernel/containers/container.h"
+#include "kernel/errno.h"
+#include "kernel/spinlock.h"
+#include "kernel/task.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+#define DONT_CARE (-3)
+#define UNLIMITED (-1L)
+
+struct numtasks {
+	struct container_subsys_state css;
+	long min_shares, max_shares, child_divisor;
+	long max;           // root: the limit (UNLIMITED); others unused
+	long usage;         // tasks here and below
+	long successes, failures, forkrate_failures;
+};
+
+static struct container_subsys numtasks_subsys;
+static struct spinlock numtasks_lock;
+
+static struct numtasks *css_nt(struct container_subsys_state *css)
+{
+	return container_of(css, struct numtasks, css);
+}
+
+static struct numtasks *c_nt(struct container *c)
+{
+	return css_nt(container_css(c, numtasks_subsys.subsys_id));
+}
+
+static struct numtasks *parent_nt(struct numtasks *nt)
+{
+	struct container *p = nt->css.container->parent;
+	return p ? c_nt(p) : NULL;
+}
+
+// The limit of nt (UNLIMITED for none). numtasks_lock held.
+static long nt_limit(struct numtasks *nt)
+{
+	struct numtasks *p = parent_nt(nt);
+	if (!p)
+		return nt->max;
+	long plimit = nt_limit(p);
+	if (nt->max_shares == DONT_CARE || plimit == UNLIMITED)
+		return plimit;
+	return nt->max_shares * plimit / p->child_divisor;
+}
+
+static void chain_add(struct numtasks *nt, long d)
+{
+	for (; nt; nt = parent_nt(nt))
+		nt->usage += d;
+}
+
+static int numtasks_fork(struct container_subsys *ss, struct task *t)
+{
+	struct numtasks *nt = css_nt(task_css(t, ss->subsys_id));
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	for (struct numtasks *n = nt; n; n = parent_nt(n)) {
+		long lim = nt_limit(n);
+		if (lim != UNLIMITED && n->usage >= lim) {
+			nt->failures++;
+			spin_unlock_irqrestore(&numtasks_lock, f);
+			return -EAGAIN;
+		}
+	}
+	chain_add(nt, 1);
+	nt->successes++;
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	return 0;
+}
+
+static void uncount(struct container_subsys *ss, struct task *t)
+{
+	struct numtasks *nt = css_nt(task_css(t, ss->subsys_id));
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	chain_add(nt, -1);
+	spin_unlock_irqrestore(&numtasks_lock, f);
+}
+
+static void numtasks_attach(struct container_subsys *ss, struct container *c,
+			    struct container *old, struct task *t)
+{
+	(void)t;
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	chain_add(css_nt(container_css(old, ss->subsys_id)), -1);
+	chain_add(css_nt(container_css(c, ss->subsys_id)), 1);
+	spin_unlock_irqrestore(&numtasks_lock, f);
+}
+
+static struct container_subsys_state *numtasks_create(struct container_subsys *ss,
+						      struct container *c)
+{
+	(void)ss;
+	struct numtasks *nt = kzalloc(sizeof(*nt), GFP_KERNEL);
+	if (!nt)
+		return NULL;
+	nt->min_shares = nt->max_shares = DONT_CARE;
+	nt->child_divisor = 100;
+	nt->max = UNLIMITED;
+	if (!c->parent && c->hierarchy->id == 0) {
+		spin_lock_init(&numtasks_lock, "numtasks_lock");
+		// Boot: every task but the idle ones is spawned after this.
+	}
+	return &nt->css;
+}
+
+static void numtasks_destroy(struct container_subsys *ss, struct container *c)
+{
+	kfree(css_nt(container_css(c, ss->subsys_id)));
+}
+
+// The root's count covers every task; when the subsystem moves between
+// hierarchies the root css moves with it, so nothing changes.
+
+static int shares_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	struct numtasks *nt = c_nt(c);
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	seq_printf(s, "res=numtasks,min_shares=%ld,max_shares=%ld,child_shares_divisor=%ld\n",
+		   mn, mx, dv);
+	return 0;
+}
+
+static int shares_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	(void)cft;
+	struct numtasks *nt = c_nt(c);
+	struct numtasks *p = parent_nt(nt);
+	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
+	char tok[64];
+	const char *q = buf;
+	if (!*q)
+		return -EINVAL;
+	while (*q) {
+		const char *e = strchr(q, ',');
+		size_t n = e ? (size_t)(e - q) : strlen(q);
+		if (n == 0 || n >= sizeof(tok))
+			return -EINVAL;
+		memcpy(tok, q, n);
+		tok[n] = '\0';
+		char *eq = strchr(tok, '=');
+		long v;
+		if (!eq || container_parse_long(eq + 1, &v))
+			return -EINVAL;
+		*eq = '\0';
+		if (!strcmp(tok, "min_shares"))
+			mn = v;
+		else if (!strcmp(tok, "max_shares"))
+			mx = v;
+		else if (!strcmp(tok, "child_shares_divisor"))
+			dv = v;
+		else if (strcmp(tok, "res") || strcmp(eq + 1, "numtasks"))
+			return -EINVAL;
+		q += n;
+		if (*q == ',' && *++q == '\0')
+			return -EINVAL;
+	}
+	if ((mn != DONT_CARE && mn < 0) || (mx != DONT_CARE && mx < 0) || dv <= 0)
+		return -EINVAL;
+	if (mn != DONT_CARE && mx != DONT_CARE && mn > mx)
+		return -EINVAL;
+	if (!p && (mn != DONT_CARE || mx != DONT_CARE))
+		return -EINVAL; // the root's limit is numtasks.max
+	if (p && ((mx != DONT_CARE && mx > p->child_divisor) ||
+		  (mn != DONT_CARE && mn > p->child_divisor)))
+		return -EINVAL;
+	// A divisor below a child's shares would give it more than this one.
+	struct container *ch;
+	list_for_each_entry(ch, &c->children, sibling)
+		if (c_nt(ch)->max_shares > dv || c_nt(ch)->min_shares > dv)
+			return -EINVAL;
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	nt->min_shares = mn;
+	nt->max_shares = mx;
+	nt->child_divisor = dv;
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	return 0;
+}
+
+static int stats_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	struct numtasks *nt = c_nt(c);
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	long u = nt->usage, ok = nt->successes, fail = nt->failures, rate = nt->forkrate_failures;
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	seq_printf(s, "numtasks: Current usage %ld\n", u);
+	seq_printf(s, "numtasks: Number of successes %ld\n", ok);
+	seq_printf(s, "numtasks: Number of failures %ld\n", fail);
+	seq_printf(s, "numtasks: Number of forkrate failures %ld\n", rate);
+	return 0;
+}
+
+static int max_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	long m = c_nt(c)->max;
+	if (m == UNLIMITED)
+		seq_printf(s, "max\n");
+	else
+		seq_printf(s, "%ld\n", m);
+	return 0;
+}
+
+static int max_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	(void)cft;
+	long v;
+	if (!strcmp(buf, "max") || !strcmp(buf, "-1"))
+		v = UNLIMITED;
+	else if (container_parse_long(buf, &v) || v < 0)
+		return -EINVAL;
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	c_nt(c)->max = v;
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	return 0;
+}
+
+static const struct cftype numtasks_files[] = {
+	{.name = "shares", .read = shares_read, .write = shares_write},
+	{.name = "stats", .read = stats_read},
+	{.name = "max", .read = max_read, .write = max_write, .flags = CFT_ONLY_ON_ROOT},
+	{0},
+};
+
+static struct container_subsys numtasks_subsys = {
+	.name = "numtasks",
+	.create = numtasks_create,
+	.destroy = numtasks_destroy,
+	.fork = numtasks_fork,
+	.fork_failed = uncount,
+	.release = uncount,
+	.attach = numtasks_attach,
+	.files = numtasks_files,
+};
+CONTAINER_SUBSYS(numtasks_subsys, 4);
