@@ -662,6 +662,8 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 	struct rq *rq = task_rq_lock(t);
 	spin_lock(css_lock);
 	bool ok = t->css_set == old;
+	if (ok && rq->curr == t)
+		update_curr(rq); // its time so far goes to the old containers
 	if (ok)
 		t->css_set = new;
 	spin_unlock(css_lock);
