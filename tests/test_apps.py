@@ -343,3 +343,22 @@ def test_spawnmany_returns_and_children_sleep():
         check(g, "spawnmany -t 0.2 2; sleep 0.6; ps | grep -c ' sleep$'", "spawned 2\n0",
               status=1)
         check(g, "spawnmany x", "spawnmany: x: Invalid argument", status=1)
+
+
+def test_errors_go_to_stderr():
+    failing = ["ls /nope", "cat /nope", "mkdir /tmp", "rmdir /nope", "rm /nope",
+               "mv /nope /x", "touch /nope/x", "mount -t nofs none /tmp", "umount /nope",
+               "kill -9 99999", "sleep abc", "grep x /nope", "wc /nope", "head /nope",
+               "free -z", "taskset -p 99999", "top -n x", "spin abc", "memhog abc",
+               "spawnmany x", "ps -z", "uptime x", "dmesg x", "env -z", "numactl --bogus",
+               "fdhog x"]
+    for g in guests:
+        for cmd in failing:
+            # Nothing on stdout before the status; the message on stderr.
+            out = g.run("%s 2>/tmp/stderr; echo status=$?; cat /tmp/stderr" % cmd)
+            first, _, err = out.partition("\n")
+            assert re.fullmatch(r"status=[1-9]\d*", first), "%s: %r printed %r" % (
+                g.describe(), cmd, out)
+            prog = cmd.split()[0]
+            assert err.startswith(prog + ": ") or err.startswith("usage: " + prog), \
+                "%s: %r wrote %r to stderr" % (g.describe(), cmd, err)
