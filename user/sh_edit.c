@@ -45,6 +45,40 @@ static void redraw(struct sh_editor *ed, const char *prompt)
 	free(buf);
 }
 
+// Appends to buf the escape sequence that moves the cursor from column
+// from to column to of the line (both on the same terminal row).
+static size_t cursor_move(char *buf, int from, int to)
+{
+	if (to == from)
+		return 0;
+	if (to == from - 1) {
+		buf[0] = '\b';
+		return 1;
+	}
+	return (size_t)snprintf(buf, 24, "\x1b[%d%c", to < from ? from - to : to - from,
+				to < from ? 'D' : 'C');
+}
+
+// Repaint only what changed: the line from column from on, with the
+// cursor now at column cursor; it ends at ed->pos. Typing or deleting in
+// the middle of a long line costs its tail, not the whole line.
+static void repaint_from(struct sh_editor *ed, int from, int cursor, const char *prompt)
+{
+	char *buf = malloc((size_t)(ed->len - from) + 64);
+	if (!buf) {
+		redraw(ed, prompt);
+		return;
+	}
+	size_t n = cursor_move(buf, cursor, from);
+	memcpy(buf + n, ed->buf + from, (size_t)(ed->len - from));
+	n += (size_t)(ed->len - from);
+	memcpy(buf + n, "\x1b[K", 3);
+	n += 3;
+	n += cursor_move(buf + n, ed->len, ed->pos);
+	out(buf, n);
+	free(buf);
+}
+
 static void set_line(struct sh_editor *ed, const char *s)
 {
 	size_t len = strlen(s);
@@ -103,12 +137,14 @@ static void history_add(struct sh_editor *ed, const char *line)
 	ed->history[ed->nhistory++] = copy;
 }
 
-static void move_to(struct sh_editor *ed, int pos, const char *prompt)
+static void move_to(struct sh_editor *ed, int pos)
 {
 	if (pos < 0 || pos > ed->len || pos == ed->pos)
 		return;
+	char seq[24];
+	size_t n = cursor_move(seq, ed->pos, pos);
 	ed->pos = pos;
-	redraw(ed, prompt);
+	out(seq, n);
 }
 
 static void insert(struct sh_editor *ed, char c, const char *prompt)
@@ -126,7 +162,7 @@ static void insert(struct sh_editor *ed, char c, const char *prompt)
 	if (ed->pos == ed->len)
 		out(&c, 1);
 	else
-		redraw(ed, prompt);
+		repaint_from(ed, ed->pos - 1, ed->pos - 1, prompt);
 }
 
 static void delete_range(struct sh_editor *ed, int from, int to,
@@ -135,13 +171,14 @@ static void delete_range(struct sh_editor *ed, int from, int to,
 	if (from < 0 || to > ed->len || from >= to)
 		return;
 	int at_end = to == ed->len && to - from == 1 && ed->pos == to;
+	int cursor = ed->pos;
 	memmove(ed->buf + from, ed->buf + to, (size_t)(ed->len - to));
 	ed->len -= to - from;
 	ed->pos = from;
 	if (at_end)
 		out("\b \b", 3);
 	else
-		redraw(ed, prompt);
+		repaint_from(ed, from, cursor, prompt);
 }
 
 // The byte after ESC, ESC [ or ESC O. Returns 1 if it was part of the
@@ -173,22 +210,22 @@ static int escape_byte(struct sh_editor *ed, unsigned char c, const char *prompt
 		history_down(ed, prompt);
 		break;
 	case 'C':
-		move_to(ed, ed->pos + 1, prompt);
+		move_to(ed, ed->pos + 1);
 		break;
 	case 'D':
-		move_to(ed, ed->pos - 1, prompt);
+		move_to(ed, ed->pos - 1);
 		break;
 	case 'H':
-		move_to(ed, 0, prompt);
+		move_to(ed, 0);
 		break;
 	case 'F':
-		move_to(ed, ed->len, prompt);
+		move_to(ed, ed->len);
 		break;
 	case '~':
 		if (ed->esc_param == 1 || ed->esc_param == 7)
-			move_to(ed, 0, prompt);
+			move_to(ed, 0);
 		else if (ed->esc_param == 4 || ed->esc_param == 8)
-			move_to(ed, ed->len, prompt);
+			move_to(ed, ed->len);
 		else if (ed->esc_param == 3)
 			delete_range(ed, ed->pos, ed->pos + 1, prompt);
 		break;
@@ -254,16 +291,16 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 			delete_range(ed, ed->pos, ed->len, prompt);
 			break;
 		case 0x01:
-			move_to(ed, 0, prompt);
+			move_to(ed, 0);
 			break;
 		case 0x05:
-			move_to(ed, ed->len, prompt);
+			move_to(ed, ed->len);
 			break;
 		case 0x02:
-			move_to(ed, ed->pos - 1, prompt);
+			move_to(ed, ed->pos - 1);
 			break;
 		case 0x06:
-			move_to(ed, ed->pos + 1, prompt);
+			move_to(ed, ed->pos + 1);
 			break;
 		case 0x10:
 			history_up(ed, prompt);
