@@ -254,6 +254,14 @@ class Corral:
         out = self.run(cmd, timeout=timeout)
         return out, self.last_status()
 
+    def type_and_read(self, keys, seconds=0.5):
+        """Send keys (no Enter) and return, raw, what the guest printed in
+        the next `seconds` (for checking what the line editor displays)."""
+        start = len(self._tee.text())
+        self.send(keys)
+        self.child.expect(pexpect.TIMEOUT, timeout=seconds)
+        return self._tee.text()[start:]
+
     def mark(self, timeout=30):
         """Resynchronise after raw input: clear the line (Ctrl-U), run a
         unique echo and wait for its output and the prompt after it."""

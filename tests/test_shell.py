@@ -220,6 +220,61 @@ def test_line_editing():
         check(g, "echo after", "after")
 
 
+def render(text):
+    """What a terminal shows on the cursor's row after text, for the
+    sequences the line editor uses (CR, BS, ESC[nD, ESC[nC, ESC[K):
+    (row contents, cursor column)."""
+    row, col, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        m = re.match(r"\x1b\[(\d*)([CDK])", text[i:])
+        if m:
+            n = int(m.group(1) or 1)
+            if m.group(2) == "D":
+                col = max(0, col - n)
+            elif m.group(2) == "C":
+                col += n
+            else:
+                del row[col:]
+            i += len(m.group(0))
+            continue
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            row, col = [], 0
+        elif ch == "\b":
+            col = max(0, col - 1)
+        elif ch >= " ":
+            row.extend(" " * (col - len(row)))
+            row[col:col + 1] = [ch]
+            col += 1
+        i += 1
+    return "".join(row), col
+
+
+def test_line_editor_display():
+    prompt = "corral:/# "
+    for keys, shown, cursor in (
+            ("echo ac\x1b[Db", "echo abc", len("echo ab")),
+            ("echo abcdef\x1b[D\x1b[D\x1b[D\x7f", "echo abdef", len("echo ab")),
+            ("echo 123\x01\x1b[C\x1b[CX\x05Y", "ecXho 123Y", len("ecXho 123Y")),
+            ("echo abc\x1b[D\x1b[D\x1b[3~", "echo ac", len("echo a")),
+            ("echo 12345\x1b[D\x1b[D\x0b", "echo 123", len("echo 123")),
+            ("junk\x15", "", 0)):
+        for g in guests:
+            g.run("cd /")
+            out = g.type_and_read(keys, seconds=0.1)
+            deadline = time.monotonic() + 5   # wait for all of it, under load too
+            while render(prompt + out)[0] != prompt + shown and time.monotonic() < deadline:
+                out += g.type_and_read("", seconds=0.1)
+            row, col = render(prompt + out)
+            assert (row, col) == (prompt + shown, len(prompt) + cursor), \
+                "%s: keys %r show %r with the cursor at %d, want %r at %d (output %r)" % (
+                    g.describe(), keys, row, col, prompt + shown, len(prompt) + cursor, out)
+            g.send("\x05\x15\r")   # to the end, clear, Enter: an empty line
+            g.expect_prompt()
+
+
 # ---- Ctrl-C and jobs -------------------------------------------------------
 
 def no_task_named(g, name):
