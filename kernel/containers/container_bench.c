@@ -4,13 +4,17 @@
 //   container_mkdir_rmdir_us    mkdir + rmdir of a container directory
 //   container_attach_us         write a pid to tasks, alternating between
 //                               two containers
-//   spawn_exit_wait_us_nested   spawn_exit_wait_us from a task in a nested
-//   page_alloc_free_ns_nested   container (a/b) of a hierarchy with every
-//                               subsystem, to compare with the plain ones
+//   X_plain, X_nested, X_overhead_pct
+//                               for X = spawn_exit_wait_us,
+//                               page_alloc_free_ns, open_close_us,
+//                               ctxsw_same_cpu_ns: with nothing mounted,
+//                               then from /a/b with every subsystem bound
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/ktest.h"
+#include "kernel/printk.h"
 #include "kernel/syscall.h"
+#include "kernel/sched.h"
 #include "kernel/task.h"
 #include "kernel/time.h"
 #include "lib/printf.h"
@@ -104,10 +108,80 @@ static int exit_at_once(void *arg)
 	return 0;
 }
 
-// The plain figures are in kernel/sched_bench.c and mm/bench.c; these
-// repeat the same loops from inside /a/b with every subsystem mounted.
-KBENCH(containers_nested_overhead)
+#define CTXSW_ROUNDS 10000
+
+static int yield_rounds(void *arg)
 {
+	volatile int *go = arg;
+	while (!*go)
+		sched_yield();
+	for (int i = 0; i < CTXSW_ROUNDS; i++)
+		sched_yield();
+	return 0;
+}
+
+// The hot paths containers touch, in thousandths of their unit:
+// [0] spawn+exit+wait (us), [1] page alloc+free (ns), [2] open+close of
+// a ramfs file (us), [3] context switch on one CPU (ns).
+static void hot_paths(u64 out[4])
+{
+	memset(out, 0, 4 * sizeof(u64));
+	const int n = 300;
+	u64 t0 = clock_ns();
+	for (int i = 0; i < n; i++) {
+		pid_t pid = kernel_spawn("bench", exit_at_once, NULL);
+		if (pid < 0 || do_waitpid(pid, NULL, 0) != pid)
+			return;
+	}
+	out[0] = (clock_ns() - t0) / n;
+	const int m = 20000;
+	t0 = clock_ns();
+	for (int i = 0; i < m; i++)
+		free_page(alloc_page(GFP_KERNEL));
+	out[1] = (clock_ns() - t0) * 1000 / m;
+	int fd = sys_open("/tmp/bench_cg_oc", O_WRONLY | O_CREAT, 0644);
+	sys_close(fd);
+	t0 = clock_ns();
+	for (int i = 0; i < m; i++)
+		sys_close(sys_open("/tmp/bench_cg_oc", O_RDONLY, 0));
+	out[2] = (clock_ns() - t0) / m;
+	sys_unlink("/tmp/bench_cg_oc");
+	volatile int go = 0;
+	int last = NR_CPUS - 1;
+	while (!cpumask_test_cpu(last, &cpu_online_mask))
+		last--;
+	cpumask_t one = CPU_MASK_NONE;
+	cpumask_set_cpu(last, &one);
+	struct task *a = task_create("ctxsw-a", yield_rounds, (void *)&go);
+	struct task *b = task_create("ctxsw-b", yield_rounds, (void *)&go);
+	if (IS_ERR(a) || IS_ERR(b))
+		return;
+	set_cpus_allowed(a, &one);
+	set_cpus_allowed(b, &one);
+	pid_t pa = a->pid, pb = b->pid;
+	task_start(a);
+	task_start(b);
+	sleep_ns(20 * 1000 * 1000);
+	t0 = clock_ns();
+	go = 1;
+	do_waitpid(pa, NULL, 0);
+	do_waitpid(pb, NULL, 0);
+	out[3] = (clock_ns() - t0) * 1000 / (2 * CTXSW_ROUNDS);
+}
+
+// The same loops with nothing mounted, then from a task in /a/b of a
+// hierarchy with every subsystem (cpuset, memset, cpuacct, numtasks, bc
+// all at work), back to back so both see the same machine.
+KBENCH(containers_hot_path_overhead)
+{
+	static const char *const names[4][3] = {
+		{"spawn_exit_wait_us_plain", "spawn_exit_wait_us_nested", "us"},
+		{"page_alloc_free_ns_plain", "page_alloc_free_ns_nested", "ns"},
+		{"open_close_us_plain", "open_close_us_nested", "us"},
+		{"ctxsw_same_cpu_ns_plain", "ctxsw_same_cpu_ns_nested", "ns"},
+	};
+	u64 plain[4], nested[4];
+	hot_paths(plain);
 	if (bench_mount())
 		return;
 	sys_mkdir(BENCH_DIR "/a", 0755);
@@ -118,22 +192,17 @@ KBENCH(containers_nested_overhead)
 		kprintf("# container bench: cannot join /a/b\n");
 		goto out;
 	}
-	const int n = 500;
-	u64 t0 = clock_ns();
-	for (int i = 0; i < n; i++) {
-		pid_t pid = kernel_spawn("bench", exit_at_once, NULL);
-		if (pid < 0 || do_waitpid(pid, NULL, 0) != pid)
-			break;
-	}
-	u64 t1 = clock_ns();
-	kbench_report("spawn_exit_wait_us_nested", (t1 - t0) / n, "us");
-	const int m = 20000;
-	t0 = clock_ns();
-	for (int i = 0; i < m; i++)
-		free_page(alloc_page(GFP_KERNEL));
-	t1 = clock_ns();
-	kbench_report("page_alloc_free_ns_nested", (t1 - t0) * 1000 / m, "ns");
+	hot_paths(nested);
 	put(BENCH_DIR "/tasks", "0");
+	for (int i = 0; i < 4; i++) {
+		kbench_report(names[i][0], plain[i], names[i][2]);
+		kbench_report(names[i][1], nested[i], names[i][2]);
+		// Signed, in tenths of a percent (kbench_report takes unsigned).
+		s64 pct = plain[i] ? ((s64)nested[i] - (s64)plain[i]) * 1000 / (s64)plain[i] : 0;
+		u64 mag = pct < 0 ? -pct : pct;
+		kprintf("%.*s_overhead_pct %s%llu.%llu %%\n", (int)(strlen(names[i][0]) - 6),
+			names[i][0], pct < 0 ? "-" : "", mag / 10, mag % 10);
+	}
 out:
 	sys_rmdir(BENCH_DIR "/a/b");
 	sys_rmdir(BENCH_DIR "/a");
