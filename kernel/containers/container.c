@@ -1,5 +1,6 @@
 // The generic process-container core: hierarchies, containers, css_sets,
-// attach, the spawn/exit hooks, control files and the release agent. It
+// attach and the spawn/exit hooks (the control files are in
+// container_files.c, release notification in container_release.c). It
 // never names a subsystem; cpuset, memset, cpuacct, numtasks and bc plug in
 // through struct container_subsys (container.h).
 //
@@ -28,6 +29,7 @@
 // css_set holding it, plus css_get users. container.refcnt (atomic): the
 // tree's own (dropped by rmdir), confs inodes, queued release checks.
 #include "kernel/containers/container.h"
+#include "kernel/containers/internal.h"
 #include "kernel/app.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -48,12 +50,6 @@
 #define IS_ERR_OR_NULL(p) (!(p) || IS_ERR(p))
 #endif
 
-static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
-{
-	unsigned long m = BIT_MASK(nr);
-	return (__atomic_fetch_or(&addr[BIT_WORD(nr)], m, __ATOMIC_SEQ_CST) & m) != 0;
-}
-
 extern struct container_subsys *const __container_subsys_start[];
 extern struct container_subsys *const __container_subsys_end[];
 
@@ -62,11 +58,7 @@ int container_subsys_count;
 
 static struct mutex container_mutex;
 static struct spinlock css_set_lock;
-static struct spinlock release_lock;
 static LIST_HEAD(css_set_list);  // css_set_lock
-static LIST_HEAD(release_list);  // release_lock
-static struct wait_queue release_wq;
-static bool release_worker_started;
 
 LIST_HEAD(hierarchy_list); // container_mutex: mounted or kept-alive hierarchies
 struct hierarchy dummy_hierarchy;
@@ -90,8 +82,6 @@ void container_unlock(void) { mutex_unlock(&container_mutex); }
 bool container_locked(void) { return mutex_owned(&container_mutex); }
 
 // ---- css and container references ---------------------------------------
-
-static void container_queue_release(struct container *c);
 
 void css_get(struct container_subsys_state *css) { atomic_inc(&css->refcnt); }
 
@@ -143,6 +133,8 @@ static void css_set_put(struct css_set *cs)
 // hierarchy, referenced (found or made). container_mutex held.
 static struct css_set *find_css_set(struct css_set *old, struct container *c)
 {
+	if (!container_locked())
+		panic("find_css_set: container_mutex not held");
 	struct container_subsys_state *want[CONTAINER_SUBSYS_MAX];
 	unsigned long bits = c->hierarchy->subsys_bits;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -274,8 +266,10 @@ static bool task_is_member(struct task *t)
 
 // ---- attach ---------------------------------------------------------------
 
-static int attach_locked(struct container *c, struct task *t)
+int container_attach_locked(struct container *c, struct task *t)
 {
+	if (!container_locked())
+		panic("container_attach_locked: container_mutex not held");
 	if (test_bit(CONT_REMOVED, &c->flags))
 		return -ENODEV;
 	if (!task_is_member(t) || t->is_idle)
@@ -320,7 +314,7 @@ static int attach_locked(struct container *c, struct task *t)
 int container_attach(struct container *c, struct task *t)
 {
 	container_lock();
-	int err = attach_locked(c, t);
+	int err = container_attach_locked(c, t);
 	container_unlock();
 	return err;
 }
@@ -415,7 +409,7 @@ out:
 	return err;
 }
 
-static bool container_busy(struct container *c)
+bool container_busy(struct container *c)
 {
 	if (!list_empty(&c->children))
 		return true;
@@ -677,348 +671,13 @@ void container_umount(struct hierarchy *h)
 	kfree(h); // (a top is never queued for release: nothing points here)
 }
 
-// ---- control files -----------------------------------------------------------
-
-static int tasks_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
-{
-	(void)cft;
-	int n;
-	pid_t *pids = container_pids(c, &n); // creation order; pids may be reused
-	if (!pids)
-		return -ENOMEM;
-	for (int i = 1; i < n; i++) { // insertion sort: small lists
-		pid_t v = pids[i];
-		int j = i;
-		for (; j > 0 && pids[j - 1] > v; j--)
-			pids[j] = pids[j - 1];
-		pids[j] = v;
-	}
-	for (int i = 0; i < n; i++)
-		seq_printf(s, "%d\n", pids[i]);
-	kfree(pids);
-	return 0;
-}
-
-// Strict decimal parse of a whole string into *out (0 or -EINVAL).
-int container_parse_long(const char *buf, long *out)
-{
-	const char *p = buf;
-	bool neg = *p == '-';
-	if (neg || *p == '+')
-		p++;
-	if (*p < '0' || *p > '9')
-		return -EINVAL;
-	long v = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (__LONG_MAX__ - (*p - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (*p - '0');
-	}
-	if (*p)
-		return -EINVAL;
-	*out = neg ? -v : v;
-	return 0;
-}
-
-static int tasks_write(struct container *c, const struct cftype *cft, const char *buf)
-{
-	(void)cft;
-	long pid;
-	int err = container_parse_long(buf, &pid);
-	if (err == -ERANGE)
-		return -ESRCH;
-	if (err)
-		return err;
-	if (pid < 0 || pid > __INT_MAX__)
-		return -ESRCH;
-	struct task *t = pid ? task_find_get((pid_t)pid) : current;
-	if (!t)
-		return -ESRCH;
-	if (!pid)
-		task_get(t);
-	err = attach_locked(c, t); // container_mutex held by the file write
-	task_put(t);
-	return err;
-}
-
-static int notify_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
-{
-	(void)cft;
-	seq_printf(s, "%d\n", test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags) ? 1 : 0);
-	return 0;
-}
-
-static int notify_write(struct container *c, const struct cftype *cft, const char *buf)
-{
-	(void)cft;
-	long v;
-	if (container_parse_long(buf, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	if (v)
-		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
-	else
-		clear_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
-	return 0;
-}
-
-static int agent_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
-{
-	(void)cft;
-	seq_printf(s, "%s\n", c->hierarchy->release_agent);
-	return 0;
-}
-
-static int agent_write(struct container *c, const struct cftype *cft, const char *buf)
-{
-	(void)cft;
-	if (strlen(buf) >= RELEASE_AGENT_MAX)
-		return -EINVAL;
-	strlcpy(c->hierarchy->release_agent, buf, RELEASE_AGENT_MAX);
-	return 0;
-}
-
-static const struct cftype core_files[] = {
-	{.name = "tasks", .read = tasks_read, .write = tasks_write},
-	{.name = "notify_on_release", .read = notify_read, .write = notify_write},
-	{.name = "release_agent", .read = agent_read, .write = agent_write,
-	 .flags = CFT_ONLY_ON_ROOT},
-	{0},
-};
-
-static bool cft_applies(struct container *c, const struct cftype *cft)
-{
-	if ((cft->flags & CFT_ONLY_ON_ROOT) && c->parent)
-		return false;
-	if ((cft->flags & CFT_NOT_ON_ROOT) && !c->parent)
-		return false;
-	return true;
-}
-
-const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
-				    struct container_subsys **ssp)
-{
-	int k = 0;
-	for (const struct cftype *cft = core_files; cft->name; cft++) {
-		if (!cft_applies(c, cft))
-			continue;
-		if (k++ == idx) {
-			strlcpy(name, cft->name, len);
-			if (ssp)
-				*ssp = NULL;
-			return cft;
-		}
-	}
-	unsigned long bits = c->hierarchy->subsys_bits;
-	for (int i = 0; i < container_subsys_count; i++) {
-		if (!(bits & (1UL << i)) || !subsys[i]->files)
-			continue;
-		for (const struct cftype *cft = subsys[i]->files; cft->name; cft++) {
-			if (!cft_applies(c, cft))
-				continue;
-			if (k++ == idx) {
-				snprintf(name, len, "%s.%s", subsys[i]->name, cft->name);
-				if (ssp)
-					*ssp = subsys[i];
-				return cft;
-			}
-		}
-	}
-	return NULL;
-}
-
-int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
-{
-	if (!cft->read)
-		return -EINVAL;
-	container_lock();
-	int err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->read(c, cft, s);
-	container_unlock();
-	return err;
-}
-
-int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
-			 size_t len)
-{
-	if (!cft->write)
-		return -EINVAL;
-	char *kbuf = kmalloc(len + 1, GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
-	memcpy(kbuf, buf, len);
-	kbuf[len] = '\0';
-	if (len && kbuf[len - 1] == '\n')
-		kbuf[len - 1] = '\0';
-	if (strlen(kbuf) != (len && buf[len - 1] == '\n' ? len - 1 : len)) {
-		kfree(kbuf); // an embedded NUL
-		return -EINVAL;
-	}
-	container_lock();
-	int err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->write(c, cft, kbuf);
-	container_unlock();
-	kfree(kbuf);
-	return err;
-}
-
-// ---- release notification -------------------------------------------------------
-
-// Queue c for a release check if it asks to be notified. Any context
-// that may take a spinlock; the worker decides.
-static void container_queue_release(struct container *c)
-{
-	if (!c || !c->parent || !test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags) ||
-	    test_bit(CONT_REMOVED, &c->flags))
-		return;
-	if (test_and_set_bit(CONT_RELEASE_QUEUED, &c->flags))
-		return;
-	container_get(c);
-	unsigned long f = spin_lock_irqsave(&release_lock);
-	list_add_tail(&c->release_list, &release_list);
-	spin_unlock_irqrestore(&release_lock, f);
-	if (release_worker_started)
-		wake_up(&release_wq);
-}
-
-static bool release_pending(void)
-{
-	unsigned long f = spin_lock_irqsave(&release_lock);
-	bool r = !list_empty(&release_list);
-	spin_unlock_irqrestore(&release_lock, f);
-	return r;
-}
-
-// Spawn the agent: its command line split at spaces, then the path.
-static bool run_release_agent(const char *agent, const char *path)
-{
-	char line[RELEASE_AGENT_MAX];
-	strlcpy(line, agent, sizeof(line));
-	char *argv[17];
-	int argc = 0;
-	for (char *p = line; *p && argc < 15;) {
-		while (*p == ' ')
-			*p++ = '\0';
-		if (!*p)
-			break;
-		argv[argc++] = p;
-		while (*p && *p != ' ')
-			p++;
-	}
-	if (!argc)
-		return false;
-	argv[argc++] = (char *)path;
-	argv[argc] = NULL;
-	char *envp[] = {"PATH=/", NULL};
-	pid_t pid = sys_spawn(argv[0], argv, envp);
-	if (pid < 0)
-		pr_warn("container: release agent '%s': error %d\n", argv[0], pid);
-	return pid > 0;
-}
-
-atomic_t container_releases; // agents started (tests)
-
-static int agents_running; // the worker's own
-
-static int release_worker(void *arg)
-{
-	(void)arg;
-	for (;;) {
-		// Sleep until a release is queued; poll (to reap agents that
-		// finished) only while some are running.
-		// Interruptible (it shows as S, and stays out of the load
-		// average); a kernel thread ignores kills, as in Linux.
-		WRITE_ONCE(current->kill_pending, 0);
-		struct wait_entry we;
-		wait_entry_init(&we);
-		prepare_to_wait(&release_wq, &we, TASK_INTERRUPTIBLE);
-		if (!release_pending()) {
-			if (agents_running)
-				schedule_until(clock_ns() + 100000000ULL);
-			else
-				schedule();
-		}
-		finish_wait(&release_wq, &we);
-		while (agents_running && sys_waitpid(-1, NULL, WNOHANG) > 0)
-			agents_running--;
-		for (;;) {
-			unsigned long f = spin_lock_irqsave(&release_lock);
-			struct container *c =
-				list_first_entry_or_null(&release_list, struct container, release_list);
-			if (c)
-				list_del_init(&c->release_list);
-			spin_unlock_irqrestore(&release_lock, f);
-			if (!c)
-				break;
-			char agent[RELEASE_AGENT_MAX], path[1024];
-			bool run = false;
-			container_lock();
-			clear_bit(CONT_RELEASE_QUEUED, &c->flags);
-			if (!test_bit(CONT_REMOVED, &c->flags) && !container_busy(c) &&
-			    test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags)) {
-				strlcpy(agent, c->hierarchy->release_agent, sizeof(agent));
-				run = agent[0] && container_path(c, path, sizeof(path)) > 0;
-			}
-			container_unlock();
-			if (run) {
-				atomic_inc(&container_releases);
-				agents_running += run_release_agent(agent, path);
-			}
-			container_put(c);
-		}
-	}
-	return 0;
-}
-
-// ---- /proc -------------------------------------------------------------------
-
-static void seq_subsys_names(struct seq_buf *s, unsigned long bits)
-{
-	bool first = true;
-	for (int i = 0; i < container_subsys_count; i++) {
-		if (bits & (1UL << i)) {
-			seq_printf(s, "%s%s", first ? "" : ",", subsys[i]->name);
-			first = false;
-		}
-	}
-}
-
-int proc_container_show(struct task *t, struct seq_buf *s)
-{
-	char *path = kmalloc(PATH_MAX_CONTAINER, GFP_KERNEL);
-	if (!path)
-		return -ENOMEM;
-	container_lock();
-	struct hierarchy *h;
-	list_for_each_entry(h, &hierarchy_list, list) {
-		seq_printf(s, "%d:", h->id);
-		seq_subsys_names(s, h->subsys_bits);
-		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)
-			strcpy(path, "?");
-		seq_printf(s, ":%s\n", path);
-	}
-	container_unlock();
-	kfree(path);
-	return 0;
-}
-
-int proc_containers_show(struct seq_buf *s)
-{
-	seq_printf(s, "#subsys_name\thierarchy\tnum_containers\tenabled\n");
-	container_lock();
-	for (int i = 0; i < container_subsys_count; i++) {
-		struct hierarchy *h = subsys[i]->hierarchy;
-		seq_printf(s, "%s\t%d\t%d\t1\n", subsys[i]->name, h->id, h->nr_containers);
-	}
-	container_unlock();
-	return 0;
-}
-
 // ---- boot --------------------------------------------------------------------------
 
 void container_init(void)
 {
 	mutex_init(&container_mutex, "container_mutex");
 	spin_lock_init(&css_set_lock, "css_set_lock");
-	spin_lock_init(&release_lock, "container_release_lock");
-	wait_queue_init(&release_wq, "container_release");
+	container_release_init();
 	container_init_struct(&dummy_hierarchy.top, &dummy_hierarchy, NULL, "");
 	dummy_hierarchy.nr_containers = 1;
 	INIT_LIST_HEAD(&dummy_hierarchy.list);
@@ -1045,10 +704,3 @@ void container_init(void)
 	}
 }
 
-void container_late_init(void)
-{
-	struct task *t = kthread_create("container_release", release_worker, NULL);
-	if (IS_ERR(t))
-		panic("container: cannot start the release worker");
-	release_worker_started = true;
-}

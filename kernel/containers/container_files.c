@@ -1,0 +1,241 @@
+// The container core's control files -- tasks, notify_on_release,
+// release_agent -- the listing of a container's files (the core's, then
+// each bound subsystem's as "<subsys>.<name>"), reading and writing them
+// for the container filesystem, and the /proc views of membership.
+// Locking: container_mutex (container.c) around every read and write.
+#include "kernel/containers/container.h"
+#include "kernel/containers/internal.h"
+#include "kernel/errno.h"
+#include "kernel/task.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+#include "mm/slab.h"
+
+#define PATH_MAX_CONTAINER 4096
+
+// ---- control files -----------------------------------------------------------
+
+static int tasks_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	int n;
+	pid_t *pids = container_pids(c, &n); // creation order; pids may be reused
+	if (!pids)
+		return -ENOMEM;
+	for (int i = 1; i < n; i++) { // insertion sort: small lists
+		pid_t v = pids[i];
+		int j = i;
+		for (; j > 0 && pids[j - 1] > v; j--)
+			pids[j] = pids[j - 1];
+		pids[j] = v;
+	}
+	for (int i = 0; i < n; i++)
+		seq_printf(s, "%d\n", pids[i]);
+	kfree(pids);
+	return 0;
+}
+
+// Strict decimal parse of a whole string into *out (0 or -EINVAL).
+int container_parse_long(const char *buf, long *out)
+{
+	const char *p = buf;
+	bool neg = *p == '-';
+	if (neg || *p == '+')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	long v = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (__LONG_MAX__ - (*p - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (*p - '0');
+	}
+	if (*p)
+		return -EINVAL;
+	*out = neg ? -v : v;
+	return 0;
+}
+
+static int tasks_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	(void)cft;
+	long pid;
+	int err = container_parse_long(buf, &pid);
+	if (err == -ERANGE)
+		return -ESRCH;
+	if (err)
+		return err;
+	if (pid < 0 || pid > __INT_MAX__)
+		return -ESRCH;
+	struct task *t = pid ? task_find_get((pid_t)pid) : current;
+	if (!t)
+		return -ESRCH;
+	if (!pid)
+		task_get(t);
+	err = container_attach_locked(c, t); // container_mutex held by the write
+	task_put(t);
+	return err;
+}
+
+static int notify_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	seq_printf(s, "%d\n", test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags) ? 1 : 0);
+	return 0;
+}
+
+static int notify_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	(void)cft;
+	long v;
+	if (container_parse_long(buf, &v) || (v != 0 && v != 1))
+		return -EINVAL;
+	if (v)
+		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
+	else
+		clear_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
+	return 0;
+}
+
+static int agent_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	seq_printf(s, "%s\n", c->hierarchy->release_agent);
+	return 0;
+}
+
+static int agent_write(struct container *c, const struct cftype *cft, const char *buf)
+{
+	(void)cft;
+	if (strlen(buf) >= RELEASE_AGENT_MAX)
+		return -EINVAL;
+	strlcpy(c->hierarchy->release_agent, buf, RELEASE_AGENT_MAX);
+	return 0;
+}
+
+static const struct cftype core_files[] = {
+	{.name = "tasks", .read = tasks_read, .write = tasks_write},
+	{.name = "notify_on_release", .read = notify_read, .write = notify_write},
+	{.name = "release_agent", .read = agent_read, .write = agent_write,
+	 .flags = CFT_ONLY_ON_ROOT},
+	{0},
+};
+
+static bool cft_applies(struct container *c, const struct cftype *cft)
+{
+	if ((cft->flags & CFT_ONLY_ON_ROOT) && c->parent)
+		return false;
+	if ((cft->flags & CFT_NOT_ON_ROOT) && !c->parent)
+		return false;
+	return true;
+}
+
+const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
+				    struct container_subsys **ssp)
+{
+	int k = 0;
+	for (const struct cftype *cft = core_files; cft->name; cft++) {
+		if (!cft_applies(c, cft))
+			continue;
+		if (k++ == idx) {
+			strlcpy(name, cft->name, len);
+			if (ssp)
+				*ssp = NULL;
+			return cft;
+		}
+	}
+	unsigned long bits = c->hierarchy->subsys_bits;
+	for (int i = 0; i < container_subsys_count; i++) {
+		if (!(bits & (1UL << i)) || !container_subsys_by_id(i)->files)
+			continue;
+		for (const struct cftype *cft = container_subsys_by_id(i)->files; cft->name; cft++) {
+			if (!cft_applies(c, cft))
+				continue;
+			if (k++ == idx) {
+				snprintf(name, len, "%s.%s", container_subsys_by_id(i)->name, cft->name);
+				if (ssp)
+					*ssp = container_subsys_by_id(i);
+				return cft;
+			}
+		}
+	}
+	return NULL;
+}
+
+int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	if (!cft->read)
+		return -EINVAL;
+	container_lock();
+	int err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->read(c, cft, s);
+	container_unlock();
+	return err;
+}
+
+int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
+			 size_t len)
+{
+	if (!cft->write)
+		return -EINVAL;
+	char *kbuf = kmalloc(len + 1, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	memcpy(kbuf, buf, len);
+	kbuf[len] = '\0';
+	if (len && kbuf[len - 1] == '\n')
+		kbuf[len - 1] = '\0';
+	if (strlen(kbuf) != (len && buf[len - 1] == '\n' ? len - 1 : len)) {
+		kfree(kbuf); // an embedded NUL
+		return -EINVAL;
+	}
+	container_lock();
+	int err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->write(c, cft, kbuf);
+	container_unlock();
+	kfree(kbuf);
+	return err;
+}
+
+// ---- /proc -------------------------------------------------------------------
+
+static void seq_subsys_names(struct seq_buf *s, unsigned long bits)
+{
+	bool first = true;
+	for (int i = 0; i < container_subsys_count; i++) {
+		if (bits & (1UL << i)) {
+			seq_printf(s, "%s%s", first ? "" : ",", container_subsys_by_id(i)->name);
+			first = false;
+		}
+	}
+}
+
+int proc_container_show(struct task *t, struct seq_buf *s)
+{
+	char *path = kmalloc(PATH_MAX_CONTAINER, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	container_lock();
+	struct hierarchy *h;
+	list_for_each_entry(h, &hierarchy_list, list) {
+		seq_printf(s, "%d:", h->id);
+		seq_subsys_names(s, h->subsys_bits);
+		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)
+			strcpy(path, "?");
+		seq_printf(s, ":%s\n", path);
+	}
+	container_unlock();
+	kfree(path);
+	return 0;
+}
+
+int proc_containers_show(struct seq_buf *s)
+{
+	seq_printf(s, "#subsys_name\thierarchy\tnum_containers\tenabled\n");
+	container_lock();
+	for (int i = 0; i < container_subsys_count; i++) {
+		struct hierarchy *h = container_subsys_by_id(i)->hierarchy;
+		seq_printf(s, "%s\t%d\t%d\t1\n", container_subsys_by_id(i)->name, h->id, h->nr_containers);
+	}
+	container_unlock();
+	return 0;
+}
+

@@ -1,0 +1,154 @@
+// Release notification: a container with notify_on_release set that
+// becomes empty (its last task leaves, its last child is removed, the last
+// reference to one of its css is dropped) is queued here, and a kernel
+// thread runs the hierarchy's release_agent once for it, with the
+// container's path (relative to the hierarchy) as the last argument. The
+// agent is an app spawned by the thread, which sits in every root.
+// Locking: release_lock (a spinlock, any context) guards release_list;
+// the worker re-checks the container under container_mutex before running
+// the agent. A queued container holds a reference (container_get).
+#include "kernel/containers/container.h"
+#include "kernel/containers/internal.h"
+#include "kernel/errno.h"
+#include "kernel/panic.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/spinlock.h"
+#include "kernel/syscall.h"
+#include "kernel/task.h"
+#include "kernel/time.h"
+#include "kernel/wait.h"
+#include "lib/string.h"
+
+static struct spinlock release_lock;
+static LIST_HEAD(release_list); // release_lock
+static struct wait_queue release_wq;
+static bool release_worker_started;
+
+static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
+{
+	unsigned long m = BIT_MASK(nr);
+	return (__atomic_fetch_or(&addr[BIT_WORD(nr)], m, __ATOMIC_SEQ_CST) & m) != 0;
+}
+
+// ---- release notification -------------------------------------------------------
+
+// Queue c for a release check if it asks to be notified. Any context
+// that may take a spinlock; the worker decides.
+void container_queue_release(struct container *c)
+{
+	if (!c || !c->parent || !test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags) ||
+	    test_bit(CONT_REMOVED, &c->flags))
+		return;
+	if (test_and_set_bit(CONT_RELEASE_QUEUED, &c->flags))
+		return;
+	container_get(c);
+	unsigned long f = spin_lock_irqsave(&release_lock);
+	list_add_tail(&c->release_list, &release_list);
+	spin_unlock_irqrestore(&release_lock, f);
+	if (release_worker_started)
+		wake_up(&release_wq);
+}
+
+static bool release_pending(void)
+{
+	unsigned long f = spin_lock_irqsave(&release_lock);
+	bool r = !list_empty(&release_list);
+	spin_unlock_irqrestore(&release_lock, f);
+	return r;
+}
+
+// Spawn the agent: its command line split at spaces, then the path.
+static bool run_release_agent(const char *agent, const char *path)
+{
+	char line[RELEASE_AGENT_MAX];
+	strlcpy(line, agent, sizeof(line));
+	char *argv[17];
+	int argc = 0;
+	for (char *p = line; *p && argc < 15;) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		argv[argc++] = p;
+		while (*p && *p != ' ')
+			p++;
+	}
+	if (!argc)
+		return false;
+	argv[argc++] = (char *)path;
+	argv[argc] = NULL;
+	char *envp[] = {"PATH=/", NULL};
+	pid_t pid = sys_spawn(argv[0], argv, envp);
+	if (pid < 0)
+		pr_warn("container: release agent '%s': error %d\n", argv[0], pid);
+	return pid > 0;
+}
+
+atomic_t container_releases; // agents started (tests)
+
+static int agents_running; // the worker's own
+
+static int release_worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		// Sleep until a release is queued; poll (to reap agents that
+		// finished) only while some are running.
+		// Interruptible (it shows as S, and stays out of the load
+		// average); a kernel thread ignores kills, as in Linux.
+		WRITE_ONCE(current->kill_pending, 0);
+		struct wait_entry we;
+		wait_entry_init(&we);
+		prepare_to_wait(&release_wq, &we, TASK_INTERRUPTIBLE);
+		if (!release_pending()) {
+			if (agents_running)
+				schedule_until(clock_ns() + 100000000ULL);
+			else
+				schedule();
+		}
+		finish_wait(&release_wq, &we);
+		while (agents_running && sys_waitpid(-1, NULL, WNOHANG) > 0)
+			agents_running--;
+		for (;;) {
+			unsigned long f = spin_lock_irqsave(&release_lock);
+			struct container *c =
+				list_first_entry_or_null(&release_list, struct container, release_list);
+			if (c)
+				list_del_init(&c->release_list);
+			spin_unlock_irqrestore(&release_lock, f);
+			if (!c)
+				break;
+			char agent[RELEASE_AGENT_MAX], path[1024];
+			bool run = false;
+			container_lock();
+			clear_bit(CONT_RELEASE_QUEUED, &c->flags);
+			if (!test_bit(CONT_REMOVED, &c->flags) && !container_busy(c) &&
+			    test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags)) {
+				strlcpy(agent, c->hierarchy->release_agent, sizeof(agent));
+				run = agent[0] && container_path(c, path, sizeof(path)) > 0;
+			}
+			container_unlock();
+			if (run) {
+				atomic_inc(&container_releases);
+				agents_running += run_release_agent(agent, path);
+			}
+			container_put(c);
+		}
+	}
+	return 0;
+}
+
+void container_late_init(void)
+{
+	struct task *t = kthread_create("container_release", release_worker, NULL);
+	if (IS_ERR(t))
+		panic("container: cannot start the release worker");
+	release_worker_started = true;
+}
+
+void container_release_init(void)
+{
+	spin_lock_init(&release_lock, "container_release_lock");
+	wait_queue_init(&release_wq, "container_release");
+}

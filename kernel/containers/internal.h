@@ -1,0 +1,18 @@
+// Shared between the container core's files (container.c, the tree and
+// css_sets; container_files.c, the control files; container_release.c,
+// release notification). Not for subsystems.
+#ifndef KERNEL_CONTAINERS_INTERNAL_H
+#define KERNEL_CONTAINERS_INTERNAL_H
+
+#include "kernel/containers/container.h"
+
+// Move t into c; container_mutex held. 0 or -errno (can_attach's refusal,
+// -ESRCH for an exited task, -ENODEV for a removed container).
+int container_attach_locked(struct container *c, struct task *t);
+// c has children or a referenced css (so tasks); container_mutex held.
+bool container_busy(struct container *c);
+// Queue c for the release agent if it asks to be notified (any context).
+void container_queue_release(struct container *c);
+void container_release_init(void);
+
+#endif
