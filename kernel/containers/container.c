@@ -87,8 +87,19 @@ void css_get(struct container_subsys_state *css) { atomic_inc(&css->refcnt); }
 
 void css_put(struct container_subsys_state *css)
 {
+	// A root css is never released (and its container changes when the
+	// subsystem is rebound, so it is not read here).
+	if (css->root) {
+		atomic_dec(&css->refcnt);
+		return;
+	}
+	// Hold the container: once the count is 0 it may be removed and
+	// freed by another CPU before the release check reads it.
+	struct container *c = css->container;
+	container_get(c);
 	if (atomic_dec_and_test(&css->refcnt))
-		container_queue_release(css->container);
+		container_queue_release(c);
+	container_put(c);
 }
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
@@ -697,6 +708,7 @@ void container_init(void)
 		if (IS_ERR_OR_NULL(css))
 			panic("container: cannot create the root state of %s", ss->name);
 		css->container = &dummy_hierarchy.top;
+		css->root = true;
 		atomic_set(&css->refcnt, 1); // init_css_set's
 		dummy_hierarchy.top.subsys[i] = css;
 		dummy_hierarchy.subsys_bits |= 1UL << i;

@@ -37,6 +37,7 @@ struct container_subsys_state {
 	// (a bc-charged file holds one). Non-zero makes rmdir EBUSY; the
 	// last put of a notify_on_release container queues a release check.
 	atomic_t refcnt;
+	bool root; // a hierarchy's top: never released, moves when rebound
 };
 
 // A control file. The core names it "<subsys>.<name>" (core files: bare).

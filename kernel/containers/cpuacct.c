@@ -28,6 +28,11 @@
 
 struct cpuacct {
 	struct container_subsys_state css;
+	// The parent container's, NULL for a root. Cached here because the
+	// charge runs without container_mutex: a root css's container changes
+	// when the subsystem is (un)bound, but a css never changes parent,
+	// and a parent outlives every child that can still be charged.
+	struct cpuacct *parent;
 	u64 usage[NR_CPUS];        // ns per CPU; written by that CPU only
 	u64 last_sec;              // the second of the latest sample (cmpxchg)
 	u64 sample_sec[LOAD_SLOTS];
@@ -45,12 +50,6 @@ static struct cpuacct *css_ca(struct container_subsys_state *css)
 static struct cpuacct *c_ca(struct container *c)
 {
 	return css_ca(container_css(c, cpuacct_subsys.subsys_id));
-}
-
-static struct cpuacct *parent_ca(struct cpuacct *ca)
-{
-	struct container *p = ca->css.container->parent;
-	return p ? c_ca(p) : NULL;
 }
 
 static u64 usage_total(struct cpuacct *ca)
@@ -81,7 +80,7 @@ void cpuacct_charge(struct task *t, int cpu, u64 ns)
 		return;
 	u64 sec = clock_ns() / NSEC_PER_SEC;
 	for (struct cpuacct *ca = css_ca(task_css(t, cpuacct_subsys.subsys_id)); ca;
-	     ca = parent_ca(ca)) {
+	     ca = ca->parent) {
 		if (READ_ONCE(ca->last_sec) != sec)
 			sample(ca, sec);
 		ca->usage[cpu] += ns;
@@ -96,6 +95,7 @@ static struct container_subsys_state *cpuacct_create(struct container_subsys *ss
 	if (!ca)
 		return NULL;
 	ca->last_sec = ~0ULL;
+	ca->parent = c->parent ? c_ca(c->parent) : NULL;
 	if (!c->parent)
 		cpuacct_ready = true;
 	return &ca->css;

@@ -33,6 +33,9 @@
 
 struct numtasks {
 	struct container_subsys_state css;
+	// The parent container's, NULL for a root: cached because spawn and
+	// reap walk the chain without container_mutex (see cpuacct.c).
+	struct numtasks *parent;
 	long min_shares, max_shares, child_divisor;
 	long max;           // root: the limit (UNLIMITED); others unused
 	long usage;         // tasks here and below
@@ -52,11 +55,7 @@ static struct numtasks *c_nt(struct container *c)
 	return css_nt(container_css(c, numtasks_subsys.subsys_id));
 }
 
-static struct numtasks *parent_nt(struct numtasks *nt)
-{
-	struct container *p = nt->css.container->parent;
-	return p ? c_nt(p) : NULL;
-}
+static struct numtasks *parent_nt(struct numtasks *nt) { return nt->parent; }
 
 // The limit of nt (UNLIMITED for none). numtasks_lock held.
 static long nt_limit(struct numtasks *nt)
@@ -122,6 +121,7 @@ static struct container_subsys_state *numtasks_create(struct container_subsys *s
 	nt->min_shares = nt->max_shares = DONT_CARE;
 	nt->child_divisor = 100;
 	nt->max = UNLIMITED;
+	nt->parent = c->parent ? c_nt(c->parent) : NULL;
 	if (!c->parent && c->hierarchy->id == 0) {
 		spin_lock_init(&numtasks_lock, "numtasks_lock");
 		// Boot: every task but the idle ones is spawned after this.
