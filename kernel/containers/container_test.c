@@ -439,7 +439,7 @@ KTEST(memset, members_allocate_only_from_its_nodes)
 	unmount_at("/tmp/ms");
 }
 
-// ---- SMP stress: concurrent attach, spawn, exit, mkdir, rmdir ----
+// ---- SMP stress: concurrent attach, spawn, exit, mkdir, rmdir, mount ----
 
 struct stress {
 	volatile int stop;
@@ -467,7 +467,13 @@ static int stress_worker(void *arg)
 	while (!st->stop) {
 		int k = stress_rand(&seed) % 4;
 		snprintf(dir, sizeof(dir), "/tmp/ct_stress/d%u", stress_rand(&seed) % 4);
-		switch (stress_rand(&seed) % 5) {
+		switch (stress_rand(&seed) % 6) {
+		case 5: { // bind and unbind other subsystems meanwhile
+			struct hierarchy *h;
+			if (container_mount("bc,numtasks", &h) == 0)
+				container_umount(h);
+			break;
+		}
 		case 0:
 			sys_mkdir(dir, 0755);
 			snprintf(path, sizeof(path), "%s/cpuset.cpus", dir);
@@ -512,6 +518,7 @@ KTEST(container, smp_stress_keeps_every_count_exact)
 		if (w[i])
 			EXPECT_EQ(test_reap(w[i], 5000 * MS), 0);
 	EXPECT_GT(atomic_read(&st.ops), n);
+	kprintf("# %d operations by %d workers\n", atomic_read(&st.ops), n);
 	// Every task is in exactly one container: the counts add up to the
 	// members of the top plus the children, and every child is empty now.
 	struct hierarchy *h = container_subsys_by_name("cpuset")->hierarchy;
