@@ -174,3 +174,28 @@ def test_combined_three_hierarchies_with_a_workload_each():
     assert num("/h/lim/w/bc.numfiles.held") == 0
     assert run("rmdir /h/cpu/w /h/mem/w /h/lim/w") == ""
     run("echo max > /h/lim/numtasks.max")
+
+
+def test_fork_bomb_script_in_a_limited_group_cannot_exhaust_the_machine():
+    run("echo 1000 > /h/lim/numtasks.max; mkdir /h/lim/bomb")
+    assert run("echo max_shares=2 > /h/lim/bomb/numtasks.shares") == ""  # 20 tasks
+    # Each level leaves two sleepers and recurses until a spawn is refused;
+    # then every sh level exits and the sleepers fill the group.
+    run("echo 'sleep 30 & sleep 30 & sh /tmp/bomb.sh' > /tmp/bomb.sh")
+    out = run("echo $$ > /h/lim/bomb/tasks; sh /tmp/bomb.sh; echo $$ > /h/lim/tasks",
+              timeout=60)
+    assert "Resource temporarily unavailable" in out, out
+    stats = run("cat /h/lim/bomb/numtasks.stats").splitlines()
+    usage = int(stats[0].split()[-1])
+    failures = int(stats[2].split()[-1])
+    assert 0 < usage <= 20 and failures >= 1, stats
+    assert run("cat /dev/null; echo $?") == "0"  # the rest of the system spawns
+    assert run("spawnmany 5").splitlines()[0] == "spawned 5"
+    kill_members("/h/lim/bomb/tasks")
+    run("kill " + " ".join(run("cat /h/lim/tasks").split()[-5:]))  # spawnmany's five
+    for _ in range(20):
+        if run("head -n 1 /h/lim/bomb/numtasks.stats") == "numtasks: Current usage 0":
+            break
+        run("sleep 0.1")
+    assert run("rmdir /h/lim/bomb") == ""
+    run("echo max > /h/lim/numtasks.max")
