@@ -388,7 +388,10 @@ void task_reap_dead(void)
 // ---- Exit ----
 
 // Hand t's children to init (or to no one); both mean auto-reap, since
-// init does not wait for them. Zombies among them are reaped now.
+// init does not wait for them. Zombies among them are reaped now. If t
+// dies of SIGINT (the console's Ctrl-C) its children get it too, as a
+// process group would: `sh -c`, taskset or env never leave their child
+// running.
 static void reparent_children_locked(struct task *t)
 {
 	struct task *reaper = init_task && init_task != t ? init_task : NULL;
@@ -397,6 +400,8 @@ static void reparent_children_locked(struct task *t)
 		list_del_init(&c->sibling);
 		c->parent = reaper;
 		c->autoreap = true;
+		if (READ_ONCE(t->kill_pending) == SIGINT && c->state != TASK_ZOMBIE)
+			task_signal(c, SIGINT);
 		if (reaper)
 			list_add_tail(&c->sibling, &reaper->children);
 		if (c->state == TASK_ZOMBIE)
