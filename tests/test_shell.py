@@ -316,6 +316,21 @@ def test_ctrl_c_kills_a_whole_pipeline_and_a_script():
         no_task_named(g, "spin")
 
 
+def test_ctrl_c_reaches_the_children_of_the_foreground_app():
+    # taskset, env and sh -c run their command as a child: Ctrl-C must not
+    # leave it running (the kernel passes a SIGINT death on to children).
+    for g in guests:
+        for cmd in ("taskset -c 0 spin 100", "env A=1 spin 100",
+                    "sh -c 'sh -c \"spin 100 | cat\"'"):
+            g.sendline(cmd)
+            time.sleep(1.0)
+            g.send_ctrl_c()
+            g.expect_prompt(timeout=10)
+            assert g.last_status() == 130, "%s: %r: status after Ctrl-C" % (g.describe(), cmd)
+            no_task_named(g, "spin")
+            no_task_named(g, "cat")
+
+
 def test_background_job_pid_jobs_kill_wait():
     for g in guests:
         out = g.run("spin 30 &")
