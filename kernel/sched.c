@@ -152,6 +152,12 @@ static void update_curr(struct rq *rq)
 
 void activate_task(struct rq *rq, struct task *t)
 {
+	// Bring min_vruntime up to date first: it follows the running task,
+	// and left as of the last tick it would place t up to a tick's worth
+	// of the runner's time too early, so that a new child preempted the
+	// parent that had just spawned it (the parent then sat runnable, not
+	// sleeping in waitpid, while the child ran).
+	update_curr(rq);
 	s64 rel = (s64)t->vruntime;
 	if (rel < -(s64)(SCHED_LATENCY_NS / 2)) // long sleepers get a bounded head start
 		rel = -(s64)(SCHED_LATENCY_NS / 2);

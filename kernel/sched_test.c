@@ -392,3 +392,37 @@ KTEST(sched, idle_cpus_account_idle_time)
 	}
 	EXPECT_GT(total, 0);
 }
+
+static int note_started(void *arg)
+{
+	*(volatile int *)arg = 1;
+	return 0;
+}
+
+// A new task is placed at its queue's min_vruntime, which must be brought
+// up to date first: it follows the running task, and as of the last tick
+// it would put the child a few milliseconds of the parent's CPU time
+// early, so that the child preempted the parent at once. Here the parent
+// has run 3 ms since the last tick: it must get back from the spawn
+// before the child runs (and, in real code, reach waitpid).
+KTEST(sched, a_spawned_task_does_not_preempt_its_parent_at_once)
+{
+	cpumask_t saved = current->cpus_allowed, one = cpumask_of(last_cpu());
+	ASSERT_EQ(set_cpus_allowed(current, &one), 0);
+	volatile int started = 0;
+	int preempted = 0;
+	for (int round = 0; round < 5; round++) {
+		started = 0;
+		u64 ticks = this_cpu()->ticks;
+		while (this_cpu()->ticks == ticks) // just after a tick
+			cpu_relax();
+		udelay(3000);
+		struct task *t = test_spawn("child", note_started, (void *)&started, &one);
+		ASSERT_TRUE(t);
+		preempted += started;
+		EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+		EXPECT_EQ(started, 1);
+	}
+	set_cpus_allowed(current, &saved);
+	EXPECT_EQ(preempted, 0);
+}
