@@ -141,11 +141,11 @@ def test_ps_columns():
     for g in guests:
         out = g.run("ps")
         lines = out.split("\n")
-        assert re.fullmatch(r"\s*PID\s+PPID\s+CPU\s+STATE\s+TIME\s+NAME", lines[0]), lines[0]
-        assert re.search(r"^\s+1\s+0\s+\d+\s+S\s+\d+:\d\d\.\d\d init$", out, re.M), out
+        assert re.fullmatch(r"\s*PID\s+PPID\s+CPU\s+NODE\s+STATE\s+TIME\s+NAME", lines[0]), lines[0]
+        assert re.search(r"^\s+1\s+0\s+\d+\s+\d+\s+S\s+\d+:\d\d\.\d\d init$", out, re.M), out
         sh = g.run("echo $$")
-        assert re.search(r"^\s+%s\s+1\s+\d+\s+S\s+\S+ sh$" % sh, out, re.M), out
-        assert re.search(r"^\s+\d+\s+%s\s+\d+\s+R\s+\S+ ps$" % sh, out, re.M), out
+        assert re.search(r"^\s+%s\s+1\s+\d+\s+\d+\s+S\s+\S+ sh$" % sh, out, re.M), out
+        assert re.search(r"^\s+\d+\s+%s\s+\d+\s+\d+\s+R\s+\S+ ps$" % sh, out, re.M), out
         check(g, "ps -z", "ps: -z: Invalid argument", status=1)
 
 
@@ -192,9 +192,9 @@ def test_proc_status_cpu_lines():
 def test_top_one_shot():
     for g in guests:
         out = check(g, "top -n 1 -d 0.2", re.compile(r"(?s).*"))
-        assert re.search(r"^\s*PID\s+%CPU\s+CPU\s+STATE\s+NAME$", out, re.M), out
-        assert re.search(r"^\s*1\s+\d+\.\d\s+\d+\s+S\s+init$", out, re.M), out
-        assert re.search(r"^\s*\d+\s+\d+\.\d\s+\d+\s+R\s+top$", out, re.M), out
+        assert re.search(r"^\s*PID\s+%CPU\s+CPU\s+NODE\s+STATE\s+NAME$", out, re.M), out
+        assert re.search(r"^\s*1\s+\d+\.\d\s+\d+\s+\d+\s+S\s+init$", out, re.M), out
+        assert re.search(r"^\s*\d+\s+\d+\.\d\s+\d+\s+\d+\s+R\s+top$", out, re.M), out
         check(g, "top -n x", "top: x: Invalid argument", status=1)
 
 

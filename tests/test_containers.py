@@ -77,6 +77,9 @@ def test_cpuset_pins_spin_and_moves_it_when_cpus_change():
     assert status_field(pid, "Cpus_allowed_list") == "2-3"
     assert status_field(pid, "Mems_allowed_list") == "1"
     assert status_field(pid, "Cpu") in ("2", "3")
+    assert status_field(pid, "Node") == "1"
+    out = run("ps")
+    assert re.search(r"^\s*%s\s+\d+\s+[23]\s+1\s+R\s+\S+ spin$" % pid, out, re.M), out
     out = run("cat /proc/%s/container" % pid)
     assert re.search(r"^\d+:cpuset:/batch$", out, re.M), out
     assert re.search(r"^\d+:memset:/batch$", out, re.M), out

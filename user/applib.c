@@ -352,6 +352,10 @@ static int read_task(int pid, struct applib_task *t)
 		snprintf(t->cpu, sizeof(t->cpu), "%.7s", v);
 	else
 		strcpy(t->cpu, "-");
+	if (applib_status_field(text, "Node", v, sizeof(v)) == 0)
+		snprintf(t->node, sizeof(t->node), "%.7s", v);
+	else
+		strcpy(t->node, "-");
 	t->cputime_ns = applib_status_field(text, "SumExecRuntime", v, sizeof(v)) == 0
 				? strtoll(v, NULL, 10)
 				: -1;

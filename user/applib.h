@@ -73,6 +73,7 @@ struct applib_task {
 	char name[64];
 	char state[16]; // the state letter (R, S, ...)
 	char cpu[8];    // the CPU it last ran on, "-" if not shown
+	char node[8];   // that CPU's NUMA node, "-" if not shown
 	long long cputime_ns; // CPU time used, -1 if not shown
 };
 // Every task in /proc, sorted by pid, in an array from malloc. The count,

@@ -84,7 +84,7 @@ APP(umount, umount_main, "unmount a filesystem");
 static int ps_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
-			   "usage: ps\nList tasks: PID PPID CPU (last ran on) STATE TIME (CPU used) NAME.\n"))
+			   "usage: ps\nList tasks: PID PPID CPU (last ran on) NODE (that CPU's) STATE TIME (CPU used) NAME.\n"))
 		return 0;
 	// Every task is always listed: the usual spellings of "all" are fine.
 	static const char *const all[] = {"-e", "-A", "-ef", "-eF", "-ely", "aux", "ax", "-a", "x"};
@@ -99,12 +99,13 @@ static int ps_main(int argc, char **argv)
 	int n = applib_read_tasks(&tasks);
 	if (n < 0)
 		return applib_error("ps", "/proc", errno);
-	printf("%5s %5s %3s %-5s %9s %s\n", "PID", "PPID", "CPU", "STATE", "TIME", "NAME");
+	printf("%5s %5s %3s %4s %-5s %9s %s\n", "PID", "PPID", "CPU", "NODE", "STATE", "TIME",
+	       "NAME");
 	for (int i = 0; i < n; i++) {
 		char time[32];
 		applib_format_cputime(tasks[i].cputime_ns, time, sizeof(time));
-		printf("%5d %5d %3s %-5s %9s %s\n", tasks[i].pid, tasks[i].ppid,
-		       tasks[i].cpu, tasks[i].state, time, tasks[i].name);
+		printf("%5d %5d %3s %4s %-5s %9s %s\n", tasks[i].pid, tasks[i].ppid,
+		       tasks[i].cpu, tasks[i].node, tasks[i].state, time, tasks[i].name);
 	}
 	free(tasks);
 	return 0;

@@ -92,11 +92,11 @@ static int top_tasks_once(const struct top_opts *o)
 	if (na > 1)
 		qsort(rows, (size_t)na, sizeof(*rows), cmp_rows);
 	print_header(na, running);
-	printf("%5s %6s %3s %-5s %s\n", "PID", "%CPU", "CPU", "STATE", "NAME");
+	printf("%5s %6s %3s %4s %-5s %s\n", "PID", "%CPU", "CPU", "NODE", "STATE", "NAME");
 	for (int i = 0; i < na; i++) {
 		const struct applib_task *t = rows[i].task;
-		printf("%5d %6.1f %3s %-5s %s\n", t->pid, rows[i].percent, t->cpu,
-		       t->state, t->name);
+		printf("%5d %6.1f %3s %4s %-5s %s\n", t->pid, rows[i].percent, t->cpu,
+		       t->node, t->state, t->name);
 	}
 	free(rows);
 	free(before);

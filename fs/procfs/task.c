@@ -18,7 +18,7 @@ static const char *state_name(char c)
 	}
 }
 
-// Name, State, Pid, PPid, Cpu (where it last ran), the allowed CPUs and
+// Name, State, Pid, PPid, Cpu (where it last ran) and its Node, the allowed CPUs and
 // nodes as lists, VmAllocated (bytes its heap holds) and SumExecRuntime
 // (ns of CPU used). Only the DESIGN.md §8 lines contain "Cpu" or
 // "allowed", so `grep -E 'Cpu|allowed' /proc/N/status` shows just those.
@@ -32,7 +32,9 @@ static int status_show(struct task *t, struct seq_buf *s)
 	seq_printf(s, "State:\t%c (%s)\n", state, state_name(state));
 	seq_printf(s, "Pid:\t%d\n", t->pid);
 	seq_printf(s, "PPid:\t%d\n", task_ppid(t));
-	seq_printf(s, "Cpu:\t%d\n", READ_ONCE(t->cpu));
+	int cpu = READ_ONCE(t->cpu);
+	seq_printf(s, "Cpu:\t%d\n", cpu);
+	seq_printf(s, "Node:\t%d\n", cpu_to_node(cpu));
 	seq_printf(s, "Cpus_allowed_list:\t%s\n", cpus);
 	seq_printf(s, "Mems_allowed_list:\t%s\n", mems);
 	seq_printf(s, "VmAllocated:\t%llu\n", app_heap_allocated_bytes(t));
