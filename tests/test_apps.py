@@ -203,7 +203,7 @@ def test_top_shows_a_spinning_task_busy():
     pid = g.run("spin 5 &").split()[-1]
     out = g.run("top -n 1 -d 0.5")
     g.run("kill %s; wait" % pid)
-    m = re.search(r"^\s*%s\s+(\d+\.\d)\s+\d+\s+R\s+spin$" % pid, out, re.M)
+    m = re.search(r"^\s*%s\s+(\d+\.\d)\s+\d+\s+\d+\s+R\s+spin$" % pid, out, re.M)
     assert m and float(m.group(1)) > 50, "spin is not shown busy:\n%s" % out
 
 
