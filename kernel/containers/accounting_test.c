@@ -2,76 +2,9 @@
 // paths they govern (the scheduler's accounting, spawn, the file table).
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
-#include "kernel/task_test_util.h"
+#include "kernel/containers/container_test_util.h"
 #include "lib/printf.h"
 #include "lib/string.h"
-
-static long put(const char *path, const char *s)
-{
-	int fd = sys_open(path, O_WRONLY, 0);
-	if (fd < 0)
-		return fd;
-	long r = sys_write(fd, s, strlen(s));
-	sys_close(fd);
-	return r;
-}
-
-static long get(const char *path, char *buf, size_t size)
-{
-	int fd = sys_open(path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	long n = sys_read(fd, buf, size - 1);
-	sys_close(fd);
-	buf[n < 0 ? 0 : n] = '\0';
-	return n;
-}
-
-static long get_num(const char *path)
-{
-	char buf[64];
-	if (get(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	long v = 0;
-	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
-		v = v * 10 + (*p - '0');
-	return v;
-}
-
-static long putpid(const char *path, pid_t pid)
-{
-	char b[16];
-	snprintf(b, sizeof(b), "%d", pid);
-	return put(path, b);
-}
-
-static int mount_at(const char *dir, const char *opts)
-{
-	sys_mkdir(dir, 0755);
-	return sys_mount("none", dir, "container", opts);
-}
-
-static void unmount_at(const char *dir)
-{
-	sys_umount(dir);
-	sys_rmdir(dir);
-}
-
-static int spinner(void *arg)
-{
-	volatile int *stop = arg;
-	while (!*stop)
-		cpu_relax();
-	return 0;
-}
-
-static int sleeper(void *arg)
-{
-	volatile int *stop = arg;
-	while (!*stop)
-		sleep_ns(2 * MS);
-	return 0;
-}
 
 // ---- cpuacct ----
 

@@ -367,12 +367,21 @@ struct container *container_lookup_child(struct container *parent, const char *n
 	return NULL;
 }
 
+// 0 for a usable container name, else -EINVAL or -ENAMETOOLONG.
+static int container_name_check(const char *name)
+{
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return -EINVAL;
+	return strlen(name) > CONTAINER_NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
 int container_mkdir(struct container *parent, const char *name, struct container **out)
 {
-	if (!*name || strlen(name) > CONTAINER_NAME_MAX)
-		return *name ? -ENAMETOOLONG : -EINVAL;
+	int err = container_name_check(name);
+	if (err)
+		return err;
 	container_lock();
-	int err = 0;
+	err = 0;
 	struct container *c = NULL;
 	if (test_bit(CONT_REMOVED, &parent->flags)) {
 		err = -ENODEV;
@@ -461,10 +470,11 @@ int container_rmdir(struct container *c)
 
 int container_rename(struct container *c, const char *newname)
 {
-	if (!*newname || strlen(newname) > CONTAINER_NAME_MAX || strchr(newname, '/'))
-		return *newname ? -ENAMETOOLONG : -EINVAL;
+	int err = container_name_check(newname);
+	if (err)
+		return err;
 	container_lock();
-	int err = 0;
+	err = 0;
 	if (!c->parent)
 		err = -EBUSY;
 	else if (test_bit(CONT_REMOVED, &c->flags))

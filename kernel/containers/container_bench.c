@@ -11,6 +11,7 @@
 //                               then from /a/b with every subsystem bound
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
+#include "kernel/containers/container_test_util.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "kernel/syscall.h"
@@ -23,16 +24,6 @@
 #include "mm/page_alloc.h"
 
 #define BENCH_DIR "/tmp/container_bench"
-
-static long put(const char *path, const char *s)
-{
-	int fd = sys_open(path, O_WRONLY, 0);
-	if (fd < 0)
-		return fd;
-	long r = sys_write(fd, s, strlen(s));
-	sys_close(fd);
-	return r;
-}
 
 static int bench_mount(void)
 {

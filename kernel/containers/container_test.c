@@ -4,7 +4,7 @@
 // every test starts with all subsystems in the dummy hierarchy.
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
-#include "kernel/task_test_util.h"
+#include "kernel/containers/container_test_util.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/numa.h"
@@ -12,65 +12,6 @@
 #include "mm/slab.h"
 
 // ---- helpers ----
-
-// Write s to path: write()'s result (bytes or -errno) or open's error.
-static long put(const char *path, const char *s)
-{
-	int fd = sys_open(path, O_WRONLY | O_TRUNC | O_CREAT, 0644);
-	if (fd < 0)
-		return fd;
-	long r = sys_write(fd, s, strlen(s));
-	sys_close(fd);
-	return r;
-}
-
-// Read path into buf (NUL-terminated): bytes, or -errno.
-static long get(const char *path, char *buf, size_t size)
-{
-	int fd = sys_open(path, O_RDONLY, 0);
-	if (fd < 0)
-		return fd;
-	long n = sys_read(fd, buf, size - 1);
-	sys_close(fd);
-	buf[n < 0 ? 0 : n] = '\0';
-	return n;
-}
-
-static long putpid(const char *path, pid_t pid)
-{
-	char b[16];
-	snprintf(b, sizeof(b), "%d\n", pid);
-	return put(path, b);
-}
-
-static int mount_at(const char *dir, const char *opts)
-{
-	sys_mkdir(dir, 0755);
-	return sys_mount("none", dir, "container", opts);
-}
-
-static void unmount_at(const char *dir)
-{
-	sys_umount(dir);
-	sys_rmdir(dir);
-}
-
-// A task that sleeps until *stop is set.
-static int sleeper(void *arg)
-{
-	volatile int *stop = arg;
-	while (!*stop)
-		sleep_ns(2 * MS);
-	return 0;
-}
-
-static int spinner(void *arg)
-{
-	volatile int *stop = arg;
-	while (!*stop)
-		cpu_relax();
-	return 0;
-}
 
 static bool line_in(const char *text, const char *line)
 {
