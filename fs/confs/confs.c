@@ -3,8 +3,8 @@
 //
 //   mount -t container -o cpuset,cpuacct none /containers/cpu
 //
-// A tree-style filesystem (fs/vfs.h): the whole namespace lives in the
-// dcache. There is one superblock per hierarchy, shared by every mount of
+// Directories are tree-style (fs/vfs.h): containers live in the dcache;
+// control files are lookup-style (made afresh at each lookup). There is one superblock per hierarchy, shared by every mount of
 // it (hierarchy->sb); when the last mount goes the superblock is freed and
 // the hierarchy is dropped (kept alive by the core while it has child
 // containers; a later mount of the same set rebuilds the tree from it).
@@ -25,6 +25,7 @@
 #include "mm/slab.h"
 
 static const struct inode_operations confs_dir_iops;
+static const struct file_operations confs_dir_fops;
 
 // A control file's inode: private is its cftype; its container is its
 // directory's (the open file's dentry holds its parent, whose inode
@@ -61,30 +62,76 @@ static struct inode *confs_dir_inode(struct super_block *sb, struct container *c
 	if (!inode)
 		return NULL;
 	inode->iop = &confs_dir_iops;
-	inode->fop = &dcache_dir_fops;
+	inode->fop = &confs_dir_fops;
 	container_get(c);
 	inode->private = c;
 	return inode;
 }
 
-// Add c's control files under d (not yet reachable, or its lock held).
-static int confs_populate(struct dentry *d, struct container *c)
+// Control files are not kept in the dcache: each lookup of one makes a
+// short-lived dentry and inode (as procfs does), and readdir lists them
+// from the core's table before the sub-containers. So mkdir and rmdir
+// cost one directory, however many files the bound subsystems have.
+static int confs_lookup(struct inode *dir, struct dentry *d)
 {
-	char name[CONTAINER_NAME_MAX + 1];
-	const struct cftype *cft;
-	for (int i = 0; (cft = container_file(c, i, name, sizeof(name), NULL)); i++) {
-		u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
-		struct inode *inode = synth_inode_new(d->sb, mode, &confs_synth_ops, (void *)cft);
-		if (!inode || !d_create_pinned(d, name, inode))
-			return -ENOMEM; // (d_create_pinned dropped the inode)
-	}
+	const struct cftype *cft = container_file_lookup(dir->private, d->name, d->namelen);
+	if (!cft)
+		return 0; // negative: a sub-container is found in the dcache instead
+	u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
+	struct inode *inode = synth_inode_new(dir->sb, mode, &confs_synth_ops, (void *)cft);
+	if (!inode)
+		return -ENOMEM;
+	d_add(d, inode);
 	return 0;
 }
+
+// Positions: 0 ".", 1 "..", then the control files (2 + index), then the
+// sub-containers (CHILD_POS + their dcache position, which starts at 2).
+#define CHILD_POS (1L << 32)
+
+static int confs_iterate(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *dir = f->path.dentry;
+	struct container *c = dir->inode->private;
+	if (ctx->pos == 0) {
+		if (!ctx->emit(ctx, ".", 1, dir->inode->ino, DT_DIR))
+			return 0;
+		ctx->pos = 1;
+	}
+	if (ctx->pos == 1) {
+		struct dentry *parent = dget_parent(dir);
+		bool ok = ctx->emit(ctx, "..", 2, parent->inode->ino, DT_DIR);
+		dput(parent);
+		if (!ok)
+			return 0;
+		ctx->pos = 2;
+	}
+	char name[CONTAINER_NAME_MAX + 1];
+	const struct cftype *cft;
+	while (ctx->pos < CHILD_POS) {
+		cft = container_file(c, (int)(ctx->pos - 2), name, sizeof(name), NULL);
+		if (!cft) {
+			ctx->pos = CHILD_POS + 2;
+			break;
+		}
+		if (!ctx->emit(ctx, name, strlen(name), dir->inode->ino * 64 + ctx->pos, DT_REG))
+			return 0;
+		ctx->pos++;
+	}
+	// The sub-containers: dcache_readdir from their own positions (>= 2,
+	// so it does not list "." and ".." again), shifted back afterwards.
+	ctx->pos -= CHILD_POS;
+	int err = dcache_readdir(f, ctx);
+	ctx->pos += CHILD_POS;
+	return err;
+}
+
+static const struct file_operations confs_dir_fops = {.iterate = confs_iterate};
 
 // Build the directories below c (container_mutex held, sb not mounted).
 static int confs_build(struct dentry *d, struct container *c)
 {
-	int err = confs_populate(d, c);
+	int err = 0;
 	struct container *child;
 	list_for_each_entry(child, &c->children, sibling) {
 		if (err)
@@ -128,12 +175,7 @@ static int confs_mkdir(struct inode *dir, struct dentry *d, u32 mode)
 		return -ENOMEM;
 	}
 	d_instantiate(d, inode);
-	err = confs_populate(d, c);
-	if (err) {
-		d_prune_children(d);
-		container_rmdir(c);
-	}
-	return err;
+	return 0;
 }
 
 static int confs_rmdir(struct inode *dir, struct dentry *d)
@@ -165,6 +207,7 @@ static int confs_rename(struct inode *odir, struct dentry *old, struct inode *nd
 }
 
 static const struct inode_operations confs_dir_iops = {
+	.lookup = confs_lookup,
 	.create = confs_create,
 	.mkdir = confs_mkdir,
 	.unlink = confs_unlink,

@@ -173,6 +173,8 @@ extern atomic_t container_releases; // release agents started (tests)
 // with idx = 0, 1, ... until NULL; full name written to name.
 const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
 				    struct container_subsys **ss);
+// The control file of c named name[0..len) ("tasks", "cpuset.cpus"), or NULL.
+const struct cftype *container_file_lookup(struct container *c, const char *name, size_t len);
 int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s);
 int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
 			 size_t len);

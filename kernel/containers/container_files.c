@@ -162,6 +162,35 @@ const struct cftype *container_file(struct container *c, int idx, char *name, si
 	return NULL;
 }
 
+static bool name_is(const char *name, size_t len, const char *want)
+{
+	size_t n = strlen(want);
+	return n == len && !memcmp(name, want, n);
+}
+
+const struct cftype *container_file_lookup(struct container *c, const char *name, size_t len)
+{
+	for (const struct cftype *cft = core_files; cft->name; cft++)
+		if (cft_applies(c, cft) && name_is(name, len, cft->name))
+			return cft;
+	size_t prefix = 0;
+	while (prefix < len && name[prefix] != '.')
+		prefix++;
+	if (prefix == len)
+		return NULL;
+	const char *dot = name + prefix;
+	unsigned long bits = c->hierarchy->subsys_bits;
+	for (int i = 0; i < container_subsys_count; i++) {
+		struct container_subsys *ss = container_subsys_by_id(i);
+		if (!(bits & (1UL << i)) || !ss->files || !name_is(name, prefix, ss->name))
+			continue;
+		for (const struct cftype *cft = ss->files; cft->name; cft++)
+			if (cft_applies(c, cft) && name_is(dot + 1, len - prefix - 1, cft->name))
+				return cft;
+	}
+	return NULL;
+}
+
 int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
 {
 	if (!cft->read)
