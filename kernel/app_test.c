@@ -10,6 +10,7 @@
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/vmap.h"
 
 // Runs app with its stdout (fd 1) on a pipe; what it wrote goes to out
 // (NUL-terminated, at most size - 1 bytes) and its wait status to
@@ -56,6 +57,7 @@ static void expect_output_at(const char *file, int line, const char *out, const 
 static u64 settled_free_pages(void)
 {
 	task_reap_dead();
+	vmap_purge_lazy(); // dead heaps' regions (and their queue entries)
 	kmem_cache_shrink_all();
 	return nr_free_pages();
 }

@@ -81,27 +81,25 @@ static const nodemask_t *heap_nodes(struct task_heap *h)
 	return h->pinned ? &h->nodes : task_mems_allowed();
 }
 
-// @todo vmap_unmap_page() shoots the TLB down on every CPU for each page
-// (over 100 us per page under QEMU: seconds for a large heap). When mm
-// provides this variant -- unmap without any TLB flush, the caller flushes
-// before freeing the page -- pages are unmapped in batches with one
-// shootdown each; until then the weak reference is NULL.
-extern void *vmap_unmap_page_noflush(void *va) __attribute__((weak));
+// Pages are unmapped in batches with one TLB shootdown each (a shootdown
+// per page costs over 100 us under QEMU: seconds for a large heap).
 #define UNMAP_BATCH 128
 
-static void heap_unmap_pages(struct task_heap *h, u64 va, u64 n)
+// Unmaps and frees n pages at va. flush: shoot their TLB entries down
+// first (the heap lives on and may reuse the addresses); without it, the
+// caller releases the region lazily (vmap_release_lazy).
+static void heap_unmap_pages(struct task_heap *h, u64 va, u64 n, bool flush)
 {
-	bool batched = vmap_unmap_page_noflush != NULL;
 	while (n > 0) {
 		void *pages[UNMAP_BATCH];
 		u64 count = MIN(n, (u64)UNMAP_BATCH), got = 0;
 		for (u64 i = 0; i < count; i++) {
 			void *va_i = (void *)(va + i * PAGE_SIZE);
-			void *page = batched ? vmap_unmap_page_noflush(va_i) : vmap_unmap_page(va_i);
+			void *page = vmap_unmap_page_noflush(va_i);
 			if (page)
 				pages[got++] = page;
 		}
-		if (batched && got)
+		if (got && flush)
 			tlb_shootdown(va, count * PAGE_SIZE);
 		for (u64 i = 0; i < got; i++) {
 			h->mapped_pages--;
@@ -123,7 +121,7 @@ static int heap_map_pages(struct task_heap *h, u64 va, u64 n)
 			page = NULL;
 		}
 		if (!page) {
-			heap_unmap_pages(h, va, i);
+			heap_unmap_pages(h, va, i, true);
 			return -ENOMEM;
 		}
 		h->mapped_pages++;
@@ -291,7 +289,7 @@ static void heap_free_block(struct task_heap *h, struct heap_block *b)
 		return;
 	}
 	u64 run = (u64)b - b->offset, pages = b->pages;
-	heap_unmap_pages(h, run, pages);
+	heap_unmap_pages(h, run, pages, true);
 	heap_put_run(h, run, pages);
 }
 
@@ -321,11 +319,13 @@ void heap_put(struct task_heap *h)
 {
 	if (atomic_dec_return(&h->refs) != 0)
 		return;
-	heap_unmap_pages(h, h->base, (h->top - h->base) / PAGE_SIZE);
+	// The heap is dead: nothing touches its addresses again, so its pages
+	// go back at once and the TLB flush waits for the region's reuse.
+	heap_unmap_pages(h, h->base, (h->top - h->base) / PAGE_SIZE, false);
 	struct heap_run *r, *tmp;
 	list_for_each_entry_safe(r, tmp, &h->free_runs, link)
 		kfree(r);
-	vmap_release((void *)h->base, HEAP_REGION_SIZE);
+	vmap_release_lazy((void *)h->base, HEAP_REGION_SIZE);
 	kfree(h);
 }
 

@@ -9,6 +9,7 @@
 
 static u64 settled_free_pages(void)
 {
+	vmap_purge_lazy(); // dead heaps' regions (and their queue entries)
 	kmem_cache_shrink_all();
 	return nr_free_pages();
 }

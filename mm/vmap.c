@@ -8,6 +8,7 @@
 // area are created on demand and kept.
 #include "mm/vmap.h"
 #include "arch/x86/layout.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -24,8 +25,14 @@ struct vmap_hole {
 	u64 start, end;
 };
 
-static DEFINE_SPINLOCK(vmap_lock); // vmap_holes, the area's page tables
+static DEFINE_SPINLOCK(vmap_lock); // vmap_holes, vmap_lazy, the area's page tables
 static LIST_HEAD(vmap_holes);
+// Ranges released lazily (vmap_release_lazy): unmapped, but some CPU's
+// TLB may still hold their old entries, so they are not reused until one
+// flush of every TLB (vmap_purge_lazy), as Linux purges lazy vunmaps.
+static LIST_HEAD(vmap_lazy);
+static int vmap_lazy_nr;
+#define VMAP_LAZY_MAX 32
 static u64 identity_start, identity_end; // mapped low range (vmap_lock)
 
 struct kstack {
@@ -60,7 +67,63 @@ void vmap_init(void)
 
 // ---- Ranges ----
 
+static void *vmap_reserve_hole(size_t size);
+
+static void flush_tlb_local(void *arg)
+{
+	(void)arg;
+	write_cr3(read_cr3()); // vmap pages are not global: this drops them all
+}
+
+// Make the lazily released ranges holes again: one flush of every CPU's
+// TLB for all of them. Task context, no spinlock held (it waits for IPIs).
+void vmap_purge_lazy(void)
+{
+	LIST_HEAD(purge);
+	spin_lock(&vmap_lock);
+	list_splice_init(&vmap_lazy, &purge);
+	vmap_lazy_nr = 0;
+	spin_unlock(&vmap_lock);
+	if (list_empty(&purge))
+		return;
+	smp_call_function_many(&cpu_online_mask, flush_tlb_local, NULL, true);
+	struct vmap_hole *h, *tmp;
+	list_for_each_entry_safe(h, tmp, &purge, list) {
+		list_del(&h->list);
+		vmap_release((void *)h->start, h->end - h->start);
+		kfree(h);
+	}
+}
+
+void vmap_release_lazy(void *va, size_t size)
+{
+	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	if (!h) { // no memory to queue it: release it the slow way
+		tlb_shootdown((u64)va, size);
+		vmap_release(va, size);
+		return;
+	}
+	h->start = (u64)va;
+	h->end = (u64)va + ALIGN_UP(size, PAGE_SIZE);
+	spin_lock(&vmap_lock);
+	list_add_tail(&h->list, &vmap_lazy);
+	vmap_lazy_nr++;
+	spin_unlock(&vmap_lock);
+}
+
 void *vmap_reserve(size_t size)
+{
+	if (READ_ONCE(vmap_lazy_nr) >= VMAP_LAZY_MAX)
+		vmap_purge_lazy();
+	void *va = vmap_reserve_hole(size);
+	if (!va && READ_ONCE(vmap_lazy_nr) > 0) {
+		vmap_purge_lazy();
+		va = vmap_reserve_hole(size);
+	}
+	return va;
+}
+
+static void *vmap_reserve_hole(size_t size)
 {
 	struct vmap_hole *h, *empty = NULL;
 	u64 va = 0;
@@ -86,13 +149,18 @@ void *vmap_reserve(size_t size)
 
 // Is any page in [start, end) mapped? Skips 2 MiB at a time where a page
 // table is missing. Caller holds vmap_lock.
+// Whether any page of [start, end) is mapped. One walk per 2 MiB: the
+// entries of a page table are consecutive, so the rest of the chunk is a
+// scan of that table (a 512 MiB heap region is 256 walks, not 131072).
 static bool range_mapped(u64 start, u64 end)
 {
 	for (u64 va = start; va < end;) {
+		u64 chunk_end = MIN(ALIGN_DOWN(va, SZ_2M) + SZ_2M, end);
 		u64 *pte = pgtable_walk(kernel_pml4, va, PGTABLE_NOALLOC);
-		if (pte && (*pte & PTE_P))
-			return true;
-		va = pte ? va + PAGE_SIZE : ALIGN_DOWN(va, SZ_2M) + SZ_2M;
+		for (u64 a = va; pte && a < chunk_end; a += PAGE_SIZE, pte++)
+			if (*pte & PTE_P)
+				return true;
+		va = chunk_end;
 	}
 	return false;
 }
@@ -201,6 +269,21 @@ void *vmap_unmap_page(void *va)
 	invlpg(addr);
 	tlb_shootdown(addr, PAGE_SIZE);
 	return phys_to_virt(old & PTE_ADDR);
+}
+
+void *vmap_unmap_page_noflush(void *va)
+{
+	u64 addr = (u64)va, old = 0;
+	if (!in_vmap_area(addr, PAGE_SIZE) || (addr & (PAGE_SIZE - 1)))
+		return NULL;
+	spin_lock(&vmap_lock);
+	u64 *pte = pgtable_walk(kernel_pml4, addr, PGTABLE_NOALLOC);
+	if (pte && (*pte & PTE_P)) {
+		old = *pte;
+		*pte = 0;
+	}
+	spin_unlock(&vmap_lock);
+	return old ? phys_to_virt(old & PTE_ADDR) : NULL;
 }
 
 u64 vmap_lookup(void *va)

@@ -35,10 +35,24 @@
 
 void *vmap_reserve(size_t size);
 void vmap_release(void *va, size_t size);
+// Release a range whose pages were unmapped without a TLB flush
+// (vmap_unmap_page_noflush) and are never touched again: it is reused only
+// after one flush of every CPU's TLB, done for many ranges at once when
+// vmap_reserve needs it. The pages may be freed before that flush only if
+// nothing can access the range any more (a dead task's heap).
+void vmap_release_lazy(void *va, size_t size);
+// Flush every TLB and make the lazily released ranges holes again now
+// (vmap_reserve does it when it needs to; leak-counting tests call it to
+// settle). Task context, no spinlock held.
+void vmap_purge_lazy(void);
 // 0, -EINVAL (va outside the area or unaligned), -EBUSY (already mapped)
 // or -ENOMEM (no page for a page table).
 int vmap_map_page(void *va, void *page_kva, unsigned flags);
 void *vmap_unmap_page(void *va); // the page that was mapped, or NULL
+// The same without any TLB flush: the caller must tlb_shootdown() the
+// range (every CPU, this one included) before the page is freed or the
+// address reused. For unmapping many pages with one shootdown.
+void *vmap_unmap_page_noflush(void *va);
 u64 vmap_lookup(void *va);
 
 void *kstack_alloc(int nid, const char *name); // the stack's top, or NULL

@@ -340,7 +340,7 @@ def test_background_job_pid_jobs_kill_wait():
         check(g, "echo $!", pid)
         check(g, "jobs", "[%s]+ Running  spin 30" % job)
         ps = g.run("ps")
-        assert re.search(r"^\s*%s\s+\d+\s+\d+\s+[RS]\s+\S+ spin$" % pid, ps, re.M), ps
+        assert re.search(r"^\s*%s\s+\d+\s+\d+\s+\d+\s+[RS]\s+\S+ spin$" % pid, ps, re.M), ps
         check(g, "kill %%%s; wait %%%s" % (job, job), "", status=143)
         check(g, "jobs", "")
         no_task_named(g, "spin")
