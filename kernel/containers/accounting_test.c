@@ -193,3 +193,42 @@ KTEST(bc, release_agent_runs_when_the_last_charged_file_closes)
 	EXPECT_EQ(sys_rmdir("/tmp/bcr/r"), 0);
 	unmount_at("/tmp/bcr");
 }
+
+// Spawn children of the current task until one is refused; how many ran.
+static int spawn_until_refused(struct task **kids, int max, volatile int *stop)
+{
+	int n = 0;
+	while (n < max && (kids[n] = test_spawn("nt_g", sleeper, (void *)stop, NULL)))
+		n++;
+	return n;
+}
+
+KTEST(numtasks, min_shares_guarantee_keeps_slots_for_a_sibling)
+{
+	ASSERT_EQ(mount_at("/tmp/ntg", "numtasks"), 0);
+	EXPECT_GT(put("/tmp/ntg/numtasks.max", "1000"), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ntg/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ntg/p/a", 0755), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ntg/p/b", 0755), 0);
+	EXPECT_GT(put("/tmp/ntg/p/numtasks.shares", "max_shares=2"), 0);     // p: 20
+	EXPECT_GT(put("/tmp/ntg/p/a/numtasks.shares", "min_shares=25"), 0);  // a: >= 5
+	volatile int stop = 0;
+	struct task *kids[40];
+	// b grows until only a's 5 guaranteed slots are left (the test counts).
+	EXPECT_GT(putpid("/tmp/ntg/p/b/tasks", current->pid), 0);
+	int nb = spawn_until_refused(kids, 40, &stop);
+	EXPECT_EQ(nb, 20 - 5 - 1);
+	// a still gets its guarantee, then the rest of p's limit.
+	EXPECT_GT(putpid("/tmp/ntg/p/a/tasks", current->pid), 0);
+	int na = spawn_until_refused(kids + nb, 40 - nb, &stop);
+	EXPECT_EQ(na, 5);
+	EXPECT_GT(putpid("/tmp/ntg/tasks", current->pid), 0);
+	stop = 1;
+	for (int i = 0; i < nb + na; i++)
+		EXPECT_EQ(test_reap(kids[i], 2000 * MS), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ntg/p/a"), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ntg/p/b"), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ntg/p"), 0);
+	EXPECT_GT(put("/tmp/ntg/numtasks.max", "max"), 0);
+	unmount_at("/tmp/ntg");
+}

@@ -14,7 +14,9 @@
 // container and every ancestor, from spawn (the fork callback, which may
 // refuse with EAGAIN: a failure) until it is reaped (release). Moving a
 // task moves its count and always succeeds, even past a limit.
-// min_shares is kept and checked (min <= max) but guarantees nothing yet.
+// min_shares is a guarantee: a spawn in one container may not take a
+// slot of its parent's limit that a sibling's min_shares still reserves
+// (a container below its own guarantee may always grow to it).
 // There is no fork-rate limit: that counter stays 0.
 //
 // Locking: numtasks_lock (a spinlock) guards every count and parameter.
@@ -37,6 +39,8 @@ struct numtasks {
 	// reap walk the chain without container_mutex (see cpuacct.c).
 	struct numtasks *parent;
 	long min_shares, max_shares, child_divisor;
+	struct list_head children; // numtasks of the child containers
+	struct list_head sibling;  // in parent->children
 	long max;           // root: the limit (UNLIMITED); others unused
 	long usage;         // tasks here and below
 	long successes, failures, forkrate_failures;
@@ -69,6 +73,31 @@ static long nt_limit(struct numtasks *nt)
 	return nt->max_shares * plimit / p->child_divisor;
 }
 
+// What nt is guaranteed (min_shares of its parent's limit), 0 for none.
+static long nt_guarantee(struct numtasks *nt)
+{
+	struct numtasks *p = parent_nt(nt);
+	if (!p || nt->min_shares == DONT_CARE)
+		return 0;
+	long plimit = nt_limit(p);
+	return plimit == UNLIMITED ? 0 : nt->min_shares * plimit / p->child_divisor;
+}
+
+// Would one more task in child (a child of p) take a slot that p keeps for
+// the unused guarantees of child's siblings? numtasks_lock held.
+static bool eats_guarantees(struct numtasks *p, struct numtasks *child)
+{
+	long plimit = nt_limit(p);
+	if (plimit == UNLIMITED)
+		return false;
+	long reserved = 0;
+	struct numtasks *s;
+	list_for_each_entry(s, &p->children, sibling) // (removed ones reserve nothing)
+		if (s != child && !test_bit(CONT_REMOVED, &s->css.container->flags))
+			reserved += MAX(0L, nt_guarantee(s) - s->usage);
+	return p->usage + 1 + reserved > plimit;
+}
+
 static void chain_add(struct numtasks *nt, long d)
 {
 	for (; nt; nt = parent_nt(nt))
@@ -81,7 +110,9 @@ static int numtasks_fork(struct container_subsys *ss, struct task *t)
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
 	for (struct numtasks *n = nt; n; n = parent_nt(n)) {
 		long lim = nt_limit(n);
-		if (lim != UNLIMITED && n->usage >= lim) {
+		bool below_guarantee = n->usage < nt_guarantee(n);
+		if ((lim != UNLIMITED && n->usage >= lim) ||
+		    (!below_guarantee && parent_nt(n) && eats_guarantees(parent_nt(n), n))) {
 			nt->failures++;
 			spin_unlock_irqrestore(&numtasks_lock, f);
 			return -EAGAIN;
@@ -122,16 +153,27 @@ static struct container_subsys_state *numtasks_create(struct container_subsys *s
 	nt->child_divisor = 100;
 	nt->max = UNLIMITED;
 	nt->parent = c->parent ? c_nt(c->parent) : NULL;
+	INIT_LIST_HEAD(&nt->children);
+	INIT_LIST_HEAD(&nt->sibling);
 	if (!c->parent && c->hierarchy->id == 0) {
 		spin_lock_init(&numtasks_lock, "numtasks_lock");
 		// Boot: every task but the idle ones is spawned after this.
+	}
+	if (nt->parent) {
+		unsigned long f = spin_lock_irqsave(&numtasks_lock);
+		list_add_tail(&nt->sibling, &nt->parent->children);
+		spin_unlock_irqrestore(&numtasks_lock, f);
 	}
 	return &nt->css;
 }
 
 static void numtasks_destroy(struct container_subsys *ss, struct container *c)
 {
-	kfree(css_nt(container_css(c, ss->subsys_id)));
+	struct numtasks *nt = css_nt(container_css(c, ss->subsys_id));
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	list_del(&nt->sibling);
+	spin_unlock_irqrestore(&numtasks_lock, f);
+	kfree(nt);
 }
 
 // The root's count covers every task; when the subsystem moves between
