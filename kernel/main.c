@@ -17,14 +17,22 @@
 #include "kernel/sched.h"
 #include "kernel/task.h"
 #include "kernel/time.h"
+#include "kernel/timer.h"
 
 extern u64 boot_pml4[512];
 
+// The one-shot LAPIC timer fires for the scheduler tick (every 1/HZ) or
+// for a timer due before it (kernel/timer.c).
 static void timer_irq(struct trap_frame *tf)
 {
 	(void)tf;
-	this_cpu()->ticks++;
-	sched_tick();
+	if (timer_interrupt()) {
+		this_cpu()->ticks++;
+		sched_tick(); // runs the expired timers too
+	} else {
+		timer_tick();
+	}
+	timer_interrupt_done();
 }
 
 static void uart_irq_handler(struct trap_frame *tf)
@@ -43,6 +51,7 @@ static void arch_init(u32 magic, u32 info)
 	lapic_init();
 	cpus[0]->apic_id = lapic_id();
 	time_init();
+	timer_init_bases(); // before any CPU starts its tick (smp_init)
 	irq_register(VEC_TIMER, timer_irq);
 	irq_register(IRQ_BASE + 4, uart_irq_handler);
 	ioapic_route_irq(4, IRQ_BASE + 4, cpus[0]->apic_id);
@@ -64,7 +73,7 @@ void kmain(u32 magic, u32 info)
 		(unsigned long long)(lapic_timer_hz / 1000));
 
 	boot_late_init(); // memory, SMP, scheduler... (kernel/init.c)
-	lapic_timer_periodic(HZ, VEC_TIMER);
+	timer_start_cpu();
 	sti();
 
 	// pid 1 runs the tests, the benchmarks or the console (init_task.c);

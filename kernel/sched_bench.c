@@ -98,3 +98,14 @@ KBENCH(spawn_exit_wait_us)
 	u64 t1 = clock_ns();
 	kbench_report("spawn_exit_wait_us", (t1 - t0) / n, "us");
 }
+
+// How long sleep_ns(1 ms) really takes: the timer resolution (a tick,
+// 10 ms, before the one-shot LAPIC timer; now the interrupt latency).
+KBENCH(sleep_1ms_us)
+{
+	const int n = 20;
+	u64 t0 = clock_ns();
+	for (int i = 0; i < n; i++)
+		sleep_ns(MS);
+	kbench_report("sleep_1ms_us", (clock_ns() - t0) / n, "us");
+}

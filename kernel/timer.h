@@ -9,8 +9,10 @@
 //   timer_tick()              from sched_tick: run this CPU's expired timers
 //
 // Each CPU's timer_base keeps its timers sorted by deadline under its lock
-// (irq-safe, a leaf: fn runs without it). Resolution is the tick (1/HZ):
-// a timer runs at the first tick at or after its deadline, never before.
+// (irq-safe, a leaf: fn runs without it). The LAPIC timer is one-shot,
+// programmed for the CPU's next scheduler tick (every 1/HZ) or its first
+// timer if that is sooner, so a timer runs within the interrupt latency
+// of its deadline, never before.
 // The owner of a timer (often on its stack) must timer_del_sync it before
 // it goes away.
 #ifndef KERNEL_TIMER_H
@@ -34,5 +36,9 @@ bool timer_del_sync(struct timer *t);
 bool timer_pending(struct timer *t);
 void timer_tick(void);
 void timer_init_bases(void); // sched_init
+// The CPU's clock-event side (arch timer interrupt, CPU bring-up):
+void timer_start_cpu(void);      // start this CPU's ticks (interrupts may be on)
+bool timer_interrupt(void);      // at the interrupt: is a tick due? (else timers only)
+void timer_interrupt_done(void); // at its end: program the next interrupt
 
 #endif

@@ -60,6 +60,19 @@ void lapic_timer_periodic(u32 hz, u8 vector)
 	lapic_write(LAPIC_TIMER_INIT, (u32)(lapic_timer_hz / hz));
 }
 
+void lapic_timer_oneshot(u64 ns, u8 vector)
+{
+	extern u64 lapic_timer_hz;
+	u64 count = ns * lapic_timer_hz / 1000000000ULL;
+	if (count == 0)
+		count = 1;
+	if (count > 0xffffffffULL)
+		count = 0xffffffffULL;
+	lapic_write(LAPIC_TIMER_DIV, 0x3);
+	lapic_write(LAPIC_LVT_TIMER, vector); // one-shot mode
+	lapic_write(LAPIC_TIMER_INIT, (u32)count);
+}
+
 static void lapic_icr(u32 apic_id, u32 lo)
 {
 	unsigned long f = local_irq_save();

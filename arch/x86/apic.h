@@ -21,6 +21,7 @@ u32 lapic_id(void);
 void lapic_timer_start_count(u32 count); // one-shot count, for calibration
 u32 lapic_timer_current(void);
 void lapic_timer_periodic(u32 hz, u8 vector);
+void lapic_timer_oneshot(u64 ns, u8 vector); // one interrupt after ns
 void lapic_send_ipi(u32 apic_id, u8 vector);
 void lapic_send_init(u32 apic_id);
 void lapic_send_sipi(u32 apic_id, u8 page);

@@ -32,6 +32,7 @@
 #include "arch/x86/multiboot.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
+#include "kernel/timer.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
@@ -288,7 +289,7 @@ void ap_entry(int id)
 	lapic_init();
 	if (lapic_id() != c->apic_id)
 		pr_warn("smp: cpu %d: LAPIC id %u, expected %u\n", id, lapic_id(), c->apic_id);
-	lapic_timer_periodic(HZ, VEC_TIMER);
+	timer_start_cpu();
 	c->online = true;
 	cpumask_set_cpu(id, &cpu_online_mask);
 	__atomic_add_fetch(&ncpus, 1, __ATOMIC_SEQ_CST);

@@ -5,6 +5,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/x86.h"
+#include "kernel/timer.h"
 #include "kernel/atomic.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
@@ -80,7 +81,7 @@ KTEST(time, a_fresh_calibration_agrees_with_the_boot_one_within_1_percent)
 	struct time_calibration c;
 	unsigned long flags = local_irq_save(); // the tick's LAPIC timer is borrowed
 	time_calibrate(&c);
-	lapic_timer_periodic(HZ, VEC_TIMER);
+	timer_start_cpu(); // give the tick back
 	local_irq_restore(flags);
 	kprintf("# tsc %llu Hz, lapic %llu Hz, error bound %llu ppm\n",
 		(unsigned long long)c.tsc_hz, (unsigned long long)c.lapic_hz,
