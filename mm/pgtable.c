@@ -133,6 +133,38 @@ bool kernel_address_mapped(u64 addr)
 	return canonical && pgtable_translate(addr, &pa);
 }
 
+// Whether table t (at level) maps anything in [first, last] (inclusive,
+// within the span t covers). Absent entries are skipped in a tight scan.
+static bool table_range_mapped(const u64 *t, int level, u64 first, u64 last)
+{
+	int shift = level_shift[level];
+	u64 table_base = first & ~((1ULL << (shift + 9)) - 1); // sign bits kept at level 0
+	int i0 = table_index(first, level), i1 = table_index(last, level);
+	for (int i = i0; i <= i1; i++) {
+		// Absent entries eight at a time (tables are 4 KiB aligned).
+		while ((i & 7) == 0 && i + 7 <= i1 &&
+		       !((t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] | t[i + 5] |
+			  t[i + 6] | t[i + 7]) & PTE_P))
+			i += 8;
+		if (i > i1)
+			break;
+		if (!(t[i] & PTE_P))
+			continue;
+		if (level == 3 || (t[i] & PTE_PS))
+			return true;
+		u64 lo = i == i0 ? first : table_base | ((u64)i << shift);
+		u64 hi = i == i1 ? last : lo | ((1ULL << shift) - 1);
+		if (table_range_mapped(phys_to_virt(t[i] & PTE_ADDR), level + 1, lo, hi))
+			return true;
+	}
+	return false;
+}
+
+bool pgtable_range_mapped(u64 *pml4, u64 start, u64 end)
+{
+	return start < end && table_range_mapped(pml4, 0, start, end - 1);
+}
+
 // Frees the tables under entry (at level, 0 = PML4) and clears it.
 static void free_tables(u64 *entry, int level)
 {

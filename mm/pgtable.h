@@ -66,6 +66,11 @@ u64 *pgtable_walk_level(u64 *pml4, u64 va, int level, int alloc_nid);
 // The physical address va maps to (4 KiB, 2 MiB or 1 GiB pages), in *pa;
 // false if it is not mapped. Walks the tables in CR3.
 bool pgtable_translate(u64 va, u64 *pa);
+// Whether any page of [start, end) is mapped in pml4 (4 KiB or large).
+// Descends only into present tables: an absent entry skips everything it
+// would map (512 GiB, 1 GiB or 2 MiB), so a sparse range costs about one
+// look per present table entry. start and end page-aligned, start < end.
+bool pgtable_range_mapped(u64 *pml4, u64 start, u64 end);
 // Frees every table below PML4 entry index (not the pages they map) and
 // clears the entry. Caller flushes the TLB.
 void pgtable_free_subtree(u64 *pml4, int index);

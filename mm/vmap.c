@@ -147,22 +147,12 @@ static void *vmap_reserve_hole(size_t size)
 	return (void *)va;
 }
 
-// Is any page in [start, end) mapped? Skips 2 MiB at a time where a page
-// table is missing. Caller holds vmap_lock.
-// Whether any page of [start, end) is mapped. One walk per 2 MiB: the
-// entries of a page table are consecutive, so the rest of the chunk is a
-// scan of that table (a 512 MiB heap region is 256 walks, not 131072).
+// Is any page in [start, end) mapped? A walk that skips missing tables:
+// a released 512 MiB heap region is one look per page-directory entry
+// plus a scan of the page tables it left behind. Caller holds vmap_lock.
 static bool range_mapped(u64 start, u64 end)
 {
-	for (u64 va = start; va < end;) {
-		u64 chunk_end = MIN(ALIGN_DOWN(va, SZ_2M) + SZ_2M, end);
-		u64 *pte = pgtable_walk(kernel_pml4, va, PGTABLE_NOALLOC);
-		for (u64 a = va; pte && a < chunk_end; a += PAGE_SIZE, pte++)
-			if (*pte & PTE_P)
-				return true;
-		va = chunk_end;
-	}
-	return false;
+	return pgtable_range_mapped(kernel_pml4, start, end);
 }
 
 // Puts [start, end) back among the holes, merging with neighbours; spare

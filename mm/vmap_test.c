@@ -146,6 +146,36 @@ KTEST(vmap, a_range_with_mapped_pages_is_never_handed_out_again)
 	EXPECT_SETTLED(base);
 }
 
+// pgtable_range_mapped skips absent tables at every level; one page in a
+// 3 GiB range, probed by ranges that end or start right next to it and
+// cross 2 MiB and 1 GiB boundaries. (No leak check: the tables it makes
+// for the range are kept.)
+KTEST(vmap, range_mapped_finds_one_page_in_a_large_range)
+{
+	vmap_purge_lazy();
+	u64 size = 3 * SZ_1G;
+	u8 *va = vmap_reserve(size);
+	void *page = alloc_page(GFP_KERNEL);
+	ASSERT_TRUE(va && page);
+	u64 start = (u64)va, end = start + size;
+	u64 p = ALIGN_UP(start, SZ_1G) + SZ_1G + SZ_2M + 3 * PAGE_SIZE;
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, start, end));
+	ASSERT_EQ(vmap_map_page((void *)p, page, PAGE_KERNEL), 0);
+	EXPECT_TRUE(pgtable_range_mapped(kernel_pml4, start, end));
+	EXPECT_TRUE(pgtable_range_mapped(kernel_pml4, p, p + PAGE_SIZE));
+	EXPECT_TRUE(pgtable_range_mapped(kernel_pml4, p - PAGE_SIZE, p + PAGE_SIZE));
+	EXPECT_TRUE(pgtable_range_mapped(kernel_pml4, p - SZ_1G, p + SZ_1G));
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, start, p));
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, p + PAGE_SIZE, end));
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, p - SZ_1G, p));
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, p + PAGE_SIZE, p + SZ_1G));
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, p - 40 * PAGE_SIZE, p - 32 * PAGE_SIZE));
+	EXPECT_TRUE(vmap_unmap_page((void *)p) == page);
+	EXPECT_FALSE(pgtable_range_mapped(kernel_pml4, start, end));
+	vmap_release(va, size);
+	free_page(page);
+}
+
 KTEST(vmap, kernel_stack_has_a_named_guard_page_below_it)
 {
 	u64 base = warm_up();
