@@ -22,7 +22,9 @@
 //                     (sched_set_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
 //   css_set_lock      the css_set list and every css_set refcount;
-//                     t->css_set is also written under it
+//                     t->css_set is also written under it; held across
+//                     the subsystems' release callbacks (their own
+//                     spinlocks nest inside it)
 //   release_lock      release_list
 // Refcounts: css_set.refcnt (css_set_lock): one per task, owned by the
 // task from cgroup_fork to cgroup_release. css.refcnt (atomic): one per
@@ -257,12 +259,16 @@ void cgroup_release(struct task *t)
 {
 	if (!t->css_set)
 		return;
+	// The release callbacks and the end of t's membership are one step
+	// under css_set_lock, so an attach racing with the reap either swapped
+	// t's set before (the callbacks see the new set; the attach callback
+	// moves t's share from the old) or finds it gone and moves nothing.
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	for (int i = 0; i < container_subsys_count; i++)
 		if (subsys[i]->release)
 			subsys[i]->release(subsys[i], t);
-	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	struct css_set *cs = t->css_set;
-	t->css_set = NULL; // an attach racing with the reap sees it gone
+	t->css_set = NULL;
 	spin_unlock_irqrestore(&css_set_lock, f);
 	css_set_put(cs);
 }

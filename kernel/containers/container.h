@@ -71,7 +71,9 @@ struct container_subsys {
 	// A spawn that fork() accepted was abandoned: undo fork().
 	void (*fork_failed)(struct container_subsys *ss, struct task *t);
 	void (*exit)(struct container_subsys *ss, struct task *t);    // t exited
-	void (*release)(struct container_subsys *ss, struct task *t); // t reaped
+	// t reaped; called with css_set_lock held (so no attach moves t
+	// meanwhile): must not sleep.
+	void (*release)(struct container_subsys *ss, struct task *t);
 	// Add control files beyond files[] (rarely needed).
 	int (*populate)(struct container_subsys *ss, struct container *c);
 	// The subsystem moved to another hierarchy whose top is root.
