@@ -6,7 +6,9 @@
 //                    comma list of any of those key=value pairs
 //   numtasks.stats   numtasks: Current usage N / Number of successes N /
 //                    Number of failures N / Number of forkrate failures N
-//   numtasks.max     the root only: the machine-wide limit ("max" = none)
+//   numtasks.max     the root only: the machine-wide limit; reads "max"
+//                    when unlimited, as Linux's pids.max does, and takes
+//                    "max", -1 or a count
 //
 // A container's limit is max_shares * parent's limit / parent's
 // child_shares_divisor (its parent's limit when max_shares is -3; none
@@ -19,10 +21,13 @@
 // (a container below its own guarantee may always grow to it).
 // There is no fork-rate limit: that counter stays 0.
 //
-// Locking: numtasks_lock (a spinlock) guards every count and parameter.
-// Parameters are written with container_mutex held too. Attach and
-// release may race; their updates commute (plain +1/-1 on the chain of
-// the css each one names), so the counts stay exact.
+// Locking: numtasks_lock (a spinlock) guards every count and parameter;
+// it nests inside css_set_lock (release is called under it). Parameters
+// are written with container_mutex held too. Attach and release may race:
+// the core makes release see t's final css_set (an attach swaps t's set
+// either before it, and then moves the count old -> new itself, or not at
+// all), and the updates are +1/-1 on the chain each one names, which
+// commute, so the counts stay exact.
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
 #include "kernel/spinlock.h"
@@ -210,17 +215,23 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 		tok[n] = '\0';
 		char *eq = strchr(tok, '=');
 		long v;
-		if (!eq || container_parse_long(eq + 1, &v))
+		if (!eq)
 			return -EINVAL;
 		*eq = '\0';
-		if (!strcmp(tok, "min_shares"))
-			mn = v;
-		else if (!strcmp(tok, "max_shares"))
-			mx = v;
-		else if (!strcmp(tok, "child_shares_divisor"))
-			dv = v;
-		else if (strcmp(tok, "res") || strcmp(eq + 1, "numtasks"))
+		if (!strcmp(tok, "res")) { // what a read starts with: may be written back
+			if (strcmp(eq + 1, "numtasks"))
+				return -EINVAL;
+		} else if (container_parse_long(eq + 1, &v)) {
 			return -EINVAL;
+		} else if (!strcmp(tok, "min_shares")) {
+			mn = v;
+		} else if (!strcmp(tok, "max_shares")) {
+			mx = v;
+		} else if (!strcmp(tok, "child_shares_divisor")) {
+			dv = v;
+		} else {
+			return -EINVAL;
+		}
 		q += n;
 		if (*q == ',' && *++q == '\0')
 			return -EINVAL;
