@@ -1,0 +1,350 @@
+// Tests of bc (BeanCounters numfiles): the files and their rules, and the
+// charge every struct file makes to its creator's container, undone at its
+// last close in that same container. Each test mounts bc under /tmp and
+// unmounts it at the end.
+//
+// A file opened inside a container is charged there, including one
+// opened to read a bc file: so the tests watch a container's figures
+// through files opened from the root, and leave a container through a
+// tasks file opened before entering it (an open inside may be refused).
+#include "fs/vfs.h"
+#include "kernel/containers/container.h"
+#include "kernel/containers/container_test_util.h"
+#include "lib/printf.h"
+#include "lib/string.h"
+
+#define BC "/tmp/bcm"
+
+static void bc_mount(void) { mount_at(BC, "bc"); }
+
+static void bc_umount(void)
+{
+	putpid(BC "/tasks", current->pid);
+	unmount_at(BC);
+}
+
+// Open one of dir's bc.numfiles.* files for reading, from where we are.
+static int watch(const char *dir, const char *name)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "%s/bc.numfiles.%s", dir, name);
+	int fd = sys_open(path, O_RDONLY, 0);
+	char buf[32];
+	sys_read(fd, buf, sizeof(buf)); // the snapshot made at open: from now on
+	return fd;                      // each read at 0 makes a new one
+}
+
+// Its current figure.
+static long seen(int fd)
+{
+	char buf[32];
+	sys_lseek(fd, 0, SEEK_SET);
+	long n = sys_read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	long v = 0;
+	for (const char *p = buf; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+// Move the test into dir; returns the way back out (a root tasks fd).
+static int enter(const char *dir)
+{
+	int out = sys_open(BC "/tasks", O_WRONLY, 0);
+	char path[96];
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	EXPECT_GT(putpid(path, current->pid), 0);
+	return out;
+}
+
+static void leave(int out)
+{
+	EXPECT_EQ(sys_write(out, "0", 1), 1);
+	sys_close(out);
+}
+
+// ---- the files ----
+
+KTEST(bc, the_root_is_unlimited)
+{
+	bc_mount();
+	char buf[32];
+	get(BC "/bc.numfiles.barrier", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "9223372036854775807\n");
+	get(BC "/bc.numfiles.limit", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "9223372036854775807\n");
+	EXPECT_GT(get_num(BC "/bc.numfiles.held"), 0); // every file of the system
+	EXPECT_EQ(get_num(BC "/bc.numfiles.failcnt"), 0);
+	bc_umount();
+}
+
+KTEST(bc, a_new_container_has_barrier_256_and_limit_512)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.barrier"), 256);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.limit"), 512);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.held"), 0);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.maxheld"), 0);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.minheld"), 0);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.failcnt"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, only_barrier_and_limit_are_writable_einval)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.held", "1"), -EINVAL);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.maxheld", "1"), -EINVAL);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.minheld", "1"), -EINVAL);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.failcnt", "0"), -EINVAL);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "100"), 3);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.limit", "200"), 3);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.barrier"), 100);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.limit"), 200);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, a_barrier_above_the_limit_einval)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "600"), -EINVAL); // limit 512
+	EXPECT_EQ(put(BC "/b/bc.numfiles.limit", "100"), -EINVAL);   // barrier 256
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.barrier"), 256);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.limit"), 512);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "512"), 3); // equal is fine
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, negative_or_malformed_values_einval)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	static const char *const bad[] = {"-1", "x", "", "10 ", "1O", "99999999999999999999"};
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", bad[i]), -EINVAL);
+		EXPECT_EQ(put(BC "/b/bc.numfiles.limit", bad[i]), -EINVAL);
+	}
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.barrier"), 256);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// ---- charging ----
+
+KTEST(bc, an_open_past_the_barrier_fails_enfile_and_counts_in_failcnt)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "5"), 1);
+	int failcnt = watch(BC "/b", "failcnt");
+	int out = enter(BC "/b");
+	int fds[8], n = 0, err = 0;
+	for (; n < 8; n++) {
+		if ((fds[n] = sys_open("/dev/null", O_RDONLY, 0)) < 0) {
+			err = fds[n];
+			break;
+		}
+	}
+	EXPECT_EQ(n, 5);
+	EXPECT_EQ(err, -ENFILE);
+	EXPECT_EQ(seen(failcnt), 1);
+	int p[2];
+	EXPECT_EQ(sys_pipe(p), -ENFILE); // every kind of file
+	EXPECT_EQ(seen(failcnt), 2);
+	leave(out);
+	for (int i = 0; i < n; i++)
+		sys_close(fds[i]);
+	sys_close(failcnt);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.failcnt"), 2); // closes do not reset it
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, held_follows_opens_and_closes_and_maxheld_keeps_the_peak)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int held = watch(BC "/b", "held"), maxheld = watch(BC "/b", "maxheld");
+	int out = enter(BC "/b");
+	int fds[6];
+	for (int i = 0; i < 6; i++) {
+		fds[i] = sys_open("/dev/null", O_RDONLY, 0);
+		EXPECT_EQ(seen(held), i + 1);
+	}
+	for (int i = 0; i < 4; i++)
+		sys_close(fds[i]);
+	EXPECT_EQ(seen(held), 2);
+	EXPECT_EQ(seen(maxheld), 6);
+	leave(out);
+	sys_close(fds[4]);
+	sys_close(fds[5]);
+	EXPECT_EQ(seen(held), 0);
+	EXPECT_EQ(seen(maxheld), 6);
+	sys_close(held);
+	sys_close(maxheld);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// Regular files, directories, pipes (two files), devices and control
+// files are each one charge; dup shares the file and charges nothing.
+KTEST(bc, every_kind_of_file_is_charged_once_and_dup_shares_the_charge)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int held = watch(BC "/b", "held");
+	int out = enter(BC "/b");
+	int reg = sys_open("/tmp/bc_regular", O_WRONLY | O_CREAT, 0644);
+	EXPECT_EQ(seen(held), 1);
+	int dir = sys_open("/tmp", O_RDONLY | O_DIRECTORY, 0);
+	EXPECT_EQ(seen(held), 2);
+	int p[2];
+	EXPECT_EQ(sys_pipe(p), 0);
+	EXPECT_EQ(seen(held), 4);
+	int dev = sys_open("/dev/zero", O_RDONLY, 0);
+	EXPECT_EQ(seen(held), 5);
+	int ctl = sys_open(BC "/b/bc.numfiles.barrier", O_RDONLY, 0);
+	EXPECT_EQ(seen(held), 6);
+	int dup = sys_dup(reg);
+	EXPECT_EQ(seen(held), 6);
+	leave(out);
+	int all[] = {reg, dir, p[0], p[1], dev, ctl};
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		EXPECT_GE(all[i], 0);
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
+		sys_close(all[i]);
+	EXPECT_EQ(seen(held), 1); // the dup still holds the regular file
+	sys_close(dup);
+	EXPECT_EQ(seen(held), 0);
+	sys_close(held);
+	sys_unlink("/tmp/bc_regular");
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, the_uncharge_goes_to_the_container_charged_after_the_opener_moved)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/a", 0755), 0);
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int held_a = watch(BC "/a", "held"), held_b = watch(BC "/b", "held");
+	int out = enter(BC "/a");
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
+	EXPECT_GE(fd, 0);
+	leave(out);
+	out = enter(BC "/b");
+	EXPECT_EQ(seen(held_a), 1);
+	EXPECT_EQ(seen(held_b), 0);
+	sys_close(fd); // closed from b, uncharged from a
+	EXPECT_EQ(seen(held_a), 0);
+	EXPECT_EQ(seen(held_b), 0);
+	leave(out);
+	sys_close(held_a);
+	sys_close(held_b);
+	EXPECT_EQ(sys_rmdir(BC "/a"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, a_file_keeps_its_container_after_the_opener_moved_out)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/b");
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
+	leave(out);
+	char buf[16];
+	EXPECT_EQ(get(BC "/b/tasks", buf, sizeof(buf)), 0); // no tasks
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY);
+	sys_close(fd);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// The opener, a task in b, exits; the file it made lives on.
+static int open_and_exit(void *arg)
+{
+	struct file **out = arg;
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
+	*out = fd >= 0 ? fget(fd) : NULL;
+	return fd >= 0 ? 0 : 1;
+}
+
+KTEST(bc, a_file_keeps_its_container_after_the_opener_exited)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/b");
+	struct file *f = NULL;
+	struct task *t = test_spawn("bc_opener", open_and_exit, &f, NULL); // in b
+	leave(out);
+	ASSERT_NE(t, NULL);
+	EXPECT_EQ(test_reap(t, 2000 * MS), 0); // it closed its fd as it exited
+	ASSERT_NE(f, NULL);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.held"), 1);
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY);
+	fput(f);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.held"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, a_barrier_lowered_below_held_refuses_only_new_opens)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int held = watch(BC "/b", "held");
+	int out = enter(BC "/b");
+	int fds[4];
+	for (int i = 0; i < 4; i++)
+		fds[i] = sys_open("/dev/null", O_RDONLY, 0);
+	leave(out);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "2"), 1);
+	EXPECT_EQ(seen(held), 4); // nothing is taken away
+	out = enter(BC "/b");
+	EXPECT_EQ(sys_open("/dev/null", O_RDONLY, 0), -ENFILE);
+	sys_close(fds[0]);
+	sys_close(fds[1]);
+	sys_close(fds[2]); // held 1: one more fits under 2
+	int again = sys_open("/dev/null", O_RDONLY, 0);
+	EXPECT_GE(again, 0);
+	EXPECT_EQ(sys_open("/dev/null", O_RDONLY, 0), -ENFILE);
+	leave(out);
+	sys_close(again);
+	sys_close(fds[3]);
+	EXPECT_EQ(seen(held), 0);
+	sys_close(held);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, the_release_agent_runs_when_the_last_charged_file_closes)
+{
+	bc_mount();
+	EXPECT_GT(put(BC "/release_agent", "true"), 0);
+	ASSERT_EQ(sys_mkdir(BC "/r", 0755), 0);
+	EXPECT_GT(put(BC "/r/notify_on_release", "1"), 0);
+	int out = enter(BC "/r");
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
+	EXPECT_GE(fd, 0);
+	int before = atomic_read(&container_releases);
+	leave(out);
+	sleep_ns(50 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before); // the file still holds it
+	sys_close(fd);
+	for (int i = 0; i < 200 && atomic_read(&container_releases) == before; i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before + 1);
+	sleep_ns(50 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before + 1); // once
+	EXPECT_EQ(sys_rmdir(BC "/r"), 0);
+	bc_umount();
+}
