@@ -5,8 +5,11 @@
 //                            from the SumExecRuntime field of /proc/<pid>/status
 //   top -c DIR [-n N] [-d SECS]
 //                            the same per container of the hierarchy
-//                            mounted at DIR: its task count and the CPU its
-//                            cpuacct.usage grew by
+//                            mounted at DIR, as systemd-cgtop shows it:
+//                            the tasks of the container and its
+//                            descendants, and the CPU its cpuacct.usage
+//                            (which counts descendants too) grew by; "-"
+//                            if the hierarchy has no cpuacct
 // CPU% is of one CPU, so it can pass 100 on a machine with several.
 #include "user/applib.h"
 #include "user/corral.h"
@@ -108,9 +111,10 @@ static int top_tasks_once(const struct top_opts *o)
 
 struct container_row {
 	char *path;      // full path
-	int tasks;
+	int parent;      // its row, -1 for the top
+	int tasks;       // its own members, then its whole subtree's
 	long long usage; // cpuacct.usage at the first snapshot, -1 if none
-	double percent;
+	long long at;    // when that was read
 };
 
 static long long read_usage(const char *dir)
@@ -131,7 +135,7 @@ static int count_tasks(const char *dir)
 	snprintf(path, sizeof(path), "%s/tasks", dir);
 	char *text = applib_read_file(path, NULL);
 	if (!text)
-		return -1;
+		return 0; // removed meanwhile
 	int n = 0;
 	for (char *p = text; *p; p++)
 		n += *p == '\n';
@@ -139,12 +143,14 @@ static int count_tasks(const char *dir)
 	return n;
 }
 
-// Every container under root, root first, breadth first.
+// Every container under root, root first, breadth first (so a parent's
+// row comes before its children's).
 static int list_containers(const char *root, struct container_row *rows)
 {
 	int n = 0;
-	if (!(rows[n++].path = strdup(root)))
+	if (!(rows[n].path = strdup(root)))
 		return -1;
+	rows[n++].parent = -1;
 	for (int i = 0; i < n; i++) {
 		CDIR *d = cdir_open(rows[i].path);
 		if (!d)
@@ -164,6 +170,7 @@ static int list_containers(const char *root, struct container_row *rows)
 				free(p);
 				continue;
 			}
+			rows[n].parent = i;
 			rows[n++].path = p;
 		}
 		cdir_close(d);
@@ -171,6 +178,9 @@ static int list_containers(const char *root, struct container_row *rows)
 	return n;
 }
 
+// Each row's usage is read twice, SECS apart, and timed on its own: the
+// rows are read one after another, and a parent's figure must not come
+// out below its child's for being read a little earlier.
 static int top_containers_once(const struct top_opts *o)
 {
 	struct stat st;
@@ -182,20 +192,24 @@ static int top_containers_once(const struct top_opts *o)
 	if (!rows)
 		return applib_error("top", "malloc", ENOMEM);
 	int n = list_containers(o->dir, rows);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		rows[i].at = applib_now_ns();
 		rows[i].usage = read_usage(rows[i].path);
-	long long t0 = applib_now_ns();
+	}
 	applib_sleep_ns(o->delay_ns);
-	long long elapsed = applib_now_ns() - t0;
+	for (int i = 0; i < n; i++)
+		rows[i].tasks = count_tasks(rows[i].path);
+	for (int i = n - 1; i > 0; i--) // children come after their parent
+		rows[rows[i].parent].tasks += rows[i].tasks;
 	print_header(-1, 0);
 	printf("%-24s %6s %6s\n", "CONTAINER", "TASKS", "%CPU");
 	size_t rootlen = strlen(o->dir);
 	for (int i = 0; i < n; i++) {
+		long long at = applib_now_ns();
 		long long now = read_usage(rows[i].path);
-		int tasks = count_tasks(rows[i].path);
+		long long elapsed = at - rows[i].at;
 		const char *name = i == 0 ? "/" : rows[i].path + rootlen;
-		char tbuf[16], pbuf[16];
-		snprintf(tbuf, sizeof(tbuf), tasks < 0 ? "-" : "%d", tasks);
+		char pbuf[16];
 		if (rows[i].usage < 0 || now < 0)
 			snprintf(pbuf, sizeof(pbuf), "-");
 		else
@@ -203,7 +217,7 @@ static int top_containers_once(const struct top_opts *o)
 				 elapsed > 0 && now > rows[i].usage
 					 ? 100.0 * (double)(now - rows[i].usage) / (double)elapsed
 					 : 0.0);
-		printf("%-24s %6s %6s\n", name, tbuf, pbuf);
+		printf("%-24s %6d %6s\n", name, rows[i].tasks, pbuf);
 	}
 	for (int i = 0; i < n; i++)
 		free(rows[i].path);
