@@ -377,14 +377,12 @@ unsigned mode_to_dtype(u32 mode)
 // entries added or removed during a listing do not make it skip others.
 // ctx->emit only copies into a kernel buffer, so it may run under
 // dcache_lock.
-int dcache_readdir(struct file *f, struct dir_context *ctx)
+bool dir_emit_dots(struct file *f, struct dir_context *ctx)
 {
 	struct dentry *dir = f->path.dentry;
-	struct dentry *d;
-
 	if (ctx->pos == 0) {
 		if (!ctx->emit(ctx, ".", 1, dir->inode->ino, DT_DIR))
-			return 0;
+			return false;
 		ctx->pos = 1;
 	}
 	if (ctx->pos == 1) {
@@ -392,9 +390,19 @@ int dcache_readdir(struct file *f, struct dir_context *ctx)
 		bool ok = ctx->emit(ctx, "..", 2, parent->inode->ino, DT_DIR);
 		dput(parent);
 		if (!ok)
-			return 0;
+			return false;
 		ctx->pos = 2;
 	}
+	return true;
+}
+
+int dcache_readdir(struct file *f, struct dir_context *ctx)
+{
+	struct dentry *dir = f->path.dentry;
+	struct dentry *d;
+
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	spin_lock(&dcache_lock);
 	list_for_each_entry(d, &dir->children, child) {
 		if ((off_t)d->seq < ctx->pos)

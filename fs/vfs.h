@@ -326,6 +326,9 @@ extern const struct file_operations synth_fops;
 // ---- generic helpers for tree-style filesystems (dentry.c) ----
 
 int dcache_readdir(struct file *f, struct dir_context *ctx);
+// Emit "." and ".." for positions 0 and 1 (Linux's dir_emit_dots); false
+// when the caller's buffer is full.
+bool dir_emit_dots(struct file *f, struct dir_context *ctx);
 extern const struct file_operations dcache_dir_fops; // iterate = dcache_readdir
 
 // The sys_* calls of kernel/syscall.h work from kernel code too (tests,

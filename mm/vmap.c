@@ -244,21 +244,12 @@ int vmap_map_page(void *va, void *page_kva, unsigned flags)
 
 void *vmap_unmap_page(void *va)
 {
-	u64 addr = (u64)va, old = 0;
-	if (!in_vmap_area(addr, PAGE_SIZE) || (addr & (PAGE_SIZE - 1)))
-		return NULL;
-	spin_lock(&vmap_lock);
-	u64 *pte = pgtable_walk(kernel_pml4, addr, PGTABLE_NOALLOC);
-	if (pte && (*pte & PTE_P)) {
-		old = *pte;
-		*pte = 0;
+	void *page = vmap_unmap_page_noflush(va);
+	if (page) {
+		invlpg((u64)va);
+		tlb_shootdown((u64)va, PAGE_SIZE);
 	}
-	spin_unlock(&vmap_lock);
-	if (!old)
-		return NULL;
-	invlpg(addr);
-	tlb_shootdown(addr, PAGE_SIZE);
-	return phys_to_virt(old & PTE_ADDR);
+	return page;
 }
 
 void *vmap_unmap_page_noflush(void *va)

@@ -93,19 +93,8 @@ static int confs_iterate(struct file *f, struct dir_context *ctx)
 {
 	struct dentry *dir = f->path.dentry;
 	struct container *c = dir->inode->private;
-	if (ctx->pos == 0) {
-		if (!ctx->emit(ctx, ".", 1, dir->inode->ino, DT_DIR))
-			return 0;
-		ctx->pos = 1;
-	}
-	if (ctx->pos == 1) {
-		struct dentry *parent = dget_parent(dir);
-		bool ok = ctx->emit(ctx, "..", 2, parent->inode->ino, DT_DIR);
-		dput(parent);
-		if (!ok)
-			return 0;
-		ctx->pos = 2;
-	}
+	if (!dir_emit_dots(f, ctx))
+		return 0;
 	char name[CONTAINER_NAME_MAX + 1];
 	const struct cftype *cft;
 	while (ctx->pos < CHILD_POS) {
