@@ -3,36 +3,12 @@
 #include "kernel/task_test_util.h"
 #include "kernel/wait.h"
 
-#define CTXSW_ROUNDS 20000
-
-static int yield_rounds(void *arg)
-{
-	volatile int *go = arg;
-	while (!*go)
-		sched_yield();
-	for (int i = 0; i < CTXSW_ROUNDS; i++)
-		sched_yield();
-	return 0;
-}
-
 // Two tasks on one CPU yielding to each other: ns per switch.
 KBENCH(ctxsw_same_cpu_ns)
 {
-	volatile int go = 0;
-	cpumask_t one = cpumask_of(last_cpu());
-	struct task *a = test_spawn("ctxsw-a", yield_rounds, (void *)&go, &one);
-	struct task *b = test_spawn("ctxsw-b", yield_rounds, (void *)&go, &one);
-	if (!a || !b)
-		return;
-	sleep_ns(20 * MS);
-	u64 t0 = clock_ns();
-	go = 1;
-	do_waitpid(a->pid, NULL, 0);
-	do_waitpid(b->pid, NULL, 0);
-	u64 t1 = clock_ns();
-	task_put(a);
-	task_put(b);
-	kbench_report("ctxsw_same_cpu_ns", (t1 - t0) * 1000 / (2 * CTXSW_ROUNDS), "ns");
+	u64 v = test_ctxsw_same_cpu(20000);
+	if (v)
+		kbench_report("ctxsw_same_cpu_ns", v, "ns");
 }
 
 struct echo {

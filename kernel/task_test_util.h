@@ -77,4 +77,43 @@ static inline int online_cpus(void) { return cpumask_weight(&cpu_online_mask); }
 // but any value it returns is a CPU it did run on.
 static inline int cpu_now(void) { return this_cpu()->id; }
 
+// ---- The context-switch measurement (benchmarks) ----
+
+struct yield_race {
+	volatile int go;
+	int rounds;
+};
+
+static inline int test_yield_rounds(void *arg)
+{
+	struct yield_race *y = arg;
+	while (!y->go)
+		sched_yield();
+	for (int i = 0; i < y->rounds; i++)
+		sched_yield();
+	return 0;
+}
+
+// Two tasks pinned to the last CPU yield to each other rounds times each:
+// thousandths of a ns per switch, or 0 if they could not be started.
+static inline u64 test_ctxsw_same_cpu(int rounds)
+{
+	struct yield_race y = {0, rounds};
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *a = test_spawn("ctxsw-a", test_yield_rounds, &y, &one);
+	struct task *b = test_spawn("ctxsw-b", test_yield_rounds, &y, &one);
+	if (!a || !b) {
+		y.go = 1;
+		if (a)
+			test_reap(a, 5000 * MS);
+		return 0;
+	}
+	sleep_ns(20 * MS);
+	u64 t0 = clock_ns();
+	y.go = 1;
+	test_reap(a, 10000 * MS);
+	test_reap(b, 10000 * MS);
+	return (clock_ns() - t0) * 1000 / (2 * (u64)rounds);
+}
+
 #endif

@@ -27,69 +27,6 @@
 
 #define DIR "/tmp/accounting_bench"
 #define ROUNDS 9
-#define YIELDS 10000
-
-// Each returns thousandths of its unit per operation.
-static u64 open_close(void)
-{
-	const int n = 20000;
-	int fd = sys_open("/tmp/bench_acct_oc", O_WRONLY | O_CREAT, 0644);
-	sys_close(fd);
-	u64 t0 = clock_ns();
-	for (int i = 0; i < n; i++)
-		sys_close(sys_open("/tmp/bench_acct_oc", O_RDONLY, 0));
-	u64 ns = (clock_ns() - t0) / n;
-	sys_unlink("/tmp/bench_acct_oc");
-	return ns; // ns = thousandths of a us
-}
-
-static int exit_at_once(void *arg)
-{
-	(void)arg;
-	return 0;
-}
-
-static u64 spawn_exit_wait(void)
-{
-	const int n = 300;
-	u64 t0 = clock_ns();
-	for (int i = 0; i < n; i++) {
-		pid_t pid = kernel_spawn("bench", exit_at_once, NULL);
-		if (pid < 0 || do_waitpid(pid, NULL, 0) != pid)
-			return 0;
-	}
-	return (clock_ns() - t0) / n;
-}
-
-static int yield_rounds(void *arg)
-{
-	volatile int *go = arg;
-	while (!*go)
-		sched_yield();
-	for (int i = 0; i < YIELDS; i++)
-		sched_yield();
-	return 0;
-}
-
-static u64 ctxsw_same_cpu(void)
-{
-	volatile int go = 0;
-	cpumask_t one = cpumask_of(last_cpu());
-	struct task *a = test_spawn("ctxsw-a", yield_rounds, (void *)&go, &one);
-	struct task *b = test_spawn("ctxsw-b", yield_rounds, (void *)&go, &one);
-	if (!a || !b) {
-		go = 1;
-		if (a)
-			test_reap(a, 5000 * MS);
-		return 0;
-	}
-	sleep_ns(20 * MS);
-	u64 t0 = clock_ns();
-	go = 1;
-	test_reap(a, 10000 * MS);
-	test_reap(b, 10000 * MS);
-	return (clock_ns() - t0) * 1000 / (2 * YIELDS);
-}
 
 struct path_bench {
 	const char *subsys;
@@ -99,9 +36,9 @@ struct path_bench {
 };
 
 static const struct path_bench benches[] = {
-	{"bc", "open_close_us_bc", "us", open_close},
-	{"numtasks", "spawn_exit_wait_us_numtasks", "us", spawn_exit_wait},
-	{"cpuacct", "ctxsw_same_cpu_ns_cpuacct", "ns", ctxsw_same_cpu},
+	{"bc", "open_close_us_bc", "us", bench_open_close_us},
+	{"numtasks", "spawn_exit_wait_us_numtasks", "us", bench_spawn_exit_wait_us},
+	{"cpuacct", "ctxsw_same_cpu_ns_cpuacct", "ns", bench_ctxsw_same_cpu_ns},
 };
 
 // Mount only b->subsys, join /a/b, run, leave, clean up. 0 if it could not.
@@ -128,16 +65,6 @@ static u64 run_nested(const struct path_bench *b)
 	return v;
 }
 
-static void sort_u64(u64 *v, int n) // insertion sort: tiny arrays
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
-			u64 t = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = t;
-		}
-}
-
 KBENCH(accounting_overhead)
 {
 	for (size_t k = 0; k < ARRAY_SIZE(benches); k++) {
@@ -147,18 +74,7 @@ KBENCH(accounting_overhead)
 			plain[r] = b->run();
 			nested[r] = run_nested(b);
 		}
-		sort_u64(plain, ROUNDS);
-		sort_u64(nested, ROUNDS);
-		u64 p = plain[0], q = nested[0];
-		char name[64];
-		snprintf(name, sizeof(name), "%s_plain", b->name);
-		kbench_report(name, p, b->unit);
-		snprintf(name, sizeof(name), "%s_nested", b->name);
-		kbench_report(name, q, b->unit);
-		// Signed, in tenths of a percent (kbench_report takes unsigned).
-		s64 pct = p ? ((s64)q - (s64)p) * 1000 / (s64)p : 0;
-		u64 mag = pct < 0 ? -pct : pct;
-		kprintf("%s_overhead_pct %s%llu.%llu %%\n", b->name, pct < 0 ? "-" : "", mag / 10,
-			mag % 10);
+		bench_report_overhead(b->name, bench_min(plain, ROUNDS), bench_min(nested, ROUNDS),
+				      b->unit);
 	}
 }
