@@ -98,7 +98,7 @@ static int confs_iterate(struct file *f, struct dir_context *ctx)
 	char name[CONTAINER_NAME_MAX + 1];
 	const struct cftype *cft;
 	while (ctx->pos < CHILD_POS) {
-		cft = container_file(c, (int)(ctx->pos - 2), name, sizeof(name), NULL);
+		cft = container_file(c, (int)(ctx->pos - 2), name, sizeof(name));
 		if (!cft) {
 			ctx->pos = CHILD_POS + 2;
 			break;

@@ -200,14 +200,6 @@ struct container *task_container(struct task *t, struct hierarchy *h)
 	return id < 0 ? &h->top : task_css(t, id)->container;
 }
 
-bool container_is_descendant(struct container *c, struct container *ancestor)
-{
-	for (; c; c = c->parent)
-		if (c == ancestor)
-			return true;
-	return false;
-}
-
 // ---- task hooks ----------------------------------------------------------
 
 int cgroup_fork(struct task *child)

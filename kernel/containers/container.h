@@ -107,7 +107,6 @@ struct container {
 	// destroyed) at zero, so an open control file keeps its css readable.
 	atomic_t refcnt;
 	struct list_head release_list;  // queued for the release agent
-	void *fs_private;               // the container filesystem's dentry
 };
 
 struct hierarchy {
@@ -152,7 +151,6 @@ int container_attach_pid(struct container *c, pid_t pid); // 0: current
 // Membership: which container of hierarchy h is t in.
 struct container *task_container(struct task *t, struct hierarchy *h);
 struct container_subsys_state *task_css(struct task *t, int subsys_id);
-bool container_is_descendant(struct container *c, struct container *ancestor);
 static inline struct container_subsys_state *container_css(struct container *c, int id)
 {
 	return c->subsys[id];
@@ -173,8 +171,7 @@ extern atomic_t container_releases; // release agents started (tests)
 
 // Control files: the core's own plus each bound subsystem's. Iterate
 // with idx = 0, 1, ... until NULL; full name written to name.
-const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
-				    struct container_subsys **ss);
+const struct cftype *container_file(struct container *c, int idx, char *name, size_t len);
 // The control file of c named name[0..len) ("tasks", "cpuset.cpus"), or NULL.
 const struct cftype *container_file_lookup(struct container *c, const char *name, size_t len);
 int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s);

@@ -130,8 +130,7 @@ static bool cft_applies(struct container *c, const struct cftype *cft)
 	return true;
 }
 
-const struct cftype *container_file(struct container *c, int idx, char *name, size_t len,
-				    struct container_subsys **ssp)
+const struct cftype *container_file(struct container *c, int idx, char *name, size_t len)
 {
 	int k = 0;
 	for (const struct cftype *cft = core_files; cft->name; cft++) {
@@ -139,8 +138,6 @@ const struct cftype *container_file(struct container *c, int idx, char *name, si
 			continue;
 		if (k++ == idx) {
 			strlcpy(name, cft->name, len);
-			if (ssp)
-				*ssp = NULL;
 			return cft;
 		}
 	}
@@ -153,8 +150,6 @@ const struct cftype *container_file(struct container *c, int idx, char *name, si
 				continue;
 			if (k++ == idx) {
 				snprintf(name, len, "%s.%s", container_subsys_by_id(i)->name, cft->name);
-				if (ssp)
-					*ssp = container_subsys_by_id(i);
 				return cft;
 			}
 		}
@@ -245,6 +240,8 @@ int proc_container_show(struct task *t, struct seq_buf *s)
 	container_lock();
 	struct hierarchy *h;
 	list_for_each_entry(h, &hierarchy_list, list) {
+		if (h->mounts == 0)
+			continue; // kept alive for its children, but not mounted
 		seq_printf(s, "%d:", h->id);
 		seq_subsys_names(s, h->subsys_bits);
 		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)

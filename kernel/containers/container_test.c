@@ -71,6 +71,9 @@ KTEST(container, unmount_with_children_keeps_them_for_the_next_mount)
 	EXPECT_EQ(sys_mkdir("/tmp/ct_keep/kept", 0755), 0);
 	EXPECT_EQ(put("/tmp/ct_keep/kept/cpuset.cpus", "0"), 1);
 	EXPECT_EQ(sys_umount("/tmp/ct_keep"), 0);
+	char self[256];
+	get("/proc/self/container", self, sizeof(self));
+	EXPECT_FALSE(strstr(self, ":cpuset:") != NULL); // alive, but not mounted
 	struct hierarchy *h;
 	EXPECT_EQ(container_mount("cpuset,memset", &h), -EBUSY); // still bound
 	ASSERT_EQ(sys_mount("none", "/tmp/ct_keep", "cgroup", "cpuset"), 0); // the alias
