@@ -296,8 +296,10 @@ void task_start(struct task *t)
 struct task *kthread_create(const char *name, int (*fn)(void *arg), void *arg)
 {
 	struct task *t = task_create(name, fn, arg);
-	if (!IS_ERR(t))
+	if (!IS_ERR(t)) {
+		t->kthread = true; // a kernel service: kills are ignored, as in Linux
 		task_start(t);
+	}
 	return t;
 }
 
@@ -494,6 +496,8 @@ pid_t do_waitpid(pid_t pid, int *status, int options)
 
 void task_signal(struct task *t, int sig)
 {
+	if (t->kthread)
+		return; // a kernel thread ignores signals (as in Linux)
 	int none = 0;
 	__atomic_compare_exchange_n(&t->kill_pending, &none, sig, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);

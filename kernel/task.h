@@ -68,6 +68,7 @@ struct task {
 	char name[TASK_NAME_LEN];   // (the app loader may rename before task_start)
 	int home_node;              // node of the CPU that spawned it
 	bool is_idle;               // a CPU's idle task
+	bool kthread;               // made by kthread_create: ignores kills
 	void *kstack_top;           // from kstack_alloc; NULL for idle tasks
 	u64 start_ns;               // clock_ns() at creation
 

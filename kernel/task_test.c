@@ -335,3 +335,28 @@ KTEST(task, kill_ends_a_task_spinning_in_app_code_at_an_interrupt)
 	EXPECT_EQ(do_kill(t->pid, SIGINT), 0);
 	EXPECT_EQ(test_reap(t, 2 * NSEC_PER_SEC), SIGINT);
 }
+
+static int kthread_until_stopped(void *arg)
+{
+	volatile int *stop = arg;
+	while (!*stop)
+		sleep_ns(MS);
+	return 0;
+}
+
+KTEST(task, a_kernel_thread_ignores_kill)
+{
+	volatile int stop = 0;
+	struct task *t = kthread_create("kt_ignore", kthread_until_stopped, (void *)&stop);
+	ASSERT_FALSE(IS_ERR(t));
+	pid_t pid = t->pid;
+	EXPECT_EQ(do_kill(pid, SIGKILL), 0);
+	sleep_ns(20 * MS);
+	struct task *again = task_find_get(pid);
+	ASSERT_NE(again, NULL);
+	EXPECT_NE(task_state_char(again), 'Z');
+	EXPECT_EQ(READ_ONCE(again->kill_pending), 0);
+	task_put(again);
+	stop = 1;
+	EXPECT_EQ(do_waitpid(pid, NULL, 0), pid); // it ends when asked, with status 0
+}

@@ -95,9 +95,8 @@ static int release_worker(void *arg)
 	for (;;) {
 		// Sleep until a release is queued; poll (to reap agents that
 		// finished) only while some are running.
-		// Interruptible (it shows as S, and stays out of the load
-		// average); a kernel thread ignores kills, as in Linux.
-		WRITE_ONCE(current->kill_pending, 0);
+		// Interruptible: it shows as S and stays out of the load average
+		// (kthread_create makes it ignore kills).
 		struct wait_entry we;
 		wait_entry_init(&we);
 		prepare_to_wait(&release_wq, &we, TASK_INTERRUPTIBLE);
