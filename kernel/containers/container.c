@@ -226,8 +226,6 @@ int cgroup_fork(struct task *child)
 	return 0;
 }
 
-void cgroup_post_fork(struct task *child) { (void)child; }
-
 void cgroup_fork_failed(struct task *child)
 {
 	if (!child->css_set)

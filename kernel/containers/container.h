@@ -185,7 +185,6 @@ bool container_locked(void);
 
 // Task hooks, called by kernel/task.c.
 int cgroup_fork(struct task *child);      // join the parent's css_set
-void cgroup_post_fork(struct task *child);
 void cgroup_fork_failed(struct task *child);
 void cgroup_exit(struct task *t);         // exit callbacks; leaves tasks files
 void cgroup_release(struct task *t);      // reaped: drop the css_set
