@@ -4,8 +4,9 @@
 //   mount -t container -o cpuset,cpuacct none /containers/cpu
 //
 // Directories are tree-style (fs/vfs.h): containers live in the dcache;
-// control files are lookup-style (made afresh at each lookup). There is one superblock per hierarchy, shared by every mount of
-// it (hierarchy->sb); when the last mount goes the superblock is freed and
+// control files are lookup-style (made afresh at each lookup). There is
+// one superblock per hierarchy, shared by every mount of it
+// (hierarchy->sb); when the last mount goes the superblock is freed and
 // the hierarchy is dropped (kept alive by the core while it has child
 // containers; a later mount of the same set rebuilds the tree from it).
 //
