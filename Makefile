@@ -37,6 +37,10 @@ $(B)/%.c.o: %.c
 # gcc emits memcpy/memset calls for loops; the string functions must not.
 $(B)/lib/string.c.o: KCFLAGS += -fno-tree-loop-distribute-patterns
 
+# Unit tests run once per boot of `ktest`: small beats fast (the image is
+# read through the BIOS on every ISO boot).
+$(B)/%_test.c.o: KCFLAGS += -Os
+
 # Apps, user/libc and newlib (USER_OBJ, NEWLIB_LIBS).
 include user/user.mk
 

@@ -69,8 +69,9 @@ void kmain(u32 magic, u32 info)
 		console_loglevel = cmdline.loglevel;
 	pr_info("Corral booting (multiboot%d), cmdline '%s'\n", boot_info.version,
 		boot_info.cmdline);
-	pr_info("tsc %llu kHz, lapic timer %llu kHz\n", (unsigned long long)(tsc_hz / 1000),
-		(unsigned long long)(lapic_timer_hz / 1000));
+	pr_info("tsc %llu kHz, lapic timer %llu kHz (within %llu ppm)\n",
+		(unsigned long long)(tsc_hz / 1000), (unsigned long long)(lapic_timer_hz / 1000),
+		(unsigned long long)time_calibration_ppm);
 
 	boot_late_init(); // memory, SMP, scheduler... (kernel/init.c)
 	timer_start_cpu();

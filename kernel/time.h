@@ -13,6 +13,7 @@
 u64 clock_ns(void);       // nanoseconds since boot, monotonic
 extern u64 tsc_hz;        // calibrated TSC frequency
 extern u64 lapic_timer_hz; // calibrated LAPIC timer input (after divide)
+extern u64 time_calibration_ppm; // the boot calibration's error bound
 u64 tsc_to_ns(u64 tsc_delta);
 void time_init(void);     // calibrate TSC and LAPIC timer (BSP, at boot)
 

@@ -73,7 +73,7 @@ KTEST(time, udelay_waits_at_least_as_long_as_asked)
 	EXPECT_GE(clock_ns() - t0, 2000 * NSEC_PER_USEC);
 }
 
-// A fresh calibration (the best of a few bracketed PIT windows) has a
+// A fresh calibration (bracketed PIT windows until one is tight) has a
 // tight error bound and agrees with the one made at boot: a boot-time
 // window spoiled by a busy host would have shown up here as a mismatch.
 KTEST(time, a_fresh_calibration_agrees_with_the_boot_one_within_1_percent)
