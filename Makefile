@@ -12,7 +12,9 @@ CC := gcc
 LD := ld
 
 KDIRS := arch kernel mm fs lib
-KSRC := $(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+# arch/x86/compressed/ is the boot stub of the compressed ISO kernel: 32-bit,
+# built by scripts/pack-kernel, not part of the kernel.
+KSRC := $(filter-out arch/x86/compressed/%,$(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC))
 
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
@@ -70,7 +72,8 @@ $(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld
 	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
 
 iso: $(B)/corral.iso
-$(B)/corral.iso: $(B)/corral.elf scripts/mkiso
+$(B)/corral.iso: $(B)/corral.elf scripts/mkiso scripts/pack-kernel scripts/lz4pack.c lib/lz4.c \
+		arch/x86/compressed/head.S arch/x86/compressed/linker.ld
 	scripts/mkiso "" $@
 
 run: deps all

@@ -43,6 +43,9 @@ _start:
 	cld
 	movl %eax, (boot_mb_magic - KVMA)
 	movl %ebx, (boot_mb_info - KVMA)
+	rdtsc				/* when the kernel started: clock_ns()'s zero */
+	movl %eax, (boot_tsc - KVMA)
+	movl %edx, (boot_tsc - KVMA + 4)
 	movl $(boot_stack_top - KVMA), %esp
 
 	/* Zero the seven page-table pages. */
@@ -140,8 +143,9 @@ higher_half:
 	jmp 2b
 
 	.data
-	.global boot_mb_magic, boot_mb_info
+	.global boot_mb_magic, boot_mb_info, boot_tsc
 	.balign 8
+boot_tsc:	.quad 0
 boot_mb_magic:	.long 0
 boot_mb_info:	.long 0
 
