@@ -1,6 +1,6 @@
 // scripts/lz4pack IN OUT: compresses IN into one LZ4 block (lib/lz4.h has
 // the format) for the compressed ISO kernel (scripts/mkiso). A build-host
-// tool, built by scripts/mkiso with the host's cc.
+// tool, built by scripts/pack-kernel with the host's gcc.
 //
 // Greedy parsing with one step of lazy matching, as lz4's high-compression
 // mode does: at each position find the longest match among the last
