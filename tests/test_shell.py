@@ -182,6 +182,11 @@ def test_write_error_on_failed_redirected_write():
         check(g, "echo x > /proc/1/status", "sh: write error: Invalid argument", status=1)
         check(g, "echo x > /nodir/file", "sh: /nodir/file: No such file or directory",
               status=1)
+        # A name /proc does not have cannot be made there, as on Linux.
+        check(g, "echo x > /proc/nosuch", "sh: /proc/nosuch: No such file or directory",
+              status=1)
+        check(g, "mkdir /proc/newdir", "mkdir: /proc/newdir: No such file or directory",
+              status=1)
 
 
 def test_builtins_help():

@@ -205,8 +205,11 @@ static int proc_lookup(struct inode *dir, struct dentry *d)
 		e = entry_find(parent, d->name, d->namelen);
 		mutex_unlock(&proc_lock);
 	}
+	// No negative dentry, as Linux's proc_lookup: the name cannot exist,
+	// so creating it fails ENOENT too (open O_CREAT, mkdir), where a
+	// filesystem that merely lacks create() says EACCES.
 	if (!e || (parent == &pid_dir && !task_exists(pid)))
-		return 0; // negative: ENOENT
+		return -ENOENT;
 	struct inode *inode = proc_inode(dir->sb, e, pid);
 	if (!inode)
 		return -ENOMEM;

@@ -241,7 +241,10 @@ KTEST(procfs, listing_and_missing_entries)
 	EXPECT_EQ(sys_stat("/proc/1/nosuch", &st), -ENOENT);
 	EXPECT_EQ(sys_stat("/proc/meminfo", &st), 0);
 	EXPECT_EQ(st.st_mode, S_IFREG | 0444);
-	EXPECT_EQ(sys_open("/proc/newfile", O_RDWR | O_CREAT, 0644), -EACCES);
+	EXPECT_EQ(sys_open("/proc/newfile", O_RDWR | O_CREAT, 0644), -ENOENT); // as Linux
+	EXPECT_EQ(sys_open("/proc/1/newfile", O_WRONLY | O_CREAT | O_TRUNC, 0644), -ENOENT);
+	EXPECT_EQ(sys_mkdir("/proc/newdir", 0755), -ENOENT);
+	EXPECT_EQ(sys_stat("/proc/newfile", &st), -ENOENT); // nothing was left behind
 	EXPECT_EQ(sys_unlink("/proc/meminfo"), -EPERM);
 	int fd = sys_open("/proc/meminfo", O_WRONLY, 0);
 	EXPECT_EQ(sys_write(fd, "x", 1), -EINVAL); // a read-only file
