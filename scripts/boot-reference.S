@@ -3,19 +3,12 @@
  * qemu -kernel), prints the prompt at once and powers off through
  * isa-debug-exit. Its time to the prompt is what QEMU, the firmware and the
  * loader cost; whatever Corral takes beyond it is the kernel's own.
- * 32-bit code; scripts/boottime builds it with `as --32` and
+ * 32-bit code; scripts/boottime builds it with `gcc -m32 -c` and
  * `ld -m elf_i386 -N -Ttext 0x100000`. */
+#include "arch/x86/multiboot_header.h"
 	.text
 	.code32
-	.balign 8
-mb2_header:
-	.long 0xE85250D6			/* multiboot2 magic */
-	.long 0					/* i386 */
-	.long mb2_header_end - mb2_header
-	.long -(0xE85250D6 + (mb2_header_end - mb2_header))
-	.short 0, 0				/* end tag */
-	.long 8
-mb2_header_end:
+	MULTIBOOT2_HEADER
 	.balign 4
 mb1_header:
 	.long 0x1BADB002			/* multiboot1 magic, no flags */

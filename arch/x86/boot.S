@@ -8,10 +8,10 @@
  * 0xffffffff80000000 -- enable long mode and jump to kmain(magic, info).
  * Higher-half symbols are reached from 32-bit code as "sym - KVMA". */
 #include "arch/x86/layout.h"
+#include "arch/x86/multiboot_header.h"
 
 #define MB1_MAGIC 0x1BADB002
 #define MB1_FLAGS ((1 << 0) | (1 << 1) | (1 << 16))
-#define MB2_MAGIC 0xE85250D6
 
 	.section .multiboot, "a"
 	.balign 4
@@ -25,15 +25,7 @@ mb1_header:
 	.long _bss_end_phys		/* bss_end_addr */
 	.long _start			/* entry_addr */
 
-	.balign 8
-mb2_header:
-	.long MB2_MAGIC
-	.long 0				/* i386 */
-	.long mb2_header_end - mb2_header
-	.long -(MB2_MAGIC + (mb2_header_end - mb2_header))
-	.short 0, 0			/* end tag */
-	.long 8
-mb2_header_end:
+	MULTIBOOT2_HEADER
 
 	.section .boot.text, "ax"
 	.code32

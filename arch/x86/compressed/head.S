@@ -17,16 +17,10 @@
  * Built by scripts/mkiso (gcc -m32) with KERNEL_LOAD, KERNEL_SIZE,
  * KERNEL_ENTRY, IMAGE_SIZE and PAYLOAD defined on the command line. */
 
+#include "arch/x86/multiboot_header.h"
+
 	.section .multiboot, "a"
-	.balign 8
-mb2_header:
-	.long 0xE85250D6		/* multiboot2 magic */
-	.long 0				/* i386 */
-	.long mb2_header_end - mb2_header
-	.long -(0xE85250D6 + (mb2_header_end - mb2_header))
-	.short 0, 0			/* end tag */
-	.long 8
-mb2_header_end:
+	MULTIBOOT2_HEADER
 
 	.text
 	.code32
