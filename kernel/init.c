@@ -4,9 +4,12 @@
 // here let the kernel boot while a subsystem is absent. Order:
 //   acpi_init    read MADT/SRAT/SLIT (needs only the direct map)
 //   mm_init      nodes, zones, buddy, slab (needs SRAT + memory map)
-//   smp_init     start the other CPUs (needs the page allocator)
-//   sched_init   tasks and run queues on every CPU
+//   smp_init     start the other CPUs (needs the page allocator); they
+//                come up while the boot CPU goes on
+//   sched_init   tasks and run queues on every CPU started
 //   fs_init      VFS, ramfs, devfs, procfs
+//   smp_cpus_done    wait for the other CPUs (before anything that takes
+//                    cpu_online_mask as final: the root cpuset, tasks)
 //   container_init   the container core and its subsystems' root state
 //                    (before any task but the idle ones is created)
 //   confs_init   the container filesystem and its /proc files
@@ -18,6 +21,7 @@
 __attribute__((weak)) void acpi_init(void) {}
 __attribute__((weak)) void mm_init(void) {}
 __attribute__((weak)) void smp_init(void) {}
+__attribute__((weak)) void smp_cpus_done(void) {}
 __attribute__((weak)) void sched_init(void) {}
 __attribute__((weak)) void fs_init(void) {}
 __attribute__((weak)) void container_init(void) {}
@@ -30,6 +34,7 @@ void boot_late_init(void)
 	smp_init();
 	sched_init();
 	fs_init();
+	smp_cpus_done();
 	container_init();
 	confs_init();
 }

@@ -6,6 +6,7 @@ void boot_late_init(void); // kernel/init.c: everything after time_init
 void acpi_init(void);
 void mm_init(void);
 void smp_init(void);
+void smp_cpus_done(void);
 void sched_init(void);
 void fs_init(void);
 void container_init(void);

@@ -825,9 +825,11 @@ void sched_init(void)
 		rq_init(cpu_rq(cpu), cpu);
 	timer_init_bases();
 	task_init_pids();
-	int cpu;
-	for_each_cpu(cpu, &cpu_online_mask)
-		idle_setup(cpu);
+	// Every CPU smp_init started (cpus[] set), online yet or not: they
+	// come up while we run, and go idle after smp_cpus_done.
+	for (int cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpus[cpu])
+			idle_setup(cpu);
 	// This boot context is CPU 0's idle task from now on.
 	struct task *idle = this_cpu()->idle;
 	idle->on_cpu = 1;
@@ -838,7 +840,7 @@ void sched_init(void)
 void ap_main(void)
 {
 	struct cpu *c = this_cpu();
-	// The APs are started before sched_init; it runs right after.
+	// The APs are released by smp_cpus_done, after sched_init.
 	while (!__atomic_load_n(&sched_running, __ATOMIC_ACQUIRE))
 		cpu_relax();
 	if (!c->idle)

@@ -7,7 +7,10 @@
 // then the Intel SDM's sequence (vol. 3A, "MP Initialization Example") to
 // all of them at once: INIT, wait 10 ms, SIPI, wait 200 us, SIPI again to
 // those not yet running (the waits shortened on CPUs that allow it, see
-// INIT_DELAY_US); then wait (up to a second) for each to report. The
+// INIT_DELAY_US). smp_init returns then: an AP takes milliseconds to come
+// up under QEMU, and the boot CPU does the rest of its set-up meanwhile
+// (sched_init, fs_init) instead of spinning on a host core the APs need.
+// smp_cpus_done then waits (up to a second from the start) for each. The
 // boot CPU and an AP meet through ap_state[id]: the AP moves it from
 // AP_WAITING to AP_RUNNING when it arrives, the boot CPU from AP_WAITING
 // to AP_ABANDONED when it gives up on it, so a late AP sees that it must
@@ -258,7 +261,7 @@ u64 ap_boot_stack[NR_CPUS];
 
 enum { AP_NONE, AP_WAITING, AP_RUNNING, AP_ONLINE, AP_ABANDONED };
 static int ap_state[NR_CPUS]; // see the top of the file
-static bool smp_boot_done;    // smp_init has finished (set once)
+static bool smp_boot_done;    // smp_cpus_done has finished waiting (set once)
 
 // The parameter block at the end of the trampoline (ap_boot.S).
 struct ap_trampoline_params {
@@ -294,7 +297,7 @@ void ap_entry(int id)
 	cpumask_set_cpu(id, &cpu_online_mask);
 	__atomic_add_fetch(&ncpus, 1, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&ap_state[id], AP_ONLINE, __ATOMIC_RELEASE);
-	// Sleep until smp_init is over: under QEMU the vCPUs share the host's
+	// Sleep until smp_cpus_done: under QEMU the vCPUs share the host's
 	// cores, and an AP spinning in ap_main would slow down the boot CPU
 	// and the APs still starting. Interrupts stay off between the check
 	// and the hlt (sti's one-instruction shadow), so the wake-up call
@@ -433,8 +436,8 @@ static bool apic_is_integrated_modern(void)
 	return (intel && family >= 6) || (amd && family >= 0xf);
 }
 
-// INIT-SIPI-SIPI to every CPU in mask at once; returns once all are
-// online or given up on.
+// INIT-SIPI-SIPI to every CPU in mask at once. Returns without waiting for
+// them: see ap_wait_all.
 static void ap_start_all(const cpumask_t *mask)
 {
 	u8 vector = AP_TRAMPOLINE_PA >> PAGE_SHIFT;
@@ -451,8 +454,14 @@ static void ap_start_all(const cpumask_t *mask)
 	for_each_cpu(id, mask)
 		if (ap_state_read(id) == AP_WAITING) // a running AP ignores it anyway
 			lapic_send_sipi(cpus[id]->apic_id, vector);
+}
 
-	ap_wait_leave(mask, AP_WAITING, clock_ns() + AP_TIMEOUT_NS);
+// Returns once every CPU of mask is online or given up on (a second from
+// deadline_start on).
+static void ap_wait_all(const cpumask_t *mask, u64 deadline_start)
+{
+	int id;
+	ap_wait_leave(mask, AP_WAITING, deadline_start + AP_TIMEOUT_NS);
 	for_each_cpu(id, mask) {
 		int expect = AP_WAITING;
 		if (__atomic_compare_exchange_n(&ap_state[id], &expect, AP_ABANDONED, false,
@@ -497,11 +506,14 @@ static void topology_print(void)
 	pr_info("node distances: %s\n", buf);
 }
 
+// Set by smp_init for smp_cpus_done: the CPUs started, and when.
+static cpumask_t smp_starting = CPU_MASK_NONE;
+static u64 smp_start_ns;
+
 void smp_init(void)
 {
-	u64 start = clock_ns();
-	cpumask_t starting = CPU_MASK_NONE;
 	int next_id = 1;
+	smp_start_ns = clock_ns();
 
 	irq_register(VEC_CALL_FUNCTION, call_function_irq);
 	irq_register(VEC_RESCHEDULE, reschedule_irq);
@@ -522,17 +534,25 @@ void smp_init(void)
 			break;
 		}
 		if (ap_prepare(next_id, apic_ids[i]))
-			cpumask_set_cpu(next_id, &starting);
+			cpumask_set_cpu(next_id, &smp_starting);
 		next_id++;
 	}
-	if (!cpumask_empty(&starting) && trampoline_install()) {
-		ap_start_all(&starting);
+	if (!cpumask_empty(&smp_starting) && !trampoline_install())
+		cpumask_clear(&smp_starting);
+	if (!cpumask_empty(&smp_starting))
+		ap_start_all(&smp_starting);
+}
+
+void smp_cpus_done(void)
+{
+	if (!cpumask_empty(&smp_starting)) {
+		ap_wait_all(&smp_starting, smp_start_ns);
 		vmap_identity_unmap_low(); // and shoots down the APs' TLB entries
 	}
 	__atomic_store_n(&smp_boot_done, true, __ATOMIC_RELEASE);
 	smp_call_function_many(&cpu_online_mask, smp_wake, NULL, false);
-	smp_boot_ns = clock_ns() - start;
-	pr_info("smp: %d of %d CPUs online, smp_init took %llu us\n", ncpus,
+	smp_boot_ns = clock_ns() - smp_start_ns;
+	pr_info("smp: %d of %d CPUs online, %llu us after smp_init began\n", ncpus,
 		MAX(acpi_cpu_count(), 1), smp_boot_ns / 1000);
 	topology_print();
 }

@@ -2,14 +2,18 @@
 //
 // smp_init() (kernel/init.c, after mm_init) starts every CPU the MADT lists
 // as enabled, all at once, with INIT-SIPI-SIPI and the real-mode trampoline
-// of ap_boot.S. Logical CPU ids are 0 for the boot CPU, then MADT order. A
-// CPU that does not answer within a second is reported and left out: its
-// id stays unused, so walk cpu_online_mask rather than 0..ncpus-1. Each
-// started CPU sets up its struct cpu (GDT, TSS, IST stacks, GS), its LAPIC
-// and its timer tick, marks itself in cpu_online_mask, sleeps (hlt)
-// until smp_init is over, then calls ap_main() with interrupts enabled.
+// of ap_boot.S, and returns without waiting for them; it gives each a
+// struct cpu (cpus[id]) first. Logical CPU ids are 0 for the boot CPU, then
+// MADT order. smp_cpus_done() (after sched_init and fs_init) waits for
+// them: a CPU that does not answer within a second of smp_init is reported
+// and left out, its id unused, so walk cpu_online_mask rather than
+// 0..ncpus-1. Each started CPU sets up its struct cpu (GDT, TSS, IST
+// stacks, GS), its LAPIC and its timer tick, marks itself in
+// cpu_online_mask, sleeps (hlt) until smp_cpus_done has waited for all,
+// then calls ap_main() with interrupts enabled. Between the two calls
+// cpu_online_mask grows: code that runs there must not take it as final.
 //
-// smp_init ends by printing the topology, one line each, for the
+// smp_cpus_done ends by printing the topology, one line each, for the
 // end-to-end tests to compare with QEMU's flags:
 //   topology: cpus=4 nodes=2
 //   node 0 cpus: 0-1                 (logical ids, list format; one line
@@ -53,11 +57,12 @@
 #include "lib/cpumask.h"
 
 void smp_init(void);
-// Run by each AP once it is online and smp_init has returned, with
+void smp_cpus_done(void);
+// Run by each AP once it is online and smp_cpus_done has returned, with
 // interrupts enabled, on its idle stack. Weak default: halt until an
 // interrupt, forever. The scheduler overrides it to enter its idle loop.
 // Note that ap_main may start before sched_init has run (and the timer
-// ticks on the APs, calling sched_tick, from before smp_init returns); a
+// ticks on the APs, calling sched_tick, from before smp_cpus_done); a
 // wait for sched_init is best done with hlt, not by spinning, for the
 // reason ap_entry in smp.c gives.
 void ap_main(void) __attribute__((noreturn));
@@ -71,7 +76,7 @@ void smp_send_reschedule(int cpu);
 void tlb_shootdown(u64 va, u64 len);
 void smp_stop_others(void);
 
-// How long smp_init took (ns), for the boot report and the tests.
+// From smp_init to every CPU online (ns), for the boot report and the tests.
 extern u64 smp_boot_ns;
 #endif
 
