@@ -201,21 +201,23 @@ int container_file_write(struct container *c, const struct cftype *cft, const ch
 {
 	if (!cft->write)
 		return -EINVAL;
-	char *kbuf = kmalloc(len + 1, GFP_KERNEL);
+	// Most writes are a number or a short list: those need no allocation.
+	char small[64];
+	char *kbuf = len < sizeof(small) ? small : kmalloc(len + 1, GFP_KERNEL);
 	if (!kbuf)
 		return -ENOMEM;
 	memcpy(kbuf, buf, len);
 	kbuf[len] = '\0';
 	if (len && kbuf[len - 1] == '\n')
 		kbuf[len - 1] = '\0';
-	if (strlen(kbuf) != (len && buf[len - 1] == '\n' ? len - 1 : len)) {
-		kfree(kbuf); // an embedded NUL
-		return -EINVAL;
+	int err = -EINVAL; // an embedded NUL
+	if (strlen(kbuf) == (len && buf[len - 1] == '\n' ? len - 1 : len)) {
+		container_lock();
+		err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->write(c, cft, kbuf);
+		container_unlock();
 	}
-	container_lock();
-	int err = test_bit(CONT_REMOVED, &c->flags) ? -ENODEV : cft->write(c, cft, kbuf);
-	container_unlock();
-	kfree(kbuf);
+	if (kbuf != small)
+		kfree(kbuf);
 	return err;
 }
 

@@ -241,6 +241,35 @@ KTEST(container, release_agent_runs_once_per_release)
 	unmount_at("/tmp/ct_rel");
 }
 
+// Writes are copied in whole before they are parsed: a short one on the
+// stack, a long one (64 bytes and more) in a buffer of its own.
+KTEST(container, short_and_long_writes_arrive_whole_and_nul_is_refused)
+{
+	ASSERT_EQ(mount_at("/tmp/ct_wr", "cpuset"), 0);
+	char agent[120], buf[160];
+	memset(agent, 0, sizeof(agent));
+	for (int i = 0; i < 100; i++)
+		agent[i] = (char)('a' + i % 26);
+	EXPECT_EQ(put("/tmp/ct_wr/release_agent", agent), 100);
+	get("/tmp/ct_wr/release_agent", buf, sizeof(buf));
+	EXPECT_EQ(strlen(buf), 101); // with its newline
+	EXPECT_EQ(memcmp(buf, agent, 100), 0);
+	EXPECT_EQ(put("/tmp/ct_wr/release_agent", "/bin/x\n"), 7);
+	get("/tmp/ct_wr/release_agent", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "/bin/x\n");
+	int fd = sys_open("/tmp/ct_wr/tasks", O_WRONLY, 0);
+	ASSERT_GE(fd, 0);
+	EXPECT_EQ(sys_write(fd, "0\0" "1", 3), -EINVAL);
+	static char long_nul[100];
+	memset(long_nul, '0', sizeof(long_nul));
+	long_nul[50] = 0;
+	EXPECT_EQ(sys_write(fd, long_nul, sizeof(long_nul)), -EINVAL);
+	sys_close(fd);
+	get("/tmp/ct_wr/release_agent", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "/bin/x\n"); // nothing else changed
+	unmount_at("/tmp/ct_wr");
+}
+
 // ---- cpuset ----
 
 KTEST(cpuset, rules_and_errnos)
