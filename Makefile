@@ -72,7 +72,7 @@ $(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld
 	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
 
 iso: $(B)/corral.iso
-$(B)/corral.iso: $(B)/corral.elf scripts/mkiso scripts/pack-kernel scripts/lz4pack.c lib/lz4.c \
+$(B)/corral.iso: $(B)/corral.elf scripts/mkiso scripts/pack-kernel scripts/lz4pack.c lib/lz4.c lib/checksum.c \
 		arch/x86/compressed/head.S arch/x86/compressed/linker.ld
 	scripts/mkiso "" $@
 

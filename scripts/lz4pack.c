@@ -1,6 +1,8 @@
 // scripts/lz4pack IN OUT: compresses IN into one LZ4 block (lib/lz4.h has
-// the format) for the compressed ISO kernel (scripts/mkiso). A build-host
-// tool, built by scripts/pack-kernel with the host's gcc.
+// the format) for the compressed ISO kernel (scripts/mkiso), and prints
+// IN's checksum32 (lib/checksum.h) as 0xXXXXXXXX, for the boot stub to
+// check its output against. A build-host tool, built by scripts/pack-kernel
+// with the host's gcc together with lib/checksum.c.
 //
 // Greedy parsing with one step of lazy matching, as lz4's high-compression
 // mode does: at each position find the longest match among the last
@@ -12,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "lib/checksum.h"
 
 #define MIN_MATCH 4
 #define WINDOW 65535
@@ -148,5 +152,6 @@ int main(int argc, char **argv)
 		perror(argv[2]);
 		return 1;
 	}
+	printf("0x%08x\n", checksum32(in, n));
 	return 0;
 }

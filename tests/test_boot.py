@@ -33,6 +33,46 @@ def test_boot_iso_4cpu_2node():
         assert status == 0, "poweroff: scripts/qemu status %r, want 0 (QEMU exit 33)" % status
 
 
+def test_iso_kernel_is_compressed_and_a_corrupt_one_is_refused():
+    """The ISO carries the kernel LZ4-packed (scripts/pack-kernel); the stub
+    checks the size and checksum of what it decompressed and says so on the
+    console when the payload is damaged, instead of jumping into garbage."""
+    import os
+    import subprocess
+    import tempfile
+    from corral import QEMU, ROOT
+    with tempfile.TemporaryDirectory() as tmp:
+        packed = os.path.join(tmp, "packed.elf")
+        subprocess.run([os.path.join(ROOT, "scripts", "pack-kernel"),
+                        os.path.join(ROOT, "build", "corral.elf"), packed], check=True)
+        plain = os.path.getsize(os.path.join(ROOT, "build", "corral.elf"))
+        assert os.path.getsize(packed) < plain / 2, "packed kernel is not smaller"
+        # Damage the payload: one bit of one byte in the middle of the
+        # .payload section. Whether it lands in a literal (same size out,
+        # other bytes: the checksum sees it) or in a length or an offset.
+        out = subprocess.run(["readelf", "-S", "-W", packed], stdout=subprocess.PIPE,
+                             encoding="utf-8", check=True).stdout
+        line = [l for l in out.splitlines() if " .payload " in l][0]
+        fields = line.split("]", 1)[1].split()
+        offset, size = int(fields[3], 16), int(fields[4], 16)
+        with open(packed, "r+b") as f:
+            f.seek(offset + size // 2)
+            b = f.read(1)
+            f.seek(offset + size // 2)
+            f.write(bytes([b[0] ^ 1]))
+        iso = os.path.join(tmp, "corrupt.iso")
+        subprocess.run([os.path.join(ROOT, "scripts", "mkiso"), "", iso], check=True,
+                       env=dict(os.environ, KERNEL=packed, MKISO_PACK="0"),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.run([QEMU, "--iso", "--cpus", "1", "--nodes", "1", "--mem", "256",
+                            "--timeout", "5"], env=dict(os.environ, ISO=iso),
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           encoding="utf-8", errors="replace")
+        assert "corral: the compressed kernel image is corrupt" in p.stdout, p.stdout[-2000:]
+        assert "Corral booting" not in p.stdout
+        assert p.returncode == 124, "status %r: the stub should halt" % p.returncode
+
+
 def test_help_lists_commands():
     out = guest.run("help")
     for cmd in ("help", "echo", "poweroff"):

@@ -11,11 +11,14 @@
  * us and zeroes it (the kernel's .bss included), and above it the stub and
  * the compressed image. GRUB enters here as it would enter the kernel
  * (32-bit protected mode, paging off, EAX = multiboot2 magic, EBX = the
- * information's address); we decompress the image to KERNEL_LOAD and jump
- * to the kernel's own entry with EAX and EBX as they were.
+ * information's address); we decompress the image to KERNEL_LOAD, check
+ * its size and checksum (lib/checksum.h), and jump to the kernel's own
+ * entry with EAX and EBX as they were. A damaged image is reported on COM1
+ * and the CPU halts: nothing jumps into garbage.
  *
- * Built by scripts/mkiso (gcc -m32) with KERNEL_LOAD, KERNEL_SIZE,
- * KERNEL_ENTRY, IMAGE_SIZE and PAYLOAD defined on the command line. */
+ * Built by scripts/pack-kernel (gcc -m32) with KERNEL_LOAD, KERNEL_SIZE,
+ * KERNEL_ENTRY, IMAGE_SIZE, IMAGE_CHECKSUM and PAYLOAD defined on the
+ * command line. */
 
 #include "arch/x86/multiboot_header.h"
 
@@ -38,6 +41,12 @@ _start:
 	call lz4_decompress
 	addl $16, %esp
 	cmpl $IMAGE_SIZE, %eax
+	jne bad_image
+	pushl $IMAGE_SIZE		/* checksum32(KERNEL_LOAD, IMAGE_SIZE) */
+	pushl $KERNEL_LOAD
+	call checksum32
+	addl $8, %esp
+	cmpl $IMAGE_CHECKSUM, %eax
 	jne bad_image
 	movl %esi, %eax
 	movl %edi, %ebx
