@@ -78,6 +78,12 @@ KBENCH(container_attach_us)
 	int fx = sys_open(BENCH_DIR "/x/tasks", O_WRONLY, 0);
 	int fy = sys_open(BENCH_DIR "/y/tasks", O_WRONLY, 0);
 	const int n = 1000;
+	// Not timed: the first moves make the two css_sets and, under TCG,
+	// translate the code on the way (the first 100 moves of a boot took
+	// ~7 ms more); the figure is the steady state.
+	for (int i = 0; i < 50 && fx >= 0 && fy >= 0; i++)
+		if (sys_write(fx, "0", 1) != 1 || sys_write(fy, "0", 1) != 1)
+			break;
 	u64 t0 = clock_ns();
 	for (int i = 0; i < n / 2 && fx >= 0 && fy >= 0; i++) {
 		if (sys_write(fx, "0", 1) != 1 || sys_write(fy, "0", 1) != 1)
