@@ -24,6 +24,7 @@
 #include "kernel/errno.h"
 #include "kernel/spinlock.h"
 #include "kernel/task.h"
+#include "lib/string.h"
 #include "mm/slab.h"
 
 #define BC_UNLIMITED __LONG_MAX__
@@ -125,8 +126,8 @@ static int bc_read(struct container *c, const struct cftype *cft, struct seq_buf
 
 static int bc_write(struct container *c, const struct cftype *cft, const char *buf)
 {
-	long v;
-	if (container_parse_long(buf, &v) || v < 0)
+	long long v;
+	if (kstrtoll(buf, 10, &v) || v < 0)
 		return -EINVAL;
 	struct bc *bc = c_bc(c);
 	unsigned long fl = spin_lock_irqsave(&bc_lock);

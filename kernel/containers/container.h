@@ -165,8 +165,8 @@ pid_t *container_pids(struct container *c, int *n);
 // t's css of subsystem id, referenced (css_put it): safe against a
 // concurrent attach freeing t's old css_set.
 struct container_subsys_state *task_css_get(struct task *t, int id);
-// Strict decimal parse of a whole string: 0, -EINVAL, -ERANGE.
-int container_parse_long(const char *buf, long *out);
+// A flag file's value: "0" or "1" (kstrtoll's syntax), else -EINVAL.
+int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
 
 // Control files: the core's own plus each bound subsystem's. Iterate

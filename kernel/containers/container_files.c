@@ -35,32 +35,20 @@ static int tasks_read(struct container *c, const struct cftype *cft, struct seq_
 	return 0;
 }
 
-// Strict decimal parse of a whole string into *out (0 or -EINVAL).
-int container_parse_long(const char *buf, long *out)
+int container_parse_bool(const char *buf, bool *out)
 {
-	const char *p = buf;
-	bool neg = *p == '-';
-	if (neg || *p == '+')
-		p++;
-	if (*p < '0' || *p > '9')
+	long long v;
+	if (kstrtoll(buf, 10, &v) || (v != 0 && v != 1))
 		return -EINVAL;
-	long v = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (__LONG_MAX__ - (*p - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (*p - '0');
-	}
-	if (*p)
-		return -EINVAL;
-	*out = neg ? -v : v;
+	*out = v;
 	return 0;
 }
 
 static int tasks_write(struct container *c, const struct cftype *cft, const char *buf)
 {
 	(void)cft;
-	long pid;
-	int err = container_parse_long(buf, &pid);
+	long long pid;
+	int err = kstrtoll(buf, 10, &pid);
 	if (err == -ERANGE)
 		return -ESRCH;
 	if (err)
@@ -87,8 +75,8 @@ static int notify_read(struct container *c, const struct cftype *cft, struct seq
 static int notify_write(struct container *c, const struct cftype *cft, const char *buf)
 {
 	(void)cft;
-	long v;
-	if (container_parse_long(buf, &v) || (v != 0 && v != 1))
+	bool v;
+	if (container_parse_bool(buf, &v))
 		return -EINVAL;
 	if (v)
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);

@@ -180,8 +180,8 @@ static int usage_read(struct container *c, const struct cftype *cft, struct seq_
 static int usage_write(struct container *c, const struct cftype *cft, const char *buf)
 {
 	(void)cft;
-	long v;
-	if (container_parse_long(buf, &v) || v != 0)
+	long long v;
+	if (kstrtoll(buf, 10, &v) || v != 0)
 		return -EINVAL;
 	struct cpuacct *ca = c_ca(c);
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)

@@ -14,15 +14,6 @@ void maskset_init(const struct maskset_type *mt, struct container *c, struct mas
 	ms->exclusive = !c->parent; // the root owns everything
 }
 
-int maskset_parse_bool(const char *buf, bool *out)
-{
-	long v;
-	if (container_parse_long(buf, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 // c's task count (no sleeping; container_mutex held so none can attach).
 static bool has_tasks(struct container *c) { return container_task_count(c) > 0; }
 
@@ -64,7 +55,7 @@ int maskset_write_exclusive(const struct maskset_type *mt, struct container *c,
 			    const char *buf)
 {
 	bool v;
-	if (maskset_parse_bool(buf, &v))
+	if (container_parse_bool(buf, &v))
 		return -EINVAL;
 	if (!c->parent)
 		return -EACCES;

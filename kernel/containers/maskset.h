@@ -35,7 +35,5 @@ int maskset_write_exclusive(const struct maskset_type *mt, struct container *c,
 			    const char *buf);
 int maskset_show_mask(struct maskset *ms, struct seq_buf *s);
 int maskset_can_attach(struct maskset *ms); // ENOSPC if empty
-// The parsed 0/1 of a flag file: 0 or -EINVAL.
-int maskset_parse_bool(const char *buf, bool *out);
 
 #endif

@@ -144,7 +144,7 @@ static int migrate_write(struct container *c, const struct cftype *cft, const ch
 {
 	(void)cft;
 	bool v;
-	if (maskset_parse_bool(buf, &v))
+	if (container_parse_bool(buf, &v))
 		return -EINVAL;
 	c_memset(c)->migrate = v;
 	return 0;

@@ -214,14 +214,14 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 		memcpy(tok, q, n);
 		tok[n] = '\0';
 		char *eq = strchr(tok, '=');
-		long v;
+		long long v;
 		if (!eq)
 			return -EINVAL;
 		*eq = '\0';
 		if (!strcmp(tok, "res")) { // what a read starts with: may be written back
 			if (strcmp(eq + 1, "numtasks"))
 				return -EINVAL;
-		} else if (container_parse_long(eq + 1, &v)) {
+		} else if (kstrtoll(eq + 1, 10, &v)) {
 			return -EINVAL;
 		} else if (!strcmp(tok, "min_shares")) {
 			mn = v;
@@ -286,10 +286,10 @@ static int max_read(struct container *c, const struct cftype *cft, struct seq_bu
 static int max_write(struct container *c, const struct cftype *cft, const char *buf)
 {
 	(void)cft;
-	long v;
+	long long v;
 	if (!strcmp(buf, "max") || !strcmp(buf, "-1"))
 		v = UNLIMITED;
-	else if (container_parse_long(buf, &v) || v < 0)
+	else if (kstrtoll(buf, 10, &v) || v < 0)
 		return -EINVAL;
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
 	c_nt(c)->max = v;
