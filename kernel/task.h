@@ -58,6 +58,7 @@
 #define ERR_PTR(err) ((void *)(long)(err))
 #define PTR_ERR(ptr) ((long)(ptr))
 #define IS_ERR(ptr) ((unsigned long)(ptr) >= (unsigned long)-4095)
+#define IS_ERR_OR_NULL(ptr) (!(ptr) || IS_ERR(ptr))
 #endif
 
 struct css_set;

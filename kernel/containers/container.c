@@ -19,7 +19,7 @@
 //                     (children, names, flags), subsystem state changed
 //                     through control files, attach, release_agent text
 //   task->lock, rq lock   t->css_set is written under both
-//                     (sched_set_css_set), so the scheduler's accounting
+//                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
 //   css_set_lock      the css_set list and every css_set refcount;
 //                     t->css_set is also written under it; held across
@@ -47,10 +47,6 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 
-#define PATH_MAX_CONTAINER 4096
-#ifndef IS_ERR_OR_NULL
-#define IS_ERR_OR_NULL(p) (!(p) || IS_ERR(p))
-#endif
 
 extern struct container_subsys *const __container_subsys_start[];
 extern struct container_subsys *const __container_subsys_end[];
@@ -202,6 +198,18 @@ struct container *task_container(struct task *t, struct hierarchy *h)
 
 // ---- task hooks ----------------------------------------------------------
 
+// Undoes the fork hooks of the first n subsystems (last first) and drops
+// child's css_set: a refused or failed spawn.
+static void fork_undo(struct task *child, int n)
+{
+	while (--n >= 0)
+		if (subsys[n]->fork && subsys[n]->fork_failed)
+			subsys[n]->fork_failed(subsys[n], child);
+	struct css_set *cs = child->css_set;
+	child->css_set = NULL;
+	css_set_put(cs);
+}
+
 int cgroup_fork(struct task *child)
 {
 	struct task *parent = current;
@@ -211,15 +219,9 @@ int cgroup_fork(struct task *child)
 	child->css_set = cs;
 	spin_unlock_irqrestore(&css_set_lock, f);
 	for (int i = 0; i < container_subsys_count; i++) {
-		if (!subsys[i]->fork)
-			continue;
-		int err = subsys[i]->fork(subsys[i], child);
+		int err = subsys[i]->fork ? subsys[i]->fork(subsys[i], child) : 0;
 		if (err) {
-			while (--i >= 0)
-				if (subsys[i]->fork && subsys[i]->fork_failed)
-					subsys[i]->fork_failed(subsys[i], child);
-			child->css_set = NULL;
-			css_set_put(cs);
+			fork_undo(child, i);
 			return err;
 		}
 	}
@@ -228,14 +230,8 @@ int cgroup_fork(struct task *child)
 
 void cgroup_fork_failed(struct task *child)
 {
-	if (!child->css_set)
-		return;
-	for (int i = container_subsys_count - 1; i >= 0; i--)
-		if (subsys[i]->fork && subsys[i]->fork_failed)
-			subsys[i]->fork_failed(subsys[i], child);
-	struct css_set *cs = child->css_set;
-	child->css_set = NULL;
-	css_set_put(cs);
+	if (child->css_set)
+		fork_undo(child, container_subsys_count);
 }
 
 void cgroup_exit(struct task *t)
@@ -326,7 +322,7 @@ int container_attach(struct container *c, struct task *t)
 	return err;
 }
 
-int container_attach_pid(struct container *c, pid_t pid)
+int container_attach_pid_locked(struct container *c, pid_t pid)
 {
 	if (pid < 0)
 		return -ESRCH;
@@ -335,8 +331,16 @@ int container_attach_pid(struct container *c, pid_t pid)
 		return -ESRCH;
 	if (!pid)
 		task_get(t);
-	int err = container_attach(c, t);
+	int err = container_attach_locked(c, t);
 	task_put(t);
+	return err;
+}
+
+int container_attach_pid(struct container *c, pid_t pid)
+{
+	container_lock();
+	int err = container_attach_pid_locked(c, pid);
+	container_unlock();
 	return err;
 }
 

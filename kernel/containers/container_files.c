@@ -55,14 +55,7 @@ static int tasks_write(struct container *c, const struct cftype *cft, const char
 		return err;
 	if (pid < 0 || pid > __INT_MAX__)
 		return -ESRCH;
-	struct task *t = pid ? task_find_get((pid_t)pid) : current;
-	if (!t)
-		return -ESRCH;
-	if (!pid)
-		task_get(t);
-	err = container_attach_locked(c, t); // container_mutex held by the write
-	task_put(t);
-	return err;
+	return container_attach_pid_locked(c, (pid_t)pid); // the write holds container_mutex
 }
 
 static int notify_read(struct container *c, const struct cftype *cft, struct seq_buf *s)

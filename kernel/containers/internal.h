@@ -9,6 +9,7 @@
 // Move t into c; container_mutex held. 0 or -errno (can_attach's refusal,
 // -ESRCH for an exited task, -ENODEV for a removed container).
 int container_attach_locked(struct container *c, struct task *t);
+int container_attach_pid_locked(struct container *c, pid_t pid); // 0: current
 // c has children or a referenced css (so tasks); container_mutex held.
 bool container_busy(struct container *c);
 // Queue c for the release agent if it asks to be notified (any context).
