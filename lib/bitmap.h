@@ -1,8 +1,8 @@
 // Bitmaps: arrays of unsigned long holding nbits bits, bit 0 being the
 // lowest bit of word 0, as in Linux's <linux/bitmap.h>.
 //
-// set_bit()/clear_bit() are atomic (safe against other CPUs changing other
-// bits of the same word); __set_bit()/__clear_bit() are not and need the
+// set_bit()/clear_bit()/test_and_set_bit() are atomic (safe against other
+// CPUs changing other bits of the same word); __set_bit()/__clear_bit() are not and need the
 // caller's lock. The bitmap_*() operations are never atomic. They look only
 // at the first nbits bits: whatever lies beyond them in the last word is
 // ignored by the tests and may be overwritten by the operations.
@@ -35,6 +35,13 @@ static inline void set_bit(unsigned int nr, unsigned long *addr)
 static inline void clear_bit(unsigned int nr, unsigned long *addr)
 {
 	__atomic_fetch_and(&addr[BIT_WORD(nr)], ~BIT_MASK(nr), __ATOMIC_SEQ_CST);
+}
+
+// Atomically sets bit nr and returns whether it was set already.
+static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
+{
+	unsigned long m = BIT_MASK(nr);
+	return (__atomic_fetch_or(&addr[BIT_WORD(nr)], m, __ATOMIC_SEQ_CST) & m) != 0;
 }
 
 static inline void __set_bit(unsigned int nr, unsigned long *addr)

@@ -40,6 +40,17 @@ KTEST(bitmap, set_clear_and_test_single_bits)
 	EXPECT_EQ(bitmap_weight(map, 130), 1);
 }
 
+KTEST(bitmap, test_and_set_bit_returns_the_old_bit)
+{
+	DECLARE_BITMAP(map, 70) = { 0 };
+
+	EXPECT_FALSE(test_and_set_bit(66, map));
+	EXPECT_TRUE(test_and_set_bit(66, map));
+	EXPECT_TRUE(test_bit(66, map));
+	EXPECT_EQ(map[1], 4);
+	EXPECT_EQ(map[0], 0);
+}
+
 KTEST(bitmap, fill_sets_only_the_first_nbits)
 {
 	DECLARE_BITMAP(map, 70);

@@ -25,12 +25,6 @@ static LIST_HEAD(release_list); // release_lock
 static struct wait_queue release_wq;
 static bool release_worker_started;
 
-static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
-{
-	unsigned long m = BIT_MASK(nr);
-	return (__atomic_fetch_or(&addr[BIT_WORD(nr)], m, __ATOMIC_SEQ_CST) & m) != 0;
-}
-
 // ---- release notification -------------------------------------------------------
 
 // Queue c for a release check if it asks to be notified. Any context
