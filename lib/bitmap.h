@@ -2,10 +2,11 @@
 // lowest bit of word 0, as in Linux's <linux/bitmap.h>.
 //
 // set_bit()/clear_bit()/test_and_set_bit() are atomic (safe against other
-// CPUs changing other bits of the same word); __set_bit()/__clear_bit() are not and need the
-// caller's lock. The bitmap_*() operations are never atomic. They look only
-// at the first nbits bits: whatever lies beyond them in the last word is
-// ignored by the tests and may be overwritten by the operations.
+// CPUs changing other bits of the same word); __set_bit()/__clear_bit()
+// are not and need the caller's lock. The bitmap_*() operations are never
+// atomic. They look only at the first nbits bits: whatever lies beyond
+// them in the last word is ignored by the tests and may be overwritten by
+// the operations.
 //
 // The list format used by cpusets ("0-3,5,7-8") is read by
 // bitmap_parselist() and written by bitmap_print_list():

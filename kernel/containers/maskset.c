@@ -22,15 +22,10 @@ int maskset_check_mask(const struct maskset_type *mt, struct container *c, const
 {
 	if (!c->parent)
 		return -EACCES;
-	unsigned long m = 0;
-	const char *p = buf;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p) {
-		int err = bitmap_parselist(buf, &m, 64);
-		if (err)
-			return err; // -EINVAL, or -ERANGE past 63
-	}
+	unsigned long m;
+	int err = bitmap_parselist(buf, &m, 64); // "" (or blanks) is the empty set
+	if (err)
+		return err; // -EINVAL, or -ERANGE past 63
 	if (m & ~mt->online())
 		return -ERANGE;
 	if (m & ~ms_of(mt, c->parent)->mask)
