@@ -48,7 +48,7 @@ struct numtasks {
 	struct list_head sibling;  // in parent->children
 	long max;           // root: the limit (UNLIMITED); others unused
 	long usage;         // tasks here and below
-	long successes, failures, forkrate_failures;
+	long successes, failures; // spawns let in and refused here
 };
 
 static struct container_subsys numtasks_subsys;
@@ -64,12 +64,10 @@ static struct numtasks *c_nt(struct container *c)
 	return css_nt(container_css(c, numtasks_subsys.subsys_id));
 }
 
-static struct numtasks *parent_nt(struct numtasks *nt) { return nt->parent; }
-
 // The limit of nt (UNLIMITED for none). numtasks_lock held.
 static long nt_limit(struct numtasks *nt)
 {
-	struct numtasks *p = parent_nt(nt);
+	struct numtasks *p = nt->parent;
 	if (!p)
 		return nt->max;
 	long plimit = nt_limit(p);
@@ -81,7 +79,7 @@ static long nt_limit(struct numtasks *nt)
 // What nt is guaranteed (min_shares of its parent's limit), 0 for none.
 static long nt_guarantee(struct numtasks *nt)
 {
-	struct numtasks *p = parent_nt(nt);
+	struct numtasks *p = nt->parent;
 	if (!p || nt->min_shares == DONT_CARE)
 		return 0;
 	long plimit = nt_limit(p);
@@ -105,7 +103,7 @@ static bool eats_guarantees(struct numtasks *p, struct numtasks *child)
 
 static void chain_add(struct numtasks *nt, long d)
 {
-	for (; nt; nt = parent_nt(nt))
+	for (; nt; nt = nt->parent)
 		nt->usage += d;
 }
 
@@ -113,11 +111,11 @@ static int numtasks_fork(struct container_subsys *ss, struct task *t)
 {
 	struct numtasks *nt = css_nt(task_css(t, ss->subsys_id));
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
-	for (struct numtasks *n = nt; n; n = parent_nt(n)) {
+	for (struct numtasks *n = nt; n; n = n->parent) {
 		long lim = nt_limit(n);
 		bool below_guarantee = n->usage < nt_guarantee(n);
 		if ((lim != UNLIMITED && n->usage >= lim) ||
-		    (!below_guarantee && parent_nt(n) && eats_guarantees(parent_nt(n), n))) {
+		    (!below_guarantee && n->parent && eats_guarantees(n->parent, n))) {
 			nt->failures++;
 			spin_unlock_irqrestore(&numtasks_lock, f);
 			return -EAGAIN;
@@ -200,7 +198,7 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 {
 	(void)cft;
 	struct numtasks *nt = c_nt(c);
-	struct numtasks *p = parent_nt(nt);
+	struct numtasks *p = nt->parent;
 	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
 	char tok[64];
 	const char *q = buf;
@@ -263,12 +261,12 @@ static int stats_read(struct container *c, const struct cftype *cft, struct seq_
 	(void)cft;
 	struct numtasks *nt = c_nt(c);
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
-	long u = nt->usage, ok = nt->successes, fail = nt->failures, rate = nt->forkrate_failures;
+	long u = nt->usage, ok = nt->successes, fail = nt->failures;
 	spin_unlock_irqrestore(&numtasks_lock, f);
 	seq_printf(s, "numtasks: Current usage %ld\n", u);
 	seq_printf(s, "numtasks: Number of successes %ld\n", ok);
 	seq_printf(s, "numtasks: Number of failures %ld\n", fail);
-	seq_printf(s, "numtasks: Number of forkrate failures %ld\n", rate);
+	seq_printf(s, "numtasks: Number of forkrate failures 0\n"); // no fork-rate limit
 	return 0;
 }
 
