@@ -3,7 +3,9 @@
 //
 //   bc.numfiles.held     files charged now
 //   bc.numfiles.maxheld  the most ever held
-//   bc.numfiles.minheld  the least held since creation
+//   bc.numfiles.minheld  the least held since creation: 0, as a container
+//                        starts empty (UBC resets it each accounting
+//                        period; Corral has none)
 //   bc.numfiles.barrier  opening when held would pass it fails (ENFILE)
 //   bc.numfiles.limit    the hard bound (for privileged callers; Corral
 //                        has none, so the barrier is what applies)
@@ -31,7 +33,7 @@
 
 struct bc {
 	struct container_subsys_state css;
-	long held, maxheld, minheld, barrier, limit, failcnt;
+	long held, maxheld, barrier, limit, failcnt;
 };
 
 static struct container_subsys bc_subsys;
@@ -81,8 +83,6 @@ void bc_uncharge_file(struct file *f)
 	struct bc *bc = css_bc(css);
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
 	bc->held--;
-	if (bc->held < bc->minheld)
-		bc->minheld = bc->held;
 	spin_unlock_irqrestore(&bc_lock, fl);
 	css_put(css);
 }
@@ -118,7 +118,7 @@ static int bc_read(struct container *c, const struct cftype *cft, struct seq_buf
 {
 	struct bc *bc = c_bc(c);
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	long v[] = {bc->held, bc->maxheld, bc->minheld, bc->barrier, bc->limit, bc->failcnt};
+	long v[] = {bc->held, bc->maxheld, 0 /* minheld */, bc->barrier, bc->limit, bc->failcnt};
 	spin_unlock_irqrestore(&bc_lock, fl);
 	seq_printf(s, "%ld\n", v[cft->private]);
 	return 0;
