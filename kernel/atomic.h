@@ -15,6 +15,9 @@
 //   atomic_cmpxchg(v, old, new)       store new if the value is old;
 //                                     returns the value found (== old on
 //                                     success), as Linux does
+//   atomic_inc_not_zero               add one unless the value is zero;
+//                                     true if it added (a reference taken
+//                                     only from a live object)
 // The atomic64_* family is the same on 64-bit values.
 #ifndef KERNEL_ATOMIC_H
 #define KERNEL_ATOMIC_H
@@ -65,6 +68,18 @@ static inline int atomic_cmpxchg(atomic_t *v, int old, int new_value)
 	__atomic_compare_exchange_n(&v->counter, &old, new_value, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
 	return old; // the value found: equal to the old argument on success
+}
+
+static inline bool atomic_inc_not_zero(atomic_t *v)
+{
+	int c = atomic_read(v);
+	while (c != 0) {
+		int seen = atomic_cmpxchg(v, c, c + 1);
+		if (seen == c)
+			return true;
+		c = seen;
+	}
+	return false;
 }
 
 // ---- atomic64_t ----

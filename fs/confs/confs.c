@@ -135,28 +135,24 @@ static int confs_build(struct dentry *d, struct container *c)
 
 // ---- directory operations ----
 
-static void dentry_name(struct dentry *d, char *buf, size_t size)
+// d's name as a container name (the core checks the rest).
+static int container_name_of(struct dentry *d, char name[CONTAINER_NAME_MAX + 1])
 {
-	size_t n = MIN(d->namelen, size - 1);
-	memcpy(buf, d->name, n);
-	buf[n] = '\0';
-}
-
-static int confs_create(struct inode *dir, struct dentry *d, u32 mode)
-{
-	(void)dir, (void)d, (void)mode;
-	return -EACCES;
+	if (d->namelen > CONTAINER_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, d->name, d->namelen);
+	name[d->namelen] = '\0';
+	return 0;
 }
 
 static int confs_mkdir(struct inode *dir, struct dentry *d, u32 mode)
 {
 	(void)mode;
 	char name[CONTAINER_NAME_MAX + 1];
-	if (d->namelen > CONTAINER_NAME_MAX)
-		return -ENAMETOOLONG;
-	dentry_name(d, name, sizeof(name));
 	struct container *c;
-	int err = container_mkdir(dir->private, name, &c);
+	int err = container_name_of(d, name);
+	if (!err)
+		err = container_mkdir(dir->private, name, &c);
 	if (err)
 		return err;
 	struct inode *inode = confs_dir_inode(dir->sb, c);
@@ -174,12 +170,6 @@ static int confs_rmdir(struct inode *dir, struct dentry *d)
 	return container_rmdir(d->inode->private);
 }
 
-static int confs_unlink(struct inode *dir, struct dentry *d)
-{
-	(void)dir, (void)d;
-	return -EPERM;
-}
-
 static int confs_rename(struct inode *odir, struct dentry *old, struct inode *ndir,
 			struct dentry *new)
 {
@@ -190,35 +180,21 @@ static int confs_rename(struct inode *odir, struct dentry *old, struct inode *nd
 	if (new->inode)
 		return -EEXIST;
 	char name[CONTAINER_NAME_MAX + 1];
-	if (new->namelen > CONTAINER_NAME_MAX)
-		return -ENAMETOOLONG;
-	dentry_name(new, name, sizeof(name));
-	return container_rename(old->inode->private, name);
+	int err = container_name_of(new, name);
+	return err ? err : container_rename(old->inode->private, name);
 }
 
+// No create or unlink: the VFS answers EACCES and EPERM, as for any
+// filesystem without them.
 static const struct inode_operations confs_dir_iops = {
 	.lookup = confs_lookup,
-	.create = confs_create,
 	.mkdir = confs_mkdir,
-	.unlink = confs_unlink,
 	.rmdir = confs_rmdir,
 	.rename = confs_rename,
 	.evict = confs_dir_evict,
 };
 
 // ---- mounting ----
-
-static bool sb_get_not_zero(struct super_block *sb)
-{
-	int v = atomic_read(&sb->refcnt);
-	while (v > 0) {
-		int seen = atomic_cmpxchg(&sb->refcnt, v, v + 1);
-		if (seen == v)
-			return true;
-		v = seen;
-	}
-	return false;
-}
 
 static int confs_mount(struct file_system_type *type, const char *source,
 		       const char *options, struct super_block **out)
@@ -230,7 +206,7 @@ static int confs_mount(struct file_system_type *type, const char *source,
 		return err;
 	container_lock();
 	struct super_block *sb = h->sb;
-	if (sb && sb_get_not_zero(sb)) {
+	if (sb && atomic_inc_not_zero(&sb->refcnt)) { // not one being freed
 		container_unlock();
 		container_umount(h); // the superblock holds the hierarchy already
 		*out = sb;
