@@ -135,14 +135,13 @@ static int confs_build(struct dentry *d, struct container *c)
 
 // ---- directory operations ----
 
-// d's name as a container name (the core checks the rest).
-static int container_name_of(struct dentry *d, char name[CONTAINER_NAME_MAX + 1])
+// d's name as a C string for the core (which checks it). The path walk
+// has refused names over NAME_MAX already.
+_Static_assert(CONTAINER_NAME_MAX >= NAME_MAX, "a VFS name fits a container name");
+static void container_name_of(struct dentry *d, char name[CONTAINER_NAME_MAX + 1])
 {
-	if (d->namelen > CONTAINER_NAME_MAX)
-		return -ENAMETOOLONG;
 	memcpy(name, d->name, d->namelen);
 	name[d->namelen] = '\0';
-	return 0;
 }
 
 static int confs_mkdir(struct inode *dir, struct dentry *d, u32 mode)
@@ -150,9 +149,8 @@ static int confs_mkdir(struct inode *dir, struct dentry *d, u32 mode)
 	(void)mode;
 	char name[CONTAINER_NAME_MAX + 1];
 	struct container *c;
-	int err = container_name_of(d, name);
-	if (!err)
-		err = container_mkdir(dir->private, name, &c);
+	container_name_of(d, name);
+	int err = container_mkdir(dir->private, name, &c);
 	if (err)
 		return err;
 	struct inode *inode = confs_dir_inode(dir->sb, c);
@@ -180,8 +178,8 @@ static int confs_rename(struct inode *odir, struct dentry *old, struct inode *nd
 	if (new->inode)
 		return -EEXIST;
 	char name[CONTAINER_NAME_MAX + 1];
-	int err = container_name_of(new, name);
-	return err ? err : container_rename(old->inode->private, name);
+	container_name_of(new, name);
+	return container_rename(old->inode->private, name);
 }
 
 // No create or unlink: the VFS answers EACCES and EPERM, as for any
