@@ -840,11 +840,10 @@ void sched_init(void)
 void ap_main(void)
 {
 	struct cpu *c = this_cpu();
-	// The APs are released by smp_cpus_done, after sched_init.
-	while (!__atomic_load_n(&sched_running, __ATOMIC_ACQUIRE))
-		cpu_relax();
-	if (!c->idle)
-		panic("cpu %d came online after sched_init", c->id);
+	// The APs are released by smp_cpus_done, which runs after sched_init
+	// (kernel/init.c): this CPU has its idle task.
+	if (!__atomic_load_n(&sched_running, __ATOMIC_ACQUIRE) || !c->idle)
+		panic("cpu %d released before sched_init", c->id);
 	c->idle->on_cpu = 1;
 	c->current_task = c->idle;
 	sti();

@@ -92,17 +92,12 @@ static void compress(void)
 	size_t lit = 0, i = 0;
 	while (n >= MF_LIMIT && i + MF_LIMIT <= n) {
 		size_t off = 0, len = best_match(i, &off);
+		insert(i);
 		if (len) { // lazy: a longer match one byte on wins
-			size_t off2 = 0, len2 = 0;
-			if (i + 1 + MF_LIMIT <= n) {
-				insert(i);
-				len2 = best_match(i + 1, &off2);
-				if (len2 > len) {
-					i++;
-					continue;
-				}
-			} else {
-				insert(i);
+			size_t off2 = 0;
+			if (i + 1 + MF_LIMIT <= n && best_match(i + 1, &off2) > len) {
+				i++;
+				continue;
 			}
 			put_sequence(lit, i - lit, len, off);
 			for (size_t k = i + 1; k < i + len && k + 4 <= n; k++)
@@ -110,7 +105,6 @@ static void compress(void)
 			i += len;
 			lit = i;
 		} else {
-			insert(i);
 			i++;
 		}
 	}
