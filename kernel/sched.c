@@ -823,7 +823,6 @@ void sched_init(void)
 			 : "m"(mxcsr));
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		rq_init(cpu_rq(cpu), cpu);
-	timer_init_bases();
 	task_init_pids();
 	// Every CPU smp_init started (cpus[] set), online yet or not: they
 	// come up while we run, and go idle after smp_cpus_done.

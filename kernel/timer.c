@@ -25,10 +25,6 @@ static struct timer_base *this_base(void) { return &bases[smp_processor_id()]; }
 
 void timer_init_bases(void)
 {
-	static bool done; // boot calls it before smp_init, sched_init again
-	if (done)
-		return;
-	done = true;
 	for (int cpu = 0; cpu < NR_CPUS; cpu++) {
 		spin_lock_init(&bases[cpu].lock, "timer_base");
 		INIT_LIST_HEAD(&bases[cpu].timers);

@@ -35,7 +35,7 @@ void timer_add(struct timer *t, u64 expires_ns);
 bool timer_del_sync(struct timer *t);
 bool timer_pending(struct timer *t);
 void timer_tick(void);
-void timer_init_bases(void); // sched_init
+void timer_init_bases(void); // kmain, before any CPU's tick starts
 // The CPU's clock-event side (arch timer interrupt, CPU bring-up):
 void timer_start_cpu(void);      // start this CPU's ticks (interrupts may be on)
 bool timer_interrupt(void);      // at the interrupt: is a tick due? (else timers only)
