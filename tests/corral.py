@@ -337,6 +337,19 @@ class Corral:
             pass
 
 
+def check(g, cmd, want, status=0, timeout=30):
+    """Run cmd on guest g; its output must be want (a string, or a compiled
+    regex that must match all of it) and its exit status status. Returns the
+    output."""
+    out, st = g.run_status(cmd, timeout=timeout)
+    ok = out == want if isinstance(want, str) else want.fullmatch(out) is not None
+    assert ok, "%s: %r printed %r, want %r" % (g.describe(), cmd, out,
+                                               want if isinstance(want, str) else want.pattern)
+    assert st == status, "%s: %r: status %d, want %d (output %r)" % (
+        g.describe(), cmd, st, status, out)
+    return out
+
+
 class _InitRun:
     """What tests/run.py needs to show the serial tail of a run_init()."""
 

@@ -7,7 +7,7 @@ wording. Runs every check on two guests booted once for the module:
 import re
 import time
 
-from corral import NUMA, SMALL, Corral
+from corral import NUMA, SMALL, Corral, check
 
 guests = []
 
@@ -20,18 +20,6 @@ def setup_module():
 def teardown_module():
     for g in guests:
         g.close()
-
-
-def check(g, cmd, want, status=0, timeout=30):
-    """Run cmd on g; its output must be want (a string, or a compiled regex
-    matching all of it) and its exit status status."""
-    out, st = g.run_status(cmd, timeout=timeout)
-    ok = out == want if isinstance(want, str) else want.fullmatch(out) is not None
-    assert ok, "%s: %r printed %r, want %r" % (g.describe(), cmd, out,
-                                               want if isinstance(want, str) else want.pattern)
-    assert st == status, "%s: %r: status %d, want %d (output %r)" % (
-        g.describe(), cmd, st, status, out)
-    return out
 
 
 def numa(g):

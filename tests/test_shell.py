@@ -10,7 +10,7 @@ import random
 import re
 import time
 
-from corral import NUMA, SMALL, Corral, run_init
+from corral import NUMA, SMALL, Corral, check, run_init
 
 guests = []
 
@@ -23,21 +23,6 @@ def setup_module():
 def teardown_module():
     for g in guests:
         g.close()
-
-
-def check(g, cmd, want, status=0):
-    """Run cmd on guest g; its output must be want (a string, or a compiled
-    regex that must match all of it) and its status status."""
-    out, st = g.run_status(cmd)
-    if isinstance(want, str):
-        ok = out == want
-    else:
-        ok = want.fullmatch(out) is not None
-    assert ok, "%s: %r printed %r, want %r" % (g.describe(), cmd, out,
-                                               want if isinstance(want, str) else want.pattern)
-    assert st == status, "%s: %r: status %d, want %d (output %r)" % (
-        g.describe(), cmd, st, status, out)
-    return out
 
 
 # ---- syntax ------------------------------------------------------------------
