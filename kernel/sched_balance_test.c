@@ -6,37 +6,6 @@
 #include "kernel/task_test_util.h"
 #include "mm/numa.h"
 
-// A busy task that samples the CPU it runs on: every CPU it was seen on
-// (bit per CPU), and how often it was outside `allowed`. It sleeps and
-// yields now and then, so wake-up placement and both balancers get their
-// chances to move it.
-struct roamer {
-	volatile int *stop;
-	cpumask_t allowed;
-	volatile u64 seen;    // CPUs seen on since the last reset
-	volatile int samples, wrong;
-};
-
-static int roam(void *arg)
-{
-	struct roamer *r = arg;
-	while (!READ_ONCE(*r->stop)) {
-		for (int i = 0; i < 100; i++) {
-			int cpu = cpu_now();
-			if (!cpumask_test_cpu(cpu, &r->allowed))
-				r->wrong++;
-			if (cpu < 64)
-				r->seen |= 1ULL << cpu;
-			r->samples++;
-		}
-		if (r->samples % 4000 == 0)
-			sleep_ns(MS);
-		else if (r->samples % 1000 == 0)
-			sched_yield();
-	}
-	return 0;
-}
-
 static u64 mask_bits(const cpumask_t *m)
 {
 	u64 bits = 0;
@@ -58,13 +27,13 @@ KTEST(sched_balance, balancers_move_tasks_only_inside_their_cpus_allowed)
 	// Three tasks per allowed CPU while the CPUs between them idle: the
 	// idle balancer sees queues with tasks waiting and must leave them.
 	volatile int stop = 0;
-	static struct roamer r[ROAMERS];
+	static struct cpu_sampler r[ROAMERS];
 	struct task *t[ROAMERS];
 	cpumask_t two = cpumask_of(0);
 	cpumask_set_cpu(last_cpu(), &two);
 	for (int i = 0; i < ROAMERS; i++) {
-		r[i] = (struct roamer){.stop = &stop, .allowed = two};
-		t[i] = test_spawn("roamer", roam, &r[i], &two);
+		r[i] = (struct cpu_sampler){.stop = &stop, .allowed = two};
+		t[i] = test_spawn("roamer", sample_cpus, &r[i], &two);
 		ASSERT_TRUE(t[i]);
 	}
 	sleep_ns(500 * MS);
@@ -115,13 +84,13 @@ KTEST(sched_balance, a_new_task_takes_an_idle_cpu_of_its_home_node)
 	cpumask_t here = cpumask_of(spawn_cpu);
 	int k = cpumask_weight(&node_cpus) - 1;
 	volatile int stop = 0;
-	static struct roamer r[NR_CPUS];
+	static struct cpu_sampler r[NR_CPUS];
 	struct task *t[NR_CPUS];
 	ASSERT_EQ(set_cpus_allowed(current, &here), 0);
 	for (int i = 0; i < k; i++) {
-		r[i] = (struct roamer){.stop = &stop, .allowed = cpu_online_mask};
+		r[i] = (struct cpu_sampler){.stop = &stop, .allowed = cpu_online_mask};
 		// (an explicit mask: they would inherit init's single CPU)
-		t[i] = test_spawn("homebody", roam, &r[i], &cpu_online_mask);
+		t[i] = test_spawn("homebody", sample_cpus, &r[i], &cpu_online_mask);
 	}
 	set_cpus_allowed(current, &saved);
 	for (int i = 0; i < k; i++)

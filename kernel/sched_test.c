@@ -193,43 +193,19 @@ KTEST(sched, two_busy_tasks_on_one_cpu_share_it_equally)
 		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
 }
 
-struct sampler {
-	volatile int *stop;
-	int samples, wrong, cpu;
-};
-
-// Samples its CPU, yielding and sleeping now and then so that wake-up
-// placement and the balancers get their chances to move it.
-static int sample_cpu(void *arg)
-{
-	struct sampler *s = arg;
-	while (!READ_ONCE(*s->stop)) {
-		for (int i = 0; i < 100; i++) {
-			if (cpu_now() != s->cpu)
-				s->wrong++;
-			s->samples++;
-		}
-		if (s->samples % 1000 == 0)
-			sleep_ns(MS);
-		else if (s->samples % 500 == 0)
-			sched_yield();
-	}
-	return 0;
-}
-
 KTEST(sched, a_task_allowed_one_cpu_never_runs_elsewhere)
 {
 	volatile int stop = 0;
 	int cpu = last_cpu(), n = online_cpus() * 2;
-	struct sampler s = {&stop, 0, 0, cpu};
 	cpumask_t one = cpumask_of(cpu);
+	struct cpu_sampler s = {.stop = &stop, .allowed = one};
 	struct busy b[16];
 	struct task *busy[16];
 	for (int i = 0; i < n && i < 16; i++) { // load, to tempt the balancers
 		b[i] = (struct busy){&stop, 0};
 		busy[i] = test_spawn("load", busy_loop, &b[i], NULL);
 	}
-	struct task *t = test_spawn("pinned", sample_cpu, &s, &one);
+	struct task *t = test_spawn("pinned", sample_cpus, &s, &one);
 	ASSERT_TRUE(t);
 	sleep_ns(500 * MS);
 	stop = 1;

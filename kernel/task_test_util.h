@@ -116,4 +116,35 @@ static inline u64 test_ctxsw_same_cpu(int rounds)
 	return (clock_ns() - t0) * 1000 / (2 * (u64)rounds);
 }
 
+// A busy task (sample_cpus) that samples the CPU it runs on: every CPU it
+// was seen on (bit per CPU), and how often it was outside `allowed`. It
+// sleeps and yields now and then, so wake-up placement and both balancers
+// get their chances to move it.
+struct cpu_sampler {
+	volatile int *stop;
+	cpumask_t allowed;
+	volatile u64 seen;    // CPUs seen on since the last reset
+	volatile int samples, wrong;
+};
+
+static inline int sample_cpus(void *arg)
+{
+	struct cpu_sampler *r = arg;
+	while (!READ_ONCE(*r->stop)) {
+		for (int i = 0; i < 100; i++) {
+			int cpu = cpu_now();
+			if (!cpumask_test_cpu(cpu, &r->allowed))
+				r->wrong++;
+			if (cpu < 64)
+				r->seen |= 1ULL << cpu;
+			r->samples++;
+		}
+		if (r->samples % 4000 == 0)
+			sleep_ns(MS);
+		else if (r->samples % 1000 == 0)
+			sched_yield();
+	}
+	return 0;
+}
+
 #endif
