@@ -140,12 +140,7 @@ KTEST(sched_balance, balance_wins_over_locality_when_the_home_node_is_full)
 	for (int i = 0; i < n; i++)
 		used[i] = task_cpu_time_ns(t[i]) - used[i];
 	stop = 1;
-	for (int i = 0; i < n; i++) {
-		if (used[i] * 100 / (300 * MS) < 60)
-			ktest_fail(__FILE__, __LINE__, "task %d of %d got %llu%% of a CPU", i, n,
-				   (unsigned long long)(used[i] * 100 / (300 * MS)));
-		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
-	}
+	expect_each_most_of_a_cpu_and_reap(t, used, n, 300 * MS);
 }
 
 // A task spinning on one CPU reports every CPU it runs on after the test

@@ -404,13 +404,7 @@ KTEST(sched, busy_tasks_spread_over_every_cpu)
 	u64 used[NR_CPUS];
 	measure_shares(t, n, 300 * MS, used);
 	stop = 1;
-	for (int i = 0; i < n; i++) {
-		// One task per CPU: each should have (nearly) a whole CPU.
-		if (used[i] * 100 / (300 * MS) < 60)
-			ktest_fail(__FILE__, __LINE__, "task %d of %d got %llu%% of a CPU", i, n,
-				   (unsigned long long)(used[i] * 100 / (300 * MS)));
-		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
-	}
+	expect_each_most_of_a_cpu_and_reap(t, used, n, 300 * MS);
 }
 
 KTEST(sched, idle_cpus_account_idle_time)

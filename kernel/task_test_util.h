@@ -147,4 +147,18 @@ static inline int sample_cpus(void *arg)
 	return 0;
 }
 
+// One busy task per CPU should each get (nearly) a whole CPU: fails the
+// test for every task of t[0..n) that ran under 60% of window_ns (used[i]:
+// its CPU time in the window), then reaps them all (their loops stopped).
+static inline void expect_each_most_of_a_cpu_and_reap(struct task **t, const u64 *used, int n,
+						       u64 window_ns)
+{
+	for (int i = 0; i < n; i++) {
+		if (used[i] * 100 / window_ns < 60)
+			ktest_fail(__FILE__, __LINE__, "task %d of %d got %llu%% of a CPU", i, n,
+				   (unsigned long long)(used[i] * 100 / window_ns));
+		EXPECT_EQ(test_reap(t[i], NSEC_PER_SEC), 0);
+	}
+}
+
 #endif
