@@ -59,14 +59,21 @@ $(B)/ksyms0.S: scripts/ksyms
 	scripts/ksyms > $@
 $(B)/ksyms0.o: $(B)/ksyms0.S
 	$(CC) -c $< -o $@
-$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld
+# The list of objects is a prerequisite of the links, rewritten only when it
+# changes: a deleted source file (a *_test.c, say) relinks without it.
+OBJLIST := $(B)/objects.list
+$(shell mkdir -p $(B) && echo '$(KOBJ) $(USER_OBJ)' > $(OBJLIST).new && \
+	(cmp -s $(OBJLIST).new $(OBJLIST) || mv $(OBJLIST).new $(OBJLIST)); \
+	rm -f $(OBJLIST).new)
+
+$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld $(OBJLIST)
 	@echo "  LD   $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
 $(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms
 	scripts/ksyms $< > $@
 $(B)/ksyms.o: $(B)/ksyms.S
 	$(CC) -c $< -o $@
-$(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld
+$(B)/corral.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms.o linker.ld $(OBJLIST)
 	@echo "  LD   $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms.o $(NEWLIB_LINK)
 	@nm $@ | grep -q ' T kmain' || (echo "link: kmain missing" && false)
@@ -76,14 +83,19 @@ $(B)/corral.iso: $(B)/corral.elf scripts/mkiso scripts/pack-kernel scripts/lz4pa
 		arch/x86/compressed/head.S arch/x86/compressed/linker.ld
 	scripts/mkiso "" $@
 
-run: deps all
+# run, test and bench install packages first, then build in a second make:
+# user/user.mk looks for newlib's source when make reads it, which is before
+# install-deps could have installed it.
+run: deps
+	@$(MAKE) --no-print-directory all
 	scripts/qemu --interactive --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) --iso
 
 qemu-gdb: all
 	scripts/qemu --interactive --cpus $(CPUS) --nodes $(NODES) --mem $(MEM) -- -s -S
 
 # The in-kernel suite on several topologies, then the end-to-end tests.
-test: deps all
+test: deps
+	@$(MAKE) --no-print-directory all
 	scripts/ktest-run --iso --cpus 4 --nodes 2 --mem 1024
 	scripts/ktest-run --kernel --cpus 1 --nodes 1 --mem 256
 	scripts/ktest-run --kernel --cpus 4 --nodes 4 --mem 1024
@@ -96,7 +108,8 @@ e2e: all
 	python3 tests/run.py $(T)
 
 # The KBENCH and app figures as a `name value unit` table, then boot to prompt.
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	scripts/bench $(P) -- --cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
 
 boottime: all
