@@ -74,6 +74,9 @@ struct file_system_type {
 	// The last reference to sb is gone: free what fs_info holds. Called
 	// after the VFS has released sb's dentry tree (inodes are evicted).
 	void (*kill_sb)(struct super_block *sb);
+	// The options of a mount of sb as /proc/mounts lists them, "rw,..."
+	// (Linux's show_options). NULL: "rw" and the -o string as given.
+	void (*show_options)(struct super_block *sb, struct seq_buf *s);
 	struct list_head list; // in the registry (mount.c)
 };
 
