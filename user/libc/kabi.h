@@ -62,6 +62,8 @@ int sys_pipe(int fds[2]);
 int sys_chdir(const char *path);
 int sys_getcwd(char *buf, size_t size);
 int sys_ioctl(int fd, unsigned long req, long arg);
+int sys_getrlimit(int resource, unsigned long lim[2]);
+int sys_setrlimit(int resource, const unsigned long lim[2]);
 int sys_spawn(const char *app, char *const argv[], char *const envp[]);
 int sys_waitpid(int pid, int *status, int options);
 int sys_kill(int pid, int sig);
