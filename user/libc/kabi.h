@@ -85,6 +85,7 @@ void task_check_killed(void);
 // The kernel's console ioctls (kernel/syscall.h), the same on both sides.
 #define KABI_CONSOLE_SET_RAW 0x5401
 #define KABI_CONSOLE_SET_FG 0x5402
+#define KABI_CONSOLE_NREAD 0x541B
 
 // ---- Calls whose kernel types newlib's side cannot see (kabi.c) ----
 struct kabi_stat {
