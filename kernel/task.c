@@ -12,9 +12,12 @@
 // preemption disabled from the ZOMBIE transition to its last switch, so
 // "zombie and not on a CPU" means switched out for good. Tasks nobody will
 // wait for (autoreap: their parent was an idle task, or exited) are put on
-// dead_list as they switch out, and freed by task_reap_dead(), which runs
-// in task context (freeing a stack may send IPIs and take mm locks) each
-// time a task is created or reaped.
+// dead_list as they exit (or as they switch out, if their parent exited
+// meanwhile), and freed by task_reap_dead(), which runs in task context
+// (freeing a stack may send IPIs and take mm locks) each time a task is
+// created or reaped, and in the reaper thread, woken by each exit that
+// queues one: a dead task's containers learn of it at once, even on an
+// idle system (their release agents depend on it).
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/x86.h"
@@ -45,6 +48,7 @@ struct task *init_task;
 
 static DEFINE_SPINLOCK(dead_lock); // guards dead_list
 static LIST_HEAD(dead_list);       // auto-reaped zombies to free
+static struct wait_queue reaper_wq; // the reaper sleeps here while dead_list is empty
 
 // ---- Hooks: weak defaults, overridden by the subsystems ----
 __attribute__((weak)) int cgroup_fork(struct task *child) { (void)child; return 0; }
@@ -73,6 +77,7 @@ void task_init_pids(void)
 {
 	for (int i = 0; i < PID_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&pid_hash[i]);
+	wait_queue_init(&reaper_wq, "reaper");
 }
 
 static struct task *pid_lookup_locked(pid_t pid)
@@ -365,6 +370,36 @@ void task_switched_out_dead(struct task *t)
 		queue_dead(t);
 }
 
+static bool dead_pending(void)
+{
+	unsigned long f = spin_lock_irqsave(&dead_lock);
+	bool r = !list_empty(&dead_list);
+	spin_unlock_irqrestore(&dead_lock, f);
+	return r;
+}
+
+// The reaper thread: frees auto-reaped zombies as soon as they are off
+// their CPU (a zombie queued at exit still runs for a moment: retried
+// every millisecond until it has switched out).
+static int reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event_interruptible(&reaper_wq, dead_pending());
+		task_reap_dead();
+		if (dead_pending())
+			sleep_ns(1000 * 1000);
+	}
+	return 0;
+}
+
+void task_reaper_start(void)
+{
+	struct task *t = kthread_create("reaper", reaper_main, NULL);
+	if (IS_ERR(t))
+		panic("cannot start the reaper: error %ld", PTR_ERR(t));
+}
+
 void task_reap_dead(void)
 {
 	LIST_HEAD(todo);
@@ -406,8 +441,10 @@ static void reparent_children_locked(struct task *t)
 			task_signal(c, SIGINT);
 		if (reaper)
 			list_add_tail(&c->sibling, &reaper->children);
-		if (c->state == TASK_ZOMBIE)
+		if (c->state == TASK_ZOMBIE) {
 			queue_dead(c);
+			wake_up(&reaper_wq);
+		}
 	}
 }
 
@@ -431,8 +468,12 @@ static void __attribute__((noreturn)) do_exit(int status)
 	t->exit_status = status;
 	preempt_disable(); // from ZOMBIE to the last switch: see the top
 	t->state = TASK_ZOMBIE;
-	if (!t->autoreap)
+	if (!t->autoreap) {
 		wake_up(&t->parent->child_wait);
+	} else {
+		queue_dead(t); // freed once it has switched out
+		wake_up(&reaper_wq);
+	}
 	spin_unlock(&tasklist_lock);
 	schedule_dead();
 }

@@ -179,6 +179,7 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----
 // The boot CPU's context becomes CPU 0's idle task (sched_init).

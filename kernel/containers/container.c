@@ -26,10 +26,17 @@
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
 //   release_lock      release_list
-// Refcounts: css_set.refcnt (css_set_lock): one per task, owned by the
-// task from cgroup_fork to cgroup_release. css.refcnt (atomic): one per
-// css_set holding it, plus css_get users. container.refcnt (atomic): the
-// tree's own (dropped by rmdir), confs inodes, queued release checks.
+// Refcounts (who owns each reference is also written at each count):
+//   css_set.refcnt (css_set_lock): one per task, owned by the task from
+//     cgroup_fork to cgroup_release, plus transient gets.
+//   css.refcnt (atomic): one per css_set holding it, plus css_get users.
+//   container.refcnt (atomic): the tree's own (dropped by rmdir; for a
+//     top, by the unlinking of its hierarchy), one per child until that
+//     child is freed, one per confs directory inode, one per queued
+//     release check, plus transient gets. So a parent outlives every
+//     child, and a hierarchy (freed with its top) outlives every
+//     container in it. container_put frees a whole chain of ancestors
+//     whose counts reach zero in a loop, not by recursion.
 #include "kernel/containers/container.h"
 #include "kernel/containers/internal.h"
 #include "kernel/app.h"
@@ -102,21 +109,39 @@ void css_put(struct container_subsys_state *css)
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
 
+atomic_t container_count;                      // containers allocated, tops included
+atomic_t container_css_count[CONTAINER_SUBSYS_MAX]; // css made by create(), roots excluded
+
+// Free c, whose last reference is gone: every css it has is destroyed
+// (c->subsys says which: the hierarchy's bindings may have changed since
+// mkdir, and a top's root css went back to the dummy hierarchy unbound).
+// A top frees its hierarchy, which was unlinked when its count could
+// reach zero. The reference c held on its parent is the caller's to drop.
 static void container_free(struct container *c)
 {
-	struct hierarchy *h = c->hierarchy;
-	for (int i = 0; i < container_subsys_count; i++)
-		if (c->subsys[i] && (h->subsys_bits & (1UL << i)))
+	for (int i = 0; i < container_subsys_count; i++) {
+		if (c->subsys[i]) {
 			subsys[i]->destroy(subsys[i], c);
-	kfree(c);
+			atomic_dec(&container_css_count[i]);
+		}
+	}
+	atomic_dec(&container_count);
+	if (c->parent)
+		kfree(c);
+	else
+		kfree(c->hierarchy); // its top is inside it
 }
 
 void container_put(struct container *c)
 {
-	if (atomic_dec_and_test(&c->refcnt)) {
-		if (!c->parent)
-			panic("container_put: the top of hierarchy %d freed", c->hierarchy->id);
+	// Each free drops the reference c held on its parent: a loop, so a
+	// chain of 10,000 removed ancestors costs no stack.
+	while (c && atomic_dec_and_test(&c->refcnt)) {
+		struct container *parent = c->parent;
+		if (c->hierarchy == &dummy_hierarchy)
+			panic("container_put: the dummy hierarchy's top freed");
 		container_free(c);
+		c = parent;
 	}
 }
 
@@ -281,6 +306,11 @@ int container_attach_locked(struct container *c, struct task *t)
 	struct container *old = task_container(t, h);
 	if (old == c)
 		return 0;
+	// Kernel services stay in the roots, as Linux refuses to move kernel
+	// threads (EINVAL): the release worker, the reaper, and init (pid 1) --
+	// except init moving itself, which is how the in-kernel tests run.
+	if (c->parent && (t->kthread || (t == init_task && t != current)))
+		return -EINVAL;
 	for (int i = 0; i < container_subsys_count; i++) {
 		if (!(h->subsys_bits & (1UL << i)) || !subsys[i]->can_attach)
 			continue;
@@ -355,7 +385,8 @@ static void container_init_struct(struct container *c, struct hierarchy *h,
 	INIT_LIST_HEAD(&c->children);
 	INIT_LIST_HEAD(&c->sibling);
 	INIT_LIST_HEAD(&c->release_list);
-	atomic_set(&c->refcnt, 1);
+	atomic_set(&c->refcnt, 1); // the tree's (for a top: its hierarchy's link)
+	atomic_inc(&container_count);
 }
 
 struct container *container_lookup_child(struct container *parent, const char *name)
@@ -391,6 +422,10 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		err = -EEXIST;
 		goto out;
 	}
+	if (container_path_len(parent) + 1 + strlen(name) > CONTAINER_PATH_MAX) {
+		err = -ENAMETOOLONG; // its release agent could not be given its path
+		goto out;
+	}
 	struct hierarchy *h = parent->hierarchy;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c) {
@@ -404,9 +439,14 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		struct container_subsys_state *css = subsys[i]->create(subsys[i], c);
 		if (IS_ERR_OR_NULL(css)) {
 			err = css ? (int)PTR_ERR(css) : -ENOMEM;
-			while (--i >= 0)
-				if (c->subsys[i])
+			c->parent = NULL; // (holds no reference on it yet)
+			while (--i >= 0) {
+				if (c->subsys[i]) {
 					subsys[i]->destroy(subsys[i], c);
+					atomic_dec(&container_css_count[i]);
+				}
+			}
+			atomic_dec(&container_count);
 			kfree(c);
 			c = NULL;
 			goto out;
@@ -414,7 +454,9 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		css->container = c;
 		atomic_set(&css->refcnt, 0);
 		c->subsys[i] = css;
+		atomic_inc(&container_css_count[i]);
 	}
+	container_get(parent); // c's, dropped when c is freed
 	if (test_bit(CONT_NOTIFY_ON_RELEASE, &parent->flags))
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	list_add_tail(&c->sibling, &parent->children);
@@ -427,6 +469,14 @@ out:
 	if (out)
 		*out = err ? NULL : c;
 	return err;
+}
+
+static bool hierarchy_unlink_if_unused(struct hierarchy *h);
+static size_t longest_path_below(struct container *c);
+
+static bool is_last_child(struct container *c)
+{
+	return c->sibling.next == &c->parent->children;
 }
 
 bool container_busy(struct container *c)
@@ -450,20 +500,22 @@ int container_rmdir(struct container *c)
 	else if (container_busy(c))
 		err = -EBUSY;
 	struct container *parent = c->parent;
+	struct hierarchy *unlinked = NULL;
 	if (!err) {
 		set_bit(CONT_REMOVED, &c->flags);
 		list_del_init(&c->sibling);
 		c->hierarchy->nr_containers--;
-		if (parent->parent)
-			container_get(parent); // it may be removed once we unlock
+		// The last child of an unmounted hierarchy (only the kernel's own
+		// callers can reach one): the hierarchy goes, as at umount.
+		if (!parent->parent && hierarchy_unlink_if_unused(c->hierarchy))
+			unlinked = c->hierarchy;
 	}
 	container_unlock();
 	if (!err) {
-		if (parent->parent) {
-			container_queue_release(parent); // its last child may be gone
-			container_put(parent);
-		}
+		container_queue_release(parent); // its last child may be gone (c pins it)
 		container_put(c); // the tree's reference
+		if (unlinked)
+			container_put(&unlinked->top); // its link's
 	}
 	return err;
 }
@@ -481,10 +533,68 @@ int container_rename(struct container *c, const char *newname)
 		err = -ENOENT;
 	else if (strcmp(c->name, newname) && container_lookup_child(c->parent, newname))
 		err = -EEXIST;
+	else if (container_path_len(c) - strlen(c->name) + strlen(newname) +
+			 longest_path_below(c) > CONTAINER_PATH_MAX)
+		err = -ENAMETOOLONG;
 	else
 		strlcpy(c->name, newname, sizeof(c->name));
 	container_unlock();
 	return err;
+}
+
+size_t container_path_len(struct container *c)
+{
+	size_t n = 0;
+	for (; c->parent; c = c->parent)
+		n += 1 + strlen(c->name);
+	return n ? n : 1; // "/"
+}
+
+char *container_path_alloc(struct container *c)
+{
+	size_t n = container_path_len(c);
+	char *buf = kmalloc(n + 1, GFP_KERNEL);
+	if (buf && container_path(c, buf, n + 1) < 0) {
+		kfree(buf);
+		buf = NULL; // (cannot happen: the size is exact)
+	}
+	return buf;
+}
+
+// The length of the longest path below c, relative to c ("/x/y" below c:
+// 4), 0 if c has no children. A walk with a cursor: no recursion.
+static size_t longest_path_below(struct container *c)
+{
+	size_t rel = 0, longest = 0;
+	struct container *pos = c;
+	for (;;) {
+		if (!list_empty(&pos->children)) {
+			pos = list_first_entry(&pos->children, struct container, sibling);
+		} else {
+			while (pos != c && is_last_child(pos)) {
+				rel -= 1 + strlen(pos->name);
+				pos = pos->parent;
+			}
+			if (pos == c)
+				return longest;
+			rel -= 1 + strlen(pos->name);
+			pos = list_next_entry(pos, sibling);
+		}
+		rel += 1 + strlen(pos->name);
+		longest = MAX(longest, rel);
+	}
+}
+
+struct container *container_next_descendant_pre(struct container *pos, struct container *root)
+{
+	if (!pos)
+		return root;
+	if (!list_empty(&pos->children))
+		return list_first_entry(&pos->children, struct container, sibling);
+	for (; pos != root; pos = pos->parent)
+		if (!is_last_child(pos))
+			return list_next_entry(pos, sibling);
+	return NULL;
 }
 
 int container_path(struct container *c, char *buf, size_t len)
@@ -675,21 +785,31 @@ fail:
 	return err;
 }
 
-void container_umount(struct hierarchy *h)
+// An unmounted hierarchy with no children left is unlinked: its
+// subsystems go back to the dummy hierarchy (only the top is left, so every
+// task is in the top: its css are the root css, which move unchanged) and
+// it leaves the list. The caller then drops the link's reference on the top;
+// removed containers still referenced (a queued release check, an open
+// directory) keep the hierarchy until they are freed. container_mutex held.
+static bool hierarchy_unlink_if_unused(struct hierarchy *h)
 {
-	container_lock();
-	if (--h->mounts > 0 || !list_empty(&h->top.children)) {
-		container_unlock();
-		return;
-	}
-	// Only the top is left, so every task is in the top: its css are the
-	// root css, which go back to the dummy hierarchy unchanged.
+	if (h->mounts > 0 || !list_empty(&h->top.children) || list_empty(&h->list))
+		return false;
 	for (int i = 0; i < container_subsys_count; i++)
 		if (h->subsys_bits & (1UL << i))
 			bind_subsys(subsys[i], &dummy_hierarchy);
-	list_del(&h->list);
+	list_del_init(&h->list);
+	return true;
+}
+
+void container_umount(struct hierarchy *h)
+{
+	container_lock();
+	h->mounts--;
+	bool unlinked = hierarchy_unlink_if_unused(h);
 	container_unlock();
-	kfree(h); // (a top is never queued for release: nothing points here)
+	if (unlinked)
+		container_put(&h->top);
 }
 
 // ---- boot --------------------------------------------------------------------------

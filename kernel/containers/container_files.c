@@ -11,8 +11,6 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 
-#define PATH_MAX_CONTAINER 4096
-
 // ---- control files -----------------------------------------------------------
 
 static int tasks_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
@@ -217,23 +215,26 @@ static void seq_subsys_names(struct seq_buf *s, unsigned long bits)
 
 int proc_container_show(struct task *t, struct seq_buf *s)
 {
-	char *path = kmalloc(PATH_MAX_CONTAINER, GFP_KERNEL);
-	if (!path)
-		return -ENOMEM;
+	int err = 0;
 	container_lock();
 	struct hierarchy *h;
 	list_for_each_entry(h, &hierarchy_list, list) {
 		if (h->mounts == 0)
 			continue; // kept alive for its children, but not mounted
+		char *path = container_path_alloc(task_container(t, h)); // any length
+		if (!path) {
+			err = -ENOMEM;
+			break;
+		}
 		seq_printf(s, "%d:", h->id);
 		seq_subsys_names(s, h->subsys_bits);
-		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)
-			strcpy(path, "?");
-		seq_printf(s, ":%s\n", path);
+		seq_printf(s, ":");
+		seq_write(s, path, strlen(path));
+		seq_printf(s, "\n");
+		kfree(path);
 	}
 	container_unlock();
-	kfree(path);
-	return 0;
+	return err;
 }
 
 int proc_containers_show(struct seq_buf *s)
