@@ -422,7 +422,7 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		err = -EEXIST;
 		goto out;
 	}
-	if (container_path_len(parent) + 1 + strlen(name) > CONTAINER_PATH_MAX) {
+	if (parent->path_len + 1 + strlen(name) > CONTAINER_PATH_MAX) {
 		err = -ENAMETOOLONG; // its release agent could not be given its path
 		goto out;
 	}
@@ -433,6 +433,7 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		goto out;
 	}
 	container_init_struct(c, h, parent, name);
+	c->path_len = parent->path_len + 1 + strlen(name);
 	for (int i = 0; i < container_subsys_count; i++) {
 		if (!(h->subsys_bits & (1UL << i)))
 			continue;
@@ -520,6 +521,16 @@ int container_rmdir(struct container *c)
 	return err;
 }
 
+// Rename c; its path and every descendant's change length by the same.
+static void container_rename_locked(struct container *c, const char *newname)
+{
+	size_t old_len = strlen(c->name), new_len = strlen(newname);
+	strlcpy(c->name, newname, sizeof(c->name));
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		pos->path_len = pos->path_len - old_len + new_len;
+}
+
 int container_rename(struct container *c, const char *newname)
 {
 	int err = container_name_check(newname);
@@ -533,21 +544,18 @@ int container_rename(struct container *c, const char *newname)
 		err = -ENOENT;
 	else if (strcmp(c->name, newname) && container_lookup_child(c->parent, newname))
 		err = -EEXIST;
-	else if (container_path_len(c) - strlen(c->name) + strlen(newname) +
-			 longest_path_below(c) > CONTAINER_PATH_MAX)
+	else if (c->path_len - strlen(c->name) + strlen(newname) + longest_path_below(c) >
+		 CONTAINER_PATH_MAX)
 		err = -ENAMETOOLONG;
 	else
-		strlcpy(c->name, newname, sizeof(c->name));
+		container_rename_locked(c, newname);
 	container_unlock();
 	return err;
 }
 
 size_t container_path_len(struct container *c)
 {
-	size_t n = 0;
-	for (; c->parent; c = c->parent)
-		n += 1 + strlen(c->name);
-	return n ? n : 1; // "/"
+	return c->parent ? c->path_len : 1; // "/"
 }
 
 char *container_path_alloc(struct container *c)
@@ -562,27 +570,14 @@ char *container_path_alloc(struct container *c)
 }
 
 // The length of the longest path below c, relative to c ("/x/y" below c:
-// 4), 0 if c has no children. A walk with a cursor: no recursion.
+// 4), 0 if c has no children. container_mutex held.
 static size_t longest_path_below(struct container *c)
 {
-	size_t rel = 0, longest = 0;
-	struct container *pos = c;
-	for (;;) {
-		if (!list_empty(&pos->children)) {
-			pos = list_first_entry(&pos->children, struct container, sibling);
-		} else {
-			while (pos != c && is_last_child(pos)) {
-				rel -= 1 + strlen(pos->name);
-				pos = pos->parent;
-			}
-			if (pos == c)
-				return longest;
-			rel -= 1 + strlen(pos->name);
-			pos = list_next_entry(pos, sibling);
-		}
-		rel += 1 + strlen(pos->name);
-		longest = MAX(longest, rel);
-	}
+	size_t longest = c->path_len;
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		longest = MAX(longest, pos->path_len);
+	return longest - c->path_len;
 }
 
 struct container *container_next_descendant_pre(struct container *pos, struct container *root)

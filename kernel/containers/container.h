@@ -102,6 +102,7 @@ struct container_subsys {
 struct container {
 	char name[CONTAINER_NAME_MAX + 1];
 	struct container *parent;       // NULL for a hierarchy's top
+	size_t path_len;                // of its path ("/a/b": 4; top: 0), container_mutex
 	struct hierarchy *hierarchy;
 	struct list_head sibling;       // in parent->children
 	struct list_head children;
