@@ -21,6 +21,7 @@
 #include "fs/procfs/procfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/slab.h"
