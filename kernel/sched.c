@@ -70,17 +70,6 @@ static const u32 sched_prio_to_weight[40] = {
 
 u32 sched_nice_to_weight(int nice) { return sched_prio_to_weight[nice + 20]; }
 
-__attribute__((weak)) void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
-{
-	(void)t;
-	cpumask_copy(out, &cpu_online_mask);
-}
-
-__attribute__((weak)) void cpuacct_charge(struct task *t, int cpu, u64 ns)
-{
-	(void)t, (void)cpu, (void)ns;
-}
-
 // ---- Run queue primitives (rq->lock held) ------------------------------
 
 static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)

@@ -194,7 +194,8 @@ extern struct task *init_task; // pid 1, once started
 // For tests: make the next pid search start at pid.
 void task_set_next_pid(pid_t pid);
 
-// ---- Hooks other subsystems define (weak defaults in task.c) ----
+// ---- Hooks other subsystems define (each required: no weak defaults,
+// a missing one is a link error; container.c, fdtable.c, app.c) ----
 int cgroup_fork(struct task *child);       // 0 or -errno (refuses the spawn)
 void cgroup_post_fork(struct task *child);  // child now has a pid, visible
 void cgroup_fork_failed(struct task *child);// undo cgroup_fork

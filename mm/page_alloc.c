@@ -13,11 +13,6 @@
 struct pglist_data *node_data[MAX_NUMNODES];
 u64 page_bad_frees;
 
-__attribute__((weak)) const nodemask_t *task_mems_allowed(void)
-{
-	return &node_online_map;
-}
-
 // ---- Buddy lists (zone->lock held) ----
 
 static bool page_is_buddy(const struct page *page, const struct page *buddy, unsigned order)

@@ -44,12 +44,6 @@ struct kstack {
 static DEFINE_SPINLOCK(kstack_lock);
 static LIST_HEAD(kstacks);
 
-__attribute__((weak)) void tlb_shootdown(u64 va, u64 len)
-{
-	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < va + len; a += PAGE_SIZE)
-		invlpg(a);
-}
-
 static bool in_vmap_area(u64 va, u64 size)
 {
 	return va >= VMAP_BASE && size <= VMAP_SIZE && va - VMAP_BASE <= VMAP_SIZE - size;

@@ -21,6 +21,7 @@
 #include "fs/procfs/procfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -227,7 +228,7 @@ static int confs_mount(struct file_system_type *type, const char *source,
 		return 0;
 	}
 	err = -ENOMEM;
-	sb = sb_alloc(type, 0);
+	sb = sb_alloc(type, SB_UNCHARGED); // control files: see fs/vfs.h
 	if (!sb)
 		goto fail;
 	sb->fs_info = h;

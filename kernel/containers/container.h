@@ -189,7 +189,8 @@ pid_t *container_pids(struct container *c, int *n);
 // t's css of subsystem id, referenced (css_put it): safe against a
 // concurrent attach freeing t's old css_set.
 struct container_subsys_state *task_css_get(struct task *t, int id);
-// A flag file's value: "0" or "1" (kstrtoll's syntax), else -EINVAL.
+// A flag file's value: "0" or "1" (kstrtoll's syntax); -ERANGE past 64
+// bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
 // Live objects, for leak checks: containers (tops included) and, per

@@ -36,7 +36,10 @@ static int tasks_read(struct container *c, const struct cftype *cft, struct seq_
 int container_parse_bool(const char *buf, bool *out)
 {
 	long long v;
-	if (kstrtoll(buf, 10, &v) || (v != 0 && v != 1))
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err; // -ERANGE past 64 bits
+	if (v != 0 && v != 1)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -47,12 +50,10 @@ static int tasks_write(struct container *c, const struct cftype *cft, const char
 	(void)cft;
 	long long pid;
 	int err = kstrtoll(buf, 10, &pid);
-	if (err == -ERANGE)
-		return -ESRCH;
 	if (err)
-		return err;
+		return err; // -ERANGE past 64 bits, else -EINVAL
 	if (pid < 0 || pid > __INT_MAX__)
-		return -ESRCH;
+		return -ESRCH; // a number, but no task has it
 	return container_attach_pid_locked(c, (pid_t)pid); // the write holds container_mutex
 }
 
@@ -67,8 +68,9 @@ static int notify_write(struct container *c, const struct cftype *cft, const cha
 {
 	(void)cft;
 	bool v;
-	if (container_parse_bool(buf, &v))
-		return -EINVAL;
+	int err = container_parse_bool(buf, &v);
+	if (err)
+		return err;
 	if (v)
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	else
