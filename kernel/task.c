@@ -52,10 +52,7 @@ static LIST_HEAD(dead_list);       // auto-reaped zombies to free
 static struct wait_queue reaper_wq; // the reaper sleeps here while dead_list is empty
 
 // The hooks of task.h are defined by their subsystems, each required
-// (a missing one is a link error). cgroup_post_fork has no body yet:
-// until the migrate branch gives it one this no-op stands in, the one
-// weak definition scripts/check-hooks still allows (with sched_loadavg).
-__attribute__((weak)) void cgroup_post_fork(struct task *child) { (void)child; }
+// (a missing one is a link error; scripts/check-hooks refuses weak ones).
 
 // mm/page_alloc.c asks which nodes the running task may allocate from.
 const nodemask_t *task_mems_allowed(void)
@@ -215,7 +212,7 @@ static void stack_setup(struct task *t, int (*fn)(void *), void *arg)
 
 // task_create; pid 0 means the next free one.
 static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void *arg,
-				    pid_t want_pid)
+				    pid_t want_pid, void *heap)
 {
 	struct task *parent = current;
 	task_reap_dead();
@@ -227,6 +224,7 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	t->cpu = smp_processor_id();
 	t->home_node = cpu_to_node(t->cpu);
 	inherit(t, parent);
+	t->heap = heap;
 	fpu_init_task(t);
 	t->kstack_top = task_stack_alloc(t->home_node);
 	int err = -ENOMEM;
@@ -273,12 +271,17 @@ free_task:
 
 struct task *task_create(const char *name, int (*fn)(void *arg), void *arg)
 {
-	return task_create_pid(name, fn, arg, 0);
+	return task_create_pid(name, fn, arg, 0, NULL);
+}
+
+struct task *task_create_app(const char *name, int (*fn)(void *arg), void *arg, void *heap)
+{
+	return task_create_pid(name, fn, arg, 0, heap);
 }
 
 struct task *task_create_init(int (*fn)(void *arg), void *arg)
 {
-	struct task *t = task_create_pid("init", fn, arg, 1);
+	struct task *t = task_create_pid("init", fn, arg, 1, NULL);
 	if (!IS_ERR(t))
 		init_task = t;
 	return t;

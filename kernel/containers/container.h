@@ -66,13 +66,21 @@ struct container_subsys {
 	struct container_subsys_state *(*create)(struct container_subsys *ss,
 						  struct container *c);
 	void (*destroy)(struct container_subsys *ss, struct container *c);
-	// May t move into c? 0 or -errno; nothing has changed yet.
+	// May t move into c? 0 or -errno; nothing has changed yet. May set
+	// aside what attach needs (then cancel_attach undoes it if the move
+	// does not happen after all).
 	int (*can_attach)(struct container_subsys *ss, struct container *c, struct task *t);
+	// can_attach returned 0 but the move was refused or failed later.
+	void (*cancel_attach)(struct container_subsys *ss, struct container *c, struct task *t);
 	// t has moved from old to c (cannot fail).
 	void (*attach)(struct container_subsys *ss, struct container *c,
 		       struct container *old, struct task *t);
 	// t is being spawned into its parent's containers; may refuse (-errno).
 	int (*fork)(struct container_subsys *ss, struct task *t);
+	// t, spawned, is now on the task list that updates walk: re-read
+	// whatever fork copied from the parent (container_mutex held, so no
+	// control-file write is half-way). Linux's cgroup_post_fork.
+	void (*post_fork)(struct container_subsys *ss, struct task *t);
 	// A spawn that fork() accepted was abandoned: undo fork().
 	void (*fork_failed)(struct container_subsys *ss, struct task *t);
 	void (*exit)(struct container_subsys *ss, struct task *t);    // t exited
