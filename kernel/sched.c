@@ -80,11 +80,13 @@ static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
 
 static void enqueue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_add_cached(&t->run_node, &rq->tasks, vruntime_less);
 }
 
 static void dequeue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_erase_cached(&t->run_node, &rq->tasks);
 	RB_CLEAR_NODE(&t->run_node);
 }
@@ -96,6 +98,7 @@ static struct task *leftmost(struct rq *rq)
 
 static void update_min_vruntime(struct rq *rq)
 {
+	assert_held(&rq->lock);
 	struct task *c = rq->curr, *left = leftmost(rq);
 	bool have = false;
 	u64 v = 0;

@@ -73,6 +73,7 @@ void task_init_pids(void)
 static struct task *pid_lookup_locked(pid_t pid)
 {
 	struct task *t;
+	assert_held(&tasklist_lock);
 	if (pid <= 0 || pid >= PID_MAX)
 		return NULL;
 	list_for_each_entry(t, &pid_hash[pid % PID_HASH_SIZE], pid_link)
@@ -318,6 +319,7 @@ pid_t kernel_spawn(const char *name, int (*fn)(void *arg), void *arg)
 
 static void task_unlink_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	list_del_init(&t->pid_link);
 	list_del_init(&t->tasks);
 	list_del_init(&t->sibling);
@@ -427,6 +429,7 @@ void task_reap_dead(void)
 // running.
 static void reparent_children_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	struct task *reaper = init_task && init_task != t ? init_task : NULL;
 	struct task *c, *n;
 	list_for_each_entry_safe(c, n, &t->children, sibling) {

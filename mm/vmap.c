@@ -208,7 +208,7 @@ void vmap_release(void *va, size_t size)
 	spin_unlock(&vmap_lock);
 	kfree(spare);
 	if (why)
-		pr_err("vmap_release(%p, %zu): %s\n", va, size, why);
+		report_bug("vmap_release(%p, %zu): %s", va, size, why);
 }
 
 // ---- Pages ----
@@ -407,7 +407,7 @@ void kstack_free(void *top)
 	}
 	spin_unlock(&kstack_lock);
 	if (!found) {
-		pr_err("kstack_free(%p): not a kernel stack\n", top);
+		report_bug("kstack_free(%p): not a kernel stack", top);
 		return;
 	}
 	kstack_unmap(found->guard);

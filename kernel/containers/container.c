@@ -147,7 +147,11 @@ void container_put(struct container *c)
 
 // ---- css_sets -----------------------------------------------------------
 
-static void css_set_get_locked(struct css_set *cs) { cs->refcnt++; }
+static void css_set_get_locked(struct css_set *cs)
+{
+	assert_held(&css_set_lock);
+	cs->refcnt++;
+}
 
 static void css_set_put(struct css_set *cs)
 {
@@ -167,8 +171,7 @@ static void css_set_put(struct css_set *cs)
 // hierarchy, referenced (found or made). container_mutex held.
 static struct css_set *find_css_set(struct css_set *old, struct container *c)
 {
-	if (!container_locked())
-		panic("find_css_set: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	struct container_subsys_state *want[CONTAINER_SUBSYS_MAX];
 	unsigned long bits = c->hierarchy->subsys_bits;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -339,8 +342,7 @@ static void cancel_attach(struct container *c, struct task *t, int n)
 
 int container_attach_locked(struct container *c, struct task *t)
 {
-	if (!container_locked())
-		panic("container_attach_locked: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	if (test_bit(CONT_REMOVED, &c->flags))
 		return -ENODEV;
 	if (!task_is_member(t) || t->is_idle)
