@@ -229,6 +229,9 @@ void cgroup_release(struct task *t);      // reaped: drop the css_set
 // /proc
 int proc_container_show(struct task *t, struct seq_buf *s);
 int proc_containers_show(struct seq_buf *s);
+int proc_cgroups_show(struct seq_buf *s);
+// The mount options of a hierarchy as /proc/mounts lists them.
+void container_show_options(struct hierarchy *h, struct seq_buf *s);
 extern struct list_head hierarchy_list; // mounted/alive hierarchies
 extern struct hierarchy dummy_hierarchy;
 
