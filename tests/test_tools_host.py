@@ -1,0 +1,125 @@
+"""Differential tests of the everyday tools against GNU coreutils (and GNU
+sed/grep), on the host build (user/host/build.sh: the apps of user/ linked
+against glibc, with ASan and UBSan).
+
+Each case runs the same argv with the same stdin in a fresh folder holding
+the same files, once as `corral APP ARGS` and once as the GNU tool (called
+with argv[0] = APP, so messages start the same), with LC_ALL=C and TZ=UTC;
+stdout, stderr and the exit status must be identical. No QEMU is booted.
+"""
+
+import os
+import shutil
+import subprocess
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.environ.get("CORRAL_HOST_OUT", "/tmp/corral-host-tools")
+CORRAL = os.path.join(OUT, "corral")
+
+ENV = {"LC_ALL": "C", "TZ": "UTC", "PATH": "/usr/bin:/bin",
+       "ASAN_OPTIONS": "detect_leaks=0", "HOME": "/nonexistent"}
+
+# The files every case finds in its folder.
+FILES = {
+    "nums": "10\n9\n100\n-3\n2.5\n9\n0\n",
+    "words": "pear\napple\nfig\napple\nPear\nbanana\nfig\nfig\n",
+    "table": "b:2:x\na:10:y\nc:1:z\na:2:w\n",
+    "text": "one two three\nfour five\n\nsix seven eight nine\nten\n",
+    "empty": "",
+    "nonl": "no newline at end",
+    "dir/a": "A\n",
+    "dir/sub/b": "B\n",
+}
+
+
+def setup_module():
+    subprocess.run(["sh", os.path.join(ROOT, "user/host/build.sh")],
+                   env=dict(os.environ, OUT=OUT), check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+def _fixture(d):
+    for name, text in FILES.items():
+        path = os.path.join(d, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+
+
+def _run(argv, stdin, gnu):
+    d = tempfile.mkdtemp(prefix="corral-tools.")
+    try:
+        _fixture(d)
+        if gnu:
+            exe = shutil.which(argv[0], path="/usr/bin:/bin")
+            assert exe, "no GNU %s on the host" % argv[0]
+            cmd, kw = argv, {"executable": exe}
+        else:
+            cmd, kw = [CORRAL] + argv, {}
+        p = subprocess.run(cmd, input=stdin.encode(), cwd=d, env=ENV,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=30, **kw)
+        return p.stdout.decode(errors="replace"), \
+            p.stderr.decode(errors="replace"), p.returncode
+    finally:
+        shutil.rmtree(d)
+
+
+def check_cases(cases):
+    """cases: (argv, stdin) pairs (stdin may be omitted). All are run; the
+    differences are reported together."""
+    bad = []
+    for case in cases:
+        argv, stdin = (case, "") if isinstance(case, list) else case
+        want = _run(argv, stdin, gnu=True)
+        got = _run(argv, stdin, gnu=False)
+        if "ERROR: AddressSanitizer" in got[1] or "runtime error:" in got[1]:
+            bad.append("%r: sanitizer report:\n%s" % (argv, got[1]))
+        elif got != want:
+            bad.append("%r stdin=%r\n  GNU:    %r\n  corral: %r" %
+                       (argv, stdin, want, got))
+    assert not bad, "%d of %d cases differ:\n" % (len(bad), len(cases)) + \
+        "\n".join(bad)
+
+
+def test_printf():
+    check_cases([
+        ["printf", "%d\n", "abc", "12x", "7"],
+        ["printf", "%5.2f|%-5s|%x|%o|%X\n", "3.14159", "ab", "255", "8", "255"],
+        ["printf", "%s-%s\n", "a", "b", "c"],
+        ["printf", "a\\tb\\101\\n"],
+        ["printf", "%b\n", "a\\tb\\0101", "x\\cy"],
+        ["printf", "%c%c\n", "hello", "w"],
+        ["printf", "%05d|%+d|% d|%-4d|\n", "42", "5", "7", "3"],
+        ["printf", "%*d|%.*s|\n", "6", "42", "2", "abcdef"],
+        ["printf", "%d %d\n", "'A", "0x1f", "010"],
+        ["printf", "%e %g %G\n", "12345.678", "0.0001", "1e20"],
+        ["printf", "%z\n", "1"],
+        ["printf"],
+        ["printf", "no args %%\n"],
+        ["printf", "%s\n"],
+        ["printf", "%u\n", "-1"],
+        ["printf", "x\\c", "y"],
+    ])
+
+
+def test_test():
+    check_cases([
+        ["test"], ["test", ""], ["test", "a"], ["test", "!", "a"],
+        ["test", "-n", ""], ["test", "-z", ""], ["test", "a", "=", "a"],
+        ["test", "a", "!=", "a"], ["test", "1", "-eq", "1"],
+        ["test", "2", "-lt", "10"], ["test", "abc", "-eq", "1"],
+        ["test", "1", "-eq"], ["test", "a", "b", "c"],
+        ["test", "-f", "nums"], ["test", "-d", "dir"], ["test", "-d", "nums"],
+        ["test", "-e", "missing"], ["test", "-s", "empty"], ["test", "-s", "nums"],
+        ["test", "(", "a", ")"], ["test", "!", "(", "a", "=", "b", ")"],
+        ["test", "a", "=", "a", "-a", "b", "=", "c"],
+        ["test", "a", "=", "a", "-o", "b", "=", "c"],
+        ["test", "!", "!", "!", "x", "=", "x"],
+        ["test", "-x"], ["test", "-q", "x"], ["test", " 12 ", "-gt", "3"],
+        ["test", "a", "<", "b"], ["test", "(", "a", "-a"],
+        ["[", "1", "=", "1", "]"], ["[", "1", "=", "1"], ["[", "]"],
+        ["[", "-z", "", "]"], ["[", "x", "-o", "", "]"],
+    ])
