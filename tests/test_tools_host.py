@@ -123,3 +123,81 @@ def test_test():
         ["[", "1", "=", "1", "]"], ["[", "1", "=", "1"], ["[", "]"],
         ["[", "-z", "", "]"], ["[", "x", "-o", "", "]"],
     ])
+
+
+def test_sort():
+    check_cases([
+        ["sort", "words"], ["sort", "-r", "words"], ["sort", "-u", "words"],
+        ["sort", "-f", "words"], ["sort", "-n", "nums"], ["sort", "-rn", "nums"],
+        ["sort", "-nu", "nums"], ["sort", "-t:", "-k2", "table"],
+        ["sort", "-t:", "-k2n", "table"], ["sort", "-t", ":", "-k2,2n", "-k1,1r", "table"],
+        ["sort", "-k2", "text"], ["sort", "-k1.2,1.3", "words"],
+        ["sort", "missing"], ["sort", "-k"], ["sort", "-k", "x", "words"],
+        ["sort", "-q"], ["sort", "nums", "words"], ["sort", "words", "-r"],
+        ["sort", "--", "words"], ["sort", "nonl", "empty"],
+        (["sort"], "b\na\nc"), (["sort", "-n", "-k2", "-t", " "], "x 10\ny 9\nz 9\n"),
+        ["sort", "-t", "ab", "words"],
+    ])
+
+
+def test_uniq():
+    check_cases([
+        (["uniq"], "a\na\nb\nc\nc\nc\na\n"), (["uniq", "-c"], "a\na\nb\nc\nc\nc\na\n"),
+        (["uniq", "-d"], "a\na\nb\nc\nc\nc\na\n"), (["uniq", "-u"], "a\na\nb\nc\nc\nc\na\n"),
+        (["uniq", "-i", "-c"], "A\na\nb\n"), ["uniq", "words"], ["uniq", "missing"],
+        ["uniq", "-x"], ["uniq", "a", "b", "c"], (["uniq", "-cd"], "x\nx\ny\n"),
+        (["uniq"], "no newline\nno newline"),
+    ])
+
+
+def test_cut():
+    check_cases([
+        ["cut", "-d:", "-f2", "table"], ["cut", "-d", ":", "-f", "1,3", "table"],
+        ["cut", "-d:", "-f2-", "table"], ["cut", "-d:", "-f-2", "table"],
+        ["cut", "-c1-3", "words"], ["cut", "-c", "2,4-", "text"],
+        ["cut", "-b1", "words"], ["cut", "-d", " ", "-f2", "text"],
+        ["cut", "-s", "-d", " ", "-f2", "text"], ["cut", "table"], ["cut", "-f0", "table"],
+        ["cut", "-f3-1", "table"], ["cut", "-c1", "-d:", "table"],
+        ["cut", "-d", "ab", "-f1", "table"], ["cut", "-f1", "missing"],
+        ["cut", "-f", "x", "table"], (["cut", "-f2"], "a\tb\tc\nnone\n"),
+        ["cut", "-c1", "-f1", "table"],
+    ])
+
+
+def test_tr():
+    check_cases([
+        (["tr", "a-z", "A-Z"], "Hello World\n"), (["tr", "-d", "lo"], "Hello World\n"),
+        (["tr", "-s", " "], "a   b    c\n"), (["tr", "-s", "a-z", "A-Z"], "aabbcc dd\n"),
+        (["tr", "[:lower:]", "[:upper:]"], "abc xyz\n"), (["tr", "-d", "[:digit:]"], "a1b22c333\n"),
+        (["tr", "-c", "a-z\\n", "_"], "ab1 cd!\n"), (["tr", "-cd", "a-z"], "ab1 cd!\n"),
+        (["tr", "abc", "x"], "aabbcc\n"), (["tr", "\\n", " "], "a\nb\nc\n"),
+        (["tr", "-ds", "a", "b"], "aabbbc\n"), ["tr"], ["tr", "a"], ["tr", "-d"],
+        ["tr", "-x", "a", "b"], (["tr", "z-a", "x"], "q"), ["tr", "-d", "a", "b"],
+        (["tr", "[:foo:]", "x"], "q"),
+    ])
+
+
+def test_tail():
+    check_cases([
+        ["tail", "text"], ["tail", "-n", "2", "text"], ["tail", "-n2", "words"],
+        ["tail", "-n", "+3", "words"], ["tail", "-3", "words"], ["tail", "-c", "5", "text"],
+        ["tail", "-c", "+5", "nonl"], ["tail", "-n", "1", "nonl"], ["tail", "-n", "0", "text"],
+        ["tail", "missing"], ["tail", "-n", "x", "text"], ["tail", "-n", "1", "nums", "words"],
+        (["tail", "-n", "2"], "a\nb\nc\n"), ["tail", "empty"], ["tail", "-j"],
+        ["tail", "-n", "1", "nums", "missing"],
+    ])
+
+
+def test_tee_seq_yes_basename_dirname():
+    check_cases([
+        (["tee"], "a\nb\n"), (["tee", "out"], "x\n"), (["tee", "-a", "nums"], "x\n"),
+        (["tee", "dir/nope/x"], "x\n"), ["tee", "-y"],
+        ["seq", "3"], ["seq", "2", "5"], ["seq", "1", "2", "9"], ["seq", "5", "-2", "-3"],
+        ["seq", "-w", "8", "10"], ["seq", "-s", ",", "4"], ["seq", "0.5", "0.25", "1.5"],
+        ["seq", "-3", "-1"], ["seq"], ["seq", "a"], ["seq", "1", "0", "3"],
+        ["seq", "1", "2", "3", "4"], ["seq", "5", "1"],
+        ["basename", "/usr/lib/x.so", ".so"], ["basename", "/a/b/"], ["basename", "/"],
+        ["basename", "x"], ["basename"], ["basename", "a", "b", "c"], ["basename", "x.c", "x.c"],
+        ["dirname", "/usr/lib/x.so"], ["dirname", "x"], ["dirname", "/"], ["dirname", "a/b/", "//x"],
+        ["dirname"],
+    ])
