@@ -201,3 +201,38 @@ def test_tee_seq_yes_basename_dirname():
         ["dirname", "/usr/lib/x.so"], ["dirname", "x"], ["dirname", "/"], ["dirname", "a/b/", "//x"],
         ["dirname"],
     ])
+
+
+def test_sed():
+    check_cases([
+        ["sed", "s/p/P/", "words"], ["sed", "s/p/P/g", "words"], ["sed", "s/a/_/2", "words"],
+        ["sed", "-n", "s/fig/FIG/p", "words"], ["sed", "s/APPLE/x/I", "words"],
+        ["sed", "-n", "2p", "words"], ["sed", "2d", "words"], ["sed", "$d", "words"],
+        ["sed", "-n", "$p", "words"], ["sed", "2,4d", "words"], ["sed", "-n", "/fig/p", "words"],
+        ["sed", "/apple/,/fig/d", "words"], ["sed", "/fig/!d", "words"], ["sed", "3q", "words"],
+        ["sed", "-n", "=", "words"], ["sed", "-e", "s/a/A/", "-e", "s/e/E/", "words"],
+        ["sed", "s/a/A/;s/e/E/", "words"], ["sed", "s/\\(p\\)\\(e\\)/\\2\\1/", "words"],
+        ["sed", "-E", "s/(a|e)+/<&>/g", "words"], ["sed", "s/x*/-/g", "words"],
+        ["sed", "s/b*/-/g", "words"], ["sed", "s|/|:|g", "dir/a"],
+        ["sed", "y/abc/xyz/", "words"], ["sed", "2i\\\ninserted", "words"],
+        ["sed", "2a appended", "words"], ["sed", "2,3c changed", "words"],
+        ["sed", "-n", "/apple/{p;p}", "words"], ["sed", "n;d", "words"],
+        ["sed", "$!N;s/\\n/+/", "words"], ["sed", "s/a/b", "words"], ["sed", "k", "words"],
+        ["sed", "s/a/b/q", "words"], ["sed", "p", "missing"], 
+        ["sed", "s/[0-9][0-9]*/<&>/g", "nums"], ["sed", "s/^/> /", "text"],
+        ["sed", "s/$/ </", "nonl"], ["sed", "0p", "words"],
+        ["sed", "-n", "2,1p", "words"], ["sed", "-n", "/pear/,2p", "words"],
+        ["sed", "-n", "$=", "text", "words"], (["sed", "s/o/0/g"], "foo\nboo"),
+        ["sed", "s/e/\\n/", "words"], ["sed", "s/.*/[&]/", "empty"],
+    ])
+
+
+def test_grep():
+    check_cases([
+        ["grep", "fig", "words"], ["grep", "-c", "fig", "words"], ["grep", "-v", "fig", "words"],
+        ["grep", "-i", "pear", "words"], ["grep", "-n", "a", "words"], ["grep", "-q", "fig", "words"],
+        ["grep", "-q", "kiwi", "words"], ["grep", "-E", "^(a|b)", "words"],
+        ["grep", "-e", "fig", "words"], ["grep", "fig", "words", "missing"],
+        ["grep", "-y", "fig", "words"], ["grep", "-j", "fig", "words"], ["grep"],
+        ["grep", "fig", "words", "text"], ["grep", "kiwi", "missing"],
+    ])

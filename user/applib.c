@@ -284,6 +284,7 @@ int applib_lines_next(struct applib_lines *l, char **line, size_t *len)
 			if (l->start == l->end)
 				return 0;
 			l->buf[l->end] = '\0'; // there is always room: see below
+			l->unterminated = 1;
 			*line = l->buf + l->start;
 			*len = l->end - l->start;
 			l->start = l->end;

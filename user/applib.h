@@ -87,6 +87,7 @@ struct applib_lines {
 	char *buf;
 	size_t cap, start, end;
 	int eof;
+	int unterminated; // the line just returned was the last, with no '\n'
 };
 void applib_lines_init(struct applib_lines *l, int fd);
 // The next line, without its '\n' and NUL-terminated in place (valid until
