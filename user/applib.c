@@ -476,6 +476,15 @@ static int opts_end(struct applib_opts *o)
 	return -1;
 }
 
+// The end of a bad option's report.
+static int opts_bad(struct applib_opts *o)
+{
+	if (o->usage)
+		fputs(o->usage, stderr);
+	applib_try_help(o->prog);
+	return '?';
+}
+
 static int opts_long(struct applib_opts *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -498,8 +507,7 @@ static int opts_long(struct applib_opts *o, const char *arg)
 		fprintf(stderr, ambiguous ? "%s: option '--%s' is ambiguous\n"
 					  : "%s: unrecognized option '--%s'\n",
 			o->prog, arg);
-		applib_try_help(o->prog);
-		return '?';
+		return opts_bad(o);
 	}
 	o->arg = NULL;
 	if (hit->has_arg) {
@@ -510,14 +518,12 @@ static int opts_long(struct applib_opts *o, const char *arg)
 		else {
 			fprintf(stderr, "%s: option '--%s' requires an argument\n",
 				o->prog, hit->name);
-			applib_try_help(o->prog);
-			return '?';
+			return opts_bad(o);
 		}
 	} else if (eq) {
 		fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n",
 			o->prog, hit->name);
-		applib_try_help(o->prog);
-		return '?';
+		return opts_bad(o);
 	}
 	return hit->val;
 }
@@ -552,8 +558,7 @@ int applib_getopt(struct applib_opts *o)
 			return opts_long(o, a + 2);
 		if (a[1] == '-') {
 			fprintf(stderr, "%s: unrecognized option '%s'\n", o->prog, a);
-			applib_try_help(o->prog);
-			return '?';
+			return opts_bad(o);
 		}
 		o->next = a + 1;
 	}
@@ -561,8 +566,7 @@ int applib_getopt(struct applib_opts *o)
 	const char *s = c == ':' ? NULL : strchr(spec, c);
 	if (!s) {
 		fprintf(stderr, "%s: invalid option -- '%c'\n", o->prog, c);
-		applib_try_help(o->prog);
-		return '?';
+		return opts_bad(o);
 	}
 	o->arg = NULL;
 	if (s[1] == ':') {
@@ -573,8 +577,7 @@ int applib_getopt(struct applib_opts *o)
 		} else {
 			fprintf(stderr, "%s: option requires an argument -- '%c'\n",
 				o->prog, c);
-			applib_try_help(o->prog);
-			return '?';
+			return opts_bad(o);
 		}
 		o->next = NULL;
 	}

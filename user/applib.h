@@ -46,6 +46,8 @@ struct applib_opts {
 	const char *optstring; // "ab:c" as getopt's; a leading '+' stops at
 			       // the first operand (commands: xargs, env)
 	const struct applib_longopt *longopts; // NULL-name-terminated, or NULL
+	const char *usage;   // if set, printed after a bad option's message,
+			     // before the "Try" line (as grep does)
 	int ind;             // the next argument to look at
 	const char *arg;     // the argument of the option just returned
 	const char *next;    // private: the rest of a group such as -abc

@@ -162,6 +162,7 @@ static int grep_main(int argc, char **argv)
 	const char *pattern = NULL;
 	struct applib_opts op;
 	applib_opts_init(&op, "grep", argc, argv, "EGivcnqsye:", NULL);
+	op.usage = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
 	while ((c = applib_getopt(&op)) != -1) {
 		switch (c) {
 		case 'e': pattern = op.arg; break;
