@@ -39,8 +39,11 @@ TOPOLOGY = dict(cpus=4, nodes=2, mem=1024)
 PROMPT_LINE = re.compile(r"^corral:[^#\n]*# (.*)$")
 HOST_LINE = re.compile(r"^\$ (.*)$")
 NEW_GUEST = "<!-- docs-test: new guest -->"
-KERNEL_ERRORS = re.compile(r"KERNEL PANIC|WARNING: .* at |BUG_ON\(|^slab .*: |double free",
-                           re.M)
+# What the kernel prints when it finds a bug (kernel/panic.c, mm/slab.c,
+# mm/page_alloc.c); console lines start with "[seconds] ".
+KERNEL_ERRORS = re.compile(r"KERNEL PANIC|WARNING: .* at |BUG_ON\(|"
+                           r"slab \S+: (object .* was written to after it was freed|free of )|"
+                           r"double free")
 
 
 def doc_files():
@@ -250,6 +253,13 @@ def test_docs_examples_are_checked_and_can_fail():
     assert not output_matches(["node 0 free: ... MB"], ["node 0 free: 501 kB"])
     assert not output_matches(["node 0 free: ... MB"], ["node 1 free: 501 MB"])
     assert output_matches(["a b "], ["a b"])  # trailing blanks do not count
+    # The console scan finds the kernel's bug reports, not ordinary lines.
+    assert KERNEL_ERRORS.search("[    1.5] slab kmalloc-64: object 0xff was written to "
+                                "after it was freed")
+    assert KERNEL_ERRORS.search("[    1.5] slab task: free of 0xff: double free, ignored")
+    assert KERNEL_ERRORS.search("[    2.0] WARNING: x > 0 at mm/slab.c:12")
+    assert KERNEL_ERRORS.search("\n*** KERNEL PANIC on cpu 1: oops")
+    assert not KERNEL_ERRORS.search("[    0.1] slab: 12 caches\ncorral:/# echo WARNING")
     # A command continued on "> " lines.
     cont = parse("```\ncorral:/# for i in 1 2\n> do echo $i; done\n1\n2\n```\n", "t")
     assert cont[0].lines == ["for i in 1 2", "do echo $i; done"] and cont[0].want == ["1", "2"]
