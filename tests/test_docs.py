@@ -260,9 +260,55 @@ def test_docs_examples_are_checked_and_can_fail():
     assert KERNEL_ERRORS.search("[    2.0] WARNING: x > 0 at mm/slab.c:12")
     assert KERNEL_ERRORS.search("\n*** KERNEL PANIC on cpu 1: oops")
     assert not KERNEL_ERRORS.search("[    0.1] slab: 12 caches\ncorral:/# echo WARNING")
+    assert heading_anchors("# T\n## What keeps a container alive\n```\n# not one\n```\n"
+                           "## /proc\n### cpuset: which CPUs\n") == {
+        "t", "what-keeps-a-container-alive", "proc", "cpuset-which-cpus"}
     # A command continued on "> " lines.
     cont = parse("```\ncorral:/# for i in 1 2\n> do echo $i; done\n1\n2\n```\n", "t")
     assert cont[0].lines == ["for i in 1 2", "do echo $i; done"] and cont[0].want == ["1", "2"]
+
+
+LINK = re.compile(r"\]\(([^()\s]*)\)")
+
+
+def heading_anchors(text):
+    """The anchors GitHub makes for a page's headings ("## What keeps it"
+    -> "what-keeps-it")."""
+    anchors = set()
+    fenced = False
+    for line in text.split("\n"):
+        if re.match(r"^\s*(```|~~~)", line):
+            fenced = not fenced
+        m = None if fenced else re.match(r"^#+\s+(.*?)\s*$", line)
+        if m:
+            slug = re.sub(r"[^\w\- ]", "", m.group(1).lower()).replace(" ", "-")
+            anchors.add(slug)
+    return anchors
+
+
+def test_docs_links_lead_to_pages_and_headings_that_exist():
+    """Every relative link of README.md and docs/*.md names a file of the
+    repository (and a heading of it, for #anchors), and no page sends its
+    reader to the design document, which is not in the repository."""
+    bad = []
+    for name in doc_files():
+        with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+            text = f.read()
+        if "DESIGN.md" in text:
+            bad.append("%s: mentions DESIGN.md" % name)
+        for target in LINK.findall(text):
+            if re.match(r"^[a-z]+:", target):
+                continue  # http:, https:, mailto:
+            path, _, anchor = target.partition("#")
+            full = os.path.normpath(os.path.join(ROOT, os.path.dirname(name), path or
+                                                 os.path.basename(name)))
+            if not os.path.exists(full):
+                bad.append("%s: link to %s: no such file" % (name, target))
+            elif anchor and full.endswith(".md"):
+                with open(full, encoding="utf-8") as f:
+                    if anchor not in heading_anchors(f.read()):
+                        bad.append("%s: link to %s: no such heading" % (name, target))
+    assert not bad, "\n".join(bad)
 
 
 def _file_test(name):
