@@ -16,7 +16,7 @@ The examples follow one convention (docs/testing.md explains it to readers):
   - A ```python block is run on the host from the repository root with
     PYTHONPATH=tests, and must exit with status 0.
   - Fenced blocks without a prompt line are syntax or instructions
-    (`make run`), not examples.
+    (`make run`), not examples; a block with one must start with one.
   - `<!-- docs-test: new guest -->` between blocks: the blocks after it get a
     freshly booted guest.
 
@@ -106,6 +106,8 @@ def parse_block(lang, block, name):
         return [("python", src, "%s:%d" % (name, block[0][0] if block else 0))]
     items = []
     cur = None
+    if not any(PROMPT_LINE.match(line) or HOST_LINE.match(line) for _, line in block):
+        return []  # syntax or instructions, not an example
     for lineno, line in block:
         gm = PROMPT_LINE.match(line)
         hm = HOST_LINE.match(line)
@@ -114,7 +116,8 @@ def parse_block(lang, block, name):
                           "%s:%d" % (name, lineno))
             items.append(cur)
         elif cur is None:
-            return []  # text before any prompt: not an example block
+            raise AssertionError("%s:%d: an example block must start with a command, not %r"
+                                 % (name, lineno, line))
         elif cur.kind == "guest" and not cur.want and line.startswith("> "):
             cur.lines.append(line[2:])
         else:
@@ -263,6 +266,11 @@ def test_docs_examples_are_checked_and_can_fail():
     assert heading_anchors("# T\n## What keeps a container alive\n```\n# not one\n```\n"
                            "## /proc\n### cpuset: which CPUs\n") == {
         "t", "what-keeps-a-container-alive", "proc", "cpuset-which-cpus"}
+    try:
+        parse("```\noutput first\ncorral:/# echo\n```\n", "t")
+        raise RuntimeError("text before the first command was accepted")
+    except AssertionError as e:
+        assert "t:2" in str(e), e
     # A command continued on "> " lines.
     cont = parse("```\ncorral:/# for i in 1 2\n> do echo $i; done\n1\n2\n```\n", "t")
     assert cont[0].lines == ["for i in 1 2", "do echo $i; done"] and cont[0].want == ["1", "2"]
