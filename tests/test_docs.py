@@ -27,6 +27,7 @@ error report on the console (WARNING, BUG_ON, a slab complaint, a panic)
 fails the file too.
 """
 
+import functools
 import os
 import re
 import subprocess
@@ -136,13 +137,15 @@ def output_matches(want, got):
     """Does the list of lines got match the expected lines want?"""
     want = [w.rstrip() for w in want]
     got = [g.rstrip() for g in got]
-    # Backtracking over "..." lines; the number of those is small.
-    def match(i, j):
+    regexes = [None if w == "..." else line_regex(w) for w in want]
+
+    @functools.lru_cache(maxsize=None)
+    def match(i, j):  # want[i:] against got[j:]
         if i == len(want):
             return j == len(got)
         if want[i] == "...":
             return any(match(i + 1, k) for k in range(j, len(got) + 1))
-        return j < len(got) and line_regex(want[i]).fullmatch(got[j]) is not None \
+        return j < len(got) and regexes[i].fullmatch(got[j]) is not None \
             and match(i + 1, j + 1)
     return match(0, 0)
 
