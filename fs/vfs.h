@@ -89,6 +89,11 @@ int register_filesystem(struct file_system_type *type);
 struct file_system_type *get_filesystem(const char *name);
 
 #define SB_NOCACHE 1 // lookup-style: dentries are never hashed
+// Files opened here are not charged to a beancounter (file.c): the
+// container filesystem's control files, which a task trapped by its own
+// bc barrier must still be able to open to leave (Linux's cgroup files
+// are subject to no per-group limit either).
+#define SB_UNCHARGED 2
 
 struct super_block {
 	struct file_system_type *type;
@@ -248,13 +253,20 @@ struct file {
 };
 
 // THE place a struct file is made: counts it in the open-file table,
-// charges the creator's beancounter (bc_charge_file, file.c), takes
+// charges the creator's beancounter (bc_charge_file, file.c; not for an
+// SB_UNCHARGED filesystem's files), takes
 // references on path (may be NULL) and inode, calls fop->open. Returns the
 // file with one reference, or NULL with *err set (-ENFILE, -ENOMEM, the
 // charge's or open's error). fput() of the last reference undoes it all.
 struct file *file_alloc(const struct path *path, struct inode *inode, int flags,
 			const struct file_operations *fop, int *err);
 struct file *file_get(struct file *f);
+// The beancounter hooks file_alloc and the last fput call (defined in
+// kernel/containers/bc.c): charge f to the current task's bc container
+// (setting f->charge) or refuse with -ENFILE; the uncharge goes to
+// f->charge (nothing if it is NULL).
+int bc_charge_file(struct file *f);
+void bc_uncharge_file(struct file *f);
 // Drops a reference; the last one releases and frees the file.
 void fput(struct file *f);
 // Live objects, for /proc/sys/fs/file-nr and the tests' leak checks.

@@ -70,17 +70,6 @@ static const u32 sched_prio_to_weight[40] = {
 
 u32 sched_nice_to_weight(int nice) { return sched_prio_to_weight[nice + 20]; }
 
-__attribute__((weak)) void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
-{
-	(void)t;
-	cpumask_copy(out, &cpu_online_mask);
-}
-
-__attribute__((weak)) void cpuacct_charge(struct task *t, int cpu, u64 ns)
-{
-	(void)t, (void)cpu, (void)ns;
-}
-
 // ---- Run queue primitives (rq->lock held) ------------------------------
 
 static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
@@ -91,11 +80,13 @@ static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
 
 static void enqueue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_add_cached(&t->run_node, &rq->tasks, vruntime_less);
 }
 
 static void dequeue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_erase_cached(&t->run_node, &rq->tasks);
 	RB_CLEAR_NODE(&t->run_node);
 }
@@ -107,6 +98,7 @@ static struct task *leftmost(struct rq *rq)
 
 static void update_min_vruntime(struct rq *rq)
 {
+	assert_held(&rq->lock);
 	struct task *c = rq->curr, *left = leftmost(rq);
 	bool have = false;
 	u64 v = 0;

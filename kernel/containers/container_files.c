@@ -12,8 +12,6 @@
 #include "lib/string.h"
 #include "mm/slab.h"
 
-#define PATH_MAX_CONTAINER 4096
-
 // ---- control files -----------------------------------------------------------
 
 static int tasks_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
@@ -39,7 +37,10 @@ static int tasks_read(struct container *c, const struct cftype *cft, struct seq_
 int container_parse_bool(const char *buf, bool *out)
 {
 	long long v;
-	if (kstrtoll(buf, 10, &v) || (v != 0 && v != 1))
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err; // -ERANGE past 64 bits
+	if (v != 0 && v != 1)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -50,12 +51,10 @@ static int tasks_write(struct container *c, const struct cftype *cft, const char
 	(void)cft;
 	long long pid;
 	int err = kstrtoll(buf, 10, &pid);
-	if (err == -ERANGE)
-		return -ESRCH;
 	if (err)
-		return err;
+		return err; // -ERANGE past 64 bits, else -EINVAL
 	if (pid < 0 || pid > __INT_MAX__)
-		return -ESRCH;
+		return -ESRCH; // a number, but no task has it
 	return container_attach_pid_locked(c, (pid_t)pid); // the write holds container_mutex
 }
 
@@ -70,8 +69,9 @@ static int notify_write(struct container *c, const struct cftype *cft, const cha
 {
 	(void)cft;
 	bool v;
-	if (container_parse_bool(buf, &v))
-		return -EINVAL;
+	int err = container_parse_bool(buf, &v);
+	if (err)
+		return err;
 	if (v)
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	else
@@ -223,21 +223,24 @@ static void seq_subsys_names(struct seq_buf *s, unsigned long bits)
 // the dummy hierarchy, which Linux does not list either.
 int proc_container_show(struct task *t, struct seq_buf *s)
 {
-	char *path = kmalloc(PATH_MAX_CONTAINER, GFP_KERNEL);
-	if (!path)
-		return -ENOMEM;
+	int err = 0;
 	container_lock();
 	struct hierarchy *h;
 	list_for_each_entry(h, &hierarchy_list, list) {
+		char *path = container_path_alloc(task_container(t, h)); // any length
+		if (!path) {
+			err = -ENOMEM;
+			break;
+		}
 		seq_printf(s, "%d:", h->id);
 		seq_subsys_names(s, h->subsys_bits);
-		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)
-			strcpy(path, "?");
-		seq_printf(s, ":%s\n", path);
+		seq_printf(s, ":");
+		seq_write(s, path, strlen(path));
+		seq_printf(s, "\n");
+		kfree(path);
 	}
 	container_unlock();
-	kfree(path);
-	return 0;
+	return err;
 }
 
 // A header, then per subsystem its hierarchy's id (0: bound nowhere) and

@@ -27,6 +27,7 @@ extern void *const _global_impure_ptr;
 // other per-thread state of newlib goes through _REENT = __getreent():
 // the running task's own struct _reent (user/libc/start.c). Only code that
 // is not an app task (none should call newlib) gets the global one.
+void *__getreent(void); // newlib calls it; declared in its sys/reent.h
 void *__getreent(void)
 {
 	struct task *t = current;
