@@ -263,6 +263,14 @@ void activate_task(struct rq *rq, struct task *t)
 	s64 rel = (s64)t->vruntime;
 	if (rel < -(s64)(SCHED_LATENCY_NS / 2)) // long sleepers get a bounded head start
 		rel = -(s64)(SCHED_LATENCY_NS / 2);
+	// ... and a bounded lag: at most what the queue's min_vruntime
+	// covers in SCHED_LATENCY_NS of real time (it advances at
+	// NICE_0_WEIGHT / load_weight). Without it a task of a tiny weight
+	// (a 2-share shell beside 262144-share spinners) that ran a moment
+	// would wait minutes after every wake-up.
+	s64 max_lag = (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT / MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
+	if (rel > max_lag)
+		rel = max_lag;
 	t->vruntime = rq->min_vruntime + rel;
 	t->on_rq = true;
 	rq->nr_running++;
