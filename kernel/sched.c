@@ -166,7 +166,7 @@ static u64 task_h_weight(struct rq *rq, struct task *t)
 	int cpu = rq->cpu;
 	for (struct sched_group *g = t->sched_group; !group_is_root(g); g = g->parent) {
 		struct sched_group_cpu *gc = &g->cpu[cpu];
-		if (gc->load)
+		if (gc->load && gc->weight != gc->load) // (alone in its parent: equal)
 			w = w * gc->weight / gc->load;
 	}
 	return w ? w : 1;
@@ -244,8 +244,10 @@ static void update_curr(struct rq *rq)
 		c->vruntime += c->weight == NICE_0_WEIGHT ? (u64)delta
 							   : (u64)delta * NICE_0_WEIGHT / c->weight;
 	} else {
-		c->vruntime += (u64)delta * ((u64)NICE_0_WEIGHT << WEIGHT_SHIFT) /
-			       task_h_weight(rq, c);
+		u64 h = task_h_weight(rq, c);
+		c->vruntime += h == (u64)NICE_0_WEIGHT << WEIGHT_SHIFT
+				       ? (u64)delta
+				       : (u64)delta * ((u64)NICE_0_WEIGHT << WEIGHT_SHIFT) / h;
 		group_charge_runtime(rq, c->sched_group, delta, now);
 	}
 	cpuacct_charge(c, rq->cpu, delta);

@@ -58,7 +58,7 @@ def test_proc_cgroups_has_linux_header_and_counts():
         out = check(g, "cat /proc/cgroups", re.compile(r"(?s).*"))
         assert out.splitlines()[0] == "#subsys_name\thierarchy\tnum_cgroups\tenabled", out
         rows = subsys_rows(out)
-        assert sorted(rows) == sorted(["cpuset", "memset", "cpuacct", "numtasks", "bc"]), out
+        assert sorted(rows) == sorted(["cpuset", "memset", "cpuacct", "numtasks", "bc", "cpu"]), out
         assert all(r == (0, 1, 1) for r in rows.values()), out  # bound nowhere
         check(g, "mkdir -p /c && mount -t cgroup -o cpuacct,numtasks none /c", "")
         check(g, "mkdir /c/a /c/a/b", "")
