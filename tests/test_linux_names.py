@@ -134,7 +134,7 @@ def test_mount_lists_a_hierarchy_with_its_subsystems_as_options():
         check(g, "umount /c", "")
         # No -o: every subsystem, listed by name as Linux does.
         check(g, "mount -t cgroup cgroup /all", "")
-        assert ("cgroup /all cgroup rw,cpuset,memset,cpuacct,numtasks,bc 0 0"
+        assert ("cgroup /all cgroup rw,cpuset,memset,cpuacct,numtasks,bc,cpu 0 0"
                 in g.run("mount").splitlines())
         check(g, "umount /all", "")
         assert "/all" not in g.run("mount")

@@ -102,8 +102,11 @@ static u64 ratio_milli(u64 a, u64 b) { return b ? a * 1000 / b : 0; }
 
 KBENCH(cpu_shares)
 {
-	if (mount_at(CB, "cpuset,cpu,cpuacct"))
+	int err = mount_at(CB, "cpuset,cpu,cpuacct");
+	if (err) {
+		kprintf("# cpu_shares: mount: %d\n", err);
 		return;
+	}
 	int last = last_cpu();
 	char one[8], all[16];
 	snprintf(one, sizeof(one), "%d", last);
