@@ -16,7 +16,7 @@
 
 #define BC "/tmp/bcm"
 
-static void bc_mount(void) { mount_at(BC, "bc"); }
+#define bc_mount() MOUNT_OR_SKIP(BC, "bc")
 
 static void bc_umount(void)
 {

@@ -147,6 +147,11 @@ void container_put(struct container *c);
 struct container *container_lookup_child(struct container *parent, const char *name);
 int container_attach(struct container *c, struct task *t);
 int container_attach_pid(struct container *c, pid_t pid); // 0: current
+// Move t into the top container of every hierarchy: where the in-kernel
+// tests and benchmarks run from an app start, outside the user's
+// containers and their limits. 0 or the first -errno (t is moved out of
+// every hierarchy it could be).
+int container_attach_roots(struct task *t);
 
 // Membership: which container of hierarchy h is t in.
 struct container *task_container(struct task *t, struct hierarchy *h);

@@ -36,7 +36,7 @@ static long stat_of(const char *dir, int line)
 
 enum { USAGE, SUCCESSES, FAILURES, FORKRATE };
 
-static void nt_mount(void) { mount_at(NT, "numtasks"); }
+#define nt_mount() MOUNT_OR_SKIP(NT, "numtasks")
 
 static void nt_umount(void)
 {

@@ -26,6 +26,9 @@ extern void *const _global_impure_ptr;
 // other per-thread state of newlib goes through _REENT = __getreent():
 // the running task's own struct _reent (user/libc/start.c). Only code that
 // is not an app task (none should call newlib) gets the global one.
+// (newlib declares it as returning struct _reent *; its headers are not
+// the kernel side's.)
+void *__getreent(void);
 void *__getreent(void)
 {
 	struct task *t = current;
