@@ -86,7 +86,7 @@ static void log_refusal(struct bc *bc, bool hard, long bound)
 		strcpy(path, "(a deep container)");
 	if (!locked)
 		container_unlock();
-	pr_warn("bc: open refused in %s: bc.numfiles.%s %ld reached "
+	pr_info("bc: open refused in %s: bc.numfiles.%s %ld reached "
 		"(ENFILE: the container's bound, not the system's)\n",
 		path, hard ? "limit" : "barrier", bound);
 }
