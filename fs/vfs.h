@@ -47,7 +47,12 @@
 
 #define NAME_MAX 255   // bytes in one path component (ENAMETOOLONG)
 #define PATH_MAX 4096  // bytes in a path, with its NUL (ENAMETOOLONG)
-#define FD_MAX_DEFAULT 256 // descriptors per task (EMFILE beyond)
+// Descriptors per task: fds at or past the task's soft RLIMIT_NOFILE
+// give EMFILE. The soft limit starts at FD_MAX_DEFAULT (Linux's) and may
+// be raised to the hard limit, at most FD_MAX_CEILING (Linux's
+// fs.nr_open; beyond it setrlimit says EPERM).
+#define FD_MAX_DEFAULT 1024
+#define FD_MAX_CEILING 4096
 #define FILES_MAX 65536    // open files system-wide (ENFILE beyond)
 
 struct super_block;
@@ -74,6 +79,9 @@ struct file_system_type {
 	// The last reference to sb is gone: free what fs_info holds. Called
 	// after the VFS has released sb's dentry tree (inodes are evicted).
 	void (*kill_sb)(struct super_block *sb);
+	// The options of a mount of sb as /proc/mounts lists them, "rw,..."
+	// (Linux's show_options). NULL: "rw" and the -o string as given.
+	void (*show_options)(struct super_block *sb, struct seq_buf *s);
 	struct list_head list; // in the registry (mount.c)
 };
 
@@ -273,9 +281,13 @@ off_t noseek_llseek(struct file *f, off_t off, int whence); // -ESPIPE
 // A task's fd table and cwd; task->fs_ctx. Used only by its task (and by
 // fs_task_exit), but guarded by lock all the same.
 struct fs_context {
-	struct spinlock lock;   // fd[], cwd
+	struct spinlock lock;   // all of the fields below
+	// fd[] has max_fds slots: it starts small and doubles as needed (so
+	// a task that opens three files does not pay for a thousand), up to
+	// the slot of the highest fd the limit allows.
 	int max_fds;
 	struct file **fd;
+	unsigned long nofile_cur, nofile_max; // RLIMIT_NOFILE: soft, hard
 	struct path cwd;
 };
 

@@ -11,6 +11,7 @@
 #include "kernel/atomic.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/task.h"
 #include "mm/slab.h"
@@ -27,6 +28,7 @@ static const struct ktest *running;
 static int running_index;
 static int test_failures; // failures recorded in the running test
 static char skip_reason[160]; // non-empty: the running test skipped itself
+static bool expects_reports; // the running test called ktest_expect_reports()
 static int passed, failed, skipped;
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
@@ -107,9 +109,15 @@ int ktest_run(const char *pattern)
 			continue;
 		test_failures = 0;
 		skip_reason[0] = '\0';
+		expects_reports = false;
 		running_index++;
 		running = t;
+		u64 reports = READ_ONCE(kernel_reports);
 		t->fn();
+		reports = READ_ONCE(kernel_reports) - reports;
+		if (reports && !expects_reports)
+			ktest_fail(__FILE__, __LINE__, "%llu kernel error report(s) during this test",
+				   (unsigned long long)reports);
 		running = NULL;
 		if (test_failures == 0 && skip_reason[0]) {
 			skipped++;
@@ -127,6 +135,12 @@ int ktest_run(const char *pattern)
 	kprintf("%d passed, %d failed\n", passed, failed);
 	running_index = 0;
 	return failed;
+}
+
+void ktest_expect_reports(void)
+{
+	expects_reports = true;
+	kprintf("%s\n", KTEST_EXPECTS_REPORTS);
 }
 
 void ktest_abort_report(void)

@@ -45,6 +45,32 @@ void panic(const char *fmt, ...)
 	panic_end();
 }
 
+u64 kernel_reports;
+
+static void report_backtrace(u64 rip)
+{
+	backtrace_from(rip, read_rbp());
+}
+
+void report_bug(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	__atomic_add_fetch(&kernel_reports, 1, __ATOMIC_RELAXED);
+	printk(KERN_ERR "BUG: %s\n", buf);
+	report_backtrace((u64)report_bug);
+}
+
+void report_warning(const char *cond, const char *file, int line)
+{
+	__atomic_add_fetch(&kernel_reports, 1, __ATOMIC_RELAXED);
+	printk(KERN_WARNING "WARNING: %s at %s:%d\n", cond, file, line);
+	report_backtrace((u64)report_warning);
+}
+
 void poweroff(bool ok)
 {
 	cli();

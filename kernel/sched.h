@@ -56,6 +56,9 @@ int sched_setnice(struct task *t, int nice); // clamps to -20..19
 // CPU time of t in ns, including the slice it is running now.
 u64 task_cpu_time_ns(struct task *t);
 int sched_nr_running(int cpu); // tasks on the CPU's run queue, running included
+// The 1, 5 and 15-minute load averages, fixed point with 11 fraction bits
+// (Linux's FSHIFT), for /proc/loadavg.
+void sched_loadavg(unsigned long loads[3]);
 void sched_dump(void);         // every run queue and task, on the console
 
 // Timer tick (arch timer interrupt), reschedule IPI, boot.

@@ -359,6 +359,7 @@ KTEST(page_alloc, a_mask_without_the_local_node_never_uses_it)
 
 KTEST(page_alloc, double_free_is_reported_and_ignored)
 {
+	ktest_expect_reports();
 	u64 base = settled_free_pages(), bad = page_bad_frees;
 	void *p = alloc_pages(GFP_KERNEL, 0), *q = alloc_pages(GFP_KERNEL, 2);
 	ASSERT_TRUE(p && q);

@@ -118,10 +118,12 @@ static void call_queue_run(void)
 // may be waiting for us just as we wait for it.
 static void call_wait_relax(void)
 {
-	if (!irqs_enabled())
+	if (!irqs_enabled() && cpu_calls[smp_processor_id()])
 		call_queue_run();
 	cpu_relax();
 }
+
+void smp_wait_relax(void) { call_wait_relax(); }
 
 static void call_wait(struct call_request *req)
 {

@@ -32,6 +32,8 @@
 //       -ENXIO if that CPU is not online
 //   tlb_shootdown(va, len)   flush [va, va+len) from every online CPU's
 //       TLB and wait (mm/vmap.h's hook)
+//   smp_wait_relax()         one step of a spin that must keep serving
+//       the calls of other CPUs (see the rules below)
 //   smp_send_reschedule(cpu) IPI VEC_RESCHEDULE; the handler calls the
 //       scheduler's sched_ipi()
 //   smp_stop_others()        panic: NMI every other CPU so it halts
@@ -74,6 +76,11 @@ int smp_call_function_many(const cpumask_t *mask, void (*fn)(void *), void *arg,
 int smp_call_function_single(int cpu, void (*fn)(void *), void *arg, bool wait);
 void smp_send_reschedule(int cpu);
 void tlb_shootdown(u64 va, u64 len);
+// One step of a wait for another CPU: with interrupts off, runs the calls
+// queued for this CPU (a TLB shootdown another CPU waits for), then
+// cpu_relax(). For code that must spin with interrupts off, such as a page
+// fault waiting for a page being moved (mm/vmap.c).
+void smp_wait_relax(void);
 void smp_stop_others(void);
 
 // From smp_init to every CPU online (ns), for the boot report and the tests.

@@ -1,7 +1,8 @@
 // Trap dispatch and the fatal-trap report.
 //
 // Exceptions (vectors 0-31) are fatal unless a test asked for one with
-// trap_expect(): the report names the exception, shows the error code,
+// trap_expect(), or a page fault hit a page that mm is moving (vmap_fault:
+// it waits for the move and the access is retried): the report names the exception, shows the error code,
 // RIP, CR2 for page faults, every register and a symbolized backtrace, then
 // powers the machine off with the failure status. Vectors >= 32 go to the
 // handler registered with irq_register().
@@ -62,6 +63,8 @@ static bool trap_expected(struct trap_frame *tf)
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32) {
+		if (tf->vector == 14 && vmap_fault(read_cr2(), tf->error))
+			return;
 		if (trap_expected(tf))
 			return;
 		trap_fatal(tf, exception_names[tf->vector]);

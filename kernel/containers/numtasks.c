@@ -56,6 +56,11 @@ struct numtasks {
 	struct list_head children; // numtasks of the child containers
 	struct list_head sibling;  // in parent->children
 	long max;           // root: the limit (UNLIMITED); others unused
+	// nt_limit's value, computed from the parent's when nt is made and
+	// again, top-down, for c and every descendant after a write to c's
+	// shares or max: spawn reads it in O(1), so its walk up the chain
+	// costs O(depth), not O(depth^2), and nothing recurses.
+	long limit;
 	long usage;         // tasks here and below
 	long successes, failures; // spawns let in and refused here
 };
@@ -91,15 +96,30 @@ static long share_of(long shares, long limit, long divisor)
 }
 
 // The limit of nt (UNLIMITED for none). numtasks_lock held.
-static long nt_limit(struct numtasks *nt)
+static long nt_limit(struct numtasks *nt) { return nt->limit; }
+
+// nt's limit from its parent's (already up to date). numtasks_lock held.
+static long limit_from_parent(struct numtasks *nt)
 {
 	struct numtasks *p = nt->parent;
 	if (!p)
 		return nt->max;
-	long plimit = nt_limit(p);
+	long plimit = p->limit;
 	if (nt->max_shares == DONT_CARE)
 		return plimit;
 	return share_of(nt->max_shares, plimit, p->child_divisor);
+}
+
+// Recompute the limits of c and its descendants, parents first
+// (container_mutex held, so the tree stands still).
+static void update_limits(struct container *c)
+{
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c) {
+		unsigned long f = spin_lock_irqsave(&numtasks_lock);
+		c_nt(pos)->limit = limit_from_parent(c_nt(pos));
+		spin_unlock_irqrestore(&numtasks_lock, f);
+	}
 }
 
 // What nt is guaranteed (min_shares of its parent's limit), 0 for none.
@@ -192,11 +212,11 @@ static struct container_subsys_state *numtasks_create(struct container_subsys *s
 		spin_lock_init(&numtasks_lock, "numtasks_lock");
 		// Boot: every task but the idle ones is spawned after this.
 	}
-	if (nt->parent) {
-		unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	nt->limit = limit_from_parent(nt);
+	if (nt->parent)
 		list_add_tail(&nt->sibling, &nt->parent->children);
-		spin_unlock_irqrestore(&numtasks_lock, f);
-	}
+	spin_unlock_irqrestore(&numtasks_lock, f);
 	return &nt->css;
 }
 
@@ -320,6 +340,7 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 	nt->max_shares = mx;
 	nt->child_divisor = dv;
 	spin_unlock_irqrestore(&numtasks_lock, f);
+	update_limits(c);
 	return 0;
 }
 
@@ -362,6 +383,7 @@ static int max_write(struct container *c, const struct cftype *cft, const char *
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
 	c_nt(c)->max = v;
 	spin_unlock_irqrestore(&numtasks_lock, f);
+	update_limits(c);
 	return 0;
 }
 
