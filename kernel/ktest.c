@@ -185,8 +185,9 @@ static void run_release(void)
 // A run from an app, in a task of its own (the "ktest" task) that first
 // leaves the app's containers for the top of every hierarchy: the tests
 // and benchmarks then see no limit of the user's. The app waits for it;
-// if the app is killed meanwhile, the run goes on and whichever of the
-// two finishes last frees this.
+// if the app is killed meanwhile, the run goes on, and whichever of the
+// two finishes last frees this and ends the run (busy), so no second run
+// starts while this one still uses the counters.
 struct app_run {
 	atomic_t refs; // the app's and the run task's
 	const char *pattern; // a copy, owned here
@@ -199,6 +200,7 @@ static void app_run_put(struct app_run *r)
 	if (atomic_dec_and_test(&r->refs)) {
 		kfree((void *)r->pattern);
 		kfree(r);
+		run_release();
 	}
 }
 
@@ -216,12 +218,17 @@ static int app_run_task(void *arg)
 
 static int run_in_own_task(const char *pattern, bool bench)
 {
+	if (!run_claim())
+		return -EBUSY;
 	struct app_run *r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
+	if (!r) {
+		run_release();
 		return -ENOMEM;
+	}
 	r->pattern = pattern ? kstrdup(pattern, GFP_KERNEL) : NULL;
 	if (pattern && !r->pattern) {
 		kfree(r);
+		run_release();
 		return -ENOMEM;
 	}
 	r->bench = bench;
@@ -238,20 +245,6 @@ static int run_in_own_task(const char *pattern, bool bench)
 	return result;
 }
 
-int ktest_run_from_app(const char *pattern)
-{
-	if (!run_claim())
-		return -EBUSY;
-	int failed_tests = run_in_own_task(pattern, false);
-	run_release();
-	return failed_tests;
-}
+int ktest_run_from_app(const char *pattern) { return run_in_own_task(pattern, false); }
 
-int kbench_run_from_app(const char *pattern)
-{
-	if (!run_claim())
-		return -EBUSY;
-	int n = run_in_own_task(pattern, true);
-	run_release();
-	return n;
-}
+int kbench_run_from_app(const char *pattern) { return run_in_own_task(pattern, true); }
