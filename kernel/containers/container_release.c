@@ -116,8 +116,9 @@ static bool release_check(struct container *c)
 	container_unlock();
 	bool started = false;
 	if (path) {
-		atomic_inc(&container_releases);
 		started = run_release_agent(agent, path);
+		if (started)
+			atomic_inc(&container_releases);
 		kfree(path);
 	}
 	container_put(c); // the queue's reference
