@@ -1,7 +1,8 @@
 """Release agents through the shell (issue 13, item 10), on 1 CPU/1 node and
 4 CPUs/2 nodes: a container emptied while the system is idle is released
 at once (before, the last task's zombie waited for some unrelated spawn or
-wait to be reaped); a path of more than 1024 bytes is released; an agent
+wait to be reaped; now a task's exit alone empties its containers, as in
+Linux, and orphans are reaped at once anyway); a path of more than 1024 bytes is released; an agent
 command line keeps every word; kernel threads and init cannot be moved
 into a child container (EINVAL, as Linux).
 
@@ -70,6 +71,22 @@ def test_an_idle_system_runs_the_agent_at_once():
         print("%s: release %.0f ms after the last task exited"
               % (g.describe(), latency * 1000))
         check(g, "rmdir /r/idle")
+
+
+def test_a_zombie_nobody_has_reaped_yet_does_not_hold_the_release():
+    # A background job of the shell, which reaps it only before its next
+    # prompt: it exits while the shell waits for input, so it stays a
+    # zombie until then. Its exit alone releases the container (Linux).
+    for g in guests:
+        check(g, "mkdir /r/bg; echo 1 > /r/bg/notify_on_release")
+        out = g.run("sh -c 'echo $$ > /r/bg/tasks; sleep 0.3; echo exit-at > /dev/console; "
+                    "cat /proc/uptime > /dev/console' &")
+        assert re.match(r"\[\d+\] \d+$", out), out
+        latency = released_after(g, "/bg")
+        print("%s: release %.0f ms after a not yet reaped job exited"
+              % (g.describe(), latency * 1000))
+        g.run("wait")
+        check(g, "rmdir /r/bg")
 
 
 def test_a_path_over_1024_bytes_is_released():

@@ -235,3 +235,40 @@ KTEST(container_lifetime, the_longest_path_is_released_and_longer_is_refused)
 	container_umount(h);
 	EXPECT_COUNTS_BACK(before);
 }
+
+// A task's exit empties its containers, whether or not anyone reaps it
+// (Linux's cgroup_exit): the agent runs while it is still a zombie, and
+// rmdir works; numtasks keeps counting it until the reap, on the removed
+// container's parent chain.
+KTEST(container_lifetime, exit_releases_before_the_reap_and_rmdir_works)
+{
+	struct life_counts before;
+	life_counts_take(&before);
+	ASSERT_EQ(mount_at("/tmp/ct_zr", "numtasks,cpuacct"), 0);
+	EXPECT_GT(put("/tmp/ct_zr/release_agent", "true"), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p/k", 0755), 0);
+	EXPECT_GT(put("/tmp/ct_zr/p/k/notify_on_release", "1"), 0);
+	volatile int stop = 0;
+	struct task *t = test_spawn("ct_zombie", sleeper, (void *)&stop, NULL);
+	ASSERT_NE(t, NULL);
+	EXPECT_GT(putpid("/tmp/ct_zr/p/k/tasks", t->pid), 0);
+	int releases = atomic_read(&container_releases);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p/k"), -EBUSY); // a live member
+	stop = 1;
+	for (int i = 0; i < 400 && atomic_read(&container_releases) == releases; i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(task_state_char(t), 'Z'); // not reaped...
+	EXPECT_EQ(atomic_read(&container_releases), releases + 1); // ...yet released
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p/k"), 0);
+	char buf[160];
+	EXPECT_GT(get("/tmp/ct_zr/p/numtasks.stats", buf, sizeof(buf)), 0);
+	EXPECT_TRUE(strstr(buf, "Current usage 1\n") != NULL); // counted until reaped
+	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
+	EXPECT_GT(get("/tmp/ct_zr/p/numtasks.stats", buf, sizeof(buf)), 0);
+	EXPECT_TRUE(strstr(buf, "Current usage 0\n") != NULL);
+	EXPECT_EQ(put("/tmp/ct_zr/release_agent", ""), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p"), 0);
+	unmount_at("/tmp/ct_zr");
+	EXPECT_COUNTS_BACK(before);
+}
