@@ -12,7 +12,12 @@
 //     (every mounted hierarchy has at least one);
 //   - a css is referenced by every css_set that contains it, and by
 //     css_get() users (bc's charged files); while any css of a container
-//     is referenced, rmdir is EBUSY -- that is how "has tasks" is checked.
+//     is referenced other than by an exited set, rmdir is EBUSY -- that
+//     is how "has tasks" is checked;
+//   - an exiting task moves to the exited ("dead") twin of its set: it
+//     keeps its css (numtasks counts it until it is reaped) but no longer
+//     uses them, so its exit alone can empty a container (release, rmdir),
+//     as Linux's cgroup_exit; the reap only drops the last references.
 //
 // Locks, in the order they are taken:
 //   container_mutex   hierarchies (list, binding, mounts), the trees
@@ -21,7 +26,8 @@
 //   task->lock, rq lock   t->css_set is written under both
 //                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
-//   css_set_lock      the css_set list and every css_set refcount;
+//   css_set_lock      the css_set list and every css_set refcount, each
+//                     css's dead_refs (and its refcnt compared with them);
 //                     t->css_set is also written under it; held across
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
@@ -29,11 +35,12 @@
 // Refcounts (who owns each reference is also written at each count):
 //   css_set.refcnt (css_set_lock): one per task, owned by the task from
 //     cgroup_fork to cgroup_release, plus transient gets.
-//   css.refcnt (atomic): one per css_set holding it, plus css_get users.
+//   css.refcnt (atomic): one per css_set holding it (dead_refs of them
+//     exited sets'), plus css_get users; each pins its container.
 //   container.refcnt (atomic): the tree's own (dropped by rmdir; for a
 //     top, by the unlinking of its hierarchy), one per child until that
-//     child is freed, one per confs directory inode, one per queued
-//     release check, plus transient gets. So a parent outlives every
+//     child is freed, one per reference to one of its css, one per confs
+//     directory inode, one per queued release check, plus transient gets. So a parent outlives every
 //     child, and a hierarchy (freed with its top) outlives every
 //     container in it. container_put frees a whole chain of ancestors
 //     whose counts reach zero in a loop, not by recursion.

@@ -115,8 +115,9 @@ struct container {
 	unsigned long flags;            // CONT_* bits (atomic bitops)
 	// References: one while in the tree (dropped by rmdir; a top's, by
 	// the unlinking of its hierarchy), one per child until that child is
-	// freed, one per confs directory inode, one per queued release check,
-	// plus transient container_get()s. Freed (and every css destroyed) at
+	// freed, one per reference to one of its css (css.refcnt), one per
+	// confs directory inode, one per queued release check, plus transient
+	// container_get()s. Freed (and every css destroyed) at
 	// zero, so an open control file keeps its css readable, a parent
 	// outlives its children and a hierarchy (freed with its top) outlives
 	// every container in it.
