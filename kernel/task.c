@@ -20,6 +20,7 @@
 // once, even on an idle system, not at some unrelated later spawn.
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -50,19 +51,8 @@ static DEFINE_SPINLOCK(dead_lock); // guards dead_list
 static LIST_HEAD(dead_list);       // auto-reaped zombies to free
 static struct wait_queue reaper_wq; // the reaper sleeps here while dead_list is empty
 
-// ---- Hooks: weak defaults, overridden by the subsystems ----
-__attribute__((weak)) int cgroup_fork(struct task *child) { (void)child; return 0; }
-__attribute__((weak)) void cgroup_post_fork(struct task *child) { (void)child; }
-__attribute__((weak)) void cgroup_fork_failed(struct task *child) { (void)child; }
-__attribute__((weak)) void cgroup_exit(struct task *t) { (void)t; }
-__attribute__((weak)) void cgroup_release(struct task *t) { (void)t; }
-__attribute__((weak)) int fs_task_fork(struct task *child, struct task *parent)
-{
-	(void)child, (void)parent;
-	return 0;
-}
-__attribute__((weak)) void fs_task_exit(struct task *t) { (void)t; }
-__attribute__((weak)) void task_release_app_state(struct task *t) { (void)t; }
+// The hooks of task.h are defined by their subsystems, each required
+// (a missing one is a link error; scripts/check-hooks refuses weak ones).
 
 // mm/page_alloc.c asks which nodes the running task may allocate from.
 const nodemask_t *task_mems_allowed(void)
@@ -83,6 +73,7 @@ void task_init_pids(void)
 static struct task *pid_lookup_locked(pid_t pid)
 {
 	struct task *t;
+	assert_held(&tasklist_lock);
 	if (pid <= 0 || pid >= PID_MAX)
 		return NULL;
 	list_for_each_entry(t, &pid_hash[pid % PID_HASH_SIZE], pid_link)
@@ -222,7 +213,7 @@ static void stack_setup(struct task *t, int (*fn)(void *), void *arg)
 
 // task_create; pid 0 means the next free one.
 static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void *arg,
-				    pid_t want_pid)
+				    pid_t want_pid, void *heap)
 {
 	struct task *parent = current;
 	task_reap_dead();
@@ -234,6 +225,7 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	t->cpu = smp_processor_id();
 	t->home_node = cpu_to_node(t->cpu);
 	inherit(t, parent);
+	t->heap = heap;
 	fpu_init_task(t);
 	t->kstack_top = task_stack_alloc(t->home_node);
 	int err = -ENOMEM;
@@ -280,12 +272,17 @@ free_task:
 
 struct task *task_create(const char *name, int (*fn)(void *arg), void *arg)
 {
-	return task_create_pid(name, fn, arg, 0);
+	return task_create_pid(name, fn, arg, 0, NULL);
+}
+
+struct task *task_create_app(const char *name, int (*fn)(void *arg), void *arg, void *heap)
+{
+	return task_create_pid(name, fn, arg, 0, heap);
 }
 
 struct task *task_create_init(int (*fn)(void *arg), void *arg)
 {
-	struct task *t = task_create_pid("init", fn, arg, 1);
+	struct task *t = task_create_pid("init", fn, arg, 1, NULL);
 	if (!IS_ERR(t))
 		init_task = t;
 	return t;
@@ -322,6 +319,7 @@ pid_t kernel_spawn(const char *name, int (*fn)(void *arg), void *arg)
 
 static void task_unlink_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	list_del_init(&t->pid_link);
 	list_del_init(&t->tasks);
 	list_del_init(&t->sibling);
@@ -431,6 +429,7 @@ void task_reap_dead(void)
 // running.
 static void reparent_children_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	struct task *reaper = init_task && init_task != t ? init_task : NULL;
 	struct task *c, *n;
 	list_for_each_entry_safe(c, n, &t->children, sibling) {

@@ -21,6 +21,7 @@
 #include "fs/procfs/procfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -227,7 +228,7 @@ static int confs_mount(struct file_system_type *type, const char *source,
 		return 0;
 	}
 	err = -ENOMEM;
-	sb = sb_alloc(type, 0);
+	sb = sb_alloc(type, SB_UNCHARGED); // control files: see fs/vfs.h
 	if (!sb)
 		goto fail;
 	sb->fs_info = h;
@@ -264,16 +265,27 @@ static void confs_kill_sb(struct super_block *sb)
 	container_umount(h);
 }
 
+// /proc/mounts: the hierarchy's subsystems, whatever -o said.
+static void confs_show_options(struct super_block *sb, struct seq_buf *s)
+{
+	if (sb->fs_info)
+		container_show_options(sb->fs_info, s);
+	else
+		seq_printf(s, "rw");
+}
+
 struct file_system_type confs_type = {
 	.name = "container",
 	.mount = confs_mount,
 	.kill_sb = confs_kill_sb,
+	.show_options = confs_show_options,
 };
 
 struct file_system_type cgroup_fs_type = {
 	.name = "cgroup",
 	.mount = confs_mount,
 	.kill_sb = confs_kill_sb,
+	.show_options = confs_show_options,
 };
 
 // Boot stage (kernel/init.c, after fs_init and container_init).
@@ -286,6 +298,10 @@ void confs_init(void)
 		err = proc_create("containers", proc_containers_show, NULL);
 	if (!err)
 		err = proc_create_task_file("container", proc_container_show);
+	if (!err) // Linux's names for the same two files
+		err = proc_create("cgroups", proc_cgroups_show, NULL);
+	if (!err)
+		err = proc_create_task_file("cgroup", proc_container_show);
 	if (err)
 		panic("confs_init: error %d", err);
 }

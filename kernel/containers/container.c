@@ -162,7 +162,11 @@ void container_put(struct container *c)
 
 // ---- css_sets -----------------------------------------------------------
 
-static void css_set_get_locked(struct css_set *cs) { cs->refcnt++; }
+static void css_set_get_locked(struct css_set *cs)
+{
+	assert_held(&css_set_lock);
+	cs->refcnt++;
+}
 
 static void css_set_put(struct css_set *cs)
 {
@@ -235,8 +239,7 @@ static struct css_set *find_dead_css_set(struct css_set *cs)
 // hierarchy, referenced (found or made). container_mutex held.
 static struct css_set *find_css_set(struct css_set *old, struct container *c)
 {
-	if (!container_locked())
-		panic("find_css_set: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	struct container_subsys_state *want[CONTAINER_SUBSYS_MAX];
 	unsigned long bits = c->hierarchy->subsys_bits;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -268,6 +271,9 @@ static struct css_set *find_css_set(struct css_set *old, struct container *c)
 	return ncs;
 }
 
+// t's css_set. The caller holds css_set_lock, or t's rq lock (the swap
+// takes both), or t cannot change sets (t is current, or not yet visible,
+// or container_mutex is held and t is not being reaped).
 static struct css_set *task_css_set(struct task *t)
 {
 	return t->css_set ? t->css_set : &init_css_set;
@@ -283,10 +289,17 @@ static int hierarchy_first_subsys(struct hierarchy *h)
 	return h->subsys_bits ? __builtin_ctzl(h->subsys_bits) : -1;
 }
 
+// Under css_set_lock: a racing reap (cgroup_release) or attach may free
+// t's css_set as soon as it is unlinked from t.
 struct container *task_container(struct task *t, struct hierarchy *h)
 {
 	int id = hierarchy_first_subsys(h);
-	return id < 0 ? &h->top : task_css(t, id)->container;
+	if (id < 0)
+		return &h->top;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	struct container *c = task_css_set(t)->subsys[id]->container;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return c;
 }
 
 // ---- task hooks ----------------------------------------------------------
@@ -319,6 +332,29 @@ int cgroup_fork(struct task *child)
 		}
 	}
 	return 0;
+}
+
+// child is on the task list now, where a cpuset.cpus or memset.mems write
+// would find it; but it copied its parent's masks before (task_create's
+// inherit), maybe before such a write changed them. Under container_mutex,
+// which every such write holds from its change to its last member, the
+// subsystems re-read what they gave it: a write either saw child on the
+// list or finished before this re-read.
+void cgroup_post_fork(struct task *child)
+{
+	bool any = false;
+	for (int i = 0; i < container_subsys_count; i++)
+		any |= subsys[i]->post_fork != NULL;
+	if (!any || !child->css_set)
+		return;
+	bool locked = container_locked(); // (a spawn by a container_mutex holder)
+	if (!locked)
+		container_lock();
+	for (int i = 0; i < container_subsys_count; i++)
+		if (subsys[i]->post_fork)
+			subsys[i]->post_fork(subsys[i], child);
+	if (!locked)
+		container_unlock();
 }
 
 void cgroup_fork_failed(struct task *child)
@@ -394,10 +430,19 @@ static bool task_is_member(struct task *t)
 
 // ---- attach ---------------------------------------------------------------
 
+// The move of t into c will not happen: undo the can_attach of the
+// subsystems of c's hierarchy below id n (they all returned 0).
+static void cancel_attach(struct container *c, struct task *t, int n)
+{
+	unsigned long bits = c->hierarchy->subsys_bits;
+	for (int i = 0; i < n && i < container_subsys_count; i++)
+		if ((bits & (1UL << i)) && subsys[i]->can_attach && subsys[i]->cancel_attach)
+			subsys[i]->cancel_attach(subsys[i], c, t);
+}
+
 int container_attach_locked(struct container *c, struct task *t)
 {
-	if (!container_locked())
-		panic("container_attach_locked: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	if (test_bit(CONT_REMOVED, &c->flags))
 		return -ENODEV;
 	if (!task_is_member(t) || t->is_idle)
@@ -411,12 +456,13 @@ int container_attach_locked(struct container *c, struct task *t)
 	// except init moving itself, which is how the in-kernel tests run.
 	if (c->parent && (t->kthread || (t == init_task && t != current)))
 		return -EINVAL;
-	for (int i = 0; i < container_subsys_count; i++) {
-		if (!(h->subsys_bits & (1UL << i)) || !subsys[i]->can_attach)
-			continue;
-		int err = subsys[i]->can_attach(subsys[i], c, t);
-		if (err)
-			return err;
+	int err = 0, i;
+	for (i = 0; i < container_subsys_count && !err; i++)
+		if ((h->subsys_bits & (1UL << i)) && subsys[i]->can_attach)
+			err = subsys[i]->can_attach(subsys[i], c, t);
+	if (err) {
+		cancel_attach(c, t, i - 1); // those before the one that refused
+		return err;
 	}
 	// Hold the old set: t may be reaped meanwhile and drop its own.
 	unsigned long f = spin_lock_irqsave(&css_set_lock);
@@ -430,6 +476,7 @@ int container_attach_locked(struct container *c, struct task *t)
 	struct css_set *ncs = find_css_set(oldcs, c);
 	if (!ncs) {
 		css_set_put(oldcs);
+		cancel_attach(c, t, container_subsys_count);
 		return -ENOMEM;
 	}
 	// Swap under task->lock and the rq lock (see the top), and under
@@ -438,6 +485,7 @@ int container_attach_locked(struct container *c, struct task *t)
 	if (!swapped) { // reaped meanwhile: nothing moved
 		css_set_put(ncs);
 		css_set_put(oldcs);
+		cancel_attach(c, t, container_subsys_count);
 		return -ESRCH;
 	}
 	for (int i = 0; i < container_subsys_count; i++)

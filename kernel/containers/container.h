@@ -71,13 +71,21 @@ struct container_subsys {
 	struct container_subsys_state *(*create)(struct container_subsys *ss,
 						  struct container *c);
 	void (*destroy)(struct container_subsys *ss, struct container *c);
-	// May t move into c? 0 or -errno; nothing has changed yet.
+	// May t move into c? 0 or -errno; nothing has changed yet. May set
+	// aside what attach needs (then cancel_attach undoes it if the move
+	// does not happen after all).
 	int (*can_attach)(struct container_subsys *ss, struct container *c, struct task *t);
+	// can_attach returned 0 but the move was refused or failed later.
+	void (*cancel_attach)(struct container_subsys *ss, struct container *c, struct task *t);
 	// t has moved from old to c (cannot fail).
 	void (*attach)(struct container_subsys *ss, struct container *c,
 		       struct container *old, struct task *t);
 	// t is being spawned into its parent's containers; may refuse (-errno).
 	int (*fork)(struct container_subsys *ss, struct task *t);
+	// t, spawned, is now on the task list that updates walk: re-read
+	// whatever fork copied from the parent (container_mutex held, so no
+	// control-file write is half-way). Linux's cgroup_post_fork.
+	void (*post_fork)(struct container_subsys *ss, struct task *t);
 	// A spawn that fork() accepted was abandoned: undo fork().
 	void (*fork_failed)(struct container_subsys *ss, struct task *t);
 	void (*exit)(struct container_subsys *ss, struct task *t);    // t exited
@@ -200,7 +208,8 @@ pid_t *container_pids(struct container *c, int *n);
 // t's css of subsystem id, referenced (css_put it): safe against a
 // concurrent attach freeing t's old css_set.
 struct container_subsys_state *task_css_get(struct task *t, int id);
-// A flag file's value: "0" or "1" (kstrtoll's syntax), else -EINVAL.
+// A flag file's value: "0" or "1" (kstrtoll's syntax); -ERANGE past 64
+// bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
 // Live objects, for leak checks: containers (tops included) and, per
@@ -231,6 +240,9 @@ void cgroup_release(struct task *t);      // reaped: drop the css_set
 // /proc
 int proc_container_show(struct task *t, struct seq_buf *s);
 int proc_containers_show(struct seq_buf *s);
+int proc_cgroups_show(struct seq_buf *s);
+// The mount options of a hierarchy as /proc/mounts lists them.
+void container_show_options(struct hierarchy *h, struct seq_buf *s);
 extern struct list_head hierarchy_list; // mounted/alive hierarchies
 extern struct hierarchy dummy_hierarchy;
 
