@@ -16,8 +16,8 @@
 // meanwhile), and freed by task_reap_dead(), which runs in task context
 // (freeing a stack may send IPIs and take mm locks) each time a task is
 // created or reaped, and in the reaper thread, woken by each exit that
-// queues one: a dead task's containers learn of it at once, even on an
-// idle system (their release agents depend on it).
+// queues one: a dead orphan's stack, memory and numtasks charge go at
+// once, even on an idle system, not at some unrelated later spawn.
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
