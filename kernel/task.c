@@ -252,6 +252,8 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	if (pid < 0) {
 		spin_unlock(&tasklist_lock);
 		err = pid;
+		if (!want_pid) // say which limit it was: EAGAIN has other causes
+			pr_warn("spawn: no free pid: all %d are in use (pid_max)\n", PID_MAX - 2);
 		fs_task_exit(t);
 		goto cgroup_failed;
 	}
