@@ -183,6 +183,7 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----
 // The boot CPU's context becomes CPU 0's idle task (sched_init).
@@ -202,7 +203,8 @@ void task_set_next_pid(pid_t pid);
 // normally; a test sets it, races something there, and clears it.
 extern void (*task_create_window_hook)(struct task *child);
 
-// ---- Hooks other subsystems define (weak defaults in task.c) ----
+// ---- Hooks other subsystems define (each required: no weak defaults,
+// a missing one is a link error; container.c, fdtable.c, app.c) ----
 int cgroup_fork(struct task *child);       // 0 or -errno (refuses the spawn)
 void cgroup_post_fork(struct task *child);  // child now has a pid, visible
 void cgroup_fork_failed(struct task *child);// undo cgroup_fork

@@ -44,12 +44,6 @@ struct kstack {
 static DEFINE_SPINLOCK(kstack_lock);
 static LIST_HEAD(kstacks);
 
-__attribute__((weak)) void tlb_shootdown(u64 va, u64 len)
-{
-	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < va + len; a += PAGE_SIZE)
-		invlpg(a);
-}
-
 static bool in_vmap_area(u64 va, u64 size)
 {
 	return va >= VMAP_BASE && size <= VMAP_SIZE && va - VMAP_BASE <= VMAP_SIZE - size;
@@ -214,7 +208,7 @@ void vmap_release(void *va, size_t size)
 	spin_unlock(&vmap_lock);
 	kfree(spare);
 	if (why)
-		pr_err("vmap_release(%p, %zu): %s\n", va, size, why);
+		report_bug("vmap_release(%p, %zu): %s", va, size, why);
 }
 
 // ---- Pages ----
@@ -413,7 +407,7 @@ void kstack_free(void *top)
 	}
 	spin_unlock(&kstack_lock);
 	if (!found) {
-		pr_err("kstack_free(%p): not a kernel stack\n", top);
+		report_bug("kstack_free(%p): not a kernel stack", top);
 		return;
 	}
 	kstack_unmap(found->guard);

@@ -91,7 +91,7 @@ bool vmap_fault(u64 addr, u64 error);
 void *kstack_alloc(int nid, const char *name); // the stack's top, or NULL
 void kstack_free(void *top);
 // The name of the kernel stack whose guard page holds addr, or NULL
-// (overrides the weak one in arch/x86/trap.c; lock-free for the trap path).
+// (for arch/x86/trap.c's report; lock-free for the trap path).
 const char *stack_describe(u64 addr);
 
 // 0 or -ENOMEM / -EINVAL (the range must lie below 4 GiB).
@@ -99,7 +99,7 @@ int vmap_identity_map_low(u64 pa, size_t size);
 void vmap_identity_unmap_low(void);
 
 // Flushes [va, va + len) from the TLB of every CPU. The SMP code defines
-// it (IPIs); the weak default in vmap.c flushes only this CPU.
+// it (IPIs, arch/x86/smp.c); required.
 void tlb_shootdown(u64 va, u64 len);
 
 void vmap_init(void); // mm_init, after slab_init

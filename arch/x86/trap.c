@@ -14,6 +14,7 @@
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/pgtable.h"
 #include "mm/vmap.h"
 
 static irq_handler_t irq_handlers[256];
@@ -58,8 +59,6 @@ static bool trap_expected(struct trap_frame *tf)
 		tf->rip += 2; // skip ud2
 	return true;
 }
-
-__attribute__((weak)) void irq_exit_hook(struct trap_frame *tf) { (void)tf; }
 
 void trap_dispatch(struct trap_frame *tf)
 {
@@ -116,14 +115,6 @@ static bool plausible_frame(u64 rbp)
 	return rbp >= 0xFFFF800000000000ULL && (rbp & 7) == 0;
 }
 
-__attribute__((weak)) bool kernel_address_mapped(u64 addr)
-{
-	// Refined by mm/ once page tables are walkable: until then, trust the
-	// direct map and image, where boot stacks live.
-	return addr >= 0xFFFFFFFF80000000ULL ||
-	       (addr >= 0xFFFF800000000000ULL && addr < 0xFFFF800100000000ULL);
-}
-
 // Walks the frame-pointer chain. Consecutive frames with the same return
 // address (a recursion) are printed once with a count, so that a stack
 // overflow's report still reaches the code that started the recursion.
@@ -172,28 +163,6 @@ void backtrace_from(u64 rip, u64 rbp)
 	}
 	if (repeats)
 		backtrace_line(last, repeats);
-}
-
-// Which stack an address belongs to (mm/vmap.c names kernel stacks).
-__attribute__((weak)) const char *stack_describe(u64 addr)
-{
-	(void)addr;
-	return NULL;
-}
-
-// Which task owns the kernel stack holding addr (guard page included),
-// and which task this CPU runs, as "name/pid" (kernel/task.c; false before
-// there are tasks).
-__attribute__((weak)) bool stack_owner_describe(u64 addr, char *buf, size_t len)
-{
-	(void)addr, (void)buf, (void)len;
-	return false;
-}
-
-__attribute__((weak)) bool current_task_describe(char *buf, size_t len)
-{
-	(void)buf, (void)len;
-	return false;
 }
 
 // "RSP is in the guard page of task stack (of sh/12): stack overflow"

@@ -26,10 +26,17 @@
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
 //   release_lock      release_list
-// Refcounts: css_set.refcnt (css_set_lock): one per task, owned by the
-// task from cgroup_fork to cgroup_release. css.refcnt (atomic): one per
-// css_set holding it, plus css_get users. container.refcnt (atomic): the
-// tree's own (dropped by rmdir), confs inodes, queued release checks.
+// Refcounts (who owns each reference is also written at each count):
+//   css_set.refcnt (css_set_lock): one per task, owned by the task from
+//     cgroup_fork to cgroup_release, plus transient gets.
+//   css.refcnt (atomic): one per css_set holding it, plus css_get users.
+//   container.refcnt (atomic): the tree's own (dropped by rmdir; for a
+//     top, by the unlinking of its hierarchy), one per child until that
+//     child is freed, one per confs directory inode, one per queued
+//     release check, plus transient gets. So a parent outlives every
+//     child, and a hierarchy (freed with its top) outlives every
+//     container in it. container_put frees a whole chain of ancestors
+//     whose counts reach zero in a loop, not by recursion.
 #include "kernel/containers/container.h"
 #include "kernel/containers/internal.h"
 #include "kernel/app.h"
@@ -102,27 +109,49 @@ void css_put(struct container_subsys_state *css)
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
 
+atomic_t container_count;                      // containers allocated, tops included
+atomic_t container_css_count[CONTAINER_SUBSYS_MAX]; // css made by create(), roots excluded
+
+// Free c, whose last reference is gone: every css it has is destroyed
+// (c->subsys says which: the hierarchy's bindings may have changed since
+// mkdir, and a top's root css went back to the dummy hierarchy unbound).
+// A top frees its hierarchy, which was unlinked when its count could
+// reach zero. The reference c held on its parent is the caller's to drop.
 static void container_free(struct container *c)
 {
-	struct hierarchy *h = c->hierarchy;
-	for (int i = 0; i < container_subsys_count; i++)
-		if (c->subsys[i] && (h->subsys_bits & (1UL << i)))
+	for (int i = 0; i < container_subsys_count; i++) {
+		if (c->subsys[i]) {
 			subsys[i]->destroy(subsys[i], c);
-	kfree(c);
+			atomic_dec(&container_css_count[i]);
+		}
+	}
+	atomic_dec(&container_count);
+	if (c->parent)
+		kfree(c);
+	else
+		kfree(c->hierarchy); // its top is inside it
 }
 
 void container_put(struct container *c)
 {
-	if (atomic_dec_and_test(&c->refcnt)) {
-		if (!c->parent)
-			panic("container_put: the top of hierarchy %d freed", c->hierarchy->id);
+	// Each free drops the reference c held on its parent: a loop, so a
+	// chain of 10,000 removed ancestors costs no stack.
+	while (c && atomic_dec_and_test(&c->refcnt)) {
+		struct container *parent = c->parent;
+		if (c->hierarchy == &dummy_hierarchy)
+			panic("container_put: the dummy hierarchy's top freed");
 		container_free(c);
+		c = parent;
 	}
 }
 
 // ---- css_sets -----------------------------------------------------------
 
-static void css_set_get_locked(struct css_set *cs) { cs->refcnt++; }
+static void css_set_get_locked(struct css_set *cs)
+{
+	assert_held(&css_set_lock);
+	cs->refcnt++;
+}
 
 static void css_set_put(struct css_set *cs)
 {
@@ -142,8 +171,7 @@ static void css_set_put(struct css_set *cs)
 // hierarchy, referenced (found or made). container_mutex held.
 static struct css_set *find_css_set(struct css_set *old, struct container *c)
 {
-	if (!container_locked())
-		panic("find_css_set: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	struct container_subsys_state *want[CONTAINER_SUBSYS_MAX];
 	unsigned long bits = c->hierarchy->subsys_bits;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -314,8 +342,7 @@ static void cancel_attach(struct container *c, struct task *t, int n)
 
 int container_attach_locked(struct container *c, struct task *t)
 {
-	if (!container_locked())
-		panic("container_attach_locked: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	if (test_bit(CONT_REMOVED, &c->flags))
 		return -ENODEV;
 	if (!task_is_member(t) || t->is_idle)
@@ -324,6 +351,11 @@ int container_attach_locked(struct container *c, struct task *t)
 	struct container *old = task_container(t, h);
 	if (old == c)
 		return 0;
+	// Kernel services stay in the roots, as Linux refuses to move kernel
+	// threads (EINVAL): the release worker, the reaper, and init (pid 1) --
+	// except init moving itself, which is how the in-kernel tests run.
+	if (c->parent && (t->kthread || (t == init_task && t != current)))
+		return -EINVAL;
 	int err = 0, i;
 	for (i = 0; i < container_subsys_count && !err; i++)
 		if ((h->subsys_bits & (1UL << i)) && subsys[i]->can_attach)
@@ -401,7 +433,8 @@ static void container_init_struct(struct container *c, struct hierarchy *h,
 	INIT_LIST_HEAD(&c->children);
 	INIT_LIST_HEAD(&c->sibling);
 	INIT_LIST_HEAD(&c->release_list);
-	atomic_set(&c->refcnt, 1);
+	atomic_set(&c->refcnt, 1); // the tree's (for a top: its hierarchy's link)
+	atomic_inc(&container_count);
 }
 
 struct container *container_lookup_child(struct container *parent, const char *name)
@@ -437,6 +470,10 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		err = -EEXIST;
 		goto out;
 	}
+	if (parent->path_len + 1 + strlen(name) > CONTAINER_PATH_MAX) {
+		err = -ENAMETOOLONG; // its release agent could not be given its path
+		goto out;
+	}
 	struct hierarchy *h = parent->hierarchy;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c) {
@@ -444,15 +481,21 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		goto out;
 	}
 	container_init_struct(c, h, parent, name);
+	c->path_len = parent->path_len + 1 + strlen(name);
 	for (int i = 0; i < container_subsys_count; i++) {
 		if (!(h->subsys_bits & (1UL << i)))
 			continue;
 		struct container_subsys_state *css = subsys[i]->create(subsys[i], c);
 		if (IS_ERR_OR_NULL(css)) {
 			err = css ? (int)PTR_ERR(css) : -ENOMEM;
-			while (--i >= 0)
-				if (c->subsys[i])
+			c->parent = NULL; // (holds no reference on it yet)
+			while (--i >= 0) {
+				if (c->subsys[i]) {
 					subsys[i]->destroy(subsys[i], c);
+					atomic_dec(&container_css_count[i]);
+				}
+			}
+			atomic_dec(&container_count);
 			kfree(c);
 			c = NULL;
 			goto out;
@@ -460,7 +503,9 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		css->container = c;
 		atomic_set(&css->refcnt, 0);
 		c->subsys[i] = css;
+		atomic_inc(&container_css_count[i]);
 	}
+	container_get(parent); // c's, dropped when c is freed
 	if (test_bit(CONT_NOTIFY_ON_RELEASE, &parent->flags))
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	list_add_tail(&c->sibling, &parent->children);
@@ -473,6 +518,14 @@ out:
 	if (out)
 		*out = err ? NULL : c;
 	return err;
+}
+
+static bool hierarchy_unlink_if_unused(struct hierarchy *h);
+static size_t longest_path_below(struct container *c);
+
+static bool is_last_child(struct container *c)
+{
+	return c->sibling.next == &c->parent->children;
 }
 
 bool container_busy(struct container *c)
@@ -496,22 +549,34 @@ int container_rmdir(struct container *c)
 	else if (container_busy(c))
 		err = -EBUSY;
 	struct container *parent = c->parent;
+	struct hierarchy *unlinked = NULL;
 	if (!err) {
 		set_bit(CONT_REMOVED, &c->flags);
 		list_del_init(&c->sibling);
 		c->hierarchy->nr_containers--;
-		if (parent->parent)
-			container_get(parent); // it may be removed once we unlock
+		// The last child of an unmounted hierarchy (only the kernel's own
+		// callers can reach one): the hierarchy goes, as at umount.
+		if (!parent->parent && hierarchy_unlink_if_unused(c->hierarchy))
+			unlinked = c->hierarchy;
 	}
 	container_unlock();
 	if (!err) {
-		if (parent->parent) {
-			container_queue_release(parent); // its last child may be gone
-			container_put(parent);
-		}
+		container_queue_release(parent); // its last child may be gone (c pins it)
 		container_put(c); // the tree's reference
+		if (unlinked)
+			container_put(&unlinked->top); // its link's
 	}
 	return err;
+}
+
+// Rename c; its path and every descendant's change length by the same.
+static void container_rename_locked(struct container *c, const char *newname)
+{
+	size_t old_len = strlen(c->name), new_len = strlen(newname);
+	strlcpy(c->name, newname, sizeof(c->name));
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		pos->path_len = pos->path_len - old_len + new_len;
 }
 
 int container_rename(struct container *c, const char *newname)
@@ -527,10 +592,52 @@ int container_rename(struct container *c, const char *newname)
 		err = -ENOENT;
 	else if (strcmp(c->name, newname) && container_lookup_child(c->parent, newname))
 		err = -EEXIST;
+	else if (c->path_len - strlen(c->name) + strlen(newname) + longest_path_below(c) >
+		 CONTAINER_PATH_MAX)
+		err = -ENAMETOOLONG;
 	else
-		strlcpy(c->name, newname, sizeof(c->name));
+		container_rename_locked(c, newname);
 	container_unlock();
 	return err;
+}
+
+size_t container_path_len(struct container *c)
+{
+	return c->parent ? c->path_len : 1; // "/"
+}
+
+char *container_path_alloc(struct container *c)
+{
+	size_t n = container_path_len(c);
+	char *buf = kmalloc(n + 1, GFP_KERNEL);
+	if (buf && container_path(c, buf, n + 1) < 0) {
+		kfree(buf);
+		buf = NULL; // (cannot happen: the size is exact)
+	}
+	return buf;
+}
+
+// The length of the longest path below c, relative to c ("/x/y" below c:
+// 4), 0 if c has no children. container_mutex held.
+static size_t longest_path_below(struct container *c)
+{
+	size_t longest = c->path_len;
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		longest = MAX(longest, pos->path_len);
+	return longest - c->path_len;
+}
+
+struct container *container_next_descendant_pre(struct container *pos, struct container *root)
+{
+	if (!pos)
+		return root;
+	if (!list_empty(&pos->children))
+		return list_first_entry(&pos->children, struct container, sibling);
+	for (; pos != root; pos = pos->parent)
+		if (!is_last_child(pos))
+			return list_next_entry(pos, sibling);
+	return NULL;
 }
 
 int container_path(struct container *c, char *buf, size_t len)
@@ -721,21 +828,31 @@ fail:
 	return err;
 }
 
-void container_umount(struct hierarchy *h)
+// An unmounted hierarchy with no children left is unlinked: its
+// subsystems go back to the dummy hierarchy (only the top is left, so every
+// task is in the top: its css are the root css, which move unchanged) and
+// it leaves the list. The caller then drops the link's reference on the top;
+// removed containers still referenced (a queued release check, an open
+// directory) keep the hierarchy until they are freed. container_mutex held.
+static bool hierarchy_unlink_if_unused(struct hierarchy *h)
 {
-	container_lock();
-	if (--h->mounts > 0 || !list_empty(&h->top.children)) {
-		container_unlock();
-		return;
-	}
-	// Only the top is left, so every task is in the top: its css are the
-	// root css, which go back to the dummy hierarchy unchanged.
+	if (h->mounts > 0 || !list_empty(&h->top.children) || list_empty(&h->list))
+		return false;
 	for (int i = 0; i < container_subsys_count; i++)
 		if (h->subsys_bits & (1UL << i))
 			bind_subsys(subsys[i], &dummy_hierarchy);
-	list_del(&h->list);
+	list_del_init(&h->list);
+	return true;
+}
+
+void container_umount(struct hierarchy *h)
+{
+	container_lock();
+	h->mounts--;
+	bool unlinked = hierarchy_unlink_if_unused(h);
 	container_unlock();
-	kfree(h); // (a top is never queued for release: nothing points here)
+	if (unlinked)
+		container_put(&h->top);
 }
 
 // ---- boot --------------------------------------------------------------------------

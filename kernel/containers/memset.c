@@ -238,8 +238,9 @@ static int migrate_write(struct container *c, const struct cftype *cft, const ch
 {
 	(void)cft;
 	bool v;
-	if (container_parse_bool(buf, &v))
-		return -EINVAL;
+	int err = container_parse_bool(buf, &v);
+	if (err)
+		return err;
 	c_memset(c)->migrate = v;
 	return 0;
 }
