@@ -142,7 +142,7 @@ static void *vmap_reserve_hole(size_t size)
 }
 
 // Is any page in [start, end) mapped? A walk that skips missing tables:
-// a released 512 MiB heap region is one look per page-directory entry
+// a released 1 GiB heap segment is one look per page-directory entry
 // plus a scan of the page tables it left behind. Caller holds vmap_lock.
 static bool range_mapped(u64 start, u64 end)
 {
