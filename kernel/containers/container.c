@@ -340,18 +340,29 @@ int cgroup_fork(struct task *child)
 // which every such write holds from its change to its last member, the
 // subsystems re-read what they gave it: a write either saw child on the
 // list or finished before this re-read.
-void cgroup_post_fork(struct task *child)
+// Does child have a non-root css of a subsystem with a post_fork hook? A
+// root css's state is read-only (the root's masks are every CPU and node),
+// so a child of the roots has nothing to re-read and takes no mutex. (An
+// attach that moves child meanwhile applies its new css itself.)
+static bool post_fork_needed(struct task *child)
 {
 	bool any = false;
-	for (int i = 0; i < container_subsys_count; i++)
-		any |= subsys[i]->post_fork != NULL;
-	if (!any || !child->css_set)
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	for (int i = 0; i < container_subsys_count && child->css_set; i++)
+		any |= subsys[i]->post_fork && !child->css_set->subsys[i]->root;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return any;
+}
+
+void cgroup_post_fork(struct task *child)
+{
+	if (!post_fork_needed(child))
 		return;
 	bool locked = container_locked(); // (a spawn by a container_mutex holder)
 	if (!locked)
 		container_lock();
 	for (int i = 0; i < container_subsys_count; i++)
-		if (subsys[i]->post_fork)
+		if (subsys[i]->post_fork && child->css_set && !task_css(child, i)->root)
 			subsys[i]->post_fork(subsys[i], child);
 	if (!locked)
 		container_unlock();
