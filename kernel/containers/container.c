@@ -561,6 +561,17 @@ int container_task_count(struct container *c)
 	return a.n;
 }
 
+int container_css_set_count(void)
+{
+	int n = 0;
+	struct css_set *cs;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	list_for_each_entry(cs, &css_set_list, list)
+		n++;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return n;
+}
+
 // ---- hierarchies and mounting -----------------------------------------------
 
 static void bind_subsys(struct container_subsys *ss, struct hierarchy *to)

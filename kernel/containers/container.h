@@ -168,6 +168,7 @@ struct container_subsys_state *task_css_get(struct task *t, int id);
 // A flag file's value: "0" or "1" (kstrtoll's syntax), else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
+int container_css_set_count(void);   // css_sets alive (leak checks)
 
 // Control files: the core's own plus each bound subsystem's. Iterate
 // with idx = 0, 1, ... until NULL; full name written to name.
