@@ -2,6 +2,7 @@
 #include "kernel/panic.h"
 #include "arch/x86/apic.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/ktest.h"
@@ -10,9 +11,6 @@
 #include "lib/printf.h"
 
 static int panicking = -1; // CPU id of the first CPU to panic
-
-// Stop every other CPU (arch/x86/smp.c once SMP is up).
-__attribute__((weak)) void smp_stop_others(void) {}
 
 void panic_begin(void)
 {

@@ -41,6 +41,8 @@ struct torture_counts {
 	u64 cache_objs[TORTURE_MAX_CACHES]; // active objects per slab cache
 	long files, inodes, dentries, pipes;
 	int tasks, css_sets, hierarchies, containers;
+	int containers_allocated; // container_count: freed ones too (lifetimes)
+	int css[8];               // container_css_count per subsystem id
 	char proc_containers[512]; // /proc/containers as read
 };
 void torture_counts_take(struct torture_counts *c);

@@ -13,6 +13,7 @@
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
+#include "mm/vmap.h"
 
 static void take_cache(const struct slab_info *info, void *arg)
 {
@@ -39,6 +40,7 @@ void torture_counts_take(struct torture_counts *c)
 	memset(c, 0, sizeof(*c));
 	// Read the file first: its own open must not be counted.
 	read_file("/proc/containers", c->proc_containers, sizeof(c->proc_containers));
+	vmap_purge_lazy();
 	kmem_cache_shrink_all();
 	int nid;
 	for_each_online_node(nid)
@@ -51,6 +53,9 @@ void torture_counts_take(struct torture_counts *c)
 	c->pipes = pipes_count();
 	c->tasks = nr_tasks();
 	c->css_sets = container_css_set_count();
+	c->containers_allocated = atomic_read(&container_count);
+	for (int i = 0; i < container_subsys_count && i < 8; i++)
+		c->css[i] = atomic_read(&container_css_count[i]);
 	container_lock();
 	struct hierarchy *h;
 	list_for_each_entry(h, &hierarchy_list, list) {
@@ -86,6 +91,12 @@ int torture_counts_compare(const struct torture_counts *base, const struct tortu
 	n += diff("css_sets", base->css_sets, now->css_sets);
 	n += diff("hierarchies", base->hierarchies, now->hierarchies);
 	n += diff("containers", base->containers, now->containers);
+	n += diff("containers allocated", base->containers_allocated, now->containers_allocated);
+	for (int i = 0; i < container_subsys_count && i < 8; i++) {
+		char what[48];
+		snprintf(what, sizeof(what), "%s css", container_subsys_by_id(i)->name);
+		n += diff(what, base->css[i], now->css[i]);
+	}
 	if (strcmp(base->proc_containers, now->proc_containers)) {
 		if (print)
 			kprintf("torture: /proc/containers differs; baseline:\n%snow:\n%s",

@@ -13,11 +13,6 @@
 struct pglist_data *node_data[MAX_NUMNODES];
 u64 page_bad_frees;
 
-__attribute__((weak)) const nodemask_t *task_mems_allowed(void)
-{
-	return &node_online_map;
-}
-
 // ---- Buddy lists (zone->lock held) ----
 
 static bool page_is_buddy(const struct page *page, const struct page *buddy, unsigned order)
@@ -207,9 +202,37 @@ static void *prep_new_page(struct page *page, unsigned gfp, unsigned order)
 	return addr;
 }
 
+// ---- Failure injection (tests) ----
+// The task whose allocations fail, and how many may still succeed. Only
+// that task reads or writes the countdown, so it needs no lock.
+static void *fail_task;
+static int fail_countdown;
+static u64 fail_count;
+
+void alloc_fail_inject(int n)
+{
+	fail_countdown = n;
+	WRITE_ONCE(fail_task, n < 0 ? NULL : (void *)current);
+}
+
+bool alloc_should_fail(void)
+{
+	if (likely(!READ_ONCE(fail_task)) || this_cpu()->irq_depth ||
+	    (void *)current != fail_task)
+		return false;
+	if (fail_countdown > 0) {
+		fail_countdown--;
+		return false;
+	}
+	fail_count++;
+	return true;
+}
+
+u64 alloc_failures_injected(void) { return fail_count; }
+
 void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
 {
-	if (order >= MAX_ORDER || !mask)
+	if (order >= MAX_ORDER || !mask || alloc_should_fail())
 		return NULL;
 	int local = numa_node_id();
 	struct page *page = NULL;
@@ -230,7 +253,7 @@ void *alloc_pages_node(int nid, unsigned gfp, unsigned order)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid))
+	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid) || alloc_should_fail())
 		return NULL;
 	struct page *page = node_alloc(nid, order);
 	return page ? prep_new_page(page, gfp, order) : NULL;

@@ -227,13 +227,15 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, unsigned gfp, int nid)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	if (!node_online(nid))
+	if (!node_online(nid) || alloc_should_fail())
 		return NULL;
 	return slab_alloc_node(c, gfp, nid);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *c, unsigned gfp)
 {
+	if (alloc_should_fail())
+		return NULL;
 	const nodemask_t *allowed = task_mems_allowed();
 	for (const int *nid = node_fallback_order(numa_node_id()); *nid >= 0; nid++) {
 		if (!node_isset(*nid, allowed))
