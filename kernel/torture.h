@@ -35,7 +35,9 @@ void torture_abort_report(void);
 #define TORTURE_MAX_CACHES 64
 #define TORTURE_MAX_NODES 8
 struct torture_counts {
-	u64 node_free[TORTURE_MAX_NODES]; // free pages per node
+	u64 node_free[TORTURE_MAX_NODES]; // free pages per node, plus pages in
+		// slabs (objects are counted per cache; how they pack is not a
+		// leak) and page tables made since boot (they stay)
 	int nr_caches;
 	char cache_name[TORTURE_MAX_CACHES][32];
 	u64 cache_objs[TORTURE_MAX_CACHES]; // active objects per slab cache
