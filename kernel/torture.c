@@ -787,6 +787,8 @@ static long leading_number(const char *s)
 
 static void reap_orphans(void);
 static struct torture_counts base, mem_base, now;
+static int park_all_within(int seconds);
+static int park_all(void) { return park_all_within(PARK_TIMEOUT_S); }
 
 // Release agents and exiting tasks still counted: wait (up to 5 s) until
 // the task count is the baseline's.
@@ -927,14 +929,14 @@ static u64 total_ops(void)
 	return n;
 }
 
-static int park_all(void)
+static int park_all_within(int seconds)
 {
 	WRITE_ONCE(torture.pause, 1);
-	u64 deadline = clock_ns() + PARK_TIMEOUT_S * NSEC_PER_SEC;
+	u64 deadline = clock_ns() + seconds * NSEC_PER_SEC;
 	while (atomic_read(&torture.parked) < torture.nworkers + 1) {
 		if (clock_ns() > deadline) {
 			kprintf("torture: only %d of %d workers parked within %d s\n",
-				atomic_read(&torture.parked), torture.nworkers + 1, PARK_TIMEOUT_S);
+				atomic_read(&torture.parked), torture.nworkers + 1, seconds);
 			return 1;
 		}
 		reap_orphans();
@@ -1144,6 +1146,7 @@ int torture_run(const struct torture_params *p)
 	u64 elapsed = clock_ns() - start;
 	print_totals(elapsed);
 	if (fails) {
+		park_all_within(10); // so that the rings and the console hold still
 		print_rings();
 	} else {
 		WRITE_ONCE(torture.done, 1);
