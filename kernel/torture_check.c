@@ -69,6 +69,14 @@ void torture_counts_take(struct torture_counts *c)
 
 static bool print_diffs;
 
+static bool print_task(struct task *t, void *arg)
+{
+	(void)arg;
+	kprintf("torture:   task %d %s state %c parent %d\n", t->pid, t->name, task_state_char(t),
+		t->parent ? t->parent->pid : 0);
+	return true;
+}
+
 static int diff(const char *what, long long base, long long now)
 {
 	if (base == now)
@@ -89,7 +97,11 @@ int torture_counts_compare(const struct torture_counts *base, const struct tortu
 	n += diff("inodes", base->inodes, now->inodes);
 	n += diff("dentries", base->dentries, now->dentries);
 	n += diff("pipes", base->pipes, now->pipes);
-	n += diff("tasks", base->tasks, now->tasks);
+	if (diff("tasks", base->tasks, now->tasks)) {
+		n++;
+		if (print)
+			for_each_task(print_task, NULL);
+	}
 	n += diff("css_sets", base->css_sets, now->css_sets);
 	n += diff("hierarchies", base->hierarchies, now->hierarchies);
 	n += diff("containers", base->containers, now->containers);
