@@ -50,6 +50,7 @@ static int slot_teardown(int slot, bool baseline)
 	slot_dir(slot, dir, sizeof(dir));
 	mutex_lock(&mount_mutex);
 	if (!torture.slot_mounted[slot]) {
+		sys_mkdir(dir, 0755); // a worker may have renamed or removed it
 		int r = sys_mount("none", dir, "container", torture.opts[slot]);
 		if (r) {
 			kprintf("torture: mount -o %s %s: error %d\n", torture.opts[slot], dir, r);
@@ -250,11 +251,13 @@ static int top_settings(int slot, const char *dir, bool baseline)
 	return fails;
 }
 
-// Random console input can make files (`x>y` typed into the shell): the
-// entries of / and /tmp that were not there at the start go, as a user
-// would remove them (their removal is not a leak check failure).
-static const char *const scratch_dirs[] = {"/", "/tmp"};
-static char scratch_names[2][512]; // "\0name\0name\0...": at the start
+// Random console input can make files (`x>y` typed into the shell), and a
+// worker may rename a mountpoint's directory while it is not mounted: the
+// entries of /, /tmp and /torture that were not there at the start go, as
+// a user would remove them (they are not leaks).
+static const char *const scratch_dirs[] = {"/", "/tmp", "/torture"};
+#define NR_SCRATCH ARRAY_SIZE(scratch_dirs)
+static char scratch_names[NR_SCRATCH][512]; // "\0name\0name\0...": at the start
 
 static void scratch_list(const char *dir, char *out, size_t len)
 {
@@ -290,7 +293,7 @@ static int scratch_clean(void)
 {
 	int fails = 0;
 	char now[512], path[300];
-	for (int i = 0; i < 2; i++) {
+	for (unsigned i = 0; i < NR_SCRATCH; i++) {
 		scratch_list(scratch_dirs[i], now, sizeof(now));
 		for (const char *p = now + 1; *p; p += strlen(p) + 1) {
 			if (scratch_known(scratch_names[i], p) || !strcmp(p, ".") || !strcmp(p, ".."))
@@ -534,7 +537,7 @@ int torture_run(const struct torture_params *p)
 	for (int s = 0; s < torture.nslots && !fails; s++)
 		fails += slot_teardown(s, true);
 	reap_orphans();
-	for (int i = 0; i < 2; i++)
+	for (unsigned i = 0; i < NR_SCRATCH; i++)
 		scratch_list(scratch_dirs[i], scratch_names[i], sizeof(scratch_names[i]));
 	torture_counts_take(&base);
 	u64 start = clock_ns(), end = start + torture.seconds * NSEC_PER_SEC;
