@@ -530,6 +530,7 @@ static bool is_last_child(struct container *c)
 
 bool container_busy(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	if (!list_empty(&c->children))
 		return true;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -608,6 +609,7 @@ size_t container_path_len(struct container *c)
 
 char *container_path_alloc(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	size_t n = container_path_len(c);
 	char *buf = kmalloc(n + 1, GFP_KERNEL);
 	if (buf && container_path(c, buf, n + 1) < 0) {
@@ -630,6 +632,7 @@ static size_t longest_path_below(struct container *c)
 
 struct container *container_next_descendant_pre(struct container *pos, struct container *root)
 {
+	assert_mutex_held(&container_mutex);
 	if (!pos)
 		return root;
 	if (!list_empty(&pos->children))
