@@ -14,6 +14,12 @@
 // Locks: namespace_mutex serialises mount and umount; mount_lock (a
 // spinlock, taken before dcache_lock) guards the mount list and
 // dentry->mounted, and is what the path walk takes to cross a mountpoint.
+// A mount also holds the mountpoint's directory lock (inode->lock, taken
+// before namespace_mutex) while it checks that the mountpoint is still
+// linked and counts itself in `mounted`: rmdir and rename check `mounted`
+// under that lock, so neither can remove a mountpoint a mount is being
+// attached to (else the mount would sit on an unlinked directory, shown
+// as "?" and impossible to unmount).
 #include "fs/internal.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -99,6 +105,22 @@ struct mount *lookup_mnt(struct mount *parent, struct dentry *d)
 	return m;
 }
 
+// Lock d's parent directory, the one d is in once the lock is held (a
+// rename may move d meanwhile); returns it, referenced.
+static struct dentry *lock_parent_dir(struct dentry *d)
+{
+	for (;;) {
+		dcache_lock_acquire();
+		struct dentry *p = dget(d->parent);
+		dcache_lock_release();
+		mutex_lock(&p->inode->lock);
+		if (READ_ONCE(d->parent) == p)
+			return p;
+		mutex_unlock(&p->inode->lock);
+		dput(p);
+	}
+}
+
 static char *kstrdup_or_empty(const char *s)
 {
 	return kstrdup(s ? s : "", GFP_KERNEL);
@@ -144,6 +166,19 @@ int do_mount(const char *source, const char *target, const char *fstype,
 			path_put(&where);
 		return err;
 	}
+	// A mountpoint other than a mount's root must still be linked.
+	struct dentry *dir = where.dentry && where.dentry != where.mnt->root
+				     ? lock_parent_dir(where.dentry) : NULL;
+	if (dir && !(READ_ONCE(where.dentry->flags) & DCACHE_HASHED)) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+		sb_put(sb);
+		kfree(m);
+		kfree(src);
+		kfree(opts);
+		path_put(&where);
+		return -ENOENT;
+	}
 	atomic_set(&m->refcnt, 1); // being mounted
 	m->sb = sb;
 	m->root = dget(sb->root);
@@ -162,6 +197,10 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	list_add_tail(&m->list, &mount_list);
 	spin_unlock(&mount_lock);
 	mutex_unlock(&namespace_mutex);
+	if (dir) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+	}
 	return 0;
 }
 
