@@ -58,7 +58,7 @@ struct torture_worker {
 struct torture_state {
 	bool running;
 	bool no_top_writes;         // notop: no writes to the tops' files, no
-				    // rmdir or rename of the mountpoints
+				    // rmdir of the mountpoints
 	u64 seed, seconds;
 	int nworkers;               // plus the injector, which is worker[nworkers]
 	int nslots;
