@@ -236,3 +236,35 @@ def test_grep():
         ["grep", "-y", "fig", "words"], ["grep", "-j", "fig", "words"], ["grep"],
         ["grep", "fig", "words", "text"], ["grep", "kiwi", "missing"],
     ])
+
+
+def test_expr():
+    check_cases([
+        ["expr", "1", "+", "2"], ["expr", "7", "-", "10"], ["expr", "3", "*", "4"],
+        ["expr", "7", "/", "2"], ["expr", "7", "%", "3"], ["expr", "1", "/", "0"],
+        ["expr", "a", "+", "1"], ["expr", "1", "+"], ["expr"], ["expr", "2", "<", "10"],
+        ["expr", "b", "<", "a"], ["expr", "abc", "=", "abc"], ["expr", "0", "|", "x"],
+        ["expr", "0", "&", "x"], ["expr", "", "|", "0"], ["expr", "abcdef", ":", "abc"],
+        ["expr", "abcdef", ":", "a\\(.*\\)f"], ["expr", "abc", ":", "x"],
+        ["expr", "length", "hello"], ["expr", "substr", "hello", "2", "3"],
+        ["expr", "index", "hello", "lo"], ["expr", "match", "hello", "h.l"],
+        ["expr", "(", "1", "+", "2", ")", "*", "3"], ["expr", "(", "1"], ["expr", "1", "2"],
+        ["expr", "0"], ["expr", "--", "5"], ["expr", "1", "+", "2", "*", "3"],
+    ])
+
+
+def test_xargs_which_uname_date():
+    check_cases([
+        (["xargs"], "a b\nc\n"), (["xargs", "-n", "2"], "1 2 3 4 5\n"),
+        (["xargs", "-I", "{}", "echo", "<{}>"], "x\n y z\n"),
+        (["xargs", "echo", "pre"], "'a b' \"c d\" e\\ f\n"), (["xargs"], ""),
+        (["xargs", "-r", "echo", "x"], ""), (["xargs", "-t", "echo"], "a\n"),
+        (["xargs", "-0"], "a b\0c\0"), (["xargs", "false"], "a\n"),
+        (["xargs", "-n", "0"], "a"), (["xargs", "-q"], ""), (["xargs"], "'a\n"),
+        ["which", "sort", "nonexistent-tool"], ["which"], ["which", "-a", "sh"],
+        ["uname"], ["uname", "-s"], ["uname", "-m", "-s"], ["uname", "-q"], ["uname", "x"],
+        ["uname", "-srm"],
+        ["date", "-d", "@0"], ["date", "-u", "-d", "@86461", "+%Y-%m-%d %H:%M:%S %s %j"],
+        ["date", "-d", "@1000000000", "-R"], ["date", "-d", "@1000000000", "-I"],
+        ["date", "-q"], ["date", "-d", "junk"], ["date", "+%Y", "extra"],
+    ])
