@@ -268,3 +268,21 @@ def test_xargs_which_uname_date():
         ["date", "-d", "@1000000000", "-R"], ["date", "-d", "@1000000000", "-I"],
         ["date", "-q"], ["date", "-d", "junk"], ["date", "+%Y", "extra"],
     ])
+
+
+def test_cp_ls_head_echo_wc():
+    check_cases([
+        ["cp", "nums", "copy"], ["cp", "nums", "dir"], ["cp", "nums", "words", "dir"],
+        ["cp", "nums", "words", "nums"], ["cp", "dir", "x"], ["cp", "-r", "dir", "x"],
+        ["cp", "-r", "dir", "dir/sub"], ["cp", "missing", "x"], ["cp"], ["cp", "nums"],
+        ["cp", "nums", "nums"], ["cp", "-j", "a", "b"], ["cp", "nums", "dir/none/x"],
+        ["ls", "-R", "dir"], ["ls", "-R"], ["ls", "dir", "nums"], ["ls", "missing"],
+        ["ls", "-j"], ["ls", "dir/sub", "dir"],
+        ["head", "-c", "5", "text"], ["head", "-c5", "nonl"], ["head", "-n", "2", "words"],
+        ["head", "-3", "words"], ["head", "-n", "x", "words"], ["head", "missing"],
+        ["head", "-n", "1", "words", "nums"], ["head", "-k"], (["head", "-c", "3"], "abcdef"),
+        ["echo", "a", "b"], ["echo", "-n", "a"], ["echo", "-e", "a\\tb\\n\\x41\\0101"],
+        ["echo", "-e", "x\\cy", "z"], ["echo", "-E", "a\\tb"], ["echo", "-x", "a"],
+        ["echo", "-neE", "a\\n"], ["echo", "--", "a"], ["echo"],
+        ["wc", "-l", "words"], ["wc", "-q"], ["wc", "--lines", "words"],
+    ])

@@ -258,18 +258,54 @@ static long long meminfo_kb(const char *text, const char *name)
 	return strtoll(v, NULL, 10);
 }
 
+// procps's -h: the largest unit that keeps the figure below 1024, one
+// decimal under 10 ("1.5Gi", "23Gi", "675Mi").
+static void free_human(long long kb, char *buf, size_t n)
+{
+	static const char *const units[] = {"Ki", "Mi", "Gi", "Ti", "Pi"};
+	if (kb == 0) {
+		snprintf(buf, n, "0B");
+		return;
+	}
+	double v = (double)kb;
+	int k = 0;
+	while (v >= 1024 && k < 4) {
+		v /= 1024;
+		k++;
+	}
+	if (v < 10)
+		snprintf(buf, n, "%.1f%s", v, units[k]);
+	else
+		snprintf(buf, n, "%.0f%s", v, units[k]);
+}
+
 static int free_main(int argc, char **argv)
 {
-	if (applib_wants_help(argc, argv, "usage: free [-k | -m]\nShow memory: total, used, free (KiB, or MiB with -m).\n"))
+	if (applib_wants_help(argc, argv,
+			   "Usage: free [-b | -k | -m | -g | -h]\n"
+			   "Show memory: total, used, free (KiB; -b bytes, -m MiB, -g GiB,\n"
+			   "-h human-readable: B, Ki, Mi, Gi).\n"))
 		return 0;
-	int shift = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-m") == 0)
-			shift = 10;
-		else if (strcmp(argv[i], "-k") == 0)
-			shift = 0;
-		else
-			return applib_error("free", argv[i], EINVAL);
+	int shift = 0, human = 0, c; // shift: of the kB figures (-b: -10)
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {
+		{"bytes", 0, 'b'}, {"kibi", 0, 'k'}, {"mebi", 0, 'm'}, {"gibi", 0, 'g'},
+		{"human", 0, 'h'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "free", argc, argv, "bkmgh", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'b': shift = -10; human = 0; break;
+		case 'k': shift = 0; human = 0; break;
+		case 'm': shift = 10; human = 0; break;
+		case 'g': shift = 20; human = 0; break;
+		case 'h': human = 1; break;
+		default: return 1;
+		}
+	}
+	if (op.ind < op.argc) {
+		fprintf(stderr, "free: extra operand '%s'\n", argv[op.ind]);
+		applib_try_help("free");
+		return 1;
 	}
 	char rpath[300];
 	char *text = applib_read_file(applib_sys_path("/proc/meminfo", rpath, sizeof(rpath)), NULL);
@@ -280,9 +316,17 @@ static int free_main(int argc, char **argv)
 	free(text);
 	if (total < 0 || freekb < 0)
 		return applib_error("free", "/proc/meminfo", EINVAL);
+	long long v[3] = {total, total - freekb, freekb};
+	char cell[3][32];
+	for (int k = 0; k < 3; k++) {
+		if (human)
+			free_human(v[k], cell[k], sizeof(cell[k]));
+		else
+			snprintf(cell[k], sizeof(cell[k]), "%lld",
+				 shift < 0 ? v[k] << -shift : v[k] >> shift);
+	}
 	printf("%-8s%12s%12s%12s\n", "", "total", "used", "free");
-	printf("%-8s%12lld%12lld%12lld\n", "Mem:", total >> shift,
-	       (total - freekb) >> shift, freekb >> shift);
+	printf("%-8s%12s%12s%12s\n", "Mem:", cell[0], cell[1], cell[2]);
 	return 0;
 }
 APP(free, free_main, "show total, used and free memory");
