@@ -57,6 +57,16 @@ static int cat_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: cat [FILE...]\n"
 				       "Copy each FILE (or stdin, also as -) to stdout.\n"))
 		return 0;
+	struct applib_opts op;
+	applib_opts_init(&op, "cat", argc, argv, "u", NULL);
+	int c;
+	while ((c = applib_getopt(&op)) != -1)
+		if (c != 'u') // -u: unbuffered, which cat always is
+			return 1;
+	int n = op.argc - op.ind;
+	for (int k = 0; k < n; k++)
+		argv[1 + k] = argv[op.ind + k];
+	argc = 1 + n;
 	char *buf = malloc(COPY_BUF);
 	if (!buf)
 		return applib_error("cat", "malloc", ENOMEM);
@@ -336,15 +346,19 @@ static int mkdir_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: mkdir [-p] DIR...\n"
 				       "Create directories; -p: parents too, existing is fine.\n"))
 		return 0;
-	int parents = 0, i = 1, status = 0;
-	if (i < argc && strcmp(argv[i], "-p") == 0) {
+	int parents = 0, status = 0, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {{"parents", 0, 'p'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "mkdir", argc, argv, "p", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c != 'p')
+			return 1;
 		parents = 1;
-		i++;
 	}
-	if (i >= argc) {
-		fprintf(stderr, "mkdir: missing operand\n");
-		return 1;
-	}
+	int i = op.ind;
+	argc = op.argc;
+	if (i >= argc)
+		return applib_missing_operand("mkdir");
 	for (; i < argc; i++) {
 		if (parents) {
 			if (mkdir_parents(argv[i]))
@@ -361,10 +375,10 @@ static int rmdir_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: rmdir DIR...\nRemove empty directories (or containers).\n"))
 		return 0;
-	if (argc < 2) {
-		fprintf(stderr, "rmdir: missing operand\n");
+	if (applib_operands("rmdir", &argc, argv) < 0)
 		return 1;
-	}
+	if (argc < 2)
+		return applib_missing_operand("rmdir");
 	int status = 0;
 	for (int i = 1; i < argc; i++)
 		if (rmdir(argv[i]) < 0)
@@ -472,23 +486,23 @@ static int rm_main(int argc, char **argv)
 			   "Remove files; -r: directories and their contents; -f: a missing\n"
 			   "PATH is not an error.\n"))
 		return 0;
-	int recursive = 0, force = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'r' || *f == 'R')
-				recursive = 1;
-			else if (*f == 'f')
-				force = 1;
-			else {
-				fprintf(stderr, "rm: -%c: %s\n", *f, strerror(EINVAL));
-				return 1;
-			}
-		}
+	int recursive = 0, force = 0, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {
+		{"recursive", 0, 'r'}, {"force", 0, 'f'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "rm", argc, argv, "rRf", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'r' || c == 'R')
+			recursive = 1;
+		else if (c == 'f')
+			force = 1;
+		else
+			return 1;
 	}
-	if (i >= argc && !force) {
-		fprintf(stderr, "rm: missing operand\n");
-		return 1;
-	}
+	int i = op.ind;
+	argc = op.argc;
+	if (i >= argc && !force)
+		return applib_missing_operand("rm");
 	int status = 0;
 	for (; i < argc; i++)
 		if (rm_path(argv[i], recursive, force))
@@ -548,8 +562,14 @@ static int mv_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: mv FROM TO | mv FROM... DIR\n"
 				       "Rename or move files and directories.\n"))
 		return 0;
+	if (applib_operands("mv", &argc, argv) < 0)
+		return 1;
 	if (argc < 3) {
-		fprintf(stderr, "mv: missing operand\n");
+		if (argc == 2)
+			fprintf(stderr, "mv: missing destination file operand after '%s'\n", argv[1]);
+		else
+			fprintf(stderr, "mv: missing file operand\n");
+		applib_try_help("mv");
 		return 1;
 	}
 	const char *dst = argv[argc - 1];
@@ -581,8 +601,11 @@ static int touch_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: touch FILE...\nCreate each FILE that does not exist.\n"))
 		return 0;
+	if (applib_operands("touch", &argc, argv) < 0)
+		return 1;
 	if (argc < 2) {
-		fprintf(stderr, "touch: missing operand\n");
+		fprintf(stderr, "touch: missing file operand\n");
+		applib_try_help("touch");
 		return 1;
 	}
 	int status = 0;

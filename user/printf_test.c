@@ -542,11 +542,14 @@ static int test_app_main(int argc, char **argv)
 	const char *slash = strrchr(argv[0], '/');
 	const char *prog = slash ? slash + 1 : argv[0];
 	struct test_state t = {prog, argv, 1, argc, 0, 0};
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("Usage: %s EXPRESSION%s\nExit with the status of EXPRESSION: -e -f -d\n"
+		       "-s -r -w -x FILE, -n -z STRING, S1 = S2, S1 != S2, N1 -eq -ne -lt -le\n"
+		       "-gt -ge N2, ! EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR ).\n",
+		       prog, strcmp(prog, "[") == 0 ? " ]" : "");
+		return 0;
+	}
 	if (strcmp(prog, "[") == 0) {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("Usage: [ EXPRESSION ]\nExit with the status of EXPRESSION.\n");
-			return 0;
-		}
 		if (argc < 2 || strcmp(argv[argc - 1], "]") != 0) {
 			fprintf(stderr, "[: missing ']'\n");
 			return 2;

@@ -38,22 +38,20 @@ static int mount_main(int argc, char **argv)
 	if (argc == 1)
 		return print_file("mount", "/proc/mounts");
 	const char *type = NULL, *options = NULL, *pos[2];
-	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-o") == 0) &&
-		    i + 1 < argc) {
-			if (argv[i][1] == 't')
-				type = argv[++i];
-			else
-				options = argv[++i];
-		} else if (argv[i][0] == '-' || npos == 2) {
-			fputs(usage, stderr);
+	int npos = 0, c;
+	struct applib_opts op;
+	applib_opts_init(&op, "mount", argc, argv, "t:o:", NULL);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 't')
+			type = op.arg;
+		else if (c == 'o')
+			options = op.arg;
+		else
 			return 1;
-		} else {
-			pos[npos++] = argv[i];
-		}
 	}
-	if (npos != 2 || !type) {
+	for (int i = op.ind; i < op.argc && npos < 2; i++)
+		pos[npos++] = argv[i];
+	if (op.argc - op.ind != 2 || !type) {
 		fputs(usage, stderr);
 		return 1;
 	}
@@ -92,8 +90,14 @@ static int ps_main(int argc, char **argv)
 		size_t k = 0;
 		while (k < sizeof(all) / sizeof(all[0]) && strcmp(argv[i], all[k]) != 0)
 			k++;
-		if (k == sizeof(all) / sizeof(all[0]))
-			return applib_error("ps", argv[i], EINVAL);
+		if (k == sizeof(all) / sizeof(all[0])) {
+			if (argv[i][0] == '-')
+				fprintf(stderr, "ps: invalid option -- '%c'\n", argv[i][1]);
+			else
+				fprintf(stderr, "ps: unsupported option '%s'\n", argv[i]);
+			fprintf(stderr, "usage: ps [-e | -A | -ef | aux]\n");
+			return 1;
+		}
 	}
 	struct applib_task *tasks;
 	int n = applib_read_tasks(&tasks);
@@ -199,12 +203,20 @@ static int sleep_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: sleep SECONDS\nPause; SECONDS may have a fraction (0.5).\n"))
 		return 0;
 	long long ns;
-	if (argc != 2) {
-		fprintf(stderr, "usage: sleep SECONDS\n");
+	if (applib_operands("sleep", &argc, argv) < 0)
+		return 1;
+	if (argc < 2)
+		return applib_missing_operand("sleep");
+	if (argc > 2) {
+		fprintf(stderr, "sleep: extra operand '%s'\n", argv[2]);
+		applib_try_help("sleep");
 		return 1;
 	}
-	if (applib_parse_seconds(argv[1], &ns) < 0)
-		return applib_error("sleep", argv[1], EINVAL);
+	if (applib_parse_seconds(argv[1], &ns) < 0) {
+		fprintf(stderr, "sleep: invalid time interval '%s'\n", argv[1]);
+		applib_try_help("sleep");
+		return 1;
+	}
 	applib_sleep_ns(ns);
 	return 0;
 }
@@ -370,8 +382,12 @@ static int poweroff_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: poweroff [STATUS]\nTurn the machine off (QEMU exits; STATUS 0 is success).\n"))
 		return 0;
 	unsigned long status = 0;
-	if (argc > 1 && applib_parse_ulong(argv[1], &status) < 0)
-		return applib_error("poweroff", argv[1], EINVAL);
+	if (applib_operands("poweroff", &argc, argv) < 0)
+		return 1;
+	if (argc > 1 && applib_parse_ulong(argv[1], &status) < 0) {
+		fprintf(stderr, "poweroff: invalid status '%s'\n", argv[1]);
+		return 1;
+	}
 	fflush(NULL);
 	corral_poweroff((int)status);
 	return applib_error("poweroff", "poweroff", errno);

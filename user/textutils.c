@@ -127,7 +127,11 @@ static int env_main(int argc, char **argv)
 		i++;
 	}
 	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
-		applib_error("env", argv[i], EINVAL);
+		if (argv[i][1] == '-')
+			fprintf(stderr, "env: unrecognized option '%s'\n", argv[i]);
+		else
+			fprintf(stderr, "env: invalid option -- '%c'\n", argv[i][1]);
+		applib_try_help("env");
 		return 125; // GNU env's status for its own errors
 	}
 	int first = i;
