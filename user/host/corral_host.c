@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -214,6 +215,14 @@ int console_set_raw(int fd, int raw)
 	int rc = tcsetattr(fd, TCSADRAIN, &t);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
+}
+
+int console_pending(int fd)
+{
+	int n;
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		return -1;
+	return n;
 }
 
 int console_set_fg(int fd, pid_t pid)
