@@ -282,9 +282,8 @@ static int ls_main(int argc, char **argv)
 	// Files first, as GNU ls does, then the directories in order.
 	for (int k = 0; k < npaths; k++) {
 		struct stat st;
-		if (stat(paths[k], &st) < 0) {
-			fprintf(stderr, "ls: cannot access '%s': %s\n", paths[k], strerror(errno));
-			status = 2;
+		if (stat(paths[k], &st) < 0) { // busybox's wording, Corral's form
+			status = applib_error("ls", paths[k], errno);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
