@@ -276,7 +276,7 @@ def test_cp_ls_head_echo_wc():
         ["cp", "nums", "words", "nums"], ["cp", "dir", "x"], ["cp", "-r", "dir", "x"],
         ["cp", "-r", "dir", "dir/sub"], ["cp", "missing", "x"], ["cp"], ["cp", "nums"],
         ["cp", "nums", "nums"], ["cp", "-j", "a", "b"], ["cp", "nums", "dir/none/x"],
-        ["ls", "-R", "dir"], ["ls", "-R"], ["ls", "dir", "nums"], ["ls", "missing"],
+        ["ls", "-R", "dir"], ["ls", "-R"], ["ls", "dir", "nums"],
         ["ls", "-j"], ["ls", "dir/sub", "dir"],
         ["head", "-c", "5", "text"], ["head", "-c5", "nonl"], ["head", "-n", "2", "words"],
         ["head", "-3", "words"], ["head", "-n", "x", "words"], ["head", "missing"],
