@@ -233,7 +233,7 @@ def test_numactl_hardware():
         assert len(lines) == len(want), "%s:\n%s" % (g.describe(), out)
         for line, w in zip(lines, want):
             assert re.fullmatch(w, line), "%s: %r does not match %r" % (g.describe(), line, w)
-        check(g, "numactl --bogus", re.compile(r"usage: numactl(.|\n)*"), status=1)
+        check(g, "numactl --bogus", re.compile(r"numactl: unrecognized option '--bogus'\nusage: numactl(.|\n)*"), status=1)
 
 
 def test_env():
