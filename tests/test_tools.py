@@ -67,6 +67,12 @@ def test_file_and_system_tools():
         check(g, "cp -r /tmp/cp/src /tmp/cp/dst; ls -R /tmp/cp/dst",
               "/tmp/cp/dst:\nf\nsub\n\n/tmp/cp/dst/sub:\ng")
         check(g, "cat /tmp/cp/dst/sub/g", "two")
+        check(g, "seq 1000 > /tmp/cp/big; ls -lh /tmp/cp/big",
+              re.compile(r"-\S+\s+1\s+3\.9K /tmp/cp/big"))
+        # tail -f prints what is appended until it is killed.
+        g.run("echo a > /tmp/cp/log; tail -f /tmp/cp/log > /tmp/cp/seen & "
+              "sleep 0.5; echo b >> /tmp/cp/log; sleep 2.5; kill $!; wait $!")
+        check(g, "cat /tmp/cp/seen", "a\nb")
         check(g, "cp /tmp/cp/src /tmp/cp/x",
               "cp: -r not specified; omitting directory '/tmp/cp/src'", status=1)
         check(g, "cp /tmp/cp/nope /tmp/cp/x",
