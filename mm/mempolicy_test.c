@@ -7,6 +7,8 @@
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
 #include "kernel/syscall.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
@@ -138,4 +140,28 @@ KTEST(mempolicy, bad_modes_and_nodes_are_einval)
 	EXPECT_EQ(sys_get_mempolicy(&mode, &got), 0);
 	EXPECT_EQ(mode, MPOL_DEFAULT); // a refused call changed nothing
 	EXPECT_EQ(sys_set_mempolicy(MPOL_DEFAULT, &none), 0);
+}
+
+KTEST(mempolicy, bind_outside_the_allowed_nodes_uses_the_allowed_ones)
+{
+	nodemask_t mem;
+	if (nodes_with_memory(&mem) < 2) {
+		kprintf("# skip: fewer than 2 nodes with memory\n");
+		return;
+	}
+	int first = first_node(&mem), nid, last = first;
+	for_each_node_mask(nid, &mem)
+		last = nid;
+	// As a memset whose nodes changed under a bound task: bound to one
+	// node, allowed only another.
+	nodemask_t bind = one_node(first), allowed = one_node(last);
+	nodemask_t saved = *task_mems_allowed();
+	ASSERT_EQ(sys_set_mempolicy(MPOL_BIND, &bind), 0);
+	set_mems_allowed(current, &allowed); // as memset would
+	void *p = alloc_pages(GFP_KERNEL, 0);
+	set_mems_allowed(current, &saved);
+	EXPECT_EQ(sys_set_mempolicy(MPOL_DEFAULT, &bind), 0);
+	ASSERT_TRUE(p != NULL);
+	EXPECT_EQ(page_to_nid(p), last);
+	free_pages(p, 0);
 }

@@ -285,6 +285,10 @@ void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
 	struct page *page = first >= 0 ? node_alloc(first, order) : NULL;
 	if (page)
 		return prep_new_page(page, gfp, order);
+	// A memset change can leave a BIND policy no node of the task's: then
+	// the memset's nodes rule (Linux rebinds the policy; we ignore it).
+	if (nodes_weight(&within) == 0)
+		within = *mask;
 	return alloc_pages_local_first(&within, gfp, order);
 }
 

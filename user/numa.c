@@ -407,27 +407,22 @@ static int taskset_main(int argc, char **argv)
 		"(0x3 = CPUs 0,1); with -c a list (0-1,3).\n";
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
-	int list = 0, pidmode = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--pid") == 0) {
+	int list = 0, pidmode = 0, c;
+	static const struct applib_longopt longs[] = {
+		{"pid", 0, 'p'}, {"cpu-list", 0, 'c'}, {NULL, 0, 0}};
+	struct applib_opts op;
+	// Options stop at the first operand: the command's own options are its.
+	applib_opts_init(&op, "taskset", argc, argv, "+pc", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'p')
 			pidmode = 1;
-			continue;
-		}
-		if (strcmp(argv[i], "--cpu-list") == 0) {
+		else if (c == 'c')
 			list = 1;
-			continue;
-		}
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'p')
-				pidmode = 1;
-			else if (*f == 'c')
-				list = 1;
-			else {
-				fputs(usage, stderr);
-				return 1;
-			}
-		}
+		else
+			return 1;
 	}
+	argc = op.argc;
+	int i = op.ind;
 	int rest = argc - i;
 	if (pidmode && rest == 1)
 		return taskset_pid(list, NULL, argv[i]);
