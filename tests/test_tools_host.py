@@ -286,3 +286,11 @@ def test_cp_ls_head_echo_wc():
         ["echo", "-neE", "a\\n"], ["echo", "--", "a"], ["echo"],
         ["wc", "-l", "words"], ["wc", "-q"], ["wc", "--lines", "words"],
     ])
+
+
+def test_wc():
+    check_cases([
+        ["wc", "words"], ["wc", "words", "nums"], ["wc", "-l", "words"], ["wc", "-lw", "words"],
+        ["wc", "-c", "words", "text"], (["wc"], "a b\nc\n"), ["wc", "empty"], ["wc", "nonl"],
+        ["wc", "-w", "text", "missing"],
+    ])

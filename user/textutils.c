@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -335,6 +336,26 @@ static int wc_fd(int fd, const char *name, struct wc_counts *c)
 	return status;
 }
 
+// GNU's column width: the digits of the inputs' total size when every
+// input is a regular file, else 7.
+static int wc_width(char **files, int n)
+{
+	unsigned long long total = 0;
+	for (int k = 0; k < (n ? n : 1); k++) {
+		struct stat st;
+		int ok = n ? stat(files[k], &st) == 0 : fstat(0, &st) == 0;
+		if (!ok)
+			continue; // reported when it is opened
+		if (!S_ISREG(st.st_mode))
+			return 7;
+		total += (unsigned long long)st.st_size;
+	}
+	int width = 1;
+	for (; total >= 10; total /= 10)
+		width++;
+	return width;
+}
+
 static void wc_print(const int *show, int width, const struct wc_counts *c,
 		     const char *name)
 {
@@ -380,7 +401,7 @@ static int wc_main(int argc, char **argv)
 		nshow = 3;
 	}
 	int nfiles = argc - i;
-	int width = nshow == 1 && nfiles <= 1 ? 1 : 7;
+	int width = nshow == 1 && nfiles <= 1 ? 1 : wc_width(argv + i, nfiles);
 	int status = 0;
 	struct wc_counts total = {0, 0, 0};
 	if (nfiles == 0) {
