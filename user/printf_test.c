@@ -497,7 +497,8 @@ static int test_eval(struct test_state *t)
 			return *a[1] == 0;
 		if (test_is_unary(a[0]))
 			return test_unary(t, a[0][1], a[1]);
-		if (test_is_binary(a[1])) {
+		if (test_is_binary(a[1]) || strcmp(a[1], "-a") == 0 || strcmp(a[1], "-o") == 0 ||
+		    strcmp(a[0], "(") == 0) {
 			test_syntax(t, "missing argument after '%s'", a[1]);
 			return 0;
 		}

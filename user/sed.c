@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { A_NONE, A_LINE, A_LAST, A_REGEX };
+enum { A_NONE, A_LINE, A_LAST, A_REGEX, A_PLUS /* ADDR1,+N */ };
 
 struct sed_addr {
 	int type;
@@ -52,6 +52,8 @@ struct sed_script {
 	// if more output follows.
 	int unterminated; // the current line had no '\n'
 	int owe_newline;  // the last output was such a line
+	char *hold;       // the hold space (g G h H x), from malloc
+	size_t hold_len;
 };
 
 struct sed_input {
@@ -287,8 +289,12 @@ static int sed_compile(struct sed_script *s, const char *src)
 			goto fail;
 		if (*p == ',' && c->a1.type != A_NONE) {
 			p++;
-			if (sed_parse_addr(s, &p, &c->a2) < 0)
+			if (*p == '+' && p[1] >= '0' && p[1] <= '9') { // GNU: the N lines after
+				c->a2.type = A_PLUS;
+				c->a2.line = strtoul(p + 1, (char **)&p, 10);
+			} else if (sed_parse_addr(s, &p, &c->a2) < 0) {
 				goto fail;
+			}
 			if (c->a2.type == A_NONE) {
 				sed_error(s, p, "unexpected `,'");
 				goto fail;
@@ -332,6 +338,7 @@ static int sed_compile(struct sed_script *s, const char *src)
 			s->cmds[open[--nopen]].jump = s->n - 1;
 			break;
 		case 'p': case 'd': case 'q': case '=': case 'n': case 'N': case 'D': case 'P':
+		case 'g': case 'G': case 'h': case 'H': case 'x': case 'l':
 			break;
 		default: {
 			char msg[40];
@@ -431,13 +438,16 @@ static int sed_selected(struct sed_cmd *c, const char *line, size_t len,
 		hit = sed_addr_match(&c->a1, line, len, lineno, last);
 	} else if (c->in_range) {
 		hit = 1;
-		if (c->a2.type == A_LINE ? lineno >= c->a2.line
-					 : sed_addr_match(&c->a2, line, len, lineno, last))
+		if (c->a2.type == A_LINE || c->a2.type == A_PLUS
+			    ? lineno >= c->range_end
+			    : sed_addr_match(&c->a2, line, len, lineno, last))
 			c->in_range = 0;
 	} else {
 		hit = sed_addr_match(&c->a1, line, len, lineno, last);
+		c->range_end = c->a2.type == A_PLUS ? lineno + c->a2.line : c->a2.line;
 		if (hit)
-			c->in_range = !(c->a2.type == A_LINE && c->a2.line <= lineno) &&
+			c->in_range = !((c->a2.type == A_LINE || c->a2.type == A_PLUS) &&
+					c->range_end <= lineno) &&
 				      !(c->a2.type == A_LAST && last);
 	}
 	return hit != c->negate;
@@ -554,6 +564,71 @@ static void sed_text(struct sed_script *sc, FILE *out, const char *text)
 	fputs(text, out);
 }
 
+// g G h H x: copy or append between the pattern space (*line) and the
+// hold space; x swaps them.
+static void sed_hold(struct sed_script *s, char cmd, char **line, size_t *len)
+{
+	const char *from = cmd == 'g' || cmd == 'G' ? (s->hold ? s->hold : "") : *line;
+	size_t flen = cmd == 'g' || cmd == 'G' ? s->hold_len : *len;
+	if (cmd == 'x') {
+		char *t = s->hold ? s->hold : strdup("");
+		if (!t)
+			return;
+		s->hold = *line;
+		s->hold_len = *len;
+		*line = t;
+		*len = strlen(t);
+		return;
+	}
+	char **to = cmd == 'g' || cmd == 'G' ? line : &s->hold;
+	size_t *tlen = cmd == 'g' || cmd == 'G' ? len : &s->hold_len;
+	int append = cmd == 'G' || cmd == 'H';
+	size_t keep = append && *to ? *tlen : 0;
+	char *n = malloc(keep + (append ? 1 : 0) + flen + 1);
+	if (!n)
+		return;
+	if (keep)
+		memcpy(n, *to, keep);
+	if (append)
+		n[keep++] = '\n';
+	memcpy(n + keep, from, flen);
+	n[keep + flen] = '\0';
+	free(*to);
+	*to = n;
+	*tlen = keep + flen;
+}
+
+// l: the pattern space with escapes, wrapped at 70 columns, ending in $.
+static void sed_list(struct sed_script *s, FILE *out, const char *line, size_t len)
+{
+	char buf[8];
+	int col = 0;
+	if (s->owe_newline)
+		fputc('\n', out);
+	s->owe_newline = 0;
+	for (size_t k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)line[k];
+		const char *esc = c == '\\' ? "\\\\" : c == '\a' ? "\\a" : c == '\b' ? "\\b"
+				: c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+				: c == '\t' ? "\\t" : c == '\v' ? "\\v" : NULL;
+		if (!esc && (c < 32 || c >= 127)) {
+			snprintf(buf, sizeof(buf), "\\%03o", c);
+			esc = buf;
+		}
+		int w = esc ? (int)strlen(esc) : 1;
+		if (col + w > 69) {
+			fputs("\\\n", out);
+			col = 0;
+		}
+		if (esc)
+			fputs(esc, out);
+		else
+			fputc(c, out);
+		col += w;
+	}
+	fputs("$\n", out);
+}
+
 // Run the script over the input. Returns the exit status.
 static int sed_run(struct sed_script *s, struct sed_input *in, FILE *out)
 {
@@ -589,6 +664,12 @@ static int sed_run(struct sed_script *s, struct sed_input *in, FILE *out)
 				break;
 			case 'd': case 'D':
 				deleted = 1;
+				break;
+			case 'g': case 'G': case 'h': case 'H': case 'x':
+				sed_hold(s, c->cmd, &line, &len);
+				break;
+			case 'l':
+				sed_list(s, out, line, len);
 				break;
 			case 'q':
 				quit = 1;
@@ -670,6 +751,7 @@ static int sed_run(struct sed_script *s, struct sed_input *in, FILE *out)
 
 static void sed_free(struct sed_script *s)
 {
+	free(s->hold);
 	for (int i = 0; i < s->n; i++) {
 		regex_free(s->cmds[i].a1.re);
 		regex_free(s->cmds[i].a2.re);

@@ -100,6 +100,10 @@ static char *expr_primary(struct expr_state *e)
 		return expr_strdup("");
 	}
 	e->pos++;
+	if (strcmp(a, ")") == 0) {
+		expr_syntax(e, "unexpected ')'%s", "");
+		return expr_strdup("");
+	}
 	if (strcmp(a, "(") == 0) {
 		if (++e->depth > 256) {
 			expr_syntax(e, "%s", "too deeply nested");
@@ -236,9 +240,20 @@ static char *expr_arith(struct expr_state *e, int level)
 			e->status = 2;
 			r = expr_strdup("");
 		} else {
-			long long z = op[0] == '+' ? x + y : op[0] == '-' ? x - y
-				   : op[0] == '*' ? x * y : op[0] == '/' ? x / y : x % y;
-			r = expr_int_str(z);
+			long long z = 0;
+			int over = op[0] == '+' ? __builtin_add_overflow(x, y, &z)
+				 : op[0] == '-' ? __builtin_sub_overflow(x, y, &z)
+				 : op[0] == '*' ? __builtin_mul_overflow(x, y, &z)
+				 : (x == -x - 1 && y == -1); // LLONG_MIN / -1
+			if (!over)
+				z = op[0] == '/' ? x / y : op[0] == '%' ? x % y : z;
+			if (over) { // GNU's expr has big numbers; ours are 64-bit
+				fputs("expr: integer overflow\n", stderr);
+				e->status = 3;
+				r = expr_strdup("");
+			} else {
+				r = expr_int_str(z);
+			}
 		}
 		free(v);
 		free(w);
