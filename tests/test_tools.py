@@ -209,3 +209,23 @@ def test_numactl_runs_commands_with_a_policy():
         check(g, "numactl nosuchapp",
               "numactl: execution of `nosuchapp': No such file or directory", status=1)
         check(g, "numactl -m 0 sh -c 'exit 4'", "", status=4)
+
+
+def test_every_app_reports_an_unknown_option_as_gnu_does():
+    # -Z is an operand for these (as in GNU: echo, printf, expr, test print
+    # or use it; kill reads it as a signal), or they are not tools (sh, top,
+    # the test helpers).
+    operand = {"echo", "true", "false", "printf", "expr", "test", "[", "kill", "sh", "top",
+               "pingpong"}
+    for g in guests:
+        out = g.run("help")
+        apps = re.findall(r"^  (\S+) ", out.split("Apps", 1)[1], re.M)
+        bad = []
+        for a in apps:
+            if a in operand or a.startswith("__"):
+                continue
+            out = g.run("%s -Z </dev/null 2>&1 >/dev/null; echo status=$?" % a)
+            if not re.fullmatch(r"%s: invalid option -- 'Z'\n(.|\n)*status=[1-9]\d*"
+                                % re.escape(a), out):
+                bad.append("%s: %r" % (a, out))
+        assert not bad, "%s:\n%s" % (g.describe(), "\n".join(bad))

@@ -567,6 +567,8 @@ static int yes_main(int argc, char **argv)
 			   "Usage: yes [STRING]...\n"
 			   "Repeatedly output a line with all specified STRING(s), or 'y'.\n"))
 		return 0;
+	if (applib_operands("yes", &argc, argv) < 0)
+		return 1;
 	size_t len = 0;
 	for (int i = 1; i < argc; i++)
 		len += strlen(argv[i]) + 1;

@@ -65,10 +65,10 @@ static int umount_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: umount DIR...\nUnmount the filesystem at DIR.\n"))
 		return 0;
-	if (argc < 2) {
-		fprintf(stderr, "umount: missing operand\n");
+	if (applib_operands("umount", &argc, argv) < 0)
 		return 1;
-	}
+	if (argc < 2)
+		return applib_missing_operand("umount");
 	int status = 0;
 	for (int i = 1; i < argc; i++)
 		if (umount(argv[i]) < 0)

@@ -106,6 +106,8 @@ static int fdhog_main(int argc, char **argv)
 			   "usage: fdhog N\nOpen /dev/null N times and hold the files until killed.\n"))
 		return 0;
 	unsigned long n;
+	if (applib_operands("fdhog", &argc, argv) < 0)
+		return 1;
 	if (argc != 2 || applib_parse_ulong(argv[1], &n) < 0) {
 		fprintf(stderr, "usage: fdhog N\n");
 		return 1;
