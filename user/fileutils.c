@@ -1,5 +1,6 @@
-// File apps: cat, ls, mkdir, rmdir, rm, mv, touch.
-// Each reports a failure as `PROG: PATH: strerror` and exits non-zero.
+// File apps: cat, ls (-a -l -R -h), mkdir, rmdir, rm, mv, touch (cp is in
+// cp.c). Each reports a failure as `PROG: PATH: strerror` and exits
+// non-zero; a bad option reads as GNU's (applib_getopt).
 #include "user/applib.h"
 #include "user/corral.h"
 

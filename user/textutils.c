@@ -1,4 +1,6 @@
-// Text apps: echo, true, false, env, grep, wc, head.
+// Text apps: echo (-n -e -E, as GNU's /bin/echo), true, false, env, grep
+// (-E -G -i -v -c -n -q -e), wc (-l -w -c, GNU's column widths), head (-n,
+// -c, -N). Options go through applib_getopt, so a bad one reads as GNU's.
 #include "user/applib.h"
 #include "user/corral.h"
 #include "user/regex_match.h"
