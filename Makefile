@@ -17,7 +17,10 @@ KDIRS := arch kernel mm fs lib
 KSRC := $(filter-out arch/x86/compressed/%,$(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC))
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+# -Wmissing-prototypes: every function the kernel exports, hooks included,
+# is declared in a header that its definition sees (so a misspelt hook is
+# a compile error); scripts/check-hooks refuses weak definitions.
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -ffreestanding \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel \
 	-mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
 	--param=min-pagesize=0 -fno-omit-frame-pointer -fno-strict-aliasing \
@@ -66,7 +69,9 @@ $(shell mkdir -p $(B) && echo '$(KOBJ) $(USER_OBJ)' > $(OBJLIST).new && \
 	(cmp -s $(OBJLIST).new $(OBJLIST) || mv $(OBJLIST).new $(OBJLIST)); \
 	rm -f $(OBJLIST).new)
 
-$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld $(OBJLIST)
+$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld $(OBJLIST) \
+		scripts/check-hooks
+	@scripts/check-hooks $(KOBJ)
 	@echo "  LD   $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
 $(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms

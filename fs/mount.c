@@ -238,8 +238,12 @@ int mounts_show(struct seq_buf *s)
 		struct path where = {m, m->root};
 		if (d_path(&where, path, PATH_MAX) < 0)
 			strlcpy(path, "?", PATH_MAX);
-		seq_printf(s, "%s %s %s rw%s%s 0 0\n", m->source, path, m->sb->type->name,
-			   m->options[0] ? "," : "", m->options);
+		seq_printf(s, "%s %s %s ", m->source, path, m->sb->type->name);
+		if (m->sb->type->show_options)
+			m->sb->type->show_options(m->sb, s);
+		else
+			seq_printf(s, "rw%s%s", m->options[0] ? "," : "", m->options);
+		seq_printf(s, " 0 0\n");
 		mntput(m);
 	}
 	kfree(all);

@@ -13,20 +13,6 @@
 #include "kernel/panic.h"
 #include "kernel/task.h"
 
-// The shell (kernel/app.c) when the apps are built in; without them
-// (-ENOENT), the minimal console of kernel/console_min.c.
-__attribute__((weak)) int app_init_main(const char *init_cmd)
-{
-	(void)init_cmd;
-	return -ENOENT;
-}
-
-__attribute__((weak)) int app_run(char *const argv[])
-{
-	(void)argv;
-	return -ENOENT;
-}
-
 int init_main(void *arg)
 {
 	(void)arg;

@@ -9,6 +9,7 @@
 // the boot run's. One run at a time: the counters below are global.
 #include "kernel/ktest.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -22,6 +23,7 @@ static int busy;
 static const struct ktest *running;
 static int running_index;
 static int test_failures; // failures recorded in the running test
+static bool expects_reports; // the running test called ktest_expect_reports()
 static int passed, failed;
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
@@ -91,9 +93,15 @@ int ktest_run(const char *pattern)
 		if (!ktest_selected(pattern, name))
 			continue;
 		test_failures = 0;
+		expects_reports = false;
 		running_index++;
 		running = t;
+		u64 reports = READ_ONCE(kernel_reports);
 		t->fn();
+		reports = READ_ONCE(kernel_reports) - reports;
+		if (reports && !expects_reports)
+			ktest_fail(__FILE__, __LINE__, "%llu kernel error report(s) during this test",
+				   (unsigned long long)reports);
 		running = NULL;
 		if (test_failures == 0) {
 			passed++;
@@ -106,6 +114,12 @@ int ktest_run(const char *pattern)
 	kprintf("%d passed, %d failed\n", passed, failed);
 	running_index = 0;
 	return failed;
+}
+
+void ktest_expect_reports(void)
+{
+	expects_reports = true;
+	kprintf("%s\n", KTEST_EXPECTS_REPORTS);
 }
 
 void ktest_abort_report(void)

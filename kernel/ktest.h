@@ -70,6 +70,13 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 #define EXPECT_STRNE(a, b) KTEST_STR_(a, b, 0, (void)0)
 #define ASSERT_STREQ(a, b) KTEST_STR_(a, b, 1, return)
 
+// A test that deliberately triggers kernel error reports (a double free,
+// a write after free: see report_bug in kernel/panic.h) calls this first.
+// Otherwise a report during the test fails it, here and in
+// scripts/ktest-run, which looks for the line this prints.
+void ktest_expect_reports(void);
+#define KTEST_EXPECTS_REPORTS "# this test expects kernel error reports"
+
 // Runs every test whose "suite.name" matches pattern (NULL or "" = all;
 // '*' wildcards allowed). Returns the number of failures.
 int ktest_run(const char *pattern);

@@ -74,6 +74,8 @@ struct kutsname {
 // console ioctls (fd of /dev/console)
 #define CONSOLE_SET_RAW 0x5401    // arg: 1 = raw (no echo/editing), 0 = cooked
 #define CONSOLE_SET_FG 0x5402     // arg: pid of the foreground task (Ctrl-C target)
+#define CONSOLE_NREAD 0x541B      // the result: bytes a read would get now (Linux's
+				  // FIONREAD number), so an app can poll for keys
 
 int sys_open(const char *path, int flags, int mode);
 int sys_close(int fd);
@@ -97,6 +99,13 @@ int sys_pipe(int fds[2]);
 int sys_chdir(const char *path);
 int sys_getcwd(char *buf, size_t size); // length written (with NUL)
 int sys_ioctl(int fd, unsigned long req, long arg);
+// Resource limits, as Linux's getrlimit/setrlimit: lim[0] soft, lim[1]
+// hard. Only RLIMIT_NOFILE (fds per task) exists; others give EINVAL.
+// A spawned task inherits its parent's limits.
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0UL)
+int sys_getrlimit(int resource, unsigned long lim[2]);
+int sys_setrlimit(int resource, const unsigned long lim[2]);
 
 pid_t sys_spawn(const char *app, char *const argv[], char *const envp[]);
 pid_t sys_waitpid(pid_t pid, int *status, int options);

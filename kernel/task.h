@@ -139,6 +139,10 @@ struct task {
 // TASK_NEW, or ERR_PTR(-ENOMEM / -EAGAIN / a hook's error). The pointer
 // stays valid until the child is reaped (task_get() to keep it longer).
 struct task *task_create(const char *name, int (*fn)(void *arg), void *arg);
+// task_create for an app: t->heap is heap from before t is visible (so the
+// spawn hooks and anyone walking the task list see it). On failure the
+// caller still owns heap.
+struct task *task_create_app(const char *name, int (*fn)(void *arg), void *arg, void *heap);
 void task_start(struct task *t);       // TASK_NEW -> runnable
 void task_discard(struct task *t);     // undo a task_create never started
 struct task *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
@@ -179,6 +183,7 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----
 // The boot CPU's context becomes CPU 0's idle task (sched_init).
@@ -193,7 +198,8 @@ extern struct task *init_task; // pid 1, once started
 // For tests: make the next pid search start at pid.
 void task_set_next_pid(pid_t pid);
 
-// ---- Hooks other subsystems define (weak defaults in task.c) ----
+// ---- Hooks other subsystems define (each required: no weak defaults,
+// a missing one is a link error; container.c, fdtable.c, app.c) ----
 int cgroup_fork(struct task *child);       // 0 or -errno (refuses the spawn)
 void cgroup_post_fork(struct task *child);  // child now has a pid, visible
 void cgroup_fork_failed(struct task *child);// undo cgroup_fork

@@ -13,11 +13,6 @@
 struct pglist_data *node_data[MAX_NUMNODES];
 u64 page_bad_frees;
 
-__attribute__((weak)) const nodemask_t *task_mems_allowed(void)
-{
-	return &node_online_map;
-}
-
 // ---- Buddy lists (zone->lock held) ----
 
 static bool page_is_buddy(const struct page *page, const struct page *buddy, unsigned order)
@@ -32,6 +27,7 @@ static bool page_is_buddy(const struct page *page, const struct page *buddy, uns
 // struct pages are all initialised once any page in it is in use.
 void __free_one_page(struct zone *z, struct page *page, unsigned order)
 {
+	assert_held(&z->lock);
 	u64 pfn = page_to_pfn(page);
 	z->nr_free += 1UL << order;
 	while (order < MAX_ORDER - 1) {
@@ -86,6 +82,7 @@ static struct page *take_free_block(struct zone *z, unsigned *o)
 // A 2^order block, split off the smallest free block that is big enough.
 static struct page *__rmqueue(struct zone *z, unsigned order)
 {
+	assert_held(&z->lock);
 	unsigned o = order;
 	struct page *page = take_free_block(z, &o);
 	if (!page)
@@ -205,9 +202,37 @@ static void *prep_new_page(struct page *page, unsigned gfp, unsigned order)
 	return addr;
 }
 
+// ---- Failure injection (tests) ----
+// The task whose allocations fail, and how many may still succeed. Only
+// that task reads or writes the countdown, so it needs no lock.
+static void *fail_task;
+static int fail_countdown;
+static u64 fail_count;
+
+void alloc_fail_inject(int n)
+{
+	fail_countdown = n;
+	WRITE_ONCE(fail_task, n < 0 ? NULL : (void *)current);
+}
+
+bool alloc_should_fail(void)
+{
+	if (likely(!READ_ONCE(fail_task)) || this_cpu()->irq_depth ||
+	    (void *)current != fail_task)
+		return false;
+	if (fail_countdown > 0) {
+		fail_countdown--;
+		return false;
+	}
+	fail_count++;
+	return true;
+}
+
+u64 alloc_failures_injected(void) { return fail_count; }
+
 void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
 {
-	if (order >= MAX_ORDER || !mask)
+	if (order >= MAX_ORDER || !mask || alloc_should_fail())
 		return NULL;
 	int local = numa_node_id();
 	struct page *page = NULL;
@@ -228,7 +253,7 @@ void *alloc_pages_node(int nid, unsigned gfp, unsigned order)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid))
+	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid) || alloc_should_fail())
 		return NULL;
 	struct page *page = node_alloc(nid, order);
 	return page ? prep_new_page(page, gfp, order) : NULL;
@@ -261,7 +286,7 @@ void free_pages(void *addr, unsigned order)
 	const char *why = bad_free_reason(addr, page, order);
 	if (unlikely(why)) {
 		__atomic_add_fetch(&page_bad_frees, 1, __ATOMIC_RELAXED);
-		pr_err("free_pages(%p, %u): %s, ignored\n", addr, order, why);
+		report_bug("free_pages(%p, %u): %s, ignored", addr, order, why);
 		return;
 	}
 	if (order == 0) {

@@ -75,7 +75,7 @@ bool pgtable_range_mapped(u64 *pml4, u64 start, u64 end);
 // clears the entry. Caller flushes the TLB.
 void pgtable_free_subtree(u64 *pml4, int index);
 
-// For the trap code's backtrace (overrides the weak one in arch/x86/trap.c).
+// For the trap code's backtrace (arch/x86/trap.c).
 bool kernel_address_mapped(u64 addr);
 
 #endif

@@ -44,12 +44,6 @@ struct kstack {
 static DEFINE_SPINLOCK(kstack_lock);
 static LIST_HEAD(kstacks);
 
-__attribute__((weak)) void tlb_shootdown(u64 va, u64 len)
-{
-	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < va + len; a += PAGE_SIZE)
-		invlpg(a);
-}
-
 static bool in_vmap_area(u64 va, u64 size)
 {
 	return va >= VMAP_BASE && size <= VMAP_SIZE && va - VMAP_BASE <= VMAP_SIZE - size;
@@ -214,7 +208,7 @@ void vmap_release(void *va, size_t size)
 	spin_unlock(&vmap_lock);
 	kfree(spare);
 	if (why)
-		pr_err("vmap_release(%p, %zu): %s\n", va, size, why);
+		report_bug("vmap_release(%p, %zu): %s", va, size, why);
 }
 
 // ---- Pages ----
@@ -273,6 +267,81 @@ u64 vmap_lookup(void *va)
 	if (!in_vmap_area((u64)va, 1) || !pgtable_translate((u64)va, &pa))
 		return 0;
 	return pa;
+}
+
+// ---- Moving pages (see vmap.h: fault-and-wait) ----
+
+// Software bit of a not-present entry (the MMU ignores every other bit of
+// it): this page is being moved; the frame's address stays in the entry.
+#define PTE_MIGRATING (1ULL << 9)
+// What the MMU may set in an entry by itself.
+#define PTE_ACCESSED (1ULL << 5)
+#define PTE_DIRTY (1ULL << 6)
+
+void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
+{
+	u64 entry[VMAP_MOVE_MAX], *pte[VMAP_MOVE_MAX];
+	u64 lo = ~0ULL, hi = 0;
+	if (n > VMAP_MOVE_MAX)
+		panic("vmap_move_pages: %d pages, at most %d", n, VMAP_MOVE_MAX);
+	// Preemption off until the last page is back: a task of this CPU
+	// faulting on one of them would spin forever (see vmap.h).
+	preempt_disable();
+	spin_lock(&vmap_lock);
+	for (int i = 0; i < n; i++) {
+		old[i] = NULL;
+		pte[i] = in_vmap_area(va[i], PAGE_SIZE)
+				 ? pgtable_walk(kernel_pml4, va[i], PGTABLE_NOALLOC) : NULL;
+		if (!pte[i] || !(READ_ONCE(*pte[i]) & PTE_P)) {
+			pte[i] = NULL;
+			continue;
+		}
+		// Atomically: another CPU's MMU may be setting A or D right now.
+		u64 e = __atomic_load_n(pte[i], __ATOMIC_RELAXED), mark;
+		do
+			mark = (e & ~PTE_P) | PTE_MIGRATING;
+		while (!__atomic_compare_exchange_n(pte[i], &e, mark, false, __ATOMIC_SEQ_CST,
+						    __ATOMIC_RELAXED));
+		entry[i] = e;
+		old[i] = phys_to_virt(e & PTE_ADDR);
+		lo = MIN(lo, va[i]);
+		hi = MAX(hi, va[i] + PAGE_SIZE);
+	}
+	spin_unlock(&vmap_lock);
+	if (hi > lo) {
+		invlpg(lo); // (tlb_shootdown covers this CPU too; cheap insurance)
+		tlb_shootdown(lo, hi - lo); // nobody can reach the old frames now
+	}
+	for (int i = 0; i < n; i++) {
+		if (!pte[i])
+			continue;
+		memcpy(new_pages[i], old[i], PAGE_SIZE);
+		u64 e = (entry[i] & ~(PTE_ADDR | PTE_ACCESSED | PTE_DIRTY)) |
+			virt_to_phys(new_pages[i]);
+		// Not present -> present needs no flush: x86 caches no
+		// translation for a not-present entry.
+		spin_lock(&vmap_lock);
+		__atomic_store_n(pte[i], e, __ATOMIC_RELEASE);
+		spin_unlock(&vmap_lock);
+	}
+	preempt_enable();
+}
+
+bool vmap_fault(u64 addr, u64 error)
+{
+	if (!in_vmap_area(addr, 1))
+		return false;
+	u64 *pte = pgtable_walk(kernel_pml4, ALIGN_DOWN(addr, PAGE_SIZE), PGTABLE_NOALLOC);
+	if (!pte)
+		return false;
+	u64 e = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+	if (e & PTE_P) // moved meanwhile (a not-present fault only)
+		return !(error & 1);
+	if (!(e & PTE_MIGRATING))
+		return false;
+	while (__atomic_load_n(pte, __ATOMIC_ACQUIRE) == e)
+		smp_wait_relax();
+	return true;
 }
 
 // ---- Kernel stacks: [guard page][KSTACK_SIZE of stack] ----
@@ -338,7 +407,7 @@ void kstack_free(void *top)
 	}
 	spin_unlock(&kstack_lock);
 	if (!found) {
-		pr_err("kstack_free(%p): not a kernel stack\n", top);
+		report_bug("kstack_free(%p): not a kernel stack", top);
 		return;
 	}
 	kstack_unmap(found->guard);

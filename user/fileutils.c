@@ -276,18 +276,42 @@ static int mkdir_main(int argc, char **argv)
 }
 APP(mkdir, mkdir_main, "make directories");
 
+// rmdir -p: remove DIR, then each parent named in it ("a/b/c": a/b/c,
+// a/b, a), as GNU rmdir does; stops at the first failure.
+static int rmdir_parents(char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	for (;;) {
+		if (rmdir(path) < 0)
+			return applib_error("rmdir", path, errno);
+		char *slash = strrchr(path, '/');
+		while (slash && slash > path && slash[-1] == '/')
+			slash--;
+		if (!slash || slash == path)
+			return 0;
+		*slash = '\0';
+	}
+}
+
 static int rmdir_main(int argc, char **argv)
 {
-	if (applib_wants_help(argc, argv, "usage: rmdir DIR...\nRemove empty directories (or containers).\n"))
+	if (applib_wants_help(argc, argv, "usage: rmdir [-p] DIR...\n"
+				       "Remove empty directories (or containers); -p: then each parent in DIR.\n"))
 		return 0;
-	if (argc < 2) {
+	int parents = argc > 1 && strcmp(argv[1], "-p") == 0;
+	if (argc < 2 + parents) {
 		fprintf(stderr, "rmdir: missing operand\n");
 		return 1;
 	}
 	int status = 0;
-	for (int i = 1; i < argc; i++)
-		if (rmdir(argv[i]) < 0)
+	for (int i = 1 + parents; i < argc; i++) {
+		if (parents)
+			status |= rmdir_parents(argv[i]);
+		else if (rmdir(argv[i]) < 0)
 			status = applib_error("rmdir", argv[i], errno);
+	}
 	return status;
 }
 APP(rmdir, rmdir_main, "remove empty directories");

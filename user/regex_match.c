@@ -16,16 +16,17 @@
 #define MAX_NESTING 16 // parentheses: the parser and emitter recurse on them
 
 enum node_type { N_EMPTY, N_CHAR, N_ANY, N_CLASS, N_BOL, N_EOL, N_CAT, N_ALT,
-		 N_STAR, N_PLUS, N_QUEST };
+		 N_STAR, N_PLUS, N_QUEST, N_GROUP };
 
 struct node {
 	enum node_type type;
-	int value; // N_CHAR: the byte; N_CLASS: class index
+	int value; // N_CHAR: the byte; N_CLASS: class index; N_GROUP: its number
 	int child; // N_CAT, N_ALT: first operand; repeats: the operand
 	int next;  // next sibling in the parent's list, -1 at the end
 };
 
-enum op { I_CHAR, I_ANY, I_CLASS, I_BOL, I_EOL, I_SPLIT, I_JMP, I_MATCH };
+enum op { I_CHAR, I_ANY, I_CLASS, I_BOL, I_EOL, I_SPLIT, I_JMP, I_MATCH,
+	  I_SAVE /* value: the capture slot, 2 * group (+1 at its end) */ };
 
 struct inst {
 	enum op op;
@@ -39,6 +40,7 @@ struct regex {
 	unsigned char (*classes)[32]; // 256-bit sets
 	int nclasses;
 	int icase;
+	int ngroups; // \( \) or ( ) groups, numbered from 1
 };
 
 struct parser {
@@ -50,6 +52,7 @@ struct parser {
 	int nclasses, capclasses;
 	const char *err;
 	int depth;
+	int ngroups;
 };
 
 static int new_node(struct parser *ps, enum node_type type, int value)
@@ -174,14 +177,16 @@ static int parse_atom(struct parser *ps, int at_start)
 		ps->p += ext ? 1 : 2;
 		if (++ps->depth > MAX_NESTING)
 			return fail(ps, "pattern nested too deeply");
-		int inner = parse_alt(ps);
+		int group = new_node(ps, N_GROUP, ++ps->ngroups);
+		int inner = group < 0 ? -1 : parse_alt(ps);
 		ps->depth--;
 		if (inner < 0)
 			return -1;
 		if (!is_close(ps, ps->p))
 			return fail(ps, "unmatched ( or \\(");
 		ps->p += ext ? 1 : 2;
-		return inner;
+		ps->nodes[group].child = inner;
+		return group;
 	}
 	if (*p == '[') {
 		ps->p++;
@@ -393,6 +398,11 @@ static void gen(struct emitter *e, int idx)
 		e->prog[split].y = e->n;
 		break;
 	}
+	case N_GROUP: // SAVE 2g; a; SAVE 2g+1
+		emit(e, I_SAVE, 2 * nd->value);
+		gen(e, nd->child);
+		emit(e, I_SAVE, 2 * nd->value + 1);
+		break;
 	case N_QUEST: { // SPLIT L1 L2; L1: a; L2:
 		int split = emit(e, I_SPLIT, 0);
 		gen(e, nd->child);
@@ -433,6 +443,7 @@ struct regex *regex_compile(const char *pattern, int flags, const char **err)
 	re->classes = ps.classes;
 	re->nclasses = ps.nclasses;
 	re->icase = ps.icase;
+	re->ngroups = ps.ngroups;
 	ps.classes = NULL;
 out:
 	free(ps.nodes);
@@ -480,6 +491,9 @@ static int add_thread(struct vm *vm, int *list, int *n, int pc, size_t pos,
 		case I_SPLIT:
 			vm->stack[sp++] = in->y;
 			vm->stack[sp++] = in->x;
+			break;
+		case I_SAVE:
+			vm->stack[sp++] = pc + 1;
 			break;
 		case I_BOL:
 			if (pos == 0)
@@ -545,4 +559,110 @@ int regex_search(const struct regex *re, const char *text, size_t len)
 	}
 	free(mem);
 	return matched;
+}
+
+// ---- matching with positions (sed) ----------------------------------------
+//
+// A backtracking search that visits each (instruction, position) state at
+// most once (RE2's "bit state"): a state reached a second time can only
+// fail again, so the work is bounded by nprog * (len + 1) and the explicit
+// stack replaces recursion. Threads are tried in priority order, so the
+// match is the leftmost one, preferring longer repeats (greedy).
+
+struct bt_frame {
+	int pc;      // -1: restore caps[slot] to old
+	size_t pos;
+	int slot;
+	long old;
+};
+
+int regex_ngroups(const struct regex *re)
+{
+	return re->ngroups;
+}
+
+int regex_exec(const struct regex *re, const char *text, size_t len, size_t from,
+	       long *caps, int ncaps)
+{
+	size_t nstates = (size_t)re->nprog * (len + 1);
+	unsigned char *seen = calloc(nstates / 8 + 1, 1);
+	size_t cap = 64, sp = 0;
+	struct bt_frame *stack = malloc(cap * sizeof(*stack));
+	int nslots = 2 * (re->ngroups + 1);
+	long *slot = malloc(sizeof(long) * (size_t)nslots);
+	int found = -1; // -1: out of memory
+	if (!seen || !stack || !slot)
+		goto out;
+	found = 0;
+	for (size_t start = from; start <= len && !found; start++) {
+		for (int k = 0; k < nslots; k++)
+			slot[k] = -1;
+		slot[0] = (long)start;
+		sp = 0;
+		stack[sp++] = (struct bt_frame){0, start, 0, 0};
+		while (sp > 0 && !found) {
+			struct bt_frame f = stack[--sp];
+			if (f.pc < 0) {
+				slot[f.slot] = f.old;
+				continue;
+			}
+			int pc = f.pc;
+			size_t pos = f.pos;
+			for (;;) {
+				size_t bit = (size_t)pc * (len + 1) + pos;
+				if (seen[bit / 8] & (1 << (bit % 8)))
+					break;
+				seen[bit / 8] |= (unsigned char)(1 << (bit % 8));
+				const struct inst *in = &re->prog[pc];
+				if (in->op == I_MATCH) {
+					slot[1] = (long)pos;
+					found = 1;
+					break;
+				}
+				if (in->op == I_JMP) {
+					pc = in->x;
+					continue;
+				}
+				if (in->op == I_BOL || in->op == I_EOL) {
+					if (pos != (in->op == I_BOL ? 0 : len))
+						break;
+					pc++;
+					continue;
+				}
+				if (in->op == I_SPLIT || in->op == I_SAVE) {
+					if (sp + 1 >= cap) {
+						struct bt_frame *bigger =
+							realloc(stack, 2 * cap * sizeof(*stack));
+						if (!bigger) {
+							found = -1;
+							goto out;
+						}
+						stack = bigger;
+						cap *= 2;
+					}
+					if (in->op == I_SPLIT) {
+						stack[sp++] = (struct bt_frame){in->y, pos, 0, 0};
+						pc = in->x;
+					} else {
+						stack[sp++] = (struct bt_frame){-1, 0, in->value,
+										slot[in->value]};
+						slot[in->value] = (long)pos;
+						pc++;
+					}
+					continue;
+				}
+				if (pos >= len || !step_matches(re, in, (unsigned char)text[pos]))
+					break;
+				pc++;
+				pos++;
+			}
+		}
+	}
+	for (int k = 0; found == 1 && k < ncaps; k++)
+		caps[k] = k < nslots ? slot[k] : -1;
+out:
+	free(seen);
+	free(stack);
+	free(slot);
+	return found;
 }

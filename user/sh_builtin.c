@@ -1,11 +1,12 @@
 // The shell's builtins: commands that must run inside the shell because
-// they change it (cd, exit, export, unset, wait, exec) or report on it
+// they change it (cd, exit, export, unset, wait, exec, ulimit) or report on it
 // (jobs, pwd, help), plus echo, true and false. They write with write(2)
 // directly and check every result, so `echo 0-7 > cpuset.cpus` reports the
 // kernel's refusal at once: `sh: write error: Numerical result out of range`.
 #include "user/sh.h"
 #include "user/corral.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -241,6 +242,68 @@ static int builtin_source(struct sh *sh, int argc, char **argv)
 	return status;
 }
 
+// ulimit [-H|-S] [-n] [N|unlimited], as dash: only the open-files limit
+// is settable (-f, the default resource, is always unlimited). Setting
+// without -H or -S sets both limits. A minimal version: the shell's
+// fuller ulimit replaces it.
+static int builtin_ulimit(struct sh *sh, int argc, char **argv)
+{
+	(void)sh;
+	int hard = 0, soft = 0, res = 'f', i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'H')
+				hard = 1;
+			else if (*o == 'S')
+				soft = 1;
+			else if (*o == 'n' || *o == 'f')
+				res = *o;
+			else {
+				sh_error("sh: ulimit: invalid option -- '%c'\n"
+					 "usage: ulimit [-H|-S] [-f|-n] [LIMIT]\n", *o);
+				return 2;
+			}
+		}
+	}
+	if (i < argc - 1) {
+		sh_error("sh: ulimit: too many arguments\n");
+		return 2;
+	}
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	if (res == 'n' && getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		sh_error("sh: ulimit: %s\n", strerror(errno));
+		return 1;
+	}
+	if (i == argc) { // print: the soft limit unless -H alone
+		rlim_t v = hard && !soft ? rl.rlim_max : rl.rlim_cur;
+		int rc = v == RLIM_INFINITY ? sh_print(1, "unlimited\n")
+					    : sh_print(1, "%lu\n", (unsigned long)v);
+		return rc < 0 ? write_failed() : 0;
+	}
+	rlim_t v = RLIM_INFINITY;
+	if (strcmp(argv[i], "unlimited") != 0) {
+		char *end;
+		errno = 0;
+		v = strtoul(argv[i], &end, 10);
+		if (!isdigit((unsigned char)argv[i][0]) || *end || errno) {
+			sh_error("sh: ulimit: %s: bad number\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!hard && !soft)
+		hard = soft = 1;
+	if (hard)
+		rl.rlim_max = v;
+	if (soft)
+		rl.rlim_cur = v;
+	errno = EINVAL; // -f: the file size limit cannot be changed
+	if (res != 'n' || setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		sh_error("sh: ulimit: error setting limit (%s)\n", strerror(errno));
+		return 2;
+	}
+	return 0;
+}
+
 static int builtin_help(struct sh *sh, int argc, char **argv);
 
 static const struct sh_builtin builtins[] = {
@@ -256,6 +319,7 @@ static const struct sh_builtin builtins[] = {
 	{"source", builtin_source, "source FILE: run FILE in this shell (also `.`)"},
 	{".", builtin_source, NULL},
 	{"true", builtin_true, "true: succeed"},
+	{"ulimit", builtin_ulimit, "ulimit [-H|-S] [-n] [N]: show or set the open-files limit"},
 	{"unset", builtin_unset, "unset NAME...: remove variables"},
 	{"wait", builtin_wait, "wait [PID|%N...]: wait for background jobs"},
 };

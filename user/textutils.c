@@ -158,34 +158,28 @@ static int grep_main(int argc, char **argv)
 			   "Status: 0 some line selected, 1 none, 2 error.\n"))
 		return 0;
 	struct grep_opts o = {0, 0, 0, 0, 0};
-	int flags = 0, i = 1;
+	int flags = 0, c;
 	const char *pattern = NULL;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1] && !pattern; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		for (const char *f = argv[i] + 1; *f && !pattern; f++) {
-			if (*f == 'e') { // -e PATTERN or -ePATTERN
-				pattern = f[1] ? f + 1 : i + 1 < argc ? argv[++i] : NULL;
-				if (!pattern)
-					goto usage;
-				break;
-			}
-			switch (*f) {
-			case 'E': flags |= REGEX_EXTENDED; break;
-			case 'G': flags &= ~REGEX_EXTENDED; break;
-			case 'i': flags |= REGEX_ICASE; break;
-			case 'v': o.invert = 1; break;
-			case 'c': o.count = 1; break;
-			case 'n': o.number = 1; break;
-			case 'q': o.quiet = 1; break;
-			default:
-				fprintf(stderr, "grep: -%c: %s\n", *f, strerror(EINVAL));
-				return 2;
-			}
+	struct applib_opts op;
+	applib_opts_init(&op, "grep", argc, argv, "EGivcnqsye:", NULL);
+	op.usage = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'e': pattern = op.arg; break;
+		case 'E': flags |= REGEX_EXTENDED; break;
+		case 'G': flags &= ~REGEX_EXTENDED; break;
+		case 'i': case 'y': flags |= REGEX_ICASE; break;
+		case 'v': o.invert = 1; break;
+		case 'c': o.count = 1; break;
+		case 'n': o.number = 1; break;
+		case 'q': o.quiet = 1; break;
+		case 's': break;
+		default:
+			return 2;
 		}
 	}
+	argc = op.argc;
+	int i = op.ind;
 	if (!pattern) {
 		if (i >= argc)
 			goto usage;
@@ -221,15 +215,14 @@ static int grep_main(int argc, char **argv)
 		error |= r < 0;
 	}
 	regex_free(re);
-	if (fflush(stdout) != 0 && errno != EPIPE) {
-		applib_error("grep", "write error", errno);
+	if (applib_check_stdout("grep"))
 		return 2;
-	}
 	if (error && !(o.quiet && selected))
 		return 2;
 	return selected ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: grep [-E] [-v] [-c] [-i] [-n] [-q] PATTERN [FILE...]\n");
+	fprintf(stderr, "Usage: grep [OPTION]... PATTERNS [FILE]...\n");
+	applib_try_help("grep");
 	return 2;
 }
 APP(grep, grep_main, "print lines matching a pattern");

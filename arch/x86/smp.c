@@ -118,10 +118,12 @@ static void call_queue_run(void)
 // may be waiting for us just as we wait for it.
 static void call_wait_relax(void)
 {
-	if (!irqs_enabled())
+	if (!irqs_enabled() && cpu_calls[smp_processor_id()])
 		call_queue_run();
 	cpu_relax();
 }
+
+void smp_wait_relax(void) { call_wait_relax(); }
 
 static void call_wait(struct call_request *req)
 {
@@ -220,8 +222,6 @@ void tlb_shootdown(u64 va, u64 len)
 	smp_call_function_many(&cpu_online_mask, tlb_flush_range, &r, true);
 }
 
-__attribute__((weak)) void sched_ipi(void) {}
-
 void smp_send_reschedule(int cpu)
 {
 	if (cpu >= 0 && cpu < NR_CPUS && cpumask_test_cpu(cpu, &cpu_online_mask))
@@ -271,12 +271,6 @@ struct ap_trampoline_params {
 
 extern const u8 ap_trampoline_start[], ap_trampoline_end[], ap_trampoline_params[];
 extern void ap_start64(void);
-
-__attribute__((weak)) void ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("sti; hlt" ::: "memory"); // sti's shadow covers hlt
-}
 
 // C entry of a started AP, on its idle stack, from ap_boot.S.
 void ap_entry(int id) __attribute__((noreturn));

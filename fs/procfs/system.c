@@ -75,17 +75,8 @@ static int uptime_show(struct seq_buf *s)
 	return 0;
 }
 
-#define FSHIFT 11
+#define FSHIFT 11 // sched_loadavg's fixed point
 #define FIXED_1 (1 << FSHIFT)
-
-__attribute__((weak)) void sched_loadavg(unsigned long loads[3])
-{
-	unsigned long running = 0;
-	int cpu;
-	for_each_cpu(cpu, &cpu_online_mask)
-		running += sched_nr_running(cpu);
-	loads[0] = loads[1] = loads[2] = running * FIXED_1;
-}
 
 static bool count_running(struct task *t, void *arg)
 {

@@ -25,6 +25,11 @@
 #define CONTAINER_MAX_HIERARCHIES 8
 #define CONTAINER_NAME_MAX 255
 #define RELEASE_AGENT_MAX 256
+// The longest container path ("/a/b", relative to its hierarchy): a
+// mkdir or rename past it is ENAMETOOLONG, so that every container's path
+// fits its release agent's command line (APP_ARG_MAX). At two bytes a
+// level ("/d") that is 32,768 levels.
+#define CONTAINER_PATH_MAX 65536
 
 struct task;
 struct container;
@@ -61,13 +66,21 @@ struct container_subsys {
 	struct container_subsys_state *(*create)(struct container_subsys *ss,
 						  struct container *c);
 	void (*destroy)(struct container_subsys *ss, struct container *c);
-	// May t move into c? 0 or -errno; nothing has changed yet.
+	// May t move into c? 0 or -errno; nothing has changed yet. May set
+	// aside what attach needs (then cancel_attach undoes it if the move
+	// does not happen after all).
 	int (*can_attach)(struct container_subsys *ss, struct container *c, struct task *t);
+	// can_attach returned 0 but the move was refused or failed later.
+	void (*cancel_attach)(struct container_subsys *ss, struct container *c, struct task *t);
 	// t has moved from old to c (cannot fail).
 	void (*attach)(struct container_subsys *ss, struct container *c,
 		       struct container *old, struct task *t);
 	// t is being spawned into its parent's containers; may refuse (-errno).
 	int (*fork)(struct container_subsys *ss, struct task *t);
+	// t, spawned, is now on the task list that updates walk: re-read
+	// whatever fork copied from the parent (container_mutex held, so no
+	// control-file write is half-way). Linux's cgroup_post_fork.
+	void (*post_fork)(struct container_subsys *ss, struct task *t);
 	// A spawn that fork() accepted was abandoned: undo fork().
 	void (*fork_failed)(struct container_subsys *ss, struct task *t);
 	void (*exit)(struct container_subsys *ss, struct task *t);    // t exited
@@ -97,18 +110,26 @@ struct container_subsys {
 struct container {
 	char name[CONTAINER_NAME_MAX + 1];
 	struct container *parent;       // NULL for a hierarchy's top
+	size_t path_len;                // of its path ("/a/b": 4; top: 0), container_mutex
 	struct hierarchy *hierarchy;
 	struct list_head sibling;       // in parent->children
 	struct list_head children;
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	unsigned long flags;            // CONT_* bits (atomic bitops)
-	// References: 1 while in the tree (dropped by rmdir), plus one per
-	// confs inode and per queued release check. Freed (and every css
-	// destroyed) at zero, so an open control file keeps its css readable.
+	// References: one while in the tree (dropped by rmdir; a top's, by
+	// the unlinking of its hierarchy), one per child until that child is
+	// freed, one per confs directory inode, one per queued release check,
+	// plus transient container_get()s. Freed (and every css destroyed) at
+	// zero, so an open control file keeps its css readable, a parent
+	// outlives its children and a hierarchy (freed with its top) outlives
+	// every container in it.
 	atomic_t refcnt;
 	struct list_head release_list;  // queued for the release agent
 };
 
+// Alive from mount until its top is freed: on hierarchy_list while mounted
+// or while it has children, then kept by the removed containers still
+// referenced (their references pin the top, which is inside it).
 struct hierarchy {
 	int id;                         // 0 = the dummy hierarchy
 	unsigned long subsys_bits;      // bit i: subsystem id i is bound here
@@ -158,6 +179,17 @@ static inline struct container_subsys_state *container_css(struct container *c, 
 void css_get(struct container_subsys_state *css);
 void css_put(struct container_subsys_state *css);
 int container_path(struct container *c, char *buf, size_t len); // "/a/b"
+// The same in a kmalloc'd buffer of the right size (kfree it), NULL for
+// ENOMEM; and its length. container_mutex held (names stay put); O(depth).
+char *container_path_alloc(struct container *c);
+size_t container_path_len(struct container *c);
+// Pre-order walk of root's subtree, root first, with a cursor (Linux's
+// css_next_descendant_pre): no recursion, however deep the tree.
+// container_mutex held throughout the walk.
+struct container *container_next_descendant_pre(struct container *pos, struct container *root);
+#define container_for_each_descendant_pre(pos, root)                          \
+	for ((pos) = container_next_descendant_pre(NULL, (root)); (pos);         \
+	     (pos) = container_next_descendant_pre((pos), (root)))
 int container_task_count(struct container *c);
 // The pids of c's member tasks: a kmalloc'd array (kfree it) of *n, or
 // NULL for ENOMEM. A snapshot: tasks may come and go meanwhile.
@@ -165,9 +197,14 @@ pid_t *container_pids(struct container *c, int *n);
 // t's css of subsystem id, referenced (css_put it): safe against a
 // concurrent attach freeing t's old css_set.
 struct container_subsys_state *task_css_get(struct task *t, int id);
-// A flag file's value: "0" or "1" (kstrtoll's syntax), else -EINVAL.
+// A flag file's value: "0" or "1" (kstrtoll's syntax); -ERANGE past 64
+// bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
+// Live objects, for leak checks: containers (tops included) and, per
+// subsystem id, the css its create() made (root css excluded).
+extern atomic_t container_count;
+extern atomic_t container_css_count[CONTAINER_SUBSYS_MAX];
 
 // Control files: the core's own plus each bound subsystem's. Iterate
 // with idx = 0, 1, ... until NULL; full name written to name.
@@ -192,6 +229,9 @@ void cgroup_release(struct task *t);      // reaped: drop the css_set
 // /proc
 int proc_container_show(struct task *t, struct seq_buf *s);
 int proc_containers_show(struct seq_buf *s);
+int proc_cgroups_show(struct seq_buf *s);
+// The mount options of a hierarchy as /proc/mounts lists them.
+void container_show_options(struct hierarchy *h, struct seq_buf *s);
 extern struct list_head hierarchy_list; // mounted/alive hierarchies
 extern struct hierarchy dummy_hierarchy;
 

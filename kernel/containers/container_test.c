@@ -65,6 +65,70 @@ KTEST(container, proc_containers_lists_each_subsystem_and_its_hierarchy)
 	unmount_at("/tmp/ct_proc");
 }
 
+KTEST(container, proc_cgroups_has_linux_columns_and_same_rows)
+{
+	ASSERT_EQ(mount_at("/tmp/ct_cg", "memset"), 0);
+	char a[512], b[512], want[64];
+	ASSERT_GT(get("/proc/cgroups", a, sizeof(a)), 0);
+	ASSERT_GT(get("/proc/containers", b, sizeof(b)), 0);
+	EXPECT_TRUE(!strncmp(a, "#subsys_name\thierarchy\tnum_cgroups\tenabled\n", 43));
+	EXPECT_STREQ(strchr(a, '\n'), strchr(b, '\n')); // the rows are the same
+	struct hierarchy *h = container_subsys_by_name("memset")->hierarchy;
+	snprintf(want, sizeof(want), "memset\t%d\t1\t1", h->id);
+	EXPECT_TRUE(line_in(a, want));
+	EXPECT_TRUE(line_in(a, "cpuset\t0\t1\t1")); // bound nowhere: hierarchy 0
+	unmount_at("/tmp/ct_cg");
+}
+
+KTEST(container, proc_pid_cgroup_is_proc_pid_container)
+{
+	ASSERT_EQ(mount_at("/tmp/ct_pc", "cpuset,cpuacct"), 0);
+	EXPECT_EQ(sys_mkdir("/tmp/ct_pc/a", 0755), 0);
+	char a[256], b[256], want[64];
+	struct hierarchy *h = container_subsys_by_name("cpuset")->hierarchy;
+	ASSERT_GT(get("/proc/self/cgroup", a, sizeof(a)), 0);
+	ASSERT_GT(get("/proc/self/container", b, sizeof(b)), 0);
+	EXPECT_STREQ(a, b);
+	snprintf(want, sizeof(want), "%d:cpuset,cpuacct:/", h->id);
+	EXPECT_TRUE(line_in(a, want));
+	EXPECT_FALSE(strstr(a, "memset") != NULL); // bound nowhere: not listed
+	EXPECT_EQ(sys_rmdir("/tmp/ct_pc/a"), 0);
+	unmount_at("/tmp/ct_pc");
+}
+
+KTEST(container, cgroup_procs_is_the_tasks_file)
+{
+	ASSERT_EQ(mount_at("/tmp/ct_procs", "cpuacct"), 0);
+	EXPECT_EQ(sys_mkdir("/tmp/ct_procs/a", 0755), 0);
+	char a[64], b[64], self[16];
+	snprintf(self, sizeof(self), "%d\n", current->pid);
+	EXPECT_EQ(put("/tmp/ct_procs/a/cgroup.procs", "0"), 1); // 0: the writer
+	ASSERT_GT(get("/tmp/ct_procs/a/cgroup.procs", a, sizeof(a)), 0);
+	ASSERT_GT(get("/tmp/ct_procs/a/tasks", b, sizeof(b)), 0);
+	EXPECT_STREQ(a, self);
+	EXPECT_STREQ(a, b);
+	EXPECT_EQ(put("/tmp/ct_procs/cgroup.procs", "x"), -EINVAL);
+	EXPECT_EQ(put("/tmp/ct_procs/cgroup.procs", "0"), 1);
+	ASSERT_EQ(get("/tmp/ct_procs/a/cgroup.procs", a, sizeof(a)), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_procs/a"), 0);
+	unmount_at("/tmp/ct_procs");
+}
+
+KTEST(container, mounts_lists_a_hierarchy_with_its_subsystems)
+{
+	ASSERT_EQ(sys_mkdir("/tmp/ct_mnt", 0755), 0);
+	ASSERT_EQ(sys_mount("none", "/tmp/ct_mnt", "container", ",cpuacct,cpuset"), 0);
+	char *buf = kmalloc(4096, GFP_KERNEL);
+	ASSERT_TRUE(buf != NULL);
+	EXPECT_GT(get("/proc/mounts", buf, 4096), 0);
+	EXPECT_TRUE(line_in(buf, "none /tmp/ct_mnt container rw,cpuset,cpuacct 0 0"));
+	EXPECT_EQ(sys_umount("/tmp/ct_mnt"), 0);
+	get("/proc/mounts", buf, 4096);
+	EXPECT_FALSE(strstr(buf, "/tmp/ct_mnt") != NULL);
+	kfree(buf);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_mnt"), 0);
+}
+
 KTEST(container, unmount_with_children_keeps_them_for_the_next_mount)
 {
 	ASSERT_EQ(mount_at("/tmp/ct_keep", "cpuset"), 0);
@@ -73,7 +137,7 @@ KTEST(container, unmount_with_children_keeps_them_for_the_next_mount)
 	EXPECT_EQ(sys_umount("/tmp/ct_keep"), 0);
 	char self[256];
 	get("/proc/self/container", self, sizeof(self));
-	EXPECT_FALSE(strstr(self, ":cpuset:") != NULL); // alive, but not mounted
+	EXPECT_TRUE(strstr(self, ":cpuset:/\n") != NULL); // alive and confining: listed
 	struct hierarchy *h;
 	EXPECT_EQ(container_mount("cpuset,memset", &h), -EBUSY); // still bound
 	ASSERT_EQ(sys_mount("none", "/tmp/ct_keep", "cgroup", "cpuset"), 0); // the alias

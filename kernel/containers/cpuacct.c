@@ -181,7 +181,10 @@ static int usage_write(struct container *c, const struct cftype *cft, const char
 {
 	(void)cft;
 	long long v;
-	if (kstrtoll(buf, 10, &v) || v != 0)
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err; // -ERANGE past 64 bits, else -EINVAL
+	if (v != 0)
 		return -EINVAL;
 	struct cpuacct *ca = c_ca(c);
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)

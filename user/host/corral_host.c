@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -216,6 +217,14 @@ int console_set_raw(int fd, int raw)
 	return rc;
 }
 
+int console_pending(int fd)
+{
+	int n;
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		return -1;
+	return n;
+}
+
 int console_set_fg(int fd, pid_t pid)
 {
 	if (!isatty(fd)) {
@@ -241,18 +250,22 @@ int corral_poweroff(int status)
 	exit(status);
 }
 
-int ktest_run_from_app(const char *pattern);
-int ktest_run_from_app(const char *pattern)
+int corral_ktest(const char *pattern)
 {
 	printf("ktest: the in-kernel suite runs only on Corral (pattern %s)\n",
 	       pattern ? pattern : "(all)");
 	return 0;
 }
 
-void bench_run_from_app(const char *pattern);
-void bench_run_from_app(const char *pattern)
+int corral_kbench(const char *pattern)
 {
 	(void)pattern;
+	return 0;
+}
+
+int corral_name_matches(const char *pattern, const char *name)
+{
+	return !pattern || !*pattern || strncmp(name, pattern, strlen(pattern)) == 0;
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@ const int kabi_kernel_open_flag[KABI_NR_OPEN_FLAGS] = {KABI_OPEN_FLAG_NAMES(KABI
 
 _Static_assert(KABI_CONSOLE_SET_RAW == CONSOLE_SET_RAW, "console ioctl");
 _Static_assert(KABI_CONSOLE_SET_FG == CONSOLE_SET_FG, "console ioctl");
+_Static_assert(KABI_CONSOLE_NREAD == CONSOLE_NREAD, "console ioctl");
 _Static_assert(sizeof(struct kabi_utsname) == sizeof(struct kutsname), "utsname");
 
 // ---- Per-task state ----
@@ -26,6 +27,7 @@ extern void *const _global_impure_ptr;
 // other per-thread state of newlib goes through _REENT = __getreent():
 // the running task's own struct _reent (user/libc/start.c). Only code that
 // is not an app task (none should call newlib) gets the global one.
+void *__getreent(void); // newlib calls it; declared in its sys/reent.h
 void *__getreent(void)
 {
 	struct task *t = current;
