@@ -59,7 +59,10 @@ static void check_files(struct container *c, const char *dir, bool root)
 			EXPECT_TRUE(ok);
 		}
 		EXPECT_GE(get(path, after, sizeof(after)), 0);
-		EXPECT_STREQ(after, before);
+		// The root's usage grows with every CPU's work meanwhile; the
+		// child's has no tasks to grow it.
+		if (!(root && !strcmp(name, "cpuacct.usage")))
+			EXPECT_STREQ(after, before);
 		checked++;
 	}
 	EXPECT_GE(checked, root ? 4 : 10);
