@@ -311,7 +311,7 @@ def test_leaking_app_leaves_nothing_behind():
 
 def test_fdhog_reports_the_limit():
     for g in guests:
-        check(g, "fdhog 1000", re.compile(r"opened \d+\nfdhog: open: Too many open files"),
+        check(g, "fdhog 1100", re.compile(r"opened 1021\nfdhog: open: Too many open files"),
               status=1)
         g.sendline("fdhog 5")
         g.expect(r"opened 5\r*\n")
