@@ -400,6 +400,20 @@ int container_attach(struct container *c, struct task *t)
 	return err;
 }
 
+int container_attach_roots(struct task *t)
+{
+	int err = 0;
+	container_lock();
+	struct hierarchy *h;
+	list_for_each_entry(h, &hierarchy_list, list) {
+		int e = container_attach_locked(&h->top, t);
+		if (e && !err)
+			err = e;
+	}
+	container_unlock();
+	return err;
+}
+
 int container_attach_pid_locked(struct container *c, pid_t pid)
 {
 	if (pid < 0)
