@@ -222,7 +222,7 @@ KTEST(cpu, a_quota_throttles_and_cpu_stat_counts)
 	ASSERT_EQ(cp_mount(), 0);
 	ASSERT_EQ(sys_mkdir(CP "/lim", 0755), 0);
 	EXPECT_GT(put(CP "/lim/cpu.cfs_period_us", "20000"), 0);
-	EXPECT_GT(put(CP "/lim/cpu.cfs_quota_us", "5000"), 0); // a quarter CPU
+	EXPECT_GT(put(CP "/lim/cpu.cfs_quota_us", "2000"), 0); // a tenth of a CPU
 	volatile int stop = 0;
 	cpumask_t one = cpumask_of(last_cpu());
 	struct task *t = test_spawn("cpu_lim", spinner, (void *)&stop, &one);
@@ -232,13 +232,13 @@ KTEST(cpu, a_quota_throttles_and_cpu_stat_counts)
 	sleep_ns(400 * MS);
 	u64 used = usage_of(CP "/lim") - u0, wall = clock_ns() - t0;
 	kprintf("# used %llu of %llu ns\n", (unsigned long long)used, (unsigned long long)wall);
-	EXPECT_LT(used, wall * 3 / 4); // clearly less than the whole CPU
+	EXPECT_LT(used, wall / 2); // clearly less than the whole CPU
 	EXPECT_GT(used, 0);
 	long periods = stat_field(CP "/lim/cpu.stat", "nr_periods");
 	long throttled = stat_field(CP "/lim/cpu.stat", "nr_throttled");
 	long tt = stat_field(CP "/lim/cpu.stat", "throttled_time");
-	EXPECT_GT(periods, 5);
-	EXPECT_GT(throttled, 5);
+	EXPECT_GT(periods, 2);
+	EXPECT_GT(throttled, 2);
 	EXPECT_LE(throttled, periods);
 	EXPECT_GT(tt, 0);
 	// Lifting the limit lets it run again at once.
