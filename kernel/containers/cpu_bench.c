@@ -4,6 +4,7 @@
 // in thousandths (kbench_report's value_milli):
 //
 //   cpu_shares_2048_vs_1024_one_cpu       usage ratio, 2 spinners each, one CPU (2.000)
+//   cpu_shares_64_vs_4x4096_one_cpu_pct   1 spinner at 64 shares beside 4 at 4096 (1.538)
 //   cpu_shares_1024_2048_4096_two_cpus_b  B/A, 2 spinners each on CPUs 0-1 (2.000)
 //   cpu_shares_1024_2048_4096_two_cpus_c  C/A (4.000)
 //   cpu_shares_nested_{b,a1,a2}_pct       A(1024){A1 1024, A2 3072} beside B(1024),
@@ -123,6 +124,17 @@ KBENCH(cpu_shares)
 	measure((const char *const[]){"/a", "/b"}, 2, u);
 	spin_stop(&s);
 	kbench_report("cpu_shares_2048_vs_1024_one_cpu", ratio_milli(u[0], u[1]), "x");
+	rm("/a");
+	rm("/b");
+
+	mk("/a", one, "64");
+	mk("/b", one, "4096");
+	spin_start(&s, "/a", 1, &m1);
+	spin_start(&s, "/b", 4, &m1);
+	measure((const char *const[]){"/a", "/b"}, 2, u);
+	spin_stop(&s);
+	kbench_report("cpu_shares_64_vs_4x4096_one_cpu_pct", ratio_milli(u[0] * 100, u[0] + u[1]),
+		      "%");
 	rm("/a");
 	rm("/b");
 
