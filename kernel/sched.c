@@ -174,6 +174,19 @@ static u64 task_h_weight(struct rq *rq, struct task *t)
 
 static void group_charge_runtime(struct rq *rq, struct sched_group *g, u64 delta, u64 now);
 
+// How many groups have a quota (atomic; changed under their bw_lock): at
+// 0, nobody's time is charged to a quota and no task is checked for
+// throttling -- the hot paths skip the walks.
+static int sched_bw_groups;
+
+static inline bool bw_active(void) { return __atomic_load_n(&sched_bw_groups, __ATOMIC_RELAXED); }
+
+static void bw_count(s64 was_quota, s64 quota)
+{
+	if ((was_quota >= 0) != (quota >= 0))
+		__atomic_add_fetch(&sched_bw_groups, quota >= 0 ? 1 : -1, __ATOMIC_RELAXED);
+}
+
 // ---- Run queue primitives (rq->lock held) ------------------------------
 
 static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
@@ -248,7 +261,8 @@ static void update_curr(struct rq *rq)
 		c->vruntime += h == (u64)NICE_0_WEIGHT << WEIGHT_SHIFT
 				       ? (u64)delta
 				       : (u64)delta * ((u64)NICE_0_WEIGHT << WEIGHT_SHIFT) / h;
-		group_charge_runtime(rq, c->sched_group, delta, now);
+		if (bw_active())
+			group_charge_runtime(rq, c->sched_group, delta, now);
 	}
 	cpuacct_charge(c, rq->cpu, delta);
 	update_min_vruntime(rq);
@@ -434,7 +448,7 @@ static struct task *pick_next_task(struct rq *rq)
 		if (t == skip && rb_next(n))
 			t = rb_entry(rb_next(n), struct task, run_node);
 		dequeue_tree(rq, t);
-		if (likely(group_is_root(t->sched_group)) || !throttle_task(rq, t))
+		if (likely(group_is_root(t->sched_group)) || !bw_active() || !throttle_task(rq, t))
 			return t;
 	}
 }
@@ -499,7 +513,7 @@ static void __schedule(bool preempt)
 			deactivate_task(rq, prev); // finish_task_switch moves it
 			prev->migrate_pending = true;
 		}
-		if (prev->on_rq && !group_is_root(prev->sched_group))
+		if (prev->on_rq && !group_is_root(prev->sched_group) && bw_active())
 			throttle_task(rq, prev);
 		if (prev->on_rq)
 			enqueue_tree(rq, prev);
@@ -1160,6 +1174,7 @@ void sched_group_destroy(struct sched_group *g)
 		return;
 	unsigned long f = spin_lock_irqsave(&g->bw_lock);
 	g->dying = true;
+	bw_count(g->quota_ns, -1);
 	g->quota_ns = -1;
 	if (g->throttled) {
 		g->throttled = false;
@@ -1189,6 +1204,7 @@ void sched_group_set_bandwidth(struct sched_group *g, s64 quota_ns, u64 period_n
 	if (group_is_root(g))
 		return;
 	unsigned long f = spin_lock_irqsave(&g->bw_lock);
+	bw_count(g->quota_ns, quota_ns);
 	g->quota_ns = quota_ns < 0 ? -1 : quota_ns;
 	g->period_ns = period_ns;
 	g->runtime_ns = quota_ns < 0 ? 0 : quota_ns;
