@@ -148,6 +148,34 @@ def test_2048_shares_get_about_twice_what_1024_get_on_one_cpu():
     cleanup("hi", "lo")
 
 
+def test_1024_2048_4096_on_two_cpus_come_in_that_order():
+    mkdirs("s1", "s2", "s4", cpus="0-1")
+    run("echo 2048 > /h/c/s2/cpu.shares; echo 4096 > /h/c/s4/cpu.shares")
+    for p in ("s1", "s2", "s4"):
+        spin_in(p, 2)
+    run("sleep 0.5")
+    (a, b, c), window = usages(["s1", "s2", "s4"])
+    print("1024/2048/4096 on CPUs 0-1: 1 : %.2f : %.2f" % (b / a, c / a))
+    assert a > 0
+    assert b > a * 1.2, (a, b, c)
+    assert c > b * 1.2, (a, b, c)
+    cleanup("s1", "s2", "s4")
+
+
+def test_8_spinners_at_3072_get_more_than_8_at_1024_on_every_cpu():
+    mkdirs("x1", "x3", cpus="0-3")
+    run("echo 3072 > /h/c/x3/cpu.shares")
+    spin_in("x1", 8)
+    spin_in("x3", 8)
+    run("sleep 0.5")
+    (a, b), window = usages(["x1", "x3"])
+    print("8 x 1024 vs 8 x 3072 on 4 CPUs: 1 : %.2f (%.2f CPUs in all)"
+          % (b / a, (a + b) / 1e9 / window))
+    assert a > 0
+    assert b > a * 1.5, (a, b)
+    cleanup("x1", "x3")
+
+
 def test_nested_shares_split_the_parents_portion():
     # A (1024) holding A1 (1024) and A2 (3072), beside B (1024), one CPU:
     # B 50%, A1 12.5%, A2 37.5%.
