@@ -103,6 +103,8 @@ static u64 ratio_milli(u64 a, u64 b) { return b ? a * 1000 / b : 0; }
 
 KBENCH(cpu_shares)
 {
+	if (!bench_may_mount("cpu_shares", CB, "cpuset,cpu,cpuacct"))
+		return;
 	int err = mount_at(CB, "cpuset,cpu,cpuacct");
 	if (err) {
 		kprintf("# cpu_shares: mount: %d\n", err);
@@ -230,6 +232,8 @@ KBENCH(cpu_overhead)
 		{"ctxsw_same_cpu_ns_cpu", "ns", bench_ctxsw_same_cpu_ns},
 		{"spawn_exit_wait_us_cpu", "us", bench_spawn_exit_wait_us},
 	};
+	if (!bench_may_mount("cpu_overhead", CB, "cpu"))
+		return;
 	for (size_t k = 0; k < ARRAY_SIZE(b); k++) {
 		u64 plain[ROUNDS], nested[ROUNDS];
 		for (int r = 0; r < ROUNDS; r++) {

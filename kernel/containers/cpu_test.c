@@ -2,7 +2,8 @@
 // refills, every file's rules and errnos (Linux 6.1 cgroup v1's), and
 // what the scheduler does with them, coarsely (a heavier group gets
 // more, a limited group gets less and is throttled). The exact ratios
-// are cpu_bench.c's figures. Each test mounts cpu,cpuacct under /tmp.
+// are cpu_bench.c's figures. Each test mounts cpu,cpuacct under /tmp (and
+// skips if a user has either mounted).
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/containers/container_test_util.h"
@@ -12,7 +13,6 @@
 
 #define CP "/tmp/cpuctl"
 
-static int cp_mount(void) { return mount_at(CP, "cpu,cpuacct"); }
 
 static void cp_umount(void)
 {
@@ -55,7 +55,7 @@ KTEST(cpu, a_refill_pays_the_overrun_and_never_saves_unused_time)
 
 KTEST(cpu, files_have_linux_defaults_and_the_root_is_read_only)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	expect_file(CP "/cpu.shares", "1024\n");
 	expect_file(CP "/cpu.cfs_period_us", "100000\n");
 	expect_file(CP "/cpu.cfs_quota_us", "-1\n");
@@ -77,7 +77,7 @@ KTEST(cpu, files_have_linux_defaults_and_the_root_is_read_only)
 
 KTEST(cpu, shares_are_clamped_to_2_and_262144)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/s", 0755), 0);
 	static const struct {
 		const char *in, *out;
@@ -101,7 +101,7 @@ KTEST(cpu, shares_are_clamped_to_2_and_262144)
 
 KTEST(cpu, period_and_quota_ranges_as_linux)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/q", 0755), 0);
 	EXPECT_EQ(put(CP "/q/cpu.cfs_period_us", "999"), -EINVAL);
 	EXPECT_EQ(put(CP "/q/cpu.cfs_period_us", "1000001"), -EINVAL);
@@ -126,7 +126,7 @@ KTEST(cpu, period_and_quota_ranges_as_linux)
 
 KTEST(cpu, a_child_cannot_be_promised_more_than_its_parent)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/p", 0755), 0);
 	ASSERT_EQ(sys_mkdir(CP "/p/m", 0755), 0);
 	ASSERT_EQ(sys_mkdir(CP "/p/m/c", 0755), 0);
@@ -187,7 +187,7 @@ static void spin_pair(const char *a, const char *b, u64 ms, u64 *ua, u64 *ub)
 
 KTEST(cpu, more_shares_get_more_cpu_and_fewer_are_not_starved)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/big", 0755), 0);
 	ASSERT_EQ(sys_mkdir(CP "/small", 0755), 0);
 	EXPECT_GT(put(CP "/big/cpu.shares", "4096"), 0);
@@ -219,7 +219,7 @@ static long stat_field(const char *path, const char *key)
 
 KTEST(cpu, a_quota_throttles_and_cpu_stat_counts)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/lim", 0755), 0);
 	EXPECT_GT(put(CP "/lim/cpu.cfs_period_us", "20000"), 0);
 	EXPECT_GT(put(CP "/lim/cpu.cfs_quota_us", "2000"), 0); // a tenth of a CPU
@@ -254,7 +254,7 @@ KTEST(cpu, a_quota_throttles_and_cpu_stat_counts)
 
 KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 {
-	ASSERT_EQ(cp_mount(), 0);
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
 	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
 	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
 	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
