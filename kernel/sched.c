@@ -133,6 +133,7 @@ unsigned long sched_group_cpu_weight(unsigned long shares, unsigned long load,
 // level (their load_sum may have moved on other CPUs).
 static void group_load_add(struct rq *rq, struct sched_group *g, long delta, bool refresh)
 {
+	assert_held(&rq->lock);
 	int cpu = rq->cpu;
 	for (; !group_is_root(g); g = g->parent) {
 		struct sched_group_cpu *gc = &g->cpu[cpu];
@@ -285,7 +286,8 @@ void activate_task(struct rq *rq, struct task *t)
 	// NICE_0_WEIGHT / load_weight). Without it a task of a tiny weight
 	// (a 2-share shell beside 262144-share spinners) that ran a moment
 	// would wait minutes after every wake-up.
-	s64 max_lag = (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT / MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
+	s64 max_lag = (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT /
+			    MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
 	if (rel > max_lag)
 		rel = max_lag;
 	t->vruntime = rq->min_vruntime + rel;
@@ -398,6 +400,7 @@ static struct sched_group *task_throttled_group(struct task *t)
 // Only a TASK_RUNNING task: one preempted on its way to sleep goes on.
 static bool throttle_task(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	struct sched_group *g = task_throttled_group(t);
 	if (!g || t->state != TASK_RUNNING)
 		return false;
