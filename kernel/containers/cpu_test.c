@@ -276,3 +276,56 @@ KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
 	cp_umount();
 }
+
+// Moves between limited groups, quotas switched on and off and groups
+// removed while tasks wait throttled: every task keeps running to its end
+// (none lost off the queues), and every group's load is back to 0 when it
+// goes (sched_group_destroy WARNs otherwise).
+KTEST(cpu, churn_of_moves_and_quotas_loses_no_task)
+{
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
+	static const char *const dirs[] = {CP, CP "/a", CP "/a/b", CP "/c"};
+	ASSERT_EQ(sys_mkdir(CP "/a", 0755), 0);
+	ASSERT_EQ(sys_mkdir(CP "/a/b", 0755), 0);
+	ASSERT_EQ(sys_mkdir(CP "/c", 0755), 0);
+	EXPECT_GT(put(CP "/a/cpu.cfs_period_us", "10000"), 0);
+	EXPECT_GT(put(CP "/a/cpu.cfs_quota_us", "2000"), 0);
+	EXPECT_GT(put(CP "/a/b/cpu.cfs_period_us", "10000"), 0);
+	EXPECT_GT(put(CP "/a/b/cpu.cfs_quota_us", "1000"), 0);
+	EXPECT_GT(put(CP "/a/b/cpu.shares", "3"), 0);
+	EXPECT_GT(put(CP "/c/cpu.cfs_quota_us", "1000"), 0);
+	volatile int stop = 0;
+	enum { N = 6 };
+	struct task *t[N];
+	for (int i = 0; i < N; i++) {
+		t[i] = test_spawn("cpu_churn", spinner, (void *)&stop, NULL);
+		ASSERT_NE(t[i], NULL);
+	}
+	u32 seed = 12345;
+	for (int round = 0; round < 200; round++) {
+		seed = seed * 1103515245 + 12345;
+		int i = (seed >> 8) % N, d = (seed >> 16) % ARRAY_SIZE(dirs);
+		if (round > 150 && d == 3) // /c is gone
+			d = 1;
+		char path[64];
+		snprintf(path, sizeof(path), "%s/tasks", dirs[d]);
+		EXPECT_GT(putpid(path, t[i]->pid), 0);
+		if (round % 25 == 0)
+			put(CP "/c/cpu.cfs_quota_us", round % 50 ? "1000" : "-1");
+		if (round == 150) { // empty /c and remove it with tasks throttled in /a
+			for (int k = 0; k < N; k++)
+				putpid(CP "/a/tasks", t[k]->pid);
+			EXPECT_EQ(sys_rmdir(CP "/c"), 0);
+		}
+		sleep_ns(MS);
+	}
+	// Everyone back to the root, unlimited: all must finish.
+	for (int i = 0; i < N; i++)
+		EXPECT_GT(putpid(CP "/tasks", t[i]->pid), 0);
+	stop = 1;
+	for (int i = 0; i < N; i++)
+		EXPECT_EQ(test_reap(t[i], 5000 * MS), 0);
+	EXPECT_EQ(sys_rmdir(CP "/a/b"), 0);
+	EXPECT_EQ(sys_rmdir(CP "/a"), 0);
+	cp_umount();
+}
