@@ -34,6 +34,7 @@
 #define VMEMMAP_BASE 0xFFFFEA0000000000ULL
 
 struct kmem_cache;
+struct container_subsys_state;
 
 // Page flags.
 #define PG_buddy (1u << 0)    // head of a free block in a buddy free list
@@ -63,6 +64,10 @@ struct page {
 			u32 inuse;       // objects handed out
 		};
 		struct page *head; // PG_tail: the slab's first page
+		// A page charged to a bc container (kernel/containers/bc.h):
+		// its css, referenced; set by bc_charge_pages on every page
+		// the charging code allocates (NULL: not charged).
+		struct container_subsys_state *bc_charge;
 	};
 	u64 private; // for whoever holds the page (e.g. the address a task-heap
 		     // page is mapped at); like owner, the allocator leaves it alone

@@ -30,6 +30,7 @@
 #include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
+#include "kernel/containers/bc.h"
 #include "mm/slab.h"
 #include "mm/vmap.h"
 
@@ -128,6 +129,7 @@ static void heap_unmap_pages(struct task_heap *h, u64 va, u64 n, bool flush)
 		for (u64 i = 0; i < got; i++) {
 			h->mapped_pages--;
 			h->node_pages[page_to_nid(pages[i])]--;
+			bc_uncharge_pages(pages[i], 0);
 			free_page(pages[i]);
 		}
 		va += count * PAGE_SIZE;
@@ -140,7 +142,12 @@ static int heap_map_pages(struct task_heap *h, u64 va, u64 n)
 {
 	for (u64 i = 0; i < n; i++) {
 		void *page = alloc_pages_nodemask(heap_nodes(h), GFP_KERNEL, 0);
+		if (page && bc_charge_pages(page, 0) < 0) { // past the bc barrier
+			free_page(page);
+			page = NULL;
+		}
 		if (page && vmap_map_page((void *)(va + i * PAGE_SIZE), page, PAGE_KERNEL) < 0) {
+			bc_uncharge_pages(page, 0);
 			free_page(page);
 			page = NULL;
 		}
@@ -613,6 +620,7 @@ static void heap_move_batch(struct task_heap *h, const u64 *va, int n)
 		}
 		h->node_pages[page_to_nid(old[i])]--;
 		h->node_pages[page_to_nid(fresh[i])]++;
+		bc_move_page_charge(old[i], fresh[i]); // the charge stays the owner's
 		free_page(old[i]);
 		atomic64_inc(&pages_migrated);
 	}

@@ -52,7 +52,8 @@ static int memhog_main(int argc, char **argv)
 	static const char usage[] =
 		"usage: memhog [-t SECONDS] MIB\n"
 		"Allocate and touch MIB MiB, print `node N: PAGES pages` for each\n"
-		"node holding them, then hold them until killed (or SECONDS).\n";
+		"node holding them, then hold them until killed (or SECONDS).\n"
+		"If an allocation fails, print `memhog: allocated N MiB` and fail.\n";
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
 	long long hold_ns = -1;
@@ -74,12 +75,27 @@ static int memhog_main(int argc, char **argv)
 	}
 	if (applib_parse_ulong(argv[i], &mib) < 0 || mib > (1UL << 20))
 		return applib_error("memhog", argv[i], EINVAL);
-	size_t bytes = (size_t)mib << 20;
-	char *mem = bytes ? malloc(bytes) : NULL;
-	if (bytes && !mem)
-		return applib_error("memhog", "malloc", ENOMEM);
-	for (size_t off = 0; off < bytes; off += 4096)
-		mem[off] = 1; // touch every page, so it is really allocated
+	// One MiB at a time, each touched page by page (so it is really
+	// allocated) and chained to the last through its first word: a
+	// container's bound stops it within a MiB of where it lies.
+	void **mem = NULL;
+	for (unsigned long got = 0; got < mib; got++) {
+		char *chunk = malloc(1 << 20);
+		if (!chunk) {
+			printf("memhog: allocated %lu MiB\n", got);
+			fflush(stdout);
+			while (mem) {
+				void **next = *mem;
+				free(mem);
+				mem = next;
+			}
+			return applib_error("memhog", "malloc", ENOMEM);
+		}
+		for (size_t off = 0; off < 1 << 20; off += 4096)
+			chunk[off] = 1;
+		*(void **)chunk = mem;
+		mem = (void **)chunk;
+	}
 	char path[64], rpath[300];
 	snprintf(path, sizeof(path), "/proc/%d/numa", (int)getpid());
 	size_t len;
@@ -95,7 +111,11 @@ static int memhog_main(int argc, char **argv)
 	if (hold_ns < 0)
 		hold_forever();
 	applib_sleep_ns(hold_ns);
-	free(mem);
+	while (mem) {
+		void **next = *mem;
+		free(mem);
+		mem = next;
+	}
 	return status;
 }
 APP(memhog, memhog_main, "allocate memory, show its nodes, and hold it");

@@ -1,5 +1,5 @@
-// bc (BeanCounters): open files charged to containers (OpenVZ's
-// numfile resource, UBC vocabulary).
+// bc (BeanCounters): open files and memory pages charged to containers
+// (OpenVZ's numfile and physpages resources, UBC vocabulary).
 //
 //   bc.numfiles.held     files charged now
 //   bc.numfiles.maxheld  the most ever held
@@ -43,21 +43,47 @@
 //
 // Locking: bc_lock (a spinlock) guards every counter; barrier and limit
 // are written with container_mutex held too.
+// physpages: the same six files (bc.physpages.*), in 4 KiB pages, for
+// the memory allocated on a task's behalf (its heap pages, mm/task_heap.c).
+// Barrier and limit default to unlimited in every container and read
+// "max" then (a write of "max" sets it back); the root's are read-only.
+// Past the barrier an app's allocation fails cleanly (malloc NULL), a
+// kernel thread's past the limit; failcnt counts, nothing is killed.
+// bc.physpages.numa: "total=N N0=N N1=N ..." (memcg's memory.numa_stat),
+// the held pages per online node.
+//
+// A charged page records its css in its struct page (page->bc_charge)
+// and holds a css reference: it is uncharged to that container when freed,
+// wherever its task went, and rmdir is EBUSY while it lives. Migration
+// (heap_migrate) hands the charge to the new page (bc_move_page_charge).
+// Refusals of pages are logged once per container without its path: the
+// page hooks run under a heap's lock, which nests inside container_mutex.
+//
 #include "kernel/containers/container.h"
+#include "kernel/containers/bc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/task.h"
 #include "lib/string.h"
+#include "mm/numa.h"
+#include "mm/page_alloc.h"
 #include "mm/slab.h"
 
 #define BC_UNLIMITED __LONG_MAX__
 
-struct bc {
-	struct container_subsys_state css;
+enum { NUMFILES, PHYSPAGES, BC_NR };
+
+struct bc_res {
 	long held, maxheld, barrier, limit, failcnt;
 	bool logged; // the first refusal was logged
+};
+
+struct bc {
+	struct container_subsys_state css;
+	struct bc_res res[BC_NR];
+	long node_pages[MAX_NUMNODES]; // physpages held, per node
 };
 
 static struct container_subsys bc_subsys;
@@ -91,32 +117,62 @@ static void log_refusal(struct bc *bc, bool hard, long bound)
 		path, hard ? "limit" : "barrier", bound);
 }
 
+// Charge n units of resource r to css (the current task's, referenced:
+// the charge owns the reference when it succeeds): 0, or -1 when the
+// bound (the barrier; the limit for kernel threads) would be passed, with
+// *logp set on the container's first refusal. nid >= 0: pages on that node.
+static int bc_try_charge(struct container_subsys_state *css, int r, long n, int nid,
+			 bool *logp, long *boundp, bool *hardp)
+{
+	bool hard = current->kthread; // the limit; apps: the barrier
+	struct bc *bc = css_bc(css);
+	struct bc_res *res = &bc->res[r];
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	long bound = hard ? res->limit : res->barrier;
+	if (res->held > bound - n) {
+		res->failcnt++;
+		*logp = !res->logged;
+		res->logged = true;
+		spin_unlock_irqrestore(&bc_lock, fl);
+		*boundp = bound;
+		*hardp = hard;
+		return -1;
+	}
+	res->held += n;
+	if (res->held > res->maxheld)
+		res->maxheld = res->held;
+	if (nid >= 0)
+		bc->node_pages[nid] += n;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	return 0;
+}
+
+static void bc_uncharge(struct container_subsys_state *css, int r, long n, int nid)
+{
+	struct bc *bc = css_bc(css);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	bc->res[r].held -= n;
+	if (nid >= 0)
+		bc->node_pages[nid] -= n;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	css_put(css);
+}
+
 // The hooks of fs/file.c.
 int bc_charge_file(struct file *f)
 {
 	f->charge = NULL;
 	if (!bc_ready)
 		return 0;
-	struct task *t = current;
-	bool hard = t->kthread; // the limit; apps: the barrier
-	struct container_subsys_state *css = task_css_get(t, bc_subsys.subsys_id);
-	struct bc *bc = css_bc(css);
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	long bound = hard ? bc->limit : bc->barrier;
-	if (bc->held >= bound) {
-		bc->failcnt++;
-		bool log = !bc->logged;
-		bc->logged = true;
-		spin_unlock_irqrestore(&bc_lock, fl);
+	bool log, hard;
+	long bound;
+	struct container_subsys_state *css = task_css_get(current, bc_subsys.subsys_id);
+	if (bc_try_charge(css, NUMFILES, 1, -1, &log, &bound, &hard) < 0) {
 		if (log)
-			log_refusal(bc, hard, bound);
+			log_refusal(css_bc(css), hard, bound);
 		css_put(css);
 		return -ENFILE;
 	}
-	bc->held++;
-	if (bc->held > bc->maxheld)
-		bc->maxheld = bc->held;
-	spin_unlock_irqrestore(&bc_lock, fl);
 	f->charge = css; // the file owns this reference
 	return 0;
 }
@@ -127,11 +183,63 @@ void bc_uncharge_file(struct file *f)
 	if (!css)
 		return;
 	f->charge = NULL;
+	bc_uncharge(css, NUMFILES, 1, -1);
+}
+
+// The page hooks (kernel/containers/bc.h).
+int bc_charge_pages(void *addr, unsigned order)
+{
+	struct page *pg = virt_to_page(addr);
+	pg->bc_charge = NULL;
+	if (!bc_ready)
+		return 0;
+	bool log, hard;
+	long bound;
+	struct container_subsys_state *css = task_css_get(current, bc_subsys.subsys_id);
+	if (bc_try_charge(css, PHYSPAGES, 1L << order, pg->node, &log, &bound, &hard) < 0) {
+		css_put(css);
+		if (log)
+			pr_info("bc: page allocation refused for pid %d (%s): bc.physpages.%s %ld "
+				"reached (the container's bound, not the system's)\n",
+				current->pid, current->name, hard ? "limit" : "barrier", bound);
+		return -ENOMEM;
+	}
+	pg->bc_charge = css; // the page owns this reference
+	return 0;
+}
+
+void bc_uncharge_pages(void *addr, unsigned order)
+{
+	struct page *pg = virt_to_page(addr);
+	struct container_subsys_state *css = pg->bc_charge;
+	if (!css)
+		return;
+	pg->bc_charge = NULL;
+	bc_uncharge(css, PHYSPAGES, 1L << order, pg->node);
+}
+
+void bc_move_page_charge(void *from, void *to)
+{
+	struct page *old = virt_to_page(from), *fresh = virt_to_page(to);
+	struct container_subsys_state *css = old->bc_charge;
+	old->bc_charge = NULL;
+	fresh->bc_charge = css; // the reference goes with it
+	if (!css || old->node == fresh->node)
+		return;
 	struct bc *bc = css_bc(css);
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	bc->held--;
+	bc->node_pages[old->node]--;
+	bc->node_pages[fresh->node]++;
 	spin_unlock_irqrestore(&bc_lock, fl);
-	css_put(css);
+}
+
+long bc_physpages_held(struct container_subsys_state *css)
+{
+	struct bc *bc = css_bc(css);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	long n = bc->res[PHYSPAGES].held;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	return n;
 }
 
 static struct container_subsys_state *bc_create(struct container_subsys *ss,
@@ -141,11 +249,12 @@ static struct container_subsys_state *bc_create(struct container_subsys *ss,
 	struct bc *bc = kzalloc(sizeof(*bc), GFP_KERNEL);
 	if (!bc)
 		return NULL;
+	bc->res[PHYSPAGES].barrier = bc->res[PHYSPAGES].limit = BC_UNLIMITED;
 	if (c->parent) {
-		bc->barrier = 256;
-		bc->limit = 512;
+		bc->res[NUMFILES].barrier = 256;
+		bc->res[NUMFILES].limit = 512;
 	} else {
-		bc->barrier = bc->limit = BC_UNLIMITED;
+		bc->res[NUMFILES].barrier = bc->res[NUMFILES].limit = BC_UNLIMITED;
 		if (!bc_ready) {
 			spin_lock_init(&bc_lock, "bc_lock");
 			bc_ready = true;
@@ -159,48 +268,83 @@ static void bc_destroy(struct container_subsys *ss, struct container *c)
 	kfree(css_bc(container_css(c, ss->subsys_id)));
 }
 
+// cft->private: the resource times 8 plus the file.
 enum { HELD, MAXHELD, MINHELD, BARRIER, LIMIT, FAILCNT };
+#define BCF(r, f) ((r) * 8 + (f))
 
 static int bc_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
 {
 	struct bc *bc = c_bc(c);
+	int r = cft->private / 8, f = cft->private % 8;
+	struct bc_res *res = &bc->res[r];
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	long v[] = {bc->held, bc->maxheld, 0 /* minheld */, bc->barrier, bc->limit, bc->failcnt};
+	long v[] = {res->held, res->maxheld, 0 /* minheld */, res->barrier, res->limit, res->failcnt};
 	spin_unlock_irqrestore(&bc_lock, fl);
-	seq_printf(s, "%ld\n", v[cft->private]);
+	if (r == PHYSPAGES && (f == BARRIER || f == LIMIT) && v[f] == BC_UNLIMITED)
+		seq_printf(s, "max\n");
+	else
+		seq_printf(s, "%ld\n", v[f]);
 	return 0;
 }
 
 static int bc_write(struct container *c, const struct cftype *cft, const char *buf)
 {
+	int r = cft->private / 8, f = cft->private % 8;
 	long long v;
-	int err = kstrtoll(buf, 10, &v); // (never the root's: CFT_READONLY_ON_ROOT)
-	if (err)
+	int err;
+	if (r == PHYSPAGES && (!strcmp(buf, "max") || !strcmp(buf, "max\n")))
+		v = BC_UNLIMITED;
+	else if ((err = kstrtoll(buf, 10, &v))) // (never the root's: CFT_READONLY_ON_ROOT)
 		return err; // -ERANGE past 64 bits, else -EINVAL
 	if (v < 0)
 		return -EINVAL;
-	struct bc *bc = c_bc(c);
+	struct bc_res *res = &c_bc(c)->res[r];
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	long barrier = cft->private == BARRIER ? v : bc->barrier;
-	long limit = cft->private == LIMIT ? v : bc->limit;
+	long barrier = f == BARRIER ? v : res->barrier;
+	long limit = f == LIMIT ? v : res->limit;
 	err = barrier > limit ? -EINVAL : 0;
 	if (!err) {
-		bc->barrier = barrier;
-		bc->limit = limit;
+		res->barrier = barrier;
+		res->limit = limit;
 	}
 	spin_unlock_irqrestore(&bc_lock, fl);
 	return err;
 }
 
+static int bc_read_numa(struct container *c, const struct cftype *cft, struct seq_buf *s)
+{
+	(void)cft;
+	struct bc *bc = c_bc(c);
+	long node[MAX_NUMNODES];
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	long total = bc->res[PHYSPAGES].held;
+	memcpy(node, bc->node_pages, sizeof(node));
+	spin_unlock_irqrestore(&bc_lock, fl);
+	seq_printf(s, "total=%ld", total);
+	int nid;
+	for_each_online_node(nid)
+		seq_printf(s, " N%d=%ld", nid, node[nid]);
+	seq_printf(s, "\n");
+	return 0;
+}
+
+#define BC_FILES(r)                                                                     \
+	{.name = #r ".held", .read = bc_read, .private = BCF(r##_R, HELD)},                  \
+	{.name = #r ".maxheld", .read = bc_read, .private = BCF(r##_R, MAXHELD)},            \
+	{.name = #r ".minheld", .read = bc_read, .private = BCF(r##_R, MINHELD)},            \
+	{.name = #r ".barrier", .read = bc_read, .write = bc_write,                          \
+	 .private = BCF(r##_R, BARRIER), .flags = CFT_READONLY_ON_ROOT},                     \
+	{.name = #r ".limit", .read = bc_read, .write = bc_write,                            \
+	 .private = BCF(r##_R, LIMIT), .flags = CFT_READONLY_ON_ROOT},                       \
+	{.name = #r ".failcnt", .read = bc_read, .private = BCF(r##_R, FAILCNT)}
+
+#define numfiles_R NUMFILES
+#define physpages_R PHYSPAGES
+
 static const struct cftype bc_files[] = {
-	{.name = "numfiles.held", .read = bc_read, .private = HELD},
-	{.name = "numfiles.maxheld", .read = bc_read, .private = MAXHELD},
-	{.name = "numfiles.minheld", .read = bc_read, .private = MINHELD},
-	{.name = "numfiles.barrier", .read = bc_read, .write = bc_write, .private = BARRIER,
-	 .flags = CFT_READONLY_ON_ROOT},
-	{.name = "numfiles.limit", .read = bc_read, .write = bc_write, .private = LIMIT,
-	 .flags = CFT_READONLY_ON_ROOT},
-	{.name = "numfiles.failcnt", .read = bc_read, .private = FAILCNT},
+	BC_FILES(numfiles),
+	BC_FILES(physpages),
+	{.name = "physpages.numa", .read = bc_read_numa},
 	{0},
 };
 
