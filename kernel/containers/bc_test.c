@@ -13,6 +13,9 @@
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "arch/x86/layout.h"
+#include "mm/numa.h"
+#include "mm/task_heap.h"
 
 #define BC "/tmp/bcm"
 
@@ -450,5 +453,197 @@ KTEST(bc, the_release_agent_runs_when_the_last_charged_file_closes)
 	sleep_ns(50 * MS);
 	EXPECT_EQ(atomic_read(&container_releases), before + 1); // once
 	EXPECT_EQ(sys_rmdir(BC "/r"), 0);
+	bc_umount();
+}
+
+// ---- physpages: heap pages charged to the allocating task's container ----
+
+#define PP(dir, f) dir "/bc.physpages." f
+
+// A heap block of n pages' worth of payload (a page run: n pages, plus
+// one for its header when n fills them).
+static void *alloc_pages_worth(struct task_heap *h, int n)
+{
+	return heap_alloc(h, (size_t)n * PAGE_SIZE - 64, 16);
+}
+
+// The N<nid>= figure of a container's bc.physpages.numa, or the total (nid -1).
+static long numa_figure(const char *dir, int nid)
+{
+	char path[96], buf[256], key[16];
+	snprintf(path, sizeof(path), "%s/bc.physpages.numa", dir);
+	if (get(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	if (nid < 0)
+		strcpy(key, "total=");
+	else
+		snprintf(key, sizeof(key), " N%d=", nid);
+	const char *p = strstr(buf, key);
+	if (!p)
+		return -1;
+	long v = 0;
+	for (p += strlen(key); *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+KTEST(bc, physpages_files_default_max_and_the_roots_are_read_only)
+{
+	bc_mount();
+	char buf[64];
+	EXPECT_EQ(put(PP(BC, "barrier"), "0"), -EACCES);
+	EXPECT_EQ(put(PP(BC, "limit"), "0"), -EACCES);
+	get(PP(BC, "barrier"), buf, sizeof(buf));
+	EXPECT_STREQ(buf, "max\n");
+	EXPECT_GE(get_num(PP(BC, "held")), 0);
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	get(PP(BC "/b", "limit"), buf, sizeof(buf));
+	EXPECT_STREQ(buf, "max\n");
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(get_num(PP(BC "/b", "failcnt")), 0);
+	get(PP(BC "/b", "numa"), buf, sizeof(buf));
+	EXPECT_EQ(strncmp(buf, "total=0 N0=0", 12), 0);
+	EXPECT_EQ(put(PP(BC "/b", "limit"), "100"), -EINVAL); // below the barrier (max)
+	EXPECT_EQ(put(PP(BC "/b", "barrier"), "-1"), -EINVAL);
+	EXPECT_EQ(put(PP(BC "/b", "barrier"), "50"), 2);
+	EXPECT_EQ(put(PP(BC "/b", "limit"), "100"), 3);
+	EXPECT_EQ(put(PP(BC "/b", "barrier"), "200"), -EINVAL); // above the limit
+	EXPECT_EQ(put(PP(BC "/b", "limit"), "max"), 3);
+	get(PP(BC "/b", "limit"), buf, sizeof(buf));
+	EXPECT_STREQ(buf, "max\n");
+	EXPECT_EQ(get_num(PP(BC "/b", "barrier")), 50);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, physpages_held_is_the_heaps_pages_and_returns_to_0)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/b");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	void *p = alloc_pages_worth(h, 64);
+	void *q = heap_alloc(h, 100, 16); // a small block: one more page
+	EXPECT_NE(p, NULL);
+	EXPECT_NE(q, NULL);
+	u64 mapped = heap_mapped_pages(h);
+	EXPECT_GE(mapped, 65);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), (long)mapped);
+	EXPECT_EQ(numa_figure(BC "/b", -1), (long)mapped);
+	long sum = 0;
+	int nid;
+	for_each_online_node(nid) {
+		EXPECT_EQ(numa_figure(BC "/b", nid), (long)heap_node_pages(h, nid));
+		sum += numa_figure(BC "/b", nid);
+	}
+	EXPECT_EQ(sum, (long)mapped);
+	heap_free(h, p);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), (long)heap_mapped_pages(h));
+	EXPECT_LT(get_num(PP(BC "/b", "held")), 64);
+	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(get_num(PP(BC "/b", "maxheld")), (long)mapped);
+	EXPECT_EQ(numa_figure(BC "/b", -1), 0);
+	leave(out);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, physpages_past_the_barrier_an_allocation_fails_and_failcnt_counts)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(PP(BC "/b", "barrier"), "40"), 2);
+	int out = enter(BC "/b");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	void *blocks[64];
+	int n = 0;
+	while (n < 64 && (blocks[n] = alloc_pages_worth(h, 1)))
+		n++;
+	EXPECT_LT(n, 64); // refused, not killed: we are still here
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), (long)heap_mapped_pages(h));
+	EXPECT_LE(get_num(PP(BC "/b", "held")), 40);
+	EXPECT_GE(get_num(PP(BC "/b", "held")), 39); // stopped within a page run
+	EXPECT_EQ(get_num(PP(BC "/b", "failcnt")), 1);
+	EXPECT_EQ(alloc_pages_worth(h, 8), NULL);   // a run past it: refused whole
+	EXPECT_EQ(get_num(PP(BC "/b", "failcnt")), 2);
+	EXPECT_LE(get_num(PP(BC "/b", "held")), 40); // nothing of it left charged
+	heap_free(h, blocks[--n]);
+	void *again = alloc_pages_worth(h, 1); // room again
+	EXPECT_NE(again, NULL);
+	heap_free(h, again);
+	while (n > 0)
+		heap_free(h, blocks[--n]);
+	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(get_num(PP(BC "/b", "failcnt")), 2); // frees do not reset it
+	leave(out);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, physpages_are_uncharged_to_the_container_charged_after_a_move)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/a", 0755), 0);
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/a");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	void *p = alloc_pages_worth(h, 16);
+	ASSERT_NE(p, NULL);
+	long in_a = get_num(PP(BC "/a", "held"));
+	EXPECT_GE(in_a, 16);
+	leave(out);
+	out = enter(BC "/b");
+	void *q = alloc_pages_worth(h, 8); // charged to b, where we are now
+	ASSERT_NE(q, NULL);
+	EXPECT_EQ(get_num(PP(BC "/a", "held")), in_a);
+	EXPECT_EQ(get_num(PP(BC "/a", "held")) + get_num(PP(BC "/b", "held")),
+		  (long)heap_mapped_pages(h));
+	heap_free(h, p); // freed from b, uncharged from a
+	EXPECT_EQ(get_num(PP(BC "/a", "held")), 0);
+	EXPECT_GE(get_num(PP(BC "/b", "held")), 8);
+	leave(out);
+	EXPECT_EQ(sys_rmdir(BC "/a"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY); // q's pages keep it
+	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, physpages_migration_moves_pages_and_keeps_their_charge)
+{
+	if (nodes_weight(&node_online_map) < 2) {
+		ktest_skip("one node");
+		return;
+	}
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/b");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	nodemask_t n0, n1;
+	nodes_clear(&n0);
+	nodes_clear(&n1);
+	node_set(0, &n0);
+	node_set(1, &n1);
+	heap_set_nodes(h, &n0);
+	void *p = alloc_pages_worth(h, 32);
+	ASSERT_NE(p, NULL);
+	long held = get_num(PP(BC "/b", "held"));
+	EXPECT_EQ(numa_figure(BC "/b", 0), held);
+	leave(out); // moved by someone else, from elsewhere: the charge stays b's
+	EXPECT_EQ(heap_migrate(h, &n1), 0);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), held);
+	EXPECT_EQ(numa_figure(BC "/b", 0), 0);
+	EXPECT_EQ(numa_figure(BC "/b", 1), held);
+	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(numa_figure(BC "/b", 1), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
