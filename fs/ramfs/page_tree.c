@@ -1,5 +1,6 @@
 // ramfs's sparse page array; see page_tree.h.
 #include "fs/ramfs/page_tree.h"
+#include "kernel/containers/bc.h"
 #include "mm/page_alloc.h"
 
 #define SLOTS 512
@@ -42,8 +43,14 @@ void *page_tree_get(struct page_tree *t, u64 idx)
 	}
 	void **slot = &node[idx % SLOTS];
 	if (!*slot) {
-		if (!(*slot = alloc_page(__GFP_ZERO)))
+		void *page = alloc_page(__GFP_ZERO);
+		if (page && bc_charge_pages(page, 0) < 0) { // the writer's bc barrier
+			free_page(page);
+			page = NULL;
+		}
+		if (!page)
 			return NULL;
+		*slot = page;
 		t->nr_pages++;
 	}
 	return *slot;
@@ -61,6 +68,7 @@ static bool truncate_node(struct page_tree *t, void **node, int h, u64 base, u64
 		u64 start = base + i * child_span;
 		if (h == 1) {
 			if (start >= first) {
+				bc_uncharge_pages(node[i], 0); // to the writer's container
 				free_page(node[i]);
 				node[i] = NULL;
 				t->nr_pages--;

@@ -17,7 +17,9 @@ struct page_tree {
 // The data page at idx, or NULL (a hole).
 void *page_tree_lookup(struct page_tree *t, u64 idx);
 // The data page at idx, allocating a zeroed one (from the current task's
-// allowed nodes) if missing; NULL when out of memory.
+// allowed nodes) if missing, charged to the current task's bc container
+// (bc.physpages) until truncated away; NULL when out of memory or past the
+// container's barrier.
 void *page_tree_get(struct page_tree *t, u64 idx);
 // Free every data page at index first and beyond, and nodes left empty.
 void page_tree_truncate(struct page_tree *t, u64 first);
