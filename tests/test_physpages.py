@@ -1,0 +1,91 @@
+"""BeanCounters physpages (issue 16, second half), through the shell: a
+container's bc.physpages.barrier stops its tasks' memory -- malloc returns
+NULL (memhog says how far it got), a ramfs write fails with ENOSPC -- and
+the charge goes back when the memory is freed: at exit for a heap, at rm
+for a file's pages. One 4 CPU/2 node guest; each test mounts bc at /pp and
+leaves the guest as it found it.
+"""
+
+import re
+
+from corral import NUMA, Corral, check
+
+guests = []
+
+
+def setup_module():
+    guests.append(Corral(**NUMA))
+
+
+def teardown_module():
+    for g in guests:
+        g.close()
+
+
+def without_kernel_lines(out):
+    """out without the kernel's log lines that the console interleaves."""
+    return "\n".join(l for l in out.split("\n") if not re.match(r"\[ *\d+\.\d+\] ", l))
+
+
+def num(g, path):
+    return int(check(g, "cat %s" % path, re.compile(r"\d+")))
+
+
+def setup(g, barrier):
+    check(g, "mkdir -p /pp && mount -t container -o bc none /pp", "")
+    check(g, "mkdir /pp/m && echo %d > /pp/m/bc.physpages.barrier" % barrier, "")
+    check(g, "cat /pp/m/bc.physpages.barrier /pp/m/bc.physpages.limit", "%d\nmax" % barrier)
+
+
+def teardown(g):
+    check(g, "rmdir /pp/m && umount /pp && rmdir /pp", "")
+
+
+def test_memhog_stops_at_a_64_mib_barrier_and_everything_returns_at_exit():
+    g = guests[0]
+    setup(g, 16384)  # 64 MiB
+    out, st = g.run_status("echo $$ > /pp/m/tasks; memhog -t 0 200; echo $$ > /pp/tasks",
+                           timeout=120)
+    out = without_kernel_lines(out)
+    m = re.fullmatch(r"memhog: allocated (\d+) MiB\nmemhog: malloc: Cannot allocate memory",
+                     out)
+    assert m, out
+    # One MiB per malloc: it stops within one run (257 pages) of 64 MiB.
+    assert 62 <= int(m.group(1)) <= 63, out
+    maxheld = num(g, "/pp/m/bc.physpages.maxheld")
+    assert 16384 - 257 <= maxheld <= 16384, maxheld
+    assert num(g, "/pp/m/bc.physpages.failcnt") == 1
+    check(g, "cat /pp/m/bc.physpages.held", "0")
+    check(g, "cat /pp/m/bc.physpages.numa", re.compile(r"total=0 N0=0 N1=0"))
+    # Nothing was killed and the rest of the system is untouched.
+    check(g, "memhog -t 0 8", re.compile(r"(node \d+: \d+ pages\n?)+"))
+    assert g.run("dmesg | grep -c 'bc: page allocation refused'").strip() == "1"
+    teardown(g)
+
+
+def test_yes_into_a_file_stops_with_enospc_at_16_mib_and_rm_uncharges():
+    g = guests[0]
+    setup(g, 4096)  # 16 MiB
+    out, st = g.run_status("echo $$ > /pp/m/tasks; yes > /tmp/ppf; echo $$ > /pp/tasks",
+                           timeout=300)
+    assert without_kernel_lines(out) == "yes: standard output: No space left on device", out
+    size = int(check(g, "wc -c < /tmp/ppf", re.compile(r"\d+")))
+    assert 4096 * 4096 - 16 * 4096 <= size <= 4096 * 4096, size
+    held = num(g, "/pp/m/bc.physpages.held")
+    assert held == (size + 4095) // 4096, (held, size)  # the file's pages, still charged
+    assert num(g, "/pp/m/bc.physpages.failcnt") >= 1
+    out, st = g.run_status("rmdir /pp/m")
+    assert out == "rmdir: /pp/m: Device or resource busy" and st == 1, out
+    check(g, "rm /tmp/ppf", "")
+    check(g, "cat /pp/m/bc.physpages.held", "0")
+    teardown(g)
+
+
+def test_the_roots_physpages_bounds_are_read_only():
+    g = guests[0]
+    check(g, "mkdir -p /pp && mount -t container -o bc none /pp", "")
+    out, st = g.run_status("echo 0 > /pp/bc.physpages.barrier")
+    assert out == "sh: write error: Permission denied" and st == 1, out
+    check(g, "cat /pp/bc.physpages.barrier /pp/bc.physpages.limit", "max\nmax")
+    check(g, "cat /pp/bc.physpages.numa", re.compile(r"total=\d+ N0=\d+ N1=\d+"))
+    check(g, "umount /pp && rmdir /pp", "")
