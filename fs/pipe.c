@@ -13,6 +13,7 @@
 // reader/writer counts. The pipe is freed with its inode, when both files
 // are gone.
 #include "fs/internal.h"
+#include "kernel/containers/bc.h"
 #include "kernel/wait.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
@@ -135,6 +136,7 @@ static ssize_t pipe_write(struct file *f, const char *buf, size_t n, off_t *pos)
 static void pipe_evict(struct inode *inode)
 {
 	struct pipe *p = inode->private;
+	bc_uncharge_pages(p->buf, 0); // to the maker's container
 	free_page(p->buf);
 	kfree(p);
 	atomic_dec(&nr_pipes);
@@ -160,10 +162,16 @@ static struct inode *pipe_inode_new(void)
 {
 	struct pipe *p = kzalloc(sizeof(*p), GFP_KERNEL);
 	char *buf = alloc_page(GFP_KERNEL);
+	if (buf && bc_charge_pages(buf, 0) < 0) { // past the maker's bc barrier
+		free_page(buf);
+		buf = NULL;
+	}
 	struct inode *inode = (p && buf) ? inode_new(NULL, S_IFIFO | 0600) : NULL;
 	if (!inode) {
-		if (buf)
+		if (buf) {
+			bc_uncharge_pages(buf, 0);
 			free_page(buf);
+		}
 		kfree(p);
 		return NULL;
 	}

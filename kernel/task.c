@@ -22,6 +22,7 @@
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
+#include "kernel/containers/bc.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
 #include "kernel/panic.h"
@@ -109,6 +110,9 @@ void task_set_next_pid(pid_t pid)
 }
 
 // ---- Kernel stacks ----
+// Charged to the spawner's bc container (bc.physpages) for the task's
+// life, whether the stack came from the cache or not.
+#define KSTACK_PAGES (KSTACK_SIZE / PAGE_SIZE)
 // Freed task stacks are kept for reuse, a few per node: making one maps
 // four pages, and freeing one unmaps them with a TLB shootdown on every
 // CPU, which would otherwise be most of the cost of a short-lived task.
@@ -236,10 +240,13 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	inherit(t, parent);
 	t->heap = heap;
 	fpu_init_task(t);
-	t->kstack_top = task_stack_alloc(t->home_node);
-	int err = -ENOMEM;
-	if (!t->kstack_top)
+	int err = bc_charge_current(KSTACK_PAGES, t->home_node, &t->kstack_charge);
+	if (err) // past the spawner's bc.physpages barrier
 		goto free_task;
+	t->kstack_top = task_stack_alloc(t->home_node);
+	err = -ENOMEM;
+	if (!t->kstack_top)
+		goto uncharge_stack;
 	stack_setup(t, fn, arg);
 	err = cgroup_fork(t);
 	if (err)
@@ -278,6 +285,8 @@ cgroup_failed:
 	cgroup_fork_failed(t);
 free_stack:
 	task_stack_free(t->kstack_top, t->home_node);
+uncharge_stack:
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
 free_task:
 	kfree(t);
 	return ERR_PTR(err);
@@ -347,6 +356,8 @@ static void task_release(struct task *t)
 	cgroup_release(t);
 	task_stack_free(t->kstack_top, t->home_node);
 	t->kstack_top = NULL;
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
+	t->kstack_charge = NULL;
 	t->state = TASK_DEAD;
 	task_put(t);
 }

@@ -65,6 +65,8 @@
 struct css_set;
 struct sched_group;
 
+struct container_subsys_state;
+
 struct task {
 	// ---- Fixed once the task is created: read without locks ----
 	pid_t pid;                  // 0 for the idle tasks
@@ -73,6 +75,8 @@ struct task {
 	bool is_idle;               // a CPU's idle task
 	bool kthread;               // made by kthread_create: ignores kills
 	void *kstack_top;           // from kstack_alloc; NULL for idle tasks
+	struct container_subsys_state *kstack_charge; // the bc container its stack is
+						      // charged to (referenced), or NULL
 	u64 start_ns;               // clock_ns() at creation
 
 	// ---- task->lock (irq-safe): wake-ups and affinity ----

@@ -44,7 +44,10 @@
 // Locking: bc_lock (a spinlock) guards every counter; barrier and limit
 // are written with container_mutex held too.
 // physpages: the same six files (bc.physpages.*), in 4 KiB pages, for
-// the memory allocated on a task's behalf (its heap pages, mm/task_heap.c).
+// the memory allocated on a task's behalf: its heap pages (mm/task_heap.c),
+// its kernel stack (kernel/task.c, charged by the spawner: a spawn past the
+// barrier is ENOMEM), the ramfs data pages it writes (fs/ramfs/page_tree.c:
+// ENOSPC) and the buffers of the pipes it makes (fs/pipe.c).
 // Barrier and limit default to unlimited in every container and read
 // "max" then (a write of "max" sets it back); the root's are read-only.
 // Past the barrier an app's allocation fails cleanly (malloc NULL), a
@@ -187,16 +190,15 @@ void bc_uncharge_file(struct file *f)
 }
 
 // The page hooks (kernel/containers/bc.h).
-int bc_charge_pages(void *addr, unsigned order)
+int bc_charge_current(long n, int nid, struct container_subsys_state **cssp)
 {
-	struct page *pg = virt_to_page(addr);
-	pg->bc_charge = NULL;
+	*cssp = NULL;
 	if (!bc_ready)
 		return 0;
 	bool log, hard;
 	long bound;
 	struct container_subsys_state *css = task_css_get(current, bc_subsys.subsys_id);
-	if (bc_try_charge(css, PHYSPAGES, 1L << order, pg->node, &log, &bound, &hard) < 0) {
+	if (bc_try_charge(css, PHYSPAGES, n, nid, &log, &bound, &hard) < 0) {
 		css_put(css);
 		if (log)
 			pr_info("bc: page allocation refused for pid %d (%s): bc.physpages.%s %ld "
@@ -204,8 +206,21 @@ int bc_charge_pages(void *addr, unsigned order)
 				current->pid, current->name, hard ? "limit" : "barrier", bound);
 		return -ENOMEM;
 	}
-	pg->bc_charge = css; // the page owns this reference
+	*cssp = css; // the charge owns this reference
 	return 0;
+}
+
+void bc_uncharge_css(struct container_subsys_state *css, long n, int nid)
+{
+	if (css)
+		bc_uncharge(css, PHYSPAGES, n, nid);
+}
+
+int bc_charge_pages(void *addr, unsigned order)
+{
+	struct page *pg = virt_to_page(addr);
+	pg->bc_charge = NULL;
+	return bc_charge_current(1L << order, pg->node, &pg->bc_charge);
 }
 
 void bc_uncharge_pages(void *addr, unsigned order)

@@ -12,7 +12,14 @@
 //                                   (nothing if they were not)
 //   bc_move_page_charge(from, to)   a page's contents moved (migration):
 //                                   its charge goes with them
-// The charge is recorded in the head page's struct page (bc_charge), which
+//   bc_charge_current(n, nid, &css) charge n pages on node nid that have
+//                                   no struct page of their own to record
+//                                   it (a task's kernel stack) to the
+//                                   current task's container: 0 with *css
+//                                   the charged css (referenced; NULL when
+//                                   bc is not up yet), or -ENOMEM
+//   bc_uncharge_css(css, n, nid)    undo it (css NULL: nothing)
+// The charge of a page is recorded in the head page's struct page (bc_charge), which
 // holds a css reference until uncharged. Never sleeps; takes bc_lock.
 #ifndef KERNEL_CONTAINERS_BC_H
 #define KERNEL_CONTAINERS_BC_H
@@ -22,6 +29,8 @@ struct container_subsys_state;
 int bc_charge_pages(void *addr, unsigned order);
 void bc_uncharge_pages(void *addr, unsigned order);
 void bc_move_page_charge(void *from, void *to);
+int bc_charge_current(long n, int nid, struct container_subsys_state **cssp);
+void bc_uncharge_css(struct container_subsys_state *css, long n, int nid);
 long bc_physpages_held(struct container_subsys_state *css);
 
 #endif
