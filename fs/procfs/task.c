@@ -1,10 +1,12 @@
 // /proc/<pid>/ files: status, cmdline, numa.
 #include "fs/procfs/procfs.h"
+#include "arch/x86/layout.h"
 #include "kernel/app.h"
 #include "kernel/sched.h"
 #include "kernel/task.h"
 #include "lib/cpumask.h"
 #include "mm/numa.h"
+#include "mm/vmap.h"
 
 static const char *state_name(char c)
 {
@@ -19,9 +21,21 @@ static const char *state_name(char c)
 }
 
 // Name, State, Pid, PPid, Cpu (where it last ran) and its Node, the allowed CPUs and
-// nodes as lists, VmAllocated (bytes its heap holds) and SumExecRuntime
+// nodes as lists, VmAllocated (bytes its heap holds), VmRSS (kB of its heap
+// pages and kernel stack, as charged to bc.physpages) and SumExecRuntime
 // (ns of CPU used). Only the DESIGN.md §8 lines contain "Cpu" or
 // "allowed", so `grep -E 'Cpu|allowed' /proc/N/status` shows just those.
+// The pages t holds: its heap's and its kernel stack's (what bc.physpages
+// charges for t itself; ramfs and pipe pages belong to files).
+static u64 task_pages(struct task *t)
+{
+	u64 n = t->kstack_top ? KSTACK_SIZE / PAGE_SIZE : 0;
+	int nid;
+	for_each_online_node(nid)
+		n += app_heap_node_pages(t, nid);
+	return n;
+}
+
 static int status_show(struct task *t, struct seq_buf *s)
 {
 	char cpus[256], mems[256];
@@ -38,6 +52,7 @@ static int status_show(struct task *t, struct seq_buf *s)
 	seq_printf(s, "Cpus_allowed_list:\t%s\n", cpus);
 	seq_printf(s, "Mems_allowed_list:\t%s\n", mems);
 	seq_printf(s, "VmAllocated:\t%llu\n", app_heap_allocated_bytes(t));
+	seq_printf(s, "VmRSS:\t%llu kB\n", task_pages(t) * (PAGE_SIZE / 1024));
 	seq_printf(s, "SumExecRuntime:\t%llu\n", task_cpu_time_ns(t));
 	return 0;
 }

@@ -14,6 +14,8 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "arch/x86/layout.h"
+#include "kernel/sched.h"
+#include "kernel/syscall.h"
 #include "mm/numa.h"
 #include "mm/task_heap.h"
 
@@ -644,6 +646,82 @@ KTEST(bc, physpages_migration_moves_pages_and_keeps_their_charge)
 	heap_destroy(h);
 	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
 	EXPECT_EQ(numa_figure(BC "/b", 1), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// The figure after "key" in /proc/pid/status, or -1.
+static long status_figure(pid_t pid, const char *key)
+{
+	char path[48], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (get(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	const char *p = strstr(buf, key);
+	if (!p)
+		return -1;
+	p += strlen(key);
+	while (*p == '\t' || *p == ' ')
+		p++;
+	long v = 0;
+	for (; *p >= '0' && *p <= '9'; p++)
+		v = v * 10 + (*p - '0');
+	return v;
+}
+
+// Issue 16: a container's held is its tasks' pages (/proc/PID/status
+// VmRSS: heap and kernel stack) plus the ramfs pages they wrote; a spawn
+// past the barrier is ENOMEM, a write ENOSPC, a pipe ENOMEM.
+KTEST(bc, physpages_held_is_the_tasks_pages_plus_the_ramfs_pages_they_wrote)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int fds[2], status = -1;
+	ASSERT_EQ(sys_pipe(fds), 0); // (made in the root: charged there)
+	int out = enter(BC "/b");
+	int fd = sys_open("/tmp/bc_pp_file", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ASSERT_GE(fd, 0);
+	static char chunk[PAGE_SIZE];
+	memset(chunk, 'x', sizeof(chunk));
+	for (int i = 0; i < 3; i++)
+		EXPECT_EQ(sys_write(fd, chunk, sizeof(chunk)), (long)sizeof(chunk));
+	sys_close(fd);
+	char *argv[] = {"memhog", "-t", "30", "4", NULL};
+	int saved = sys_dup(1);
+	sys_dup2(fds[1], 1);
+	pid_t pid = sys_spawn("memhog", argv, NULL); // in b
+	sys_dup2(saved, 1);
+	sys_close(saved);
+	sys_close(fds[1]);
+	leave(out);
+	ASSERT_GT(pid, 0);
+	char line[256];
+	EXPECT_GT(sys_read(fds[0], line, sizeof(line) - 1), 0); // it holds 4 MiB now
+	sleep_ns(200 * MS); // (its last frees and flush)
+	long rss_kb = status_figure(pid, "VmRSS:");
+	EXPECT_GE(rss_kb, 4 * 1024 + 16);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), rss_kb / 4 + 3);
+	EXPECT_EQ(sys_kill(pid, SIGKILL), 0);
+	EXPECT_EQ(do_waitpid(pid, &status, 0), pid);
+	sys_close(fds[0]);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 3); // the file's pages stay
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY);
+
+	// Past the barrier: no room for a kernel stack, a pipe or a page.
+	EXPECT_EQ(put(PP(BC "/b", "barrier"), "3"), 1);
+	out = enter(BC "/b");
+	char *true_argv[] = {"true", NULL};
+	EXPECT_EQ(sys_spawn("true", true_argv, NULL), -ENOMEM);
+	EXPECT_EQ(sys_pipe(fds), -ENOMEM);
+	fd = sys_open("/tmp/bc_pp_file", O_WRONLY | O_APPEND, 0);
+	EXPECT_GE(fd, 0);
+	EXPECT_EQ(sys_write(fd, chunk, sizeof(chunk)), -ENOSPC);
+	sys_close(fd);
+	leave(out);
+	EXPECT_EQ(get_num(PP(BC "/b", "failcnt")), 3);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 3);
+	EXPECT_EQ(sys_unlink("/tmp/bc_pp_file"), 0);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
