@@ -1,0 +1,76 @@
+// What bc.physpages adds to the paths it charges, from a task two levels
+// down (/a/b, bc alone in its hierarchy) versus bc not mounted (every
+// task then in bc's root, which is charged too, unlimited):
+//
+//   page_alloc_free_ns_bc_{plain,nested}  per page of a 64-page heap block
+//                                         allocated and freed (each page
+//                                         mapped and charged, then
+//                                         uncharged, unmapped -- one TLB
+//                                         shootdown per block -- and freed)
+//   spawn_exit_wait_us_bc_{plain,nested}  spawn, exit, reap: the kernel
+//                                         stack's charge and uncharge
+//   X_overhead_pct                        nested over plain
+// Plain and nested alternate for ROUNDS rounds; the best of each is kept
+// (TCG only ever adds time, see accounting_bench.c).
+#include "arch/x86/layout.h"
+#include "kernel/containers/container_test_util.h"
+#include "kernel/time.h"
+#include "mm/task_heap.h"
+
+#define DIR "/tmp/bc_bench"
+#define ROUNDS 7
+
+static u64 bench_heap_page_ns(void)
+{
+	const int n = 200, pages = 64;
+	struct task_heap *h = heap_create();
+	if (!h)
+		return 0;
+	u64 t0 = clock_ns();
+	for (int i = 0; i < n; i++)
+		heap_free(h, heap_alloc(h, pages * PAGE_SIZE - 64, 16));
+	u64 v = (clock_ns() - t0) * 1000 / (n * pages);
+	heap_destroy(h);
+	return v;
+}
+
+static const struct {
+	const char *name;
+	const char *unit;
+	u64 (*run)(void);
+} benches[] = {
+	{"page_alloc_free_ns_bc", "ns", bench_heap_page_ns},
+	{"spawn_exit_wait_us_bc", "us", bench_spawn_exit_wait_us},
+};
+
+static u64 run_nested(u64 (*run)(void))
+{
+	if (mount_at(DIR, "bc"))
+		return 0;
+	sys_mkdir(DIR "/a", 0755);
+	sys_mkdir(DIR "/a/b", 0755);
+	u64 v = 0;
+	if (put(DIR "/a/b/tasks", "0") > 0) {
+		v = run();
+		put(DIR "/tasks", "0");
+	}
+	sys_rmdir(DIR "/a/b");
+	sys_rmdir(DIR "/a");
+	unmount_at(DIR);
+	return v;
+}
+
+KBENCH(bc_physpages_overhead)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(benches); k++) {
+		if (!bench_may_mount(benches[k].name, DIR, "bc"))
+			continue;
+		u64 plain[ROUNDS], nested[ROUNDS];
+		for (int r = 0; r < ROUNDS; r++) {
+			plain[r] = benches[k].run();
+			nested[r] = run_nested(benches[k].run);
+		}
+		bench_report_overhead(benches[k].name, bench_min(plain, ROUNDS),
+				      bench_min(nested, ROUNDS), benches[k].unit);
+	}
+}
