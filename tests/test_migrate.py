@@ -7,7 +7,7 @@ write to the console and exit. These tests flip mems from one shell line
 (the shell has no loops: a line of `echo 0 > mems; echo 1 > mems; ...`
 runs flips milliseconds apart) while background jobs work in the memset.
 
-MIGRATE_STRESS_SECONDS (default 30) and MIGRATE_STRESS_TOPOLOGY ("4/2",
+MIGRATE_STRESS_SECONDS (default 20) and MIGRATE_STRESS_TOPOLOGY ("4/2",
 or "8/4") make test_memory_migrate_stress a long run by hand; it prints
 the flips done and the pages moved (/proc/vmstat pgmigrate_success).
 """
@@ -139,7 +139,7 @@ def memory_migrate_stress(cpus, nodes, seconds):
 
 
 def test_memory_migrate_stress():
-    seconds = int(os.environ.get("MIGRATE_STRESS_SECONDS", "30"))
+    seconds = int(os.environ.get("MIGRATE_STRESS_SECONDS", "20"))
     cpus, nodes = (int(x) for x in os.environ.get("MIGRATE_STRESS_TOPOLOGY", "4/2").split("/"))
     flips, moved = memory_migrate_stress(cpus, nodes, seconds)
     assert flips >= 20 and moved > 0
