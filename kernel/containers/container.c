@@ -266,12 +266,6 @@ int cgroup_fork(struct task *child)
 	return 0;
 }
 
-// child is on the task list now, where a cpuset.cpus or memset.mems write
-// would find it; but it copied its parent's masks before (task_create's
-// inherit), maybe before such a write changed them. Under container_mutex,
-// which every such write holds from its change to its last member, the
-// subsystems re-read what they gave it: a write either saw child on the
-// list or finished before this re-read.
 // Does child have a non-root css of a subsystem with a post_fork hook? A
 // root css's state is read-only (the root's masks are every CPU and node),
 // so a child of the roots has nothing to re-read and takes no mutex. (An
@@ -286,6 +280,12 @@ static bool post_fork_needed(struct task *child)
 	return any;
 }
 
+// child is on the task list now, where a cpuset.cpus or memset.mems write
+// would find it; but it copied its parent's masks before (task_create's
+// inherit), maybe before such a write changed them. Under container_mutex,
+// which every such write holds from its change to its last member, the
+// subsystems re-read what they gave it: a write either saw child on the
+// list or finished before this re-read.
 void cgroup_post_fork(struct task *child)
 {
 	if (!post_fork_needed(child))
