@@ -17,12 +17,17 @@
 // Locks, in the order they are taken:
 //   container_mutex   hierarchies (list, binding, mounts), the trees
 //                     (children, names, flags), subsystem state changed
-//                     through control files, attach, release_agent text
+//                     through control files, attach, release_agent text;
+//                     a spawn takes it in cgroup_post_fork (outside any
+//                     lock), a memset write holds members' heap locks
+//                     inside it
 //   task->lock, rq lock   t->css_set is written under both
 //                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
 //   css_set_lock      the css_set list and every css_set refcount;
-//                     t->css_set is also written under it; held across
+//                     t->css_set is also written under it, so readers of
+//                     another task's set (task_container) take it, also
+//                     inside tasklist_lock (container_pids); held across
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
 //   release_lock      release_list
