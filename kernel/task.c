@@ -16,8 +16,8 @@
 // meanwhile), and freed by task_reap_dead(), which runs in task context
 // (freeing a stack may send IPIs and take mm locks) each time a task is
 // created or reaped, and in the reaper thread, woken by each exit that
-// queues one: a dead task's containers learn of it at once, even on an
-// idle system (their release agents depend on it).
+// queues one: a dead orphan's stack, memory and numtasks charge go at
+// once, even on an idle system, not at some unrelated later spawn.
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
@@ -59,6 +59,12 @@ const nodemask_t *task_mems_allowed(void)
 {
 	struct task *t = current;
 	return t ? &t->mems_allowed : &node_online_map;
+}
+
+struct mempolicy *task_mempolicy(void)
+{
+	struct task *t = current;
+	return t && !t->is_idle ? &t->mempolicy : NULL;
 }
 
 // ---- Pids ----
@@ -190,6 +196,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->cpus_allowed = parent->cpus_allowed;
 	t->mems_allowed = parent->mems_allowed;
 	spin_unlock_irqrestore(&parent->lock, f);
+	t->mempolicy = parent->mempolicy; // parent is the caller: see task.h
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;
