@@ -322,7 +322,7 @@ static int top_main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "-b") == 0) {
-			batch = 1; // no keys; the output is the same
+			batch = 1; // no keys, no screen clearing
 			continue;
 		}
 		if (i + 1 >= argc || a[0] != '-' || !strchr("ndc", a[1]) || a[2]) {
@@ -346,8 +346,8 @@ static int top_main(int argc, char **argv)
 	o.keys = !batch && o.iterations != 1 && tty && isatty(0) && console_set_raw(0, 1) == 0;
 	int rc = 0;
 	for (long k = 0; o.iterations < 0 || k < o.iterations; k++) {
-		if (tty && o.iterations != 1)
-			printf("\x1b[H\x1b[2J");
+		if (tty && !batch && o.iterations != 1)
+			printf("\x1b[H\x1b[2J"); // a screen, redrawn (batch: one frame after another)
 		else if (k > 0)
 			printf("\n");
 		rc = o.dir ? top_containers_once(&o) : top_tasks_once(&o);

@@ -340,18 +340,29 @@ int cgroup_fork(struct task *child)
 // which every such write holds from its change to its last member, the
 // subsystems re-read what they gave it: a write either saw child on the
 // list or finished before this re-read.
-void cgroup_post_fork(struct task *child)
+// Does child have a non-root css of a subsystem with a post_fork hook? A
+// root css's state is read-only (the root's masks are every CPU and node),
+// so a child of the roots has nothing to re-read and takes no mutex. (An
+// attach that moves child meanwhile applies its new css itself.)
+static bool post_fork_needed(struct task *child)
 {
 	bool any = false;
-	for (int i = 0; i < container_subsys_count; i++)
-		any |= subsys[i]->post_fork != NULL;
-	if (!any || !child->css_set)
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	for (int i = 0; i < container_subsys_count && child->css_set; i++)
+		any |= subsys[i]->post_fork && !child->css_set->subsys[i]->root;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return any;
+}
+
+void cgroup_post_fork(struct task *child)
+{
+	if (!post_fork_needed(child))
 		return;
 	bool locked = container_locked(); // (a spawn by a container_mutex holder)
 	if (!locked)
 		container_lock();
 	for (int i = 0; i < container_subsys_count; i++)
-		if (subsys[i]->post_fork)
+		if (subsys[i]->post_fork && child->css_set && !task_css(child, i)->root)
 			subsys[i]->post_fork(subsys[i], child);
 	if (!locked)
 		container_unlock();
@@ -504,6 +515,20 @@ int container_attach(struct container *c, struct task *t)
 	return err;
 }
 
+int container_attach_roots(struct task *t)
+{
+	int err = 0;
+	container_lock();
+	struct hierarchy *h;
+	list_for_each_entry(h, &hierarchy_list, list) {
+		int e = container_attach_locked(&h->top, t);
+		if (e && !err)
+			err = e;
+	}
+	container_unlock();
+	return err;
+}
+
 int container_attach_pid_locked(struct container *c, pid_t pid)
 {
 	if (pid < 0)
@@ -635,6 +660,7 @@ static bool is_last_child(struct container *c)
 
 bool container_busy(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	if (!list_empty(&c->children))
 		return true;
 	bool busy = false;
@@ -716,6 +742,7 @@ size_t container_path_len(struct container *c)
 
 char *container_path_alloc(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	size_t n = container_path_len(c);
 	char *buf = kmalloc(n + 1, GFP_KERNEL);
 	if (buf && container_path(c, buf, n + 1) < 0) {
@@ -738,6 +765,7 @@ static size_t longest_path_below(struct container *c)
 
 struct container *container_next_descendant_pre(struct container *pos, struct container *root)
 {
+	assert_mutex_held(&container_mutex);
 	if (!pos)
 		return root;
 	if (!list_empty(&pos->children))
@@ -818,6 +846,17 @@ int container_task_count(struct container *c)
 	struct count_arg a = {c, 0, NULL, 0};
 	for_each_task(count_member, &a);
 	return a.n;
+}
+
+int container_css_set_count(void)
+{
+	int n = 0;
+	struct css_set *cs;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	list_for_each_entry(cs, &css_set_list, list)
+		n++;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return n;
 }
 
 // ---- hierarchies and mounting -----------------------------------------------

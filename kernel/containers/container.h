@@ -63,6 +63,10 @@ struct cftype {
 };
 #define CFT_ONLY_ON_ROOT 1
 #define CFT_NOT_ON_ROOT 2
+// A limit: the root has none (as Linux's root cgroup has no limit files),
+// so in the root the file reads, shows mode 0444 and a write is EACCES
+// (what writing a file that Linux's root lacks gives).
+#define CFT_READONLY_ON_ROOT 4
 
 struct container_subsys {
 	const char *name;
@@ -179,6 +183,11 @@ void container_put(struct container *c);
 struct container *container_lookup_child(struct container *parent, const char *name);
 int container_attach(struct container *c, struct task *t);
 int container_attach_pid(struct container *c, pid_t pid); // 0: current
+// Move t into the top container of every hierarchy: where the in-kernel
+// tests and benchmarks run from an app start, outside the user's
+// containers and their limits. 0 or the first -errno (t is moved out of
+// every hierarchy it could be).
+int container_attach_roots(struct task *t);
 
 // Membership: which container of hierarchy h is t in.
 struct container *task_container(struct task *t, struct hierarchy *h);
@@ -212,6 +221,7 @@ struct container_subsys_state *task_css_get(struct task *t, int id);
 // bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
+int container_css_set_count(void);   // css_sets alive (leak checks)
 // Live objects, for leak checks: containers (tops included) and, per
 // subsystem id, the css its create() made (root css excluded).
 extern atomic_t container_count;
@@ -223,6 +233,9 @@ const struct cftype *container_file(struct container *c, int idx, char *name, si
 // The control file of c named name[0..len) ("tasks", "cpuset.cpus"), or NULL.
 const struct cftype *container_file_lookup(struct container *c, const char *name, size_t len);
 int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s);
+// May cft be written in c (it has a write, and c is not a root where the
+// file is read-only)? Its mode is 0644 if so, else 0444.
+bool container_file_writable(struct container *c, const struct cftype *cft);
 int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
 			 size_t len);
 

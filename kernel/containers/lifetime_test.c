@@ -80,7 +80,7 @@ KTEST(container_lifetime, parent_outlives_a_child_queued_for_release)
 {
 	struct life_counts before;
 	life_counts_take(&before);
-	ASSERT_EQ(mount_at("/tmp/ct_l1", "numtasks"), 0);
+	MOUNT_OR_SKIP("/tmp/ct_l1", "numtasks");
 	ASSERT_EQ(sys_mkdir("/tmp/ct_l1/p", 0755), 0);
 	ASSERT_EQ(sys_mkdir("/tmp/ct_l1/p/k", 0755), 0);
 	EXPECT_GT(put("/tmp/ct_l1/p/k/notify_on_release", "1"), 0);
@@ -103,7 +103,7 @@ KTEST(container_lifetime, hierarchy_outlives_umount_while_a_container_is_queued)
 {
 	struct life_counts before;
 	life_counts_take(&before);
-	ASSERT_EQ(mount_at("/tmp/ct_l2", "cpuacct,bc"), 0);
+	MOUNT_OR_SKIP("/tmp/ct_l2", "cpuacct,bc");
 	ASSERT_EQ(sys_mkdir("/tmp/ct_l2/k", 0755), 0);
 	EXPECT_GT(put("/tmp/ct_l2/k/notify_on_release", "1"), 0);
 	int checks = atomic_read(&container_release_checks);
@@ -128,6 +128,7 @@ KTEST(container_lifetime, last_put_frees_a_removed_chain_bottom_up)
 {
 	struct life_counts before;
 	life_counts_take(&before);
+	SKIP_UNLESS_FREE("cpuacct,numtasks");
 	struct hierarchy *h;
 	ASSERT_EQ(container_mount("cpuacct,numtasks", &h), 0);
 	struct container *c = &h->top;
@@ -163,7 +164,7 @@ static int move_init(void *arg) // a task other than init writes "1"
 
 KTEST(container_lifetime, kernel_threads_and_init_stay_in_the_root)
 {
-	ASSERT_EQ(mount_at("/tmp/ct_kt", "numtasks"), 0);
+	MOUNT_OR_SKIP("/tmp/ct_kt", "numtasks");
 	ASSERT_EQ(sys_mkdir("/tmp/ct_kt/k", 0755), 0);
 	volatile int stop = 0;
 	struct task *kt = kthread_create("ct_kthread", sleeper, (void *)&stop);
@@ -244,7 +245,7 @@ KTEST(container_lifetime, exit_releases_before_the_reap_and_rmdir_works)
 {
 	struct life_counts before;
 	life_counts_take(&before);
-	ASSERT_EQ(mount_at("/tmp/ct_zr", "numtasks,cpuacct"), 0);
+	MOUNT_OR_SKIP("/tmp/ct_zr", "numtasks,cpuacct");
 	EXPECT_GT(put("/tmp/ct_zr/release_agent", "true"), 0);
 	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p", 0755), 0);
 	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p/k", 0755), 0);
