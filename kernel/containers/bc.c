@@ -55,9 +55,12 @@
 // bc.physpages.numa: "total=N N0=N N1=N ..." (memcg's memory.numa_stat),
 // the held pages per online node.
 //
-// A charged page records its css in its struct page (page->bc_charge)
-// and holds a css reference: it is uncharged to that container when freed,
-// wherever its task went, and rmdir is EBUSY while it lives. Migration
+// A charged page records its css in its struct page (page->bc_charge):
+// it is uncharged to that container when freed, wherever its task went.
+// Unlike a file, a page does not keep the container alive: a shell that
+// visited a container keeps heap pages charged there for its whole life,
+// so rmdir goes ahead, and the struct bc lives on (pinned by bc->pins,
+// unseen) until its last page is uncharged -- Linux's dying memcg. Migration
 // (heap_migrate) hands the charge to the new page (bc_move_page_charge).
 // Refusals of pages are logged once per container without its path: the
 // page hooks run under a heap's lock, which nests inside container_mutex.
@@ -87,6 +90,11 @@ struct bc {
 	struct container_subsys_state css;
 	struct bc_res res[BC_NR];
 	long node_pages[MAX_NUMNODES]; // physpages held, per node
+	// Page charges pin this struct, not the container: one per charge
+	// (a page, a kernel stack). dead: the container is gone (rmdir),
+	// the last uncharge frees it (Linux's dying memcg). Both under bc_lock.
+	long pins;
+	bool dead;
 };
 
 static struct container_subsys bc_subsys;
@@ -206,14 +214,26 @@ int bc_charge_current(long n, int nid, struct container_subsys_state **cssp)
 				current->pid, current->name, hard ? "limit" : "barrier", bound);
 		return -ENOMEM;
 	}
-	*cssp = css; // the charge owns this reference
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	css_bc(css)->pins++; // the charge pins the struct bc...
+	spin_unlock_irqrestore(&bc_lock, fl);
+	css_put(css); // ...not the container: rmdir may go ahead
+	*cssp = css;
 	return 0;
 }
 
 void bc_uncharge_css(struct container_subsys_state *css, long n, int nid)
 {
-	if (css)
-		bc_uncharge(css, PHYSPAGES, n, nid);
+	if (!css)
+		return;
+	struct bc *bc = css_bc(css);
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	bc->res[PHYSPAGES].held -= n;
+	bc->node_pages[nid] -= n;
+	bool free = --bc->pins == 0 && bc->dead;
+	spin_unlock_irqrestore(&bc_lock, fl);
+	if (free)
+		kfree(bc);
 }
 
 int bc_charge_pages(void *addr, unsigned order)
@@ -230,7 +250,7 @@ void bc_uncharge_pages(void *addr, unsigned order)
 	if (!css)
 		return;
 	pg->bc_charge = NULL;
-	bc_uncharge(css, PHYSPAGES, 1L << order, pg->node);
+	bc_uncharge_css(css, 1L << order, pg->node);
 }
 
 void bc_move_page_charge(void *from, void *to)
@@ -280,7 +300,13 @@ static struct container_subsys_state *bc_create(struct container_subsys *ss,
 
 static void bc_destroy(struct container_subsys *ss, struct container *c)
 {
-	kfree(css_bc(container_css(c, ss->subsys_id)));
+	struct bc *bc = css_bc(container_css(c, ss->subsys_id));
+	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	bool free = bc->pins == 0;
+	bc->dead = true; // else the last page uncharged frees it
+	spin_unlock_irqrestore(&bc_lock, fl);
+	if (free)
+		kfree(bc);
 }
 
 // cft->private: the resource times 8 plus the file.

@@ -16,11 +16,13 @@
 //                                   no struct page of their own to record
 //                                   it (a task's kernel stack) to the
 //                                   current task's container: 0 with *css
-//                                   the charged css (referenced; NULL when
-//                                   bc is not up yet), or -ENOMEM
+//                                   the charged css (NULL when bc is not
+//                                   up yet), or -ENOMEM
 //   bc_uncharge_css(css, n, nid)    undo it (css NULL: nothing)
-// The charge of a page is recorded in the head page's struct page (bc_charge), which
-// holds a css reference until uncharged. Never sleeps; takes bc_lock.
+// The charge of a page is recorded in the head page's struct page
+// (bc_charge). A charge pins bc's state for that css, not the container
+// (rmdir goes ahead; the state goes with the last uncharge). Never sleeps;
+// takes bc_lock.
 #ifndef KERNEL_CONTAINERS_BC_H
 #define KERNEL_CONTAINERS_BC_H
 
