@@ -140,6 +140,22 @@ static void task_stack_free(void *top, int nid)
 	kstack_free(top); // (NULL: kept)
 }
 
+void task_stack_cache_drain(void)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (;;) {
+			void *top = NULL;
+			spin_lock(&kstack_cache_lock);
+			if (kstack_cached[nid] > 0)
+				top = kstack_cache[nid][--kstack_cached[nid]];
+			spin_unlock(&kstack_cache_lock);
+			if (!top)
+				break;
+			kstack_free(top);
+		}
+	}
+}
+
 // ---- Creation ----
 
 static void task_init_common(struct task *t, const char *name)

@@ -183,6 +183,9 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+// Free the kernel stacks kept for reuse (leak checks that count pages:
+// how many are kept depends on how many tasks exited lately). Task context.
+void task_stack_cache_drain(void);
 void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----
