@@ -446,10 +446,12 @@ static void worker_park(struct torture_worker *w)
 		snprintf(path, sizeof(path), "/tmp/torture_w%d_%d", w->id, i);
 		sys_unlink(path);
 	}
+	w->parked = true;
 	atomic_inc(&torture.parked);
 	while (READ_ONCE(torture.pause) && !READ_ONCE(torture.done))
 		sleep_ns(2 * NSEC_PER_MSEC);
 	atomic_dec(&torture.parked);
+	w->parked = false;
 }
 
 int torture_worker_main(void *arg)
@@ -538,10 +540,12 @@ int torture_injector_main(void *arg)
 		if (READ_ONCE(torture.pause)) {
 			shell_stop(sh);
 			sh = 0;
+			w->parked = true;
 			atomic_inc(&torture.parked);
 			while (READ_ONCE(torture.pause) && !READ_ONCE(torture.done))
 				sleep_ns(2 * NSEC_PER_MSEC);
 			atomic_dec(&torture.parked);
+			w->parked = false;
 			continue;
 		}
 		if (sh <= 0) {

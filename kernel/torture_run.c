@@ -352,6 +352,35 @@ static u64 total_ops(void)
 	return n;
 }
 
+// A task the controller is waiting for: its state, CPU and allowed CPUs
+// and nodes (a task that can never run cannot die).
+static void print_task_state(const char *what, pid_t pid)
+{
+	struct task *t = task_find_get(pid);
+	if (!t) {
+		kprintf("torture:   %s %d: gone\n", what, pid);
+		return;
+	}
+	char cpus[64], mems[64];
+	cpumask_print(cpus, sizeof(cpus), &t->cpus_allowed);
+	nodemask_print(mems, sizeof(mems), &t->mems_allowed);
+	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s\n", what, pid,
+		t->name, task_state_char(t), t->cpu, cpus, mems);
+	task_put(t);
+}
+
+static void print_unparked(void)
+{
+	for (int i = 0; i <= torture.nworkers; i++) {
+		struct torture_worker *w = &torture.w[i];
+		if (READ_ONCE(w->parked))
+			continue;
+		print_task_state("not parked: worker", w->pid);
+		for (int k = 0; k < w->nkids; k++)
+			print_task_state("  its child", w->kids[k]);
+	}
+}
+
 static int park_all_within(int seconds)
 {
 	WRITE_ONCE(torture.pause, 1);
@@ -360,6 +389,7 @@ static int park_all_within(int seconds)
 		if (clock_ns() > deadline) {
 			kprintf("torture: only %d of %d workers parked within %d s\n",
 				atomic_read(&torture.parked), torture.nworkers + 1, seconds);
+			print_unparked();
 			return 1;
 		}
 		reap_orphans();
