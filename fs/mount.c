@@ -14,10 +14,11 @@
 // Locks: namespace_mutex serialises mount and umount; mount_lock (a
 // spinlock, taken before dcache_lock) guards the mount list and
 // dentry->mounted, and is what the path walk takes to cross a mountpoint.
-// A mount also holds the mountpoint's directory lock (inode->lock, taken
-// before namespace_mutex) while it checks that the mountpoint is still
-// linked and counts itself in `mounted`: rmdir and rename check `mounted`
-// under that lock, so neither can remove a mountpoint a mount is being
+// A mount holds the mountpoint's parent directory's lock and then the
+// mountpoint's own inode lock (both taken before namespace_mutex) from
+// checking that the mountpoint is still linked to counting itself in
+// `mounted`: rename checks `mounted` under the parent's lock and rmdir
+// under the victim's, so neither can remove a mountpoint a mount is being
 // attached to (else the mount would sit on an unlinked directory, shown
 // as "?" and impossible to unmount).
 #include "fs/internal.h"
@@ -185,6 +186,25 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	m->source = src;
 	m->options = opts;
 
+	// The mountpoint may have been removed since the lookup (a racing
+	// rmdir): a mount there could never be reached or unmounted. Its lock
+	// is held from this check until the mount is linked (mounted++), and
+	// rmdir checks `mounted` and removes under the same lock.
+	struct inode *mp = where.dentry ? where.dentry->inode : NULL;
+	if (mp) {
+		mutex_lock(&mp->lock);
+		if (!(READ_ONCE(where.dentry->flags) & DCACHE_HASHED) &&
+		    where.dentry != where.mnt->root) {
+			mutex_unlock(&mp->lock);
+			if (dir) {
+				mutex_unlock(&dir->inode->lock);
+				dput(dir);
+			}
+			path_put(&where);
+			mntput(m); // drops the superblock the type made
+			return -ENOENT;
+		}
+	}
 	mutex_lock(&namespace_mutex);
 	spin_lock(&mount_lock);
 	if (where.dentry) {
@@ -197,6 +217,8 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	list_add_tail(&m->list, &mount_list);
 	spin_unlock(&mount_lock);
 	mutex_unlock(&namespace_mutex);
+	if (mp)
+		mutex_unlock(&mp->lock);
 	if (dir) {
 		mutex_unlock(&dir->inode->lock);
 		dput(dir);

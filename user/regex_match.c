@@ -16,13 +16,14 @@
 #define MAX_NESTING 16 // parentheses: the parser and emitter recurse on them
 
 enum node_type { N_EMPTY, N_CHAR, N_ANY, N_CLASS, N_BOL, N_EOL, N_CAT, N_ALT,
-		 N_STAR, N_PLUS, N_QUEST, N_GROUP };
+		 N_STAR, N_PLUS, N_QUEST, N_GROUP, N_INTERVAL };
 
 struct node {
 	enum node_type type;
 	int value; // N_CHAR: the byte; N_CLASS: class index; N_GROUP: its number
 	int child; // N_CAT, N_ALT: first operand; repeats: the operand
 	int next;  // next sibling in the parent's list, -1 at the end
+	int min, max; // N_INTERVAL: a{min,max} (max -1: no upper bound)
 };
 
 enum op { I_CHAR, I_ANY, I_CLASS, I_BOL, I_EOL, I_SPLIT, I_JMP, I_MATCH,
@@ -41,6 +42,9 @@ struct regex {
 	int nclasses;
 	int icase;
 	int ngroups; // \( \) or ( ) groups, numbered from 1
+	int *scratch; // regex_search's lists, marks and stack (5n + 2 ints),
+		      // kept: a block of 2 KiB or more per call would be
+		      // pages mapped and unmapped for every line
 };
 
 struct parser {
@@ -67,7 +71,7 @@ static int new_node(struct parser *ps, enum node_type type, int value)
 		ps->nodes = n;
 		ps->capnodes = cap;
 	}
-	ps->nodes[ps->nnodes] = (struct node){type, value, -1, -1};
+	ps->nodes[ps->nnodes] = (struct node){type, value, -1, -1, 0, 0};
 	return ps->nnodes++;
 }
 
@@ -219,10 +223,43 @@ static int parse_atom(struct parser *ps, int at_start)
 	return new_node(ps, N_CHAR, ps->icase ? tolower(c) : c);
 }
 
-// The repeat operator at ps->p, or N_EMPTY if there is none.
-static enum node_type repeat_op(struct parser *ps)
+#define MAX_INTERVAL 255 // RE_DUP_MAX
+
+// {m}, {m,}, {m,n} after its opening brace; N_INTERVAL with *min, *max,
+// or N_EMPTY with ps->err set.
+static enum node_type parse_interval(struct parser *ps, const char *p, int *min, int *max)
+{
+	int v = 0, digits = 0;
+	for (; *p >= '0' && *p <= '9' && v <= MAX_INTERVAL; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits)
+		return fail(ps, "Invalid preceding regular expression"), N_EMPTY;
+	*min = *max = v;
+	if (*p == ',') {
+		p++;
+		*max = -1;
+		if (*p >= '0' && *p <= '9')
+			for (*max = 0; *p >= '0' && *p <= '9' && *max <= MAX_INTERVAL; p++)
+				*max = *max * 10 + (*p - '0');
+	}
+	const char *close = ps->extended ? "}" : "\\}";
+	if (strncmp(p, close, strlen(close)) != 0)
+		return fail(ps, "Unmatched \\{"), N_EMPTY;
+	if (*min > MAX_INTERVAL || *max > MAX_INTERVAL || (*max >= 0 && *max < *min))
+		return fail(ps, "Invalid content of \\{\\}"), N_EMPTY;
+	ps->p = p + strlen(close);
+	return N_INTERVAL;
+}
+
+// The repeat operator at ps->p, or N_EMPTY if there is none (or on an
+// error: ps->err set). Intervals give their bounds in *min, *max.
+static enum node_type repeat_op(struct parser *ps, int *min, int *max)
 {
 	const char *p = ps->p;
+	if (ps->extended && p[0] == '{' && p[1] >= '0' && p[1] <= '9')
+		return parse_interval(ps, p + 1, min, max);
+	if (!ps->extended && p[0] == '\\' && p[1] == '{')
+		return parse_interval(ps, p + 2, min, max);
 	if (*p == '*') {
 		ps->p++;
 		return N_STAR;
@@ -259,8 +296,24 @@ static int parse_cat(struct parser *ps)
 		// Repeats of a repeat fold into one (a** is a*, a+? is a*), so
 		// no run of operators can nest the tree deeper.
 		enum node_type rep, folded = N_EMPTY;
-		while ((rep = repeat_op(ps)) != N_EMPTY)
+		int min = 0, max = 0, intervals = 0;
+		while ((rep = repeat_op(ps, &min, &max)) != N_EMPTY) {
+			if (rep == N_INTERVAL) { // a{m,n}: its own node (a{2}{3} nests)
+				int r = new_node(ps, N_INTERVAL, 0);
+				if (r < 0)
+					return -1;
+				ps->nodes[r].child = atom;
+				ps->nodes[r].min = min;
+				ps->nodes[r].max = max;
+				atom = r;
+				if (++intervals > 4) // gen() recurses once per interval
+					return fail(ps, "pattern nested too deeply");
+				continue;
+			}
 			folded = folded == N_EMPTY || folded == rep ? rep : N_STAR;
+		}
+		if (ps->err)
+			return -1;
 		if (folded != N_EMPTY) {
 			int r = new_node(ps, folded, 0);
 			if (r < 0)
@@ -307,8 +360,16 @@ struct emitter {
 	int nomem;
 };
 
+// Programs are bounded (intervals inside intervals multiply): a bigger one
+// fails as out of memory.
+#define MAX_PROGRAM (1 << 18)
+
 static int emit(struct emitter *e, enum op op, int value)
 {
+	if (e->n >= MAX_PROGRAM) {
+		e->nomem = 1;
+		return 0;
+	}
 	if (e->n == e->cap) {
 		int cap = e->cap ? e->cap * 2 : 32;
 		struct inst *p = realloc(e->prog, sizeof(*p) * (size_t)cap);
@@ -403,6 +464,30 @@ static void gen(struct emitter *e, int idx)
 		gen(e, nd->child);
 		emit(e, I_SAVE, 2 * nd->value + 1);
 		break;
+	case N_INTERVAL: { // a{m,n}: a m times, then n-m optional copies (or a*)
+		for (int k = 0; k < nd->min && !e->nomem; k++)
+			gen(e, nd->child);
+		if (nd->max < 0) { // L1: SPLIT L2 L3; L2: a; JMP L1; L3:
+			int split = emit(e, I_SPLIT, 0);
+			gen(e, nd->child);
+			int j = emit(e, I_JMP, 0);
+			if (e->nomem)
+				return;
+			e->prog[j].x = split;
+			e->prog[split].x = split + 1;
+			e->prog[split].y = e->n;
+			break;
+		}
+		for (int k = nd->min; k < nd->max && !e->nomem; k++) {
+			int split = emit(e, I_SPLIT, 0);
+			gen(e, nd->child);
+			if (e->nomem)
+				return;
+			e->prog[split].x = split + 1;
+			e->prog[split].y = e->n;
+		}
+		break;
+	}
 	case N_QUEST: { // SPLIT L1 L2; L1: a; L2:
 		int split = emit(e, I_SPLIT, 0);
 		gen(e, nd->child);
@@ -444,6 +529,14 @@ struct regex *regex_compile(const char *pattern, int flags, const char **err)
 	re->nclasses = ps.nclasses;
 	re->icase = ps.icase;
 	re->ngroups = ps.ngroups;
+	re->scratch = malloc(sizeof(int) * ((size_t)e.n * 5 + 2));
+	if (!re->scratch) {
+		free(re);
+		re = NULL;
+		*err = NULL;
+		free(e.prog);
+		goto out;
+	}
 	ps.classes = NULL;
 out:
 	free(ps.nodes);
@@ -457,6 +550,7 @@ void regex_free(struct regex *re)
 		return;
 	free(re->prog);
 	free(re->classes);
+	free(re->scratch);
 	free(re);
 }
 
@@ -529,9 +623,7 @@ static int step_matches(const struct regex *re, const struct inst *in,
 int regex_search(const struct regex *re, const char *text, size_t len)
 {
 	int n = re->nprog;
-	int *mem = calloc((size_t)n * 5 + 2, sizeof(int));
-	if (!mem)
-		return 0;
+	int *mem = re->scratch;
 	int *clist = mem, *nlist = mem + n, ncl = 0, nnl = 0;
 	// Each pc is marked once per list, and each marked pc pushes at most
 	// two more: the stack never holds more than 2n + 1 entries.
@@ -557,7 +649,6 @@ int regex_search(const struct regex *re, const char *text, size_t len)
 		nlist = t;
 		ncl = nnl;
 	}
-	free(mem);
 	return matched;
 }
 
@@ -581,17 +672,31 @@ int regex_ngroups(const struct regex *re)
 	return re->ngroups;
 }
 
+// Small searches (sed runs one per line, or more with s///g) use buffers
+// on the stack: a heap block of 2 KiB or more is whole pages, mapped and
+// unmapped at each call (TLB shootdowns on every CPU).
+#define BT_SMALL_FRAMES 32
+#define BT_SMALL_SEEN 128 // bytes: 1024 states
+#define BT_SMALL_SLOTS 20
+
 int regex_exec(const struct regex *re, const char *text, size_t len, size_t from,
 	       long *caps, int ncaps)
 {
+	struct bt_frame small_stack[BT_SMALL_FRAMES];
+	unsigned char small_seen[BT_SMALL_SEEN];
+	long small_slot[BT_SMALL_SLOTS];
 	size_t nstates = (size_t)re->nprog * (len + 1);
-	unsigned char *seen = calloc(nstates / 8 + 1, 1);
-	size_t cap = 64, sp = 0;
-	struct bt_frame *stack = malloc(cap * sizeof(*stack));
+	size_t seen_bytes = nstates / 8 + 1;
+	unsigned char *seen = seen_bytes <= BT_SMALL_SEEN ? small_seen : calloc(seen_bytes, 1);
+	if (seen == small_seen)
+		memset(seen, 0, seen_bytes);
+	size_t cap = BT_SMALL_FRAMES, sp = 0;
+	struct bt_frame *stack = small_stack;
 	int nslots = 2 * (re->ngroups + 1);
-	long *slot = malloc(sizeof(long) * (size_t)nslots);
+	long *slot = nslots <= BT_SMALL_SLOTS ? small_slot
+					      : malloc(sizeof(long) * (size_t)nslots);
 	int found = -1; // -1: out of memory
-	if (!seen || !stack || !slot)
+	if (!seen || !slot)
 		goto out;
 	found = 0;
 	for (size_t start = from; start <= len && !found; start++) {
@@ -632,11 +737,14 @@ int regex_exec(const struct regex *re, const char *text, size_t len, size_t from
 				if (in->op == I_SPLIT || in->op == I_SAVE) {
 					if (sp + 1 >= cap) {
 						struct bt_frame *bigger =
-							realloc(stack, 2 * cap * sizeof(*stack));
+							malloc(2 * cap * sizeof(*stack));
 						if (!bigger) {
 							found = -1;
 							goto out;
 						}
+						memcpy(bigger, stack, sp * sizeof(*stack));
+						if (stack != small_stack)
+							free(stack);
 						stack = bigger;
 						cap *= 2;
 					}
@@ -661,8 +769,11 @@ int regex_exec(const struct regex *re, const char *text, size_t len, size_t from
 	for (int k = 0; found == 1 && k < ncaps; k++)
 		caps[k] = k < nslots ? slot[k] : -1;
 out:
-	free(seen);
-	free(stack);
-	free(slot);
+	if (seen != small_seen)
+		free(seen);
+	if (stack != small_stack)
+		free(stack);
+	if (slot != small_slot)
+		free(slot);
 	return found;
 }

@@ -79,7 +79,7 @@ static int confs_lookup(struct inode *dir, struct dentry *d)
 	const struct cftype *cft = container_file_lookup(dir->private, d->name, d->namelen);
 	if (!cft)
 		return 0; // negative: a sub-container is found in the dcache instead
-	u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
+	u32 mode = S_IFREG | (container_file_writable(dir->private, cft) ? 0644 : 0444);
 	struct inode *inode = synth_inode_new(dir->sb, mode, &confs_synth_ops, (void *)cft);
 	if (!inode)
 		return -ENOMEM;

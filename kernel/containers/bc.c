@@ -11,9 +11,9 @@
 //   bc.numfiles.limit    the hard limit: what kernel threads' opens may
 //                        reach (barrier <= limit)
 //   bc.numfiles.failcnt  refused opens
-// Root: unlimited (LONG_MAX, as UBC prints it) and read-only (EACCES):
-// the root has no limit files, as in Linux, so no write can stop the
-// whole system from opening files. New: barrier 256, limit 512. Values
+// Root: unlimited (LONG_MAX, as UBC prints it) and read-only (mode 0444,
+// a write EACCES: CFT_READONLY_ON_ROOT): the root has no limit files, as
+// in Linux, so no write can stop the whole system from opening files. New: barrier 256, limit 512. Values
 // are counts: past 64 bits ERANGE, negative or not a number EINVAL.
 //
 // Barrier and limit, as UBC has them: the barrier is the bound for
@@ -86,7 +86,7 @@ static void log_refusal(struct bc *bc, bool hard, long bound)
 		strcpy(path, "(a deep container)");
 	if (!locked)
 		container_unlock();
-	pr_warn("bc: open refused in %s: bc.numfiles.%s %ld reached "
+	pr_info("bc: open refused in %s: bc.numfiles.%s %ld reached "
 		"(ENFILE: the container's bound, not the system's)\n",
 		path, hard ? "limit" : "barrier", bound);
 }
@@ -174,9 +174,7 @@ static int bc_read(struct container *c, const struct cftype *cft, struct seq_buf
 static int bc_write(struct container *c, const struct cftype *cft, const char *buf)
 {
 	long long v;
-	if (!c->parent)
-		return -EACCES; // the root has no limits
-	int err = kstrtoll(buf, 10, &v);
+	int err = kstrtoll(buf, 10, &v); // (never the root's: CFT_READONLY_ON_ROOT)
 	if (err)
 		return err; // -ERANGE past 64 bits, else -EINVAL
 	if (v < 0)
@@ -198,8 +196,10 @@ static const struct cftype bc_files[] = {
 	{.name = "numfiles.held", .read = bc_read, .private = HELD},
 	{.name = "numfiles.maxheld", .read = bc_read, .private = MAXHELD},
 	{.name = "numfiles.minheld", .read = bc_read, .private = MINHELD},
-	{.name = "numfiles.barrier", .read = bc_read, .write = bc_write, .private = BARRIER},
-	{.name = "numfiles.limit", .read = bc_read, .write = bc_write, .private = LIMIT},
+	{.name = "numfiles.barrier", .read = bc_read, .write = bc_write, .private = BARRIER,
+	 .flags = CFT_READONLY_ON_ROOT},
+	{.name = "numfiles.limit", .read = bc_read, .write = bc_write, .private = LIMIT,
+	 .flags = CFT_READONLY_ON_ROOT},
 	{.name = "numfiles.failcnt", .read = bc_read, .private = FAILCNT},
 	{0},
 };

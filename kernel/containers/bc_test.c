@@ -16,7 +16,7 @@
 
 #define BC "/tmp/bcm"
 
-static void bc_mount(void) { mount_at(BC, "bc"); }
+#define bc_mount() MOUNT_OR_SKIP(BC, "bc")
 
 static void bc_umount(void)
 {
@@ -91,6 +91,11 @@ KTEST(bc, the_roots_barrier_and_limit_are_read_only_eacces)
 	EXPECT_EQ(put(BC "/bc.numfiles.barrier", "0"), -EACCES);
 	EXPECT_EQ(put(BC "/bc.numfiles.limit", "0"), -EACCES);
 	EXPECT_EQ(put(BC "/bc.numfiles.barrier", "9223372036854775807"), -EACCES);
+	struct kstat st;
+	EXPECT_EQ(sys_stat(BC "/bc.numfiles.barrier", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
+	EXPECT_EQ(sys_stat(BC "/bc.numfiles.limit", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
 	char buf[32];
 	get(BC "/bc.numfiles.barrier", buf, sizeof(buf));
 	EXPECT_STREQ(buf, "9223372036854775807\n");

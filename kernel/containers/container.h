@@ -38,10 +38,15 @@ struct hierarchy;
 
 struct container_subsys_state {
 	struct container *container;
-	// References: one per css_set that points here, plus css_get() users
-	// (a bc-charged file holds one). Non-zero makes rmdir EBUSY; the
-	// last put of a notify_on_release container queues a release check.
+	// References: one per css_set that points here (live or exited),
+	// plus css_get() users (a bc-charged file holds one). Each pins the
+	// container (container_get), except on a root css, whose container
+	// is a top that changes when the subsystem is rebound.
 	atomic_t refcnt;
+	// Of refcnt, those of exited css_sets (zombies': css_set_lock). The
+	// css is in use -- rmdir EBUSY, no release -- while refcnt > dead_refs;
+	// the put that makes them equal queues a release check.
+	int dead_refs;
 	bool root; // a hierarchy's top: never released, moves when rebound
 };
 
@@ -58,6 +63,10 @@ struct cftype {
 };
 #define CFT_ONLY_ON_ROOT 1
 #define CFT_NOT_ON_ROOT 2
+// A limit: the root has none (as Linux's root cgroup has no limit files),
+// so in the root the file reads, shows mode 0444 and a write is EACCES
+// (what writing a file that Linux's root lacks gives).
+#define CFT_READONLY_ON_ROOT 4
 
 struct container_subsys {
 	const char *name;
@@ -118,8 +127,9 @@ struct container {
 	unsigned long flags;            // CONT_* bits (atomic bitops)
 	// References: one while in the tree (dropped by rmdir; a top's, by
 	// the unlinking of its hierarchy), one per child until that child is
-	// freed, one per confs directory inode, one per queued release check,
-	// plus transient container_get()s. Freed (and every css destroyed) at
+	// freed, one per reference to one of its css (css.refcnt), one per
+	// confs directory inode, one per queued release check, plus transient
+	// container_get()s. Freed (and every css destroyed) at
 	// zero, so an open control file keeps its css readable, a parent
 	// outlives its children and a hierarchy (freed with its top) outlives
 	// every container in it.
@@ -143,6 +153,11 @@ struct hierarchy {
 
 struct css_set {
 	int refcnt; // one per task pointing here, plus transient gets (css_set_lock)
+	// The set of exited tasks (zombies) with these css: they still hold
+	// them (numtasks counts a task until it is reaped, cpuacct charges its
+	// last slice), but no longer use them, so their containers are empty
+	// (released, and rmdir works, at exit, as in Linux). Never changes.
+	bool dead;
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	struct list_head list; // in the css_set list, for lookup/sharing
 };
@@ -168,6 +183,11 @@ void container_put(struct container *c);
 struct container *container_lookup_child(struct container *parent, const char *name);
 int container_attach(struct container *c, struct task *t);
 int container_attach_pid(struct container *c, pid_t pid); // 0: current
+// Move t into the top container of every hierarchy: where the in-kernel
+// tests and benchmarks run from an app start, outside the user's
+// containers and their limits. 0 or the first -errno (t is moved out of
+// every hierarchy it could be).
+int container_attach_roots(struct task *t);
 
 // Membership: which container of hierarchy h is t in.
 struct container *task_container(struct task *t, struct hierarchy *h);
@@ -213,6 +233,9 @@ const struct cftype *container_file(struct container *c, int idx, char *name, si
 // The control file of c named name[0..len) ("tasks", "cpuset.cpus"), or NULL.
 const struct cftype *container_file_lookup(struct container *c, const char *name, size_t len);
 int container_file_read(struct container *c, const struct cftype *cft, struct seq_buf *s);
+// May cft be written in c (it has a write, and c is not a root where the
+// file is read-only)? Its mode is 0644 if so, else 0444.
+bool container_file_writable(struct container *c, const struct cftype *cft);
 int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
 			 size_t len);
 

@@ -179,11 +179,18 @@ int container_file_read(struct container *c, const struct cftype *cft, struct se
 	return err;
 }
 
+bool container_file_writable(struct container *c, const struct cftype *cft)
+{
+	return cft->write && !((cft->flags & CFT_READONLY_ON_ROOT) && !c->parent);
+}
+
 int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
 			 size_t len)
 {
 	if (!cft->write)
 		return -EINVAL;
+	if (!container_file_writable(c, cft))
+		return -EACCES;
 	// Most writes are a number or a short list: those need no allocation.
 	char small[64];
 	char *kbuf = len < sizeof(small) ? small : kmalloc(len + 1, GFP_KERNEL);

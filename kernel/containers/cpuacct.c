@@ -71,7 +71,7 @@ static u64 raw_total(struct cpuacct *ca)
 	return sum;
 }
 
-// The weak hook of kernel/sched.c (rq lock held, interrupts off).
+// The hook of kernel/sched.c (rq lock held, interrupts off).
 void cpuacct_charge(struct task *t, int cpu, u64 ns)
 {
 	if (!cpuacct_ready || t->is_idle || !t->css_set)

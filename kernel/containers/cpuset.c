@@ -66,7 +66,7 @@ static void cpuset_attach(struct container_subsys *ss, struct container *c,
 	task_update_cpus_allowed(t);
 }
 
-// The weak hook of kernel/sched.c: t's cpuset's CPUs.
+// The hook of kernel/sched.c: t's cpuset's CPUs.
 void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
 {
 	struct container_subsys_state *css = task_css_get(t, cpuset_subsys.subsys_id);

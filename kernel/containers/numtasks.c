@@ -305,8 +305,8 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 	struct numtasks *nt = c_nt(c);
 	struct numtasks *p = nt->parent;
 	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
-	if (!p)
-		return -EACCES; // the root has no limit files; its limit is numtasks.max
+	if (!p) // CFT_READONLY_ON_ROOT keeps the core from calling this
+		return -EACCES;
 	if (!*buf)
 		return -EINVAL;
 	char *copy = kstrdup(buf, GFP_KERNEL); // cut into pairs in place
@@ -388,7 +388,8 @@ static int max_write(struct container *c, const struct cftype *cft, const char *
 }
 
 static const struct cftype numtasks_files[] = {
-	{.name = "shares", .read = shares_read, .write = shares_write},
+	{.name = "shares", .read = shares_read, .write = shares_write,
+	 .flags = CFT_READONLY_ON_ROOT}, // the root's limit is numtasks.max
 	{.name = "stats", .read = stats_read},
 	{.name = "max", .read = max_read, .write = max_write, .flags = CFT_ONLY_ON_ROOT},
 	{0},

@@ -36,7 +36,7 @@ static long stat_of(const char *dir, int line)
 
 enum { USAGE, SUCCESSES, FAILURES, FORKRATE };
 
-static void nt_mount(void) { mount_at(NT, "numtasks"); }
+#define nt_mount() MOUNT_OR_SKIP(NT, "numtasks")
 
 static void nt_umount(void)
 {
@@ -272,6 +272,11 @@ KTEST(numtasks, root_shares_are_read_only_eacces)
 	EXPECT_EQ(put(NT "/numtasks.shares", "max_shares=50"), -EACCES);
 	EXPECT_EQ(put(NT "/numtasks.shares", "min_shares=50"), -EACCES);
 	EXPECT_EQ(put(NT "/numtasks.shares", "child_shares_divisor=10"), -EACCES);
+	struct kstat st;
+	EXPECT_EQ(sys_stat(NT "/numtasks.shares", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
+	EXPECT_EQ(sys_stat(NT "/numtasks.max", &st), 0); // the root's one limit
+	EXPECT_EQ(st.st_mode & 0777, 0644);
 	char buf[128];
 	get(NT "/numtasks.shares", buf, sizeof(buf));
 	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
