@@ -33,8 +33,8 @@ extern const char *const op_names[OP_NR];
 // Control files: writable ones first (the top's config files among them
 // are restored at each quiesce), then read-only ones.
 extern const char *const torture_files[];
-#define NR_FILES 20
-#define NR_CONFIG_FILES 12 // torture_files[1..11]: the top's settings (not tasks)
+#define NR_FILES 24
+#define NR_CONFIG_FILES 15 // torture_files[1..14]: the top's settings (not tasks)
 
 struct op_record {
 	u64 seq;

@@ -29,8 +29,6 @@
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
 
-static const char *const subsys_names[] = {"cpuset", "memset", "cpuacct", "numtasks", "bc"};
-#define NR_SUBSYS 5
 
 // ---- Quiesce and check (the controller, init's task) ----
 
@@ -461,27 +459,27 @@ static void final_line(bool pass, u64 elapsed_ns, const char *why)
 		(unsigned long long)(ms / 1000), why ? ": " : "", why ? why : "");
 }
 
-// Which subsystems each slot mounts: the seed's partition of the five into
-// 2 or 3 non-empty groups.
+// Which subsystems each slot mounts: the seed's partition of every
+// registered subsystem into 2 or 3 non-empty groups.
 static void choose_slots(u64 *rng)
 {
 	torture.nslots = 2 + rnd(rng, 2);
-	int slot_of[NR_SUBSYS];
-	for (int i = 0; i < NR_SUBSYS; i++)
+	int nr = container_subsys_count, slot_of[CONTAINER_SUBSYS_MAX];
+	for (int i = 0; i < nr; i++)
 		slot_of[i] = i < torture.nslots ? i : (int)rnd(rng, torture.nslots);
-	for (int i = NR_SUBSYS - 1; i > 0; i--) { // shuffle
+	for (int i = nr - 1; i > 0; i--) { // shuffle
 		int j = rnd(rng, i + 1), t = slot_of[i];
 		slot_of[i] = slot_of[j];
 		slot_of[j] = t;
 	}
 	for (int s = 0; s < torture.nslots; s++) {
 		torture.opts[s][0] = '\0';
-		for (int i = 0; i < NR_SUBSYS; i++) {
+		for (int i = 0; i < nr; i++) {
 			if (slot_of[i] != s)
 				continue;
 			size_t n = strlen(torture.opts[s]);
 			snprintf(torture.opts[s] + n, sizeof(torture.opts[s]) - n, "%s%s", n ? "," : "",
-				 subsys_names[i]);
+				 container_subsys_by_id(i)->name);
 		}
 	}
 }
