@@ -4,9 +4,11 @@ Two checks, each of which fails naming what is wrong:
 
   - Every example in a tour chapter runs as written on a freshly booted
     guest (4 CPUs, 2 nodes, 1 GiB) and prints what the chapter shows. The
-    convention and the runner are tests/test_docs.py's (prompt lines
-    `corral:/# CMD` followed by the expected output, `...` for what varies);
-    each chapter gets its own guest.
+    convention, parser, matcher and runners are tests/test_docs.py's
+    (prompt lines `corral:/# CMD` followed by the expected output, `...`
+    for what varies); each chapter gets its own guest, booted as `make run`
+    boots it: GRUB and the ISO. Chapter 1, which describes both loaders,
+    also runs on `qemu -kernel` (multiboot 1).
   - Every code reference in the tour exists. A reference is a code span
     (`...` in backquotes) that names a path of the repository under one of
     its source folders -- `mm/slab.c`, `arch/x86/boot.S` -- optionally
@@ -191,14 +193,51 @@ def test_tour_links_lead_to_pages_and_headings_that_exist():
     assert not bad, "\n".join(bad)
 
 
-def _chapter_test(name):
+def run_examples(name, **topology):
+    """Run every example of the tour file name, in order, on guests booted
+    with topology (test_docs.TOPOLOGY's, plus iso=...); fails naming the
+    first example whose output differs."""
+    with open(os.path.join(ROOT, name), encoding="utf-8") as f:
+        items = test_docs.parse(f.read(), name)
+    assert any(not isinstance(it, str) for it in items), "%s: no checked example" % name
+    guest = None
+    try:
+        for it in items:
+            if it == "new guest":
+                if guest:
+                    test_docs.check_log(guest, name)
+                    guest.close()
+                guest = None
+            elif isinstance(it, tuple):
+                test_docs.run_python(it[1], it[2])
+            else:
+                if it.kind == "host":
+                    got = test_docs.run_host(it)
+                else:
+                    if guest is None:
+                        guest = corral.Corral(**dict(test_docs.TOPOLOGY, **topology))
+                    got = test_docs.run_guest(guest, it)
+                assert test_docs.output_matches(it.want, got), (
+                    "%s: %r printed\n%s\nwant\n%s" % (it.where, "\n".join(it.lines),
+                                                     "\n".join(got), "\n".join(it.want)))
+        if guest:
+            test_docs.check_log(guest, name)
+    finally:
+        if guest:
+            guest.close()
+
+
+def _chapter_test(name, iso):
     def test():
-        test_docs.check_file(name)
-    test.__name__ = "test_tour_" + re.sub(r"[^A-Za-z0-9]", "_", os.path.basename(name)[:-3])
-    test.__doc__ = "Every example in %s runs as written on a fresh guest." % name
+        run_examples(name, iso=iso)
+    base = re.sub(r"[^A-Za-z0-9]", "_", os.path.basename(name)[:-3])
+    test.__name__ = "test_tour_%s_%s" % (base, "iso" if iso else "kernel")
+    test.__doc__ = "Every example in %s runs as written on a fresh guest (%s)." % (
+        name, "GRUB ISO" if iso else "qemu -kernel")
     return test
 
 
 for _name in chapters() if os.path.isdir(os.path.join(ROOT, TOUR)) else []:
-    _t = _chapter_test(_name)
-    globals()[_t.__name__] = _t
+    for _iso in (True, False) if os.path.basename(_name).startswith("01") else (True,):
+        _t = _chapter_test(_name, _iso)
+        globals()[_t.__name__] = _t
