@@ -11,7 +11,9 @@
 // path (open file, cwd) or a child mount. Unmounting a busy mount gives
 // -EBUSY, so the tree below a mount is never taken away from a user.
 //
-// Locks: namespace_mutex serialises mount and umount; mount_lock (a
+// Locks: a mount holds the mountpoint's inode lock from checking that the
+// directory is still linked to linking the mount (see do_mount), taken
+// before namespace_mutex; namespace_mutex serialises mount and umount; mount_lock (a
 // spinlock, taken before dcache_lock) guards the mount list and
 // dentry->mounted, and is what the path walk takes to cross a mountpoint.
 #include "fs/internal.h"
@@ -150,6 +152,21 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	m->source = src;
 	m->options = opts;
 
+	// The mountpoint may have been removed since the lookup (a racing
+	// rmdir): a mount there could never be reached or unmounted. Its lock
+	// is held from this check until the mount is linked (mounted++), and
+	// rmdir checks `mounted` and removes under the same lock.
+	struct inode *mp = where.dentry ? where.dentry->inode : NULL;
+	if (mp) {
+		mutex_lock(&mp->lock);
+		if (!(READ_ONCE(where.dentry->flags) & DCACHE_HASHED) &&
+		    where.dentry != where.mnt->root) {
+			mutex_unlock(&mp->lock);
+			path_put(&where);
+			mntput(m); // drops the superblock the type made
+			return -ENOENT;
+		}
+	}
 	mutex_lock(&namespace_mutex);
 	spin_lock(&mount_lock);
 	if (where.dentry) {
@@ -162,6 +179,8 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	list_add_tail(&m->list, &mount_list);
 	spin_unlock(&mount_lock);
 	mutex_unlock(&namespace_mutex);
+	if (mp)
+		mutex_unlock(&mp->lock);
 	return 0;
 }
 

@@ -197,6 +197,11 @@ extern struct task *init_task; // pid 1, once started
 
 // For tests: make the next pid search start at pid.
 void task_set_next_pid(pid_t pid);
+// For tests: called by task_create on the child after it copied its
+// parent's masks and before it is on the task list -- the window where a
+// cpuset/memset write cannot see it (cgroup_post_fork closes it). NULL
+// normally; a test sets it, races something there, and clears it.
+extern void (*task_create_window_hook)(struct task *child);
 
 // ---- Hooks other subsystems define (each required: no weak defaults,
 // a missing one is a link error; container.c, fdtable.c, app.c) ----

@@ -142,7 +142,7 @@ static void *vmap_reserve_hole(size_t size)
 }
 
 // Is any page in [start, end) mapped? A walk that skips missing tables:
-// a released 512 MiB heap region is one look per page-directory entry
+// a released 1 GiB heap segment is one look per page-directory entry
 // plus a scan of the page tables it left behind. Caller holds vmap_lock.
 static bool range_mapped(u64 start, u64 end)
 {
@@ -284,9 +284,11 @@ void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
 	u64 lo = ~0ULL, hi = 0;
 	if (n > VMAP_MOVE_MAX)
 		panic("vmap_move_pages: %d pages, at most %d", n, VMAP_MOVE_MAX);
-	// Preemption off until the last page is back: a task of this CPU
-	// faulting on one of them would spin forever (see vmap.h).
-	preempt_disable();
+	// Interrupts off until the last page is back: a task of this CPU
+	// faulting on one of them would spin forever, and so would an
+	// interrupt handler here that wants a lock the faulting CPU holds
+	// (see vmap.h). Our own shootdown's wait serves the calls meanwhile.
+	unsigned long flags = local_irq_save();
 	spin_lock(&vmap_lock);
 	for (int i = 0; i < n; i++) {
 		old[i] = NULL;
@@ -324,7 +326,7 @@ void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
 		__atomic_store_n(pte[i], e, __ATOMIC_RELEASE);
 		spin_unlock(&vmap_lock);
 	}
-	preempt_enable();
+	local_irq_restore(flags);
 }
 
 bool vmap_fault(u64 addr, u64 error)
