@@ -11,11 +11,16 @@
 // path (open file, cwd) or a child mount. Unmounting a busy mount gives
 // -EBUSY, so the tree below a mount is never taken away from a user.
 //
-// Locks: a mount holds the mountpoint's inode lock from checking that the
-// directory is still linked to linking the mount (see do_mount), taken
-// before namespace_mutex; namespace_mutex serialises mount and umount; mount_lock (a
+// Locks: namespace_mutex serialises mount and umount; mount_lock (a
 // spinlock, taken before dcache_lock) guards the mount list and
 // dentry->mounted, and is what the path walk takes to cross a mountpoint.
+// A mount holds the mountpoint's parent directory's lock and then the
+// mountpoint's own inode lock (both taken before namespace_mutex) from
+// checking that the mountpoint is still linked to counting itself in
+// `mounted`: rename checks `mounted` under the parent's lock and rmdir
+// under the victim's, so neither can remove a mountpoint a mount is being
+// attached to (else the mount would sit on an unlinked directory, shown
+// as "?" and impossible to unmount).
 #include "fs/internal.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -101,6 +106,22 @@ struct mount *lookup_mnt(struct mount *parent, struct dentry *d)
 	return m;
 }
 
+// Lock d's parent directory, the one d is in once the lock is held (a
+// rename may move d meanwhile); returns it, referenced.
+static struct dentry *lock_parent_dir(struct dentry *d)
+{
+	for (;;) {
+		dcache_lock_acquire();
+		struct dentry *p = dget(d->parent);
+		dcache_lock_release();
+		mutex_lock(&p->inode->lock);
+		if (READ_ONCE(d->parent) == p)
+			return p;
+		mutex_unlock(&p->inode->lock);
+		dput(p);
+	}
+}
+
 static char *kstrdup_or_empty(const char *s)
 {
 	return kstrdup(s ? s : "", GFP_KERNEL);
@@ -146,6 +167,19 @@ int do_mount(const char *source, const char *target, const char *fstype,
 			path_put(&where);
 		return err;
 	}
+	// A mountpoint other than a mount's root must still be linked.
+	struct dentry *dir = where.dentry && where.dentry != where.mnt->root
+				     ? lock_parent_dir(where.dentry) : NULL;
+	if (dir && !(READ_ONCE(where.dentry->flags) & DCACHE_HASHED)) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+		sb_put(sb);
+		kfree(m);
+		kfree(src);
+		kfree(opts);
+		path_put(&where);
+		return -ENOENT;
+	}
 	atomic_set(&m->refcnt, 1); // being mounted
 	m->sb = sb;
 	m->root = dget(sb->root);
@@ -162,6 +196,10 @@ int do_mount(const char *source, const char *target, const char *fstype,
 		if (!(READ_ONCE(where.dentry->flags) & DCACHE_HASHED) &&
 		    where.dentry != where.mnt->root) {
 			mutex_unlock(&mp->lock);
+			if (dir) {
+				mutex_unlock(&dir->inode->lock);
+				dput(dir);
+			}
 			path_put(&where);
 			mntput(m); // drops the superblock the type made
 			return -ENOENT;
@@ -181,6 +219,10 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	mutex_unlock(&namespace_mutex);
 	if (mp)
 		mutex_unlock(&mp->lock);
+	if (dir) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+	}
 	return 0;
 }
 

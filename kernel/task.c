@@ -61,6 +61,12 @@ const nodemask_t *task_mems_allowed(void)
 	return t ? &t->mems_allowed : &node_online_map;
 }
 
+struct mempolicy *task_mempolicy(void)
+{
+	struct task *t = current;
+	return t && !t->is_idle ? &t->mempolicy : NULL;
+}
+
 // ---- Pids ----
 
 void task_init_pids(void)
@@ -190,6 +196,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->cpus_allowed = parent->cpus_allowed;
 	t->mems_allowed = parent->mems_allowed;
 	spin_unlock_irqrestore(&parent->lock, f);
+	t->mempolicy = parent->mempolicy; // parent is the caller: see task.h
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;

@@ -32,6 +32,7 @@
 
 #include "arch/x86/cpu.h"
 #include "kernel/spinlock.h"
+#include "kernel/syscall.h"
 #include "kernel/types.h"
 #include "kernel/wait.h"
 #include "lib/cpumask.h"
@@ -81,6 +82,10 @@ struct task {
 				    // written with task->lock AND its rq lock
 	cpumask_t cpus_affinity;    // its own (sched_setaffinity)
 	nodemask_t mems_allowed;    // nodes it may allocate from (memset)
+
+	// ---- Written only by the task itself (sys_set_mempolicy), read by
+	// its own allocations and by inherit() in its own spawn: no lock ----
+	struct mempolicy mempolicy;
 
 	// ---- The rq lock of the task's CPU (kernel/sched.c) ----
 	int cpu;                    // the CPU whose rq it is on / last ran on

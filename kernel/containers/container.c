@@ -660,6 +660,7 @@ static bool is_last_child(struct container *c)
 
 bool container_busy(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	if (!list_empty(&c->children))
 		return true;
 	bool busy = false;
@@ -741,6 +742,7 @@ size_t container_path_len(struct container *c)
 
 char *container_path_alloc(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	size_t n = container_path_len(c);
 	char *buf = kmalloc(n + 1, GFP_KERNEL);
 	if (buf && container_path(c, buf, n + 1) < 0) {
@@ -763,6 +765,7 @@ static size_t longest_path_below(struct container *c)
 
 struct container *container_next_descendant_pre(struct container *pos, struct container *root)
 {
+	assert_mutex_held(&container_mutex);
 	if (!pos)
 		return root;
 	if (!list_empty(&pos->children))
@@ -843,6 +846,17 @@ int container_task_count(struct container *c)
 	struct count_arg a = {c, 0, NULL, 0};
 	for_each_task(count_member, &a);
 	return a.n;
+}
+
+int container_css_set_count(void)
+{
+	int n = 0;
+	struct css_set *cs;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	list_for_each_entry(cs, &css_set_list, list)
+		n++;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return n;
 }
 
 // ---- hierarchies and mounting -----------------------------------------------

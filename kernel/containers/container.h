@@ -221,6 +221,7 @@ struct container_subsys_state *task_css_get(struct task *t, int id);
 // bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
+int container_css_set_count(void);   // css_sets alive (leak checks)
 // Live objects, for leak checks: containers (tops included) and, per
 // subsystem id, the css its create() made (root css excluded).
 extern atomic_t container_count;
