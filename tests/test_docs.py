@@ -23,8 +23,8 @@ The examples follow one convention (docs/testing.md explains it to readers):
 Each file's guest examples run, in the file's order, in one guest booted
 fresh for that file (4 CPUs, 2 nodes, 1 GiB), so an example may build on
 the ones above it in its own file but never on another file's. A kernel
-error report on the console (WARNING, BUG_ON, a slab complaint, a panic)
-fails the file too.
+error report on a guest's console fails the file too (tests/run.py checks
+every guest a test used).
 """
 
 import functools
@@ -40,12 +40,6 @@ TOPOLOGY = dict(cpus=4, nodes=2, mem=1024)
 PROMPT_LINE = re.compile(r"^corral:[^#\n]*# (.*)$")
 HOST_LINE = re.compile(r"^\$ (.*)$")
 NEW_GUEST = "<!-- docs-test: new guest -->"
-# What the kernel prints when it finds a bug (kernel/panic.c, mm/slab.c,
-# mm/page_alloc.c); console lines start with "[seconds] ".
-KERNEL_ERRORS = re.compile(r"KERNEL PANIC|WARNING: .* at |BUG_ON\(|"
-                           r"slab \S+: (object .* was written to after it was freed|free of )|"
-                           r"double free")
-
 
 def doc_files():
     """README.md, then docs/*.md in name order (paths relative to ROOT)."""
@@ -187,11 +181,6 @@ def run_python(src, where):
         where, proc.returncode, proc.stdout.decode("utf-8", "replace"))
 
 
-def check_log(g, name):
-    m = KERNEL_ERRORS.search(g.log)
-    assert not m, "%s: kernel error report on the console: %r" % (name, m.group(0))
-
-
 def check_file(name):
     """Run every example of one file; at least one must be there."""
     with open(os.path.join(ROOT, name), encoding="utf-8") as f:
@@ -202,7 +191,6 @@ def check_file(name):
         for it in items:
             if it == "new guest":
                 if guest:
-                    check_log(guest, name)
                     guest.close()
                 guest = None
             elif isinstance(it, tuple):
@@ -217,8 +205,6 @@ def check_file(name):
                 assert output_matches(it.want, got), (
                     "%s: %r printed\n%s\nwant\n%s" % (it.where, "\n".join(it.lines),
                                                      "\n".join(got), "\n".join(it.want)))
-        if guest:
-            check_log(guest, name)
     finally:
         if guest:
             guest.close()
@@ -259,13 +245,6 @@ def test_docs_examples_are_checked_and_can_fail():
     assert not output_matches(["node 0 free: ... MB"], ["node 0 free: 501 kB"])
     assert not output_matches(["node 0 free: ... MB"], ["node 1 free: 501 MB"])
     assert output_matches(["a b "], ["a b"])  # trailing blanks do not count
-    # The console scan finds the kernel's bug reports, not ordinary lines.
-    assert KERNEL_ERRORS.search("[    1.5] slab kmalloc-64: object 0xff was written to "
-                                "after it was freed")
-    assert KERNEL_ERRORS.search("[    1.5] slab task: free of 0xff: double free, ignored")
-    assert KERNEL_ERRORS.search("[    2.0] WARNING: x > 0 at mm/slab.c:12")
-    assert KERNEL_ERRORS.search("\n*** KERNEL PANIC on cpu 1: oops")
-    assert not KERNEL_ERRORS.search("[    0.1] slab: 12 caches\ncorral:/# echo WARNING")
     assert heading_anchors("# T\n## What keeps a container alive\n```\n# not one\n```\n"
                            "## /proc\n### cpuset: which CPUs\n") == {
         "t", "what-keeps-a-container-alive", "proc", "cpuset-which-cpus"}
