@@ -4,11 +4,12 @@ Two checks, each of which fails naming what is wrong:
 
   - Every example in a tour chapter runs as written on a freshly booted
     guest (4 CPUs, 2 nodes, 1 GiB) and prints what the chapter shows. The
-    convention, parser, matcher and runners are tests/test_docs.py's
-    (prompt lines `corral:/# CMD` followed by the expected output, `...`
-    for what varies); each chapter gets its own guest, booted as `make run`
-    boots it: GRUB and the ISO. Chapter 1, which describes both loaders,
-    also runs on `qemu -kernel` (multiboot 1).
+    convention and the runner are tests/test_docs.py's (check_file:
+    prompt lines `corral:/# CMD` followed by the expected output, `...`
+    for what varies); each chapter gets its own guest, booted as `make
+    run` boots it: GRUB and the ISO. Chapter 1, which describes both
+    loaders, also runs on `qemu -kernel` (multiboot 1). tests/run.py fails
+    a test whose guest printed a kernel error report.
   - Every code reference in the tour exists. A reference is a code span
     (`...` in backquotes) that names a path of the repository under one of
     its source folders -- `mm/slab.c`, `arch/x86/boot.S` -- optionally
@@ -193,43 +194,9 @@ def test_tour_links_lead_to_pages_and_headings_that_exist():
     assert not bad, "\n".join(bad)
 
 
-def run_examples(name, **topology):
-    """Run every example of the tour file name, in order, on guests booted
-    with topology (test_docs.TOPOLOGY's, plus iso=...); fails naming the
-    first example whose output differs."""
-    with open(os.path.join(ROOT, name), encoding="utf-8") as f:
-        items = test_docs.parse(f.read(), name)
-    assert any(not isinstance(it, str) for it in items), "%s: no checked example" % name
-    guest = None
-    try:
-        for it in items:
-            if it == "new guest":
-                if guest:
-                    test_docs.check_log(guest, name)
-                    guest.close()
-                guest = None
-            elif isinstance(it, tuple):
-                test_docs.run_python(it[1], it[2])
-            else:
-                if it.kind == "host":
-                    got = test_docs.run_host(it)
-                else:
-                    if guest is None:
-                        guest = corral.Corral(**dict(test_docs.TOPOLOGY, **topology))
-                    got = test_docs.run_guest(guest, it)
-                assert test_docs.output_matches(it.want, got), (
-                    "%s: %r printed\n%s\nwant\n%s" % (it.where, "\n".join(it.lines),
-                                                     "\n".join(got), "\n".join(it.want)))
-        if guest:
-            test_docs.check_log(guest, name)
-    finally:
-        if guest:
-            guest.close()
-
-
 def _chapter_test(name, iso):
     def test():
-        run_examples(name, iso=iso)
+        test_docs.check_file(name, iso=iso)
     base = re.sub(r"[^A-Za-z0-9]", "_", os.path.basename(name)[:-3])
     test.__name__ = "test_tour_%s_%s" % (base, "iso" if iso else "kernel")
     test.__doc__ = "Every example in %s runs as written on a fresh guest (%s)." % (
