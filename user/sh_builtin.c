@@ -470,7 +470,7 @@ static int builtin_source(struct sh *sh, int argc, char **argv)
 	}
 	char **old_params = NULL;
 	int old_n = 0;
-	if (argc > 2) {
+	if (0) { // dash ignores arguments after the file
 		old_params = sh->params;
 		old_n = sh->nparams;
 		sh->params = NULL;
@@ -487,7 +487,7 @@ static int builtin_source(struct sh *sh, int argc, char **argv)
 		sh->jump = J_NONE;
 		status = sh->status;
 	}
-	if (argc > 2) {
+	if (old_params) {
 		sh_free_params(sh);
 		sh->params = old_params;
 		sh->nparams = old_n;

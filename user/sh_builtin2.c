@@ -38,9 +38,12 @@ static int builtin_read(struct sh *sh, int argc, char **argv)
 			}
 		}
 	}
-	char *names_default[] = {"REPLY", NULL};
-	char **names = i < argc ? argv + i : names_default;
-	int nnames = i < argc ? argc - i : 1;
+	if (i >= argc) {
+		sh_msg(sh, "read: arg count");
+		return 2;
+	}
+	char **names = argv + i;
+	int nnames = argc - i;
 	struct strbuf line = {0};
 	struct strbuf esc = {0}; // per char: 1 if escaped by a backslash
 	int eof = 0;

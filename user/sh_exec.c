@@ -28,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -342,7 +343,7 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
 	int nsaved = 0;
 	int subst_before = sh->subst_count;
 	if (sh_expand_words(sh, n->words + n->nassign, n->nwords - n->nassign, &argv, &argc) < 0 ||
-	    !(assigns = expand_assigns(sh, n))) {
+	    (argc > 0 && !(assigns = expand_assigns(sh, n)))) {
 		sh_fatal(sh, 2);
 		status = 2;
 		goto out;
@@ -351,7 +352,7 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
 		status = sh->status;
 		goto out;
 	}
-	if (sh->opt_x && (argc || n->nassign))
+	if (sh->opt_x && argc)
 		xtrace(sh, assigns, n->nassign, argv, argc);
 	if (argc == 0) {
 		// Assignments (and redirections) only.
@@ -360,11 +361,28 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
 			status = 2;
 			goto out;
 		}
-		for (int i = 0; i < n->nassign; i++)
-			if (assign(sh, assigns[i], NULL) < 0) {
+		// Left to right: `a=1 b=$a` sees the new a.
+		assigns = calloc((size_t)n->nassign + 1, sizeof(char *));
+		for (int i = 0; assigns && i < n->nassign; i++) {
+			const char *w = n->words[i];
+			char *v = sh_expand_word(sh, strchr(w, '=') + 1);
+			size_t nl = (size_t)(strchr(w, '=') - w);
+			char *a = v ? malloc(nl + strlen(v) + 2) : NULL;
+			if (a)
+				sprintf(a, "%.*s=%s", (int)nl, w, v);
+			free(v);
+			if (!a || assign(sh, a, NULL) < 0) {
+				free(a);
 				sh_fatal(sh, 2);
 				status = 2;
+				break;
 			}
+			assigns[i] = a;
+		}
+		if (sh->opt_x && assigns && n->nassign)
+			xtrace(sh, assigns, n->nassign, NULL, 0);
+		if (sh->subst_count != subst_before && status == 0)
+			status = sh->subst_status;
 		goto out;
 	}
 	const char *name = argv[0];
@@ -628,7 +646,7 @@ static int exec_pipe(struct sh *sh, struct sh_node *n)
 		status = !status;
 	}
 	sh->status = status;
-	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump)
+	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump && !n->bang)
 		sh_fatal(sh, status);
 	return status;
 }

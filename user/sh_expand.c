@@ -214,8 +214,6 @@ static const char *param_value(struct sh *sh, const char *name, size_t n, char *
 		return NULL;
 	memcpy(tmp, name, n);
 	tmp[n] = '\0';
-	if (strcmp(tmp, "LINENO") == 0)
-		return *owned = num_str(sh->lineno);
 	return sh_var_get(sh, tmp);
 }
 
@@ -777,9 +775,15 @@ static void split_fields(struct expander *e, struct fieldlist *fl)
 	for (size_t p = 0; p < x->len;) {
 		int f = x->f[p];
 		if (f & F_BREAK) {
-			emit_field(e, fl, start, p);
+			if (has_content) // (unquoted $@: an empty parameter vanishes)
+				emit_field(e, fl, start, p);
 			start = ++p;
 			has_content = 0;
+			continue;
+		}
+		if (f & F_QMARK) {
+			has_content = 1;
+			p++;
 			continue;
 		}
 		if (!(f & F_SPLIT) || (f & F_QUOTED) || !ifs[0] || !strchr(ifs, x->c[p])) {
@@ -812,11 +816,7 @@ static void split_fields(struct expander *e, struct fieldlist *fl)
 		start = p;
 		has_content = 0;
 	}
-	int any = 0;
-	for (size_t i = start; i < x->len; i++)
-		if (!(x->f[i] & F_BREAK))
-			any = 1;
-	if (any)
+	if (has_content)
 		emit_field(e, fl, start, x->len);
 }
 

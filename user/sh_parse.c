@@ -144,6 +144,9 @@ struct sh_parser {
 	int error;        // SH_PARSE_ERROR / SH_PARSE_INCOMPLETE once failed
 	int stop_at_rparen; // scanning a $(...) body: a bare ) ends it
 	int line_done;      // the top-level list ended at a newline
+	size_t alias_end;   // text before this offset came from an alias
+	int alias_chain;    // aliases expanded one after the other
+	char alias_name[64]; // the last one
 	const char *expecting; // SH_PARSE_INCOMPLETE: what was missing
 	struct heredoc_pending *heredocs;
 };
@@ -222,6 +225,8 @@ static int scan_dollar(struct sh_parser *p, struct strbuf *b);
 
 // The text ended inside a construct: more may come (the prompt reads
 // another line), else sh_parser_report_eof() says what was missing.
+static const char QUOTE[] = "quote"; // expecting: the end of a quoted string
+
 static void incomplete(struct sh_parser *p, const char *what)
 {
 	if (!p->error) {
@@ -244,7 +249,7 @@ static int scan_squote(struct sh_parser *p, struct strbuf *b)
 	for (;;) {
 		int c = peekc(p, 0);
 		if (c == -1) {
-			incomplete(p, "'");
+			incomplete(p, QUOTE);
 			return -1;
 		}
 		take(p, b);
@@ -260,7 +265,7 @@ static int scan_backquote(struct sh_parser *p, struct strbuf *b)
 		skip_continuations(p);
 		int c = peekc(p, 0);
 		if (c == -1) {
-			incomplete(p, "`");
+			incomplete(p, QUOTE);
 			return -1;
 		}
 		if (c == '\\' && peekc(p, 1) != -1) {
@@ -281,7 +286,7 @@ static int scan_dquote(struct sh_parser *p, struct strbuf *b)
 		skip_continuations(p);
 		int c = peekc(p, 0);
 		if (c == -1) {
-			incomplete(p, "\"");
+			incomplete(p, QUOTE);
 			return -1;
 		}
 		if (c == '\\' && peekc(p, 1) != -1) {
@@ -631,6 +636,8 @@ static int is_reserved(const char *w)
 	return 0;
 }
 
+static int is_reserved(const char *w);
+
 static const char *tok_name(struct sh_parser *p)
 {
 	switch (p->tok) {
@@ -663,8 +670,10 @@ static void unexpected(struct sh_parser *p, const char *expecting)
 	const char *n = tok_name(p);
 	if (n)
 		snprintf(what, sizeof(what), "%s", n);
-	else
+	else if (is_reserved(p->word))
 		snprintf(what, sizeof(what), "\"%.60s\"", p->word);
+	else
+		snprintf(what, sizeof(what), "word");
 	if (expecting)
 		syntax(p, "%s unexpected (expecting \"%s\")", what, expecting);
 	else
@@ -1028,6 +1037,44 @@ static struct sh_node *parse_compound(struct sh_parser *p)
 	return n;
 }
 
+// An alias as the command word: its value replaces the word in the text,
+// which is lexed again. An alias is not expanded again inside its own
+// expansion, and at most 16 expansions follow each other.
+static int expand_alias(struct sh_parser *p)
+{
+	struct sh *sh = p->sh;
+	if (!sh || !sh->naliases || p->stop_at_rparen) // ($(...) bodies: not our text)
+		return 0;
+	if (p->tok_start >= p->alias_end)
+		p->alias_chain = 0;
+	const char *value = NULL;
+	for (int i = 0; i < sh->naliases; i++)
+		if (strcmp(sh->aliases[i].name, p->word) == 0)
+			value = sh->aliases[i].value;
+	if (!value || p->alias_chain >= 16 ||
+	    (p->tok_start < p->alias_end && strcmp(p->alias_name, p->word) == 0))
+		return 0;
+	size_t vlen = strlen(value), rest = p->len - p->pos;
+	char *text = malloc(p->tok_start + vlen + 1 + rest + 1);
+	if (!text) {
+		nomem(p);
+		return 0;
+	}
+	memcpy(text, p->text, p->tok_start);
+	memcpy(text + p->tok_start, value, vlen);
+	text[p->tok_start + vlen] = ' ';
+	memcpy(text + p->tok_start + vlen + 1, p->text + p->pos, rest + 1);
+	snprintf(p->alias_name, sizeof(p->alias_name), "%s", p->word);
+	free(p->text);
+	p->text = text;
+	p->pos = p->tok_start;
+	p->len = p->tok_start + vlen + 1 + rest;
+	p->alias_end = p->tok_start + vlen + 1;
+	p->alias_chain++;
+	p->peeked = 0;
+	return 1;
+}
+
 // Is the next thing in the text a '(' (NAME() starts a function)?
 static int peek_lparen(struct sh_parser *p)
 {
@@ -1051,6 +1098,8 @@ static struct sh_node *parse_command(struct sh_parser *p)
 		unexpected(p, NULL);
 		return NULL;
 	}
+	if (p->tok == T_WORD && expand_alias(p))
+		return parse_command(p);
 	if (p->tok != T_WORD && p->tok != T_REDIR) {
 		unexpected(p, NULL);
 		return NULL;
@@ -1062,7 +1111,7 @@ static struct sh_node *parse_command(struct sh_parser *p)
 		if (p->tok == T_LPAREN) {
 			next(p);
 			if (p->tok != T_RPAREN) {
-				unexpected(p, NULL);
+				unexpected(p, ")");
 				return NULL;
 			}
 			if (!sh_is_name(name, strlen(name))) {
@@ -1074,14 +1123,7 @@ static struct sh_node *parse_command(struct sh_parser *p)
 				return NULL;
 			f->name = name;
 			skip_newlines(p);
-			next(p);
-			if (!(p->tok == T_LPAREN || (p->tok == T_WORD && (is_word(p, "{") ||
-			      is_word(p, "if") || is_word(p, "while") || is_word(p, "until") ||
-			      is_word(p, "for") || is_word(p, "case"))))) {
-				unexpected(p, NULL);
-				return NULL;
-			}
-			f->body = parse_compound(p);
+			f->body = parse_command(p); // dash takes any command
 			return f->body ? f : NULL;
 		}
 	}
@@ -1304,7 +1346,9 @@ int sh_parse_next(struct sh_parser *p, struct sh_node **out)
 
 void sh_parser_report_eof(struct sh_parser *p)
 {
-	if (p->expecting)
+	if (p->expecting == QUOTE)
+		syntax_force(p, "Unterminated quoted string%s", "");
+	else if (p->expecting)
 		syntax_force(p, "end of file unexpected (expecting \"%s\")", p->expecting);
 	else
 		syntax_force(p, "end of file unexpected%s", "");

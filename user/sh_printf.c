@@ -50,8 +50,6 @@ static int escape(struct pf *p, const char *s, int percent_b)
 	case 't': sb_addc(&p->out, '\t'); return 1;
 	case 'v': sb_addc(&p->out, '\v'); return 1;
 	case '\\': sb_addc(&p->out, '\\'); return 1;
-	case '"': sb_addc(&p->out, '"'); return 1;
-	case '\'': sb_addc(&p->out, '\''); return 1;
 	case 'c':
 		if (percent_b) {
 			p->stop = 1;
