@@ -411,7 +411,30 @@ static void reparent_children_locked(struct task *t)
 	}
 }
 
+static void __attribute__((noreturn)) do_exit_on_own_stack(int status);
+
+// An app may run on a stack of its own in its heap (sh does, so that a
+// script can nest deeper than 16 KiB allows). Exit frees that heap, so
+// it must finish on the task's kernel stack: whatever the kernel stack
+// held is dead, as the task never returns to it.
 static void __attribute__((noreturn)) do_exit(int status)
+{
+	struct task *t = current;
+	u64 sp = (u64)__builtin_frame_address(0);
+	u64 top = (u64)t->kstack_top;
+	if (top && (sp >= top || sp < top - KSTACK_SIZE)) {
+		asm volatile("mov %0, %%rsp\n\t"
+			     "xor %%ebp, %%ebp\n\t"
+			     "call *%1\n\t"
+			     "ud2"
+			     : : "r"(top - 64), "r"(do_exit_on_own_stack), "D"((long)status)
+			     : "memory");
+		__builtin_unreachable();
+	}
+	do_exit_on_own_stack(status);
+}
+
+static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 {
 	struct task *t = current;
 	if (t->is_idle)

@@ -86,14 +86,16 @@ void sh_msg(struct sh *sh, const char *fmt, ...)
 
 // ---- the stack guard -----------------------------------------------------
 
-// Apps run on their task's kernel stack (16 KiB on Corral); the host
-// build has the usual 8 MiB. Leave room below for the deepest leaf (a
-// builtin, a spawn, an interrupt frame).
-#ifdef CORRAL_HOST
-#define SH_STACK_LIMIT (4L << 20)
-#else
-#define SH_STACK_LIMIT (9L << 10)
-#endif
+// Apps run on their task's kernel stack, 16 KiB on Corral: too little for
+// a recursive interpreter. So sh_main moves to a stack of SH_STACK_SIZE
+// bytes from its heap (the kernel finishes an exit on the task's own
+// stack, kernel/task.c), and the guard keeps SH_STACK_MARGIN free below
+// for the deepest leaf: a builtin, newlib's printf, a spawn system call
+// and an interrupt all run on this stack. If the big stack cannot be had,
+// the shell stays on the kernel stack with a small limit. The host build
+// runs on its usual 8 MiB.
+#define SH_STACK_SIZE (256L << 10)
+#define SH_STACK_MARGIN (32L << 10)
 
 int sh_stack_check(struct sh *sh)
 {
@@ -101,7 +103,7 @@ int sh_stack_check(struct sh *sh)
 	if (!sh || !sh->stack_base)
 		return 0;
 	long used = sh->stack_base - &here;
-	if (used < SH_STACK_LIMIT)
+	if (used < sh->stack_limit)
 		return 0;
 	sh_msg(sh, "nesting too deep");
 	return -1;
@@ -532,10 +534,8 @@ static void import_environment(struct sh *sh)
 		sh_var_set(sh, "PWD", cwd, 1);
 }
 
-static int sh_main(int argc, char **argv)
+static int sh_main_body(int argc, char **argv, long stack_limit)
 {
-	if (applib_wants_help(argc, argv, usage))
-		return 0;
 	struct sh *sh = calloc(1, sizeof(*sh));
 	char *line = malloc(SH_LINE_MAX + 1);
 	if (!sh || !line || !(sh->ed.buf = malloc(SH_LINE_MAX + 1))) {
@@ -548,6 +548,7 @@ static int sh_main(int argc, char **argv)
 	}
 	char stack_mark;
 	sh->stack_base = &stack_mark;
+	sh->stack_limit = stack_limit;
 	sh->pid = getpid();
 	sh->umask = 022;
 	import_environment(sh);
@@ -610,5 +611,52 @@ static int sh_main(int argc, char **argv)
 	sh_free(sh);
 	return status;
 }
+
+#ifdef CORRAL_HOST
+static int sh_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	return sh_main_body(argc, argv, 4L << 20);
+}
+#else
+struct main_call {
+	int argc;
+	char **argv;
+	int status;
+};
+
+static void main_on_big_stack(struct main_call *c)
+{
+	c->status = sh_main_body(c->argc, c->argv, SH_STACK_SIZE - SH_STACK_MARGIN);
+}
+
+// Call fn(c) with the stack pointer at top, then come back to this stack.
+static void call_on_stack(char *top, void (*fn)(struct main_call *), struct main_call *c)
+{
+	asm volatile("mov %%rsp, %%rbx\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "call *%[fn]\n\t"
+		     "mov %%rbx, %%rsp"
+		     : "+D"(c), [top] "+S"(top), [fn] "+d"(fn)
+		     :
+		     : "rax", "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc",
+		       "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+		       "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+static int sh_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	char *stack = malloc(SH_STACK_SIZE);
+	if (!stack) // the kernel stack, less what the leaves need
+		return sh_main_body(argc, argv, 9L << 10);
+	struct main_call c = {argc, argv, 1};
+	call_on_stack(stack + SH_STACK_SIZE - 64, main_on_big_stack, &c);
+	free(stack);
+	return c.status;
+}
+#endif
 
 APP(sh, sh_main, "the command shell: sh [-c CMD | FILE [ARG...]]");

@@ -190,6 +190,7 @@ struct sh {
 	char *traps[SH_NSIG]; // trap action per signal; traps[0]: EXIT
 	char *arg0;       // $0 and the prefix of messages
 	char *stack_base; // address of a local of sh_main (stack guard)
+	long stack_limit; // bytes of stack the guard lets the shell use
 	unsigned long subst_seq; // names of temporary files
 	int subst_count;  // command substitutions run (for $? after x=$(...))
 	int subst_status; // the status of the last one

@@ -186,7 +186,7 @@ struct saved_assign {
 	int exported;
 };
 
-static void xtrace(struct sh *sh, char **assigns, int nassign, char **argv, int argc)
+static __attribute__((noinline)) void xtrace(struct sh *sh, char **assigns, int nassign, char **argv, int argc)
 {
 	struct strbuf b = {0};
 	const char *ps4 = sh_var_get(sh, "PS4");
@@ -235,7 +235,8 @@ static char **expand_assigns(struct sh *sh, struct sh_node *n)
 	return a;
 }
 
-static int assign(struct sh *sh, const char *a, struct saved_assign *save)
+static __attribute__((noinline)) int assign(struct sh *sh, const char *a,
+					      struct saved_assign *save)
 {
 	const char *eq = strchr(a, '=');
 	char name[256];
@@ -261,7 +262,7 @@ static int assign(struct sh *sh, const char *a, struct saved_assign *save)
 	return 0;
 }
 
-static void unassign(struct sh *sh, struct saved_assign *s, int n)
+static __attribute__((noinline)) void unassign(struct sh *sh, struct saved_assign *s, int n)
 {
 	for (int i = n - 1; i >= 0; i--) {
 		if (!s[i].name)
@@ -281,7 +282,7 @@ static void unassign(struct sh *sh, struct saved_assign *s, int n)
 
 // Spawn argv as an app (or a script by path) with the shell's fds 0-2,
 // and wait for it. Returns its status.
-static int run_app(struct sh *sh, const char *app, char **argv, char **assigns, int nassign,
+static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, char **argv, char **assigns, int nassign,
 		   int wait_it)
 {
 	char **envp = NULL;
@@ -309,7 +310,7 @@ static int run_app(struct sh *sh, const char *app, char **argv, char **assigns, 
 }
 
 // A command name with a slash: a script file run by a new sh.
-static int run_path(struct sh *sh, char **argv, int argc, char **assigns, int nassign)
+static __attribute__((noinline)) int run_path(struct sh *sh, char **argv, int argc, char **assigns, int nassign)
 {
 	struct stat st;
 	if (stat(argv[0], &st) < 0) {
@@ -333,7 +334,38 @@ static int run_path(struct sh *sh, char **argv, int argc, char **assigns, int na
 	return status;
 }
 
-static int exec_simple(struct sh *sh, struct sh_node *n)
+// NAME=VALUE... with no command: left to right, so `a=1 b=$a` sees the
+// new a. The "NAME=value" strings in *out (for set -x). 0 or -1.
+static __attribute__((noinline)) int assign_only(struct sh *sh, struct sh_node *n, char ***out)
+{
+	char **assigns = calloc((size_t)n->nassign + 1, sizeof(char *));
+	*out = assigns;
+	if (!assigns) {
+		sh_msg(sh, "out of memory");
+		sh_fatal(sh, 2);
+		return -1;
+	}
+	for (int i = 0; i < n->nassign; i++) {
+		const char *w = n->words[i];
+		char *v = sh_expand_word(sh, strchr(w, '=') + 1);
+		size_t nl = (size_t)(strchr(w, '=') - w);
+		char *a = v ? malloc(nl + strlen(v) + 2) : NULL;
+		if (a)
+			sprintf(a, "%.*s=%s", (int)nl, w, v);
+		free(v);
+		if (!a || assign(sh, a, NULL) < 0) {
+			free(a);
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		assigns[i] = a;
+	}
+	if (sh->opt_x && n->nassign)
+		xtrace(sh, assigns, n->nassign, NULL, 0);
+	return 0;
+}
+
+static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *n)
 {
 	sh->lineno = n->lineno;
 	char **argv = NULL, **assigns = NULL;
@@ -361,26 +393,8 @@ static int exec_simple(struct sh *sh, struct sh_node *n)
 			status = 2;
 			goto out;
 		}
-		// Left to right: `a=1 b=$a` sees the new a.
-		assigns = calloc((size_t)n->nassign + 1, sizeof(char *));
-		for (int i = 0; assigns && i < n->nassign; i++) {
-			const char *w = n->words[i];
-			char *v = sh_expand_word(sh, strchr(w, '=') + 1);
-			size_t nl = (size_t)(strchr(w, '=') - w);
-			char *a = v ? malloc(nl + strlen(v) + 2) : NULL;
-			if (a)
-				sprintf(a, "%.*s=%s", (int)nl, w, v);
-			free(v);
-			if (!a || assign(sh, a, NULL) < 0) {
-				free(a);
-				sh_fatal(sh, 2);
-				status = 2;
-				break;
-			}
-			assigns[i] = a;
-		}
-		if (sh->opt_x && assigns && n->nassign)
-			xtrace(sh, assigns, n->nassign, NULL, 0);
+		if (assign_only(sh, n, &assigns) < 0)
+			status = 2;
 		if (sh->subst_count != subst_before && status == 0)
 			status = sh->subst_status;
 		goto out;
@@ -467,7 +481,7 @@ static int loop_jump(struct sh *sh)
 	return sh->jump != J_NONE;
 }
 
-static int exec_while(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_while(struct sh *sh, struct sh_node *n)
 {
 	int status = 0;
 	sh->loop_depth++;
@@ -490,7 +504,7 @@ static int exec_while(struct sh *sh, struct sh_node *n)
 	return status;
 }
 
-static int exec_for(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_for(struct sh *sh, struct sh_node *n)
 {
 	char **items;
 	int count;
@@ -526,7 +540,7 @@ static int exec_for(struct sh *sh, struct sh_node *n)
 	return status;
 }
 
-static int exec_case(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_case(struct sh *sh, struct sh_node *n)
 {
 	sh->lineno = n->lineno;
 	char *subject = sh_expand_word(sh, n->words[0]);
@@ -557,7 +571,7 @@ static int exec_case(struct sh *sh, struct sh_node *n)
 	return status;
 }
 
-static int exec_if(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_if(struct sh *sh, struct sh_node *n)
 {
 	sh->no_errexit++;
 	int c = sh_exec(sh, n->cond);
@@ -571,7 +585,7 @@ static int exec_if(struct sh *sh, struct sh_node *n)
 	return 0;
 }
 
-static int exec_andor(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_andor(struct sh *sh, struct sh_node *n)
 {
 	int status = 0;
 	for (struct sh_node *k = n->kids; k; k = k->next) {
@@ -593,7 +607,7 @@ static int exec_andor(struct sh *sh, struct sh_node *n)
 	return status;
 }
 
-static int exec_list(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_list(struct sh *sh, struct sh_node *n)
 {
 	int status = sh->status;
 	for (struct sh_node *k = n->kids; k; k = k->next) {
@@ -608,11 +622,11 @@ static int exec_list(struct sh *sh, struct sh_node *n)
 	return status;
 }
 
-// A compound command with redirections.
-static int exec_redirected(struct sh *sh, struct sh_node *n, int (*fn)(struct sh *, struct sh_node *))
+// A compound command with redirections. (Two functions, so that the
+// saved fds take stack only where there are redirections.)
+static __attribute__((noinline)) int exec_with_redirs(struct sh *sh, struct sh_node *n,
+						      int (*fn)(struct sh *, struct sh_node *))
 {
-	if (!n->redirs)
-		return fn(sh, n);
 	struct sh_fd_saves saves = {.n = 0};
 	int status = 2;
 	if (sh_apply_redirs(sh, &saves, n->redirs) == 0)
@@ -621,9 +635,16 @@ static int exec_redirected(struct sh *sh, struct sh_node *n, int (*fn)(struct sh
 	return status;
 }
 
-static int exec_group(struct sh *sh, struct sh_node *n) { return sh_exec(sh, n->body); }
+static int exec_redirected(struct sh *sh, struct sh_node *n, int (*fn)(struct sh *, struct sh_node *))
+{
+	if (!n->redirs)
+		return fn(sh, n);
+	return exec_with_redirs(sh, n, fn);
+}
 
-static int exec_subshell(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_group(struct sh *sh, struct sh_node *n) { return sh_exec(sh, n->body); }
+
+static __attribute__((noinline)) int exec_subshell(struct sh *sh, struct sh_node *n)
 {
 	struct sh_state *st = sh_subshell_begin(sh);
 	if (!st)
@@ -632,7 +653,7 @@ static int exec_subshell(struct sh *sh, struct sh_node *n)
 	return sh_subshell_end(sh, st);
 }
 
-static int exec_pipe(struct sh *sh, struct sh_node *n)
+static __attribute__((noinline)) int exec_pipe(struct sh *sh, struct sh_node *n)
 {
 	if (n->bang)
 		sh->no_errexit++;
@@ -646,8 +667,6 @@ static int exec_pipe(struct sh *sh, struct sh_node *n)
 		status = !status;
 	}
 	sh->status = status;
-	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump && !n->bang)
-		sh_fatal(sh, status);
 	return status;
 }
 
@@ -680,6 +699,11 @@ int sh_exec(struct sh *sh, struct sh_node *n)
 	}
 	if (sh->jump == J_NONE || sh->jump == J_BREAK || sh->jump == J_CONTINUE)
 		sh->status = status;
+	// set -e: a command that fails ends the shell, unless it is tested
+	// (if/while conditions, all but the last of && ||, after !).
+	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump && n->type != N_LIST &&
+	    n->type != N_ANDOR && !(n->type == N_PIPE && n->bang))
+		sh_fatal(sh, status);
 	return status;
 }
 

@@ -1260,7 +1260,19 @@ static struct sh_node *parse_list(struct sh_parser *p, int top)
 		push_back(p);
 		break;
 	}
-	return n->kids ? n : NULL;
+	if (!n->kids)
+		return NULL;
+	// One command alone: no list, and-or or pipeline nodes around it
+	// (each would be a level of recursion when it runs).
+	struct sh_node *k = n->kids;
+	if (k->next || k->bg)
+		return n;
+	if (k->type == N_ANDOR && !k->kids->next)
+		k = k->kids;
+	if (k->type == N_PIPE && !k->bang && !k->kids->next)
+		k = k->kids;
+	k->op = 0;
+	return k;
 }
 
 // ---- entry points -------------------------------------------------------------
