@@ -592,7 +592,7 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 		if (!text) {
 			sh_error("sh: 0: cannot open %s: %s\n", argv[i],
 				 errno == ENOENT ? "No such file" : strerror(errno));
-			status = errno == ENOENT ? 127 : 2;
+			status = 2;
 		} else {
 			sh_run_text(sh, text, 1);
 			status = sh->status;

@@ -18,7 +18,9 @@ static int write_failed(struct sh *sh, const char *name)
 {
 	if (errno == EPIPE && sh->pipe_stage)
 		return 1; // the stage ends quietly (SIGPIPE in dash)
-	sh_msg(sh, "%s: I/O error", name);
+	// dash says "echo: I/O error"; the kernel's reason is worth more when
+	// a control file refuses a value (echo 0-9 > cpuset.cpus).
+	sh_msg(sh, "%s: write error: %s", name, strerror(errno));
 	return 1;
 }
 
@@ -533,6 +535,8 @@ static int builtin_exec(struct sh *sh, int argc, char **argv)
 		}
 	} else {
 		sh_msg(sh, "exec: %s: not found", argv[1]);
+		if (sh->interactive && !sh->subshell)
+			return 127; // the prompt carries on (as bash's does)
 		status = 127;
 	}
 	sh->status = status;

@@ -322,6 +322,9 @@ static int scan_brace(struct sh_parser *p, struct strbuf *b)
 		if (c == '}') {
 			take(p, b);
 			return 0;
+		} else if (c == '\n') {
+			syntax(p, "Missing '}'");
+			return -1;
 		} else if (c == '\\' && peekc(p, 1) != -1) {
 			take(p, b);
 			take(p, b);
