@@ -231,6 +231,23 @@ def test_line_editing():
         check(g, "echo after", "after")
 
 
+def test_tab_completion_ctrl_w_and_ctrl_d():
+    for g in guests:
+        g.run("mkdir -p /tmp/tabt/sub; touch /tmp/tabt/file1")
+        g.send("ech\t tab-done\r")            # a command name (the echo builtin)
+        expect_output(g, "tab-done", "Tab on a command name")
+        g.send("echo /tmp/tabt/fi\t\r")       # a path
+        expect_output(g, "/tmp/tabt/file1", "Tab on a path")
+        g.send("echo one two\x17three\r")     # Ctrl-W deletes a word
+        expect_output(g, "one three", "Ctrl-W")
+        # Ctrl-D on an empty line ends this shell; init starts another.
+        old = g.run("echo $$")
+        g.send("\x04")
+        g.expect_prompt(timeout=15)
+        new = g.run("echo $$")
+        assert new != old, "%s: Ctrl-D did not end the shell (pid %s)" % (g.describe(), new)
+
+
 def render(text):
     """What a terminal shows on the cursor's row after text, for the
     sequences the line editor uses (CR, BS, ESC[nD, ESC[nC, ESC[K):
@@ -410,6 +427,7 @@ def test_random_bytes_then_echo_works():
             junk = "".join(chr(rnd.randrange(1, 256)) for _ in range(1000))
             junk = junk.replace("\x03", "").replace("\x04", "")
             g.send(junk)
+            g.send_ctrl_c()   # (the junk may have left a quote open: "> ")
             g.mark(timeout=60)
         check(g, "echo ok", "ok")
         assert g.alive()
@@ -421,14 +439,22 @@ def test_control_characters_and_half_escape_sequences():
                      "\x1b[3~\x1b[H\x1b[F", "\x00\x01\x02\x05\x06\x07\x0b\x0c\x0e\x1a\x1c\x1f",
                      "\x7f" * 20, "\x1b[A" * 120 + "\x1b[B" * 130):
             g.send(junk)
+            g.send_ctrl_c()
             g.mark()
         check(g, "echo ok", "ok")
 
 
 def test_unbalanced_quotes_then_echo_works():
     for g in guests:
-        check(g, "echo 'one", "sh: syntax error: unterminated quote", status=2)
-        check(g, 'echo "two\'', "sh: syntax error: unterminated quote", status=2)
+        # An open quote asks for more lines; Ctrl-C gives up on them.
+        for cmd in ("echo 'one", 'echo "two\''):
+            g.sendline(cmd)
+            g.expect(r"\n> ")
+            g.sendline("more")
+            g.expect(r"\n> ")
+            g.send_ctrl_c()
+            g.expect_prompt()
+            assert g.last_status() == 130
         check(g, "echo ok", "ok")
 
 
@@ -442,8 +468,8 @@ def test_init_cmd_success_powers_off_with_success():
 
 def test_init_cmd_failure_powers_off_with_failure():
     for cmd, text in (("false", None), ("exit 3", None),
-                      ("nosuchcommand", "sh: nosuchcommand: not found"),
-                      ("echo 'unbalanced", "sh: syntax error: unterminated quote")):
+                      ("nosuchcommand", "sh: 1: nosuchcommand: not found"),
+                      ("echo 'unbalanced", "sh: 1: Syntax error: Unterminated quoted string")):
         status, out = run_init(cmd, timeout=60, **SMALL)
         assert status == 1, "init=%r: status %r (want 1: QEMU exit 35)\n%s" % (
             cmd, status, out[-500:])

@@ -1,6 +1,7 @@
 // The shell's internal interface, shared by its files:
 //   sh.c          entry point, input loop, variables, error messages
 //   sh_edit.c     the console line editor and history
+//   sh_complete.c Tab completion of command names and paths
 //   sh_parse.c    lexer and parser: text becomes a tree of struct sh_node
 //   sh_expand.c   word expansion: parameters, command substitution,
 //                 arithmetic, field splitting, quote removal
@@ -150,6 +151,7 @@ struct sh_editor {
 	int overflow; // more than SH_LINE_MAX bytes were typed
 	int esc;      // escape-sequence state
 	int esc_param;
+	int last_tab;  // the previous key was Tab (a second one lists)
 	int last_cr;  // the previous byte was '\r' (a following '\n' is part of it)
 	char *history[SH_HISTORY]; // oldest first
 	int nhistory;
@@ -240,7 +242,10 @@ void sh_run_exit_trap(struct sh *sh);
 enum { SH_READ_EOF, SH_READ_LINE, SH_READ_TOO_LONG, SH_READ_INTERRUPT };
 int sh_edit_read_line(struct sh *sh, const char *prompt, char *line);
 void sh_edit_free(struct sh *sh);
-void sh_history_add(struct sh *sh, const char *line);
+// sh_complete.c: Tab. What to insert at pos and/or a listing of the
+// matches to print (both from malloc, or NULL); the number of matches.
+int sh_complete(struct sh *sh, const char *buf, int pos, int again, char **insert,
+		char **listing);
 
 // sh_expand.c
 // Expand words into fields (split, globbed): a NULL-terminated argv from

@@ -4,7 +4,8 @@
 //
 // Keys: printable bytes insert; Backspace/DEL delete; Ctrl-A/Ctrl-E or
 // Home/End move to the ends; Left/Right (or Ctrl-B/Ctrl-F) move; Up/Down
-// (or Ctrl-P/Ctrl-N) walk the history; Ctrl-U deletes to the start, Ctrl-K
+// (or Ctrl-P/Ctrl-N) walk the history; Ctrl-W deletes a word; Tab completes
+// (sh_complete.c); Ctrl-D on an empty line ends the input; Ctrl-U deletes to the start, Ctrl-K
 // to the end; Ctrl-C discards the line; Ctrl-L redraws. Other control
 // bytes and escape sequences (even ones cut short) are ignored. A line
 // longer than SH_LINE_MAX is not stored past the limit: when it ends it is
@@ -233,6 +234,27 @@ static int escape_byte(struct sh_editor *ed, unsigned char c, const char *prompt
 	return 1;
 }
 
+// Tab: complete the word before the cursor (sh_complete.c); a second Tab
+// lists the matches and redraws the line under them.
+static void complete(struct sh *sh, const char *prompt)
+{
+	struct sh_editor *ed = &sh->ed;
+	char *ins, *listing;
+	ed->buf[ed->len] = '\0';
+	int n = sh_complete(sh, ed->buf, ed->pos, ed->last_tab, &ins, &listing);
+	if (n == 0)
+		out("\a", 1);
+	for (char *s = ins; s && *s; s++)
+		insert(ed, *s, prompt);
+	if (listing) {
+		out("\n", 1);
+		out(listing, strlen(listing));
+		redraw(ed, prompt);
+	}
+	free(ins);
+	free(listing);
+}
+
 static int finish(struct sh *sh, char *line)
 {
 	struct sh_editor *ed = &sh->ed;
@@ -271,10 +293,30 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 		ed->last_cr = c == '\r';
 		if (ed->esc != ESC_NONE && escape_byte(ed, c, prompt))
 			continue;
+		int tab = c == '\t';
 		switch (c) {
 		case '\r':
 		case '\n':
 			return finish(sh, line);
+		case 0x04: // Ctrl-D: end of input on an empty line, else delete
+			if (ed->len == 0) {
+				out("\n", 1);
+				return SH_READ_EOF;
+			}
+			delete_range(ed, ed->pos, ed->pos + 1, prompt);
+			break;
+		case 0x17: { // Ctrl-W: the word before the cursor
+			int k = ed->pos;
+			while (k > 0 && ed->buf[k - 1] == ' ')
+				k--;
+			while (k > 0 && ed->buf[k - 1] != ' ')
+				k--;
+			delete_range(ed, k, ed->pos, prompt);
+			break;
+		}
+		case '\t':
+			complete(sh, prompt);
+			break;
 		case 0x03: // Ctrl-C
 			out("^C\n", 3);
 			free(ed->stashed);
@@ -319,6 +361,7 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 				insert(ed, (char)c, prompt);
 			break;
 		}
+		ed->last_tab = tab;
 	}
 }
 

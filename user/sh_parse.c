@@ -589,7 +589,11 @@ static void read_heredocs(struct sh_parser *p)
 		size_t dlen = strlen(delim);
 		for (;;) {
 			if (p->pos >= p->len) {
-				// dash takes an unterminated here-doc to the end.
+				// A script's unterminated here-doc runs to its end (as
+				// in dash); the prompt's dry parse (no sh) asks for
+				// more lines instead.
+				if (!p->sh)
+					incomplete(p, "here-document");
 				break;
 			}
 			size_t start = p->pos;
