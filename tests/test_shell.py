@@ -179,6 +179,7 @@ def test_unfinished_commands_continue_on_the_next_line():
         g.sendline("echo 'never")
         g.expect(r"\n> ")
         g.send_ctrl_c()
+        g.expect_prompt()
         check(g, "echo fresh", "fresh")
 
 
@@ -429,6 +430,9 @@ def test_random_bytes_then_echo_works():
             g.send(junk)
             g.send_ctrl_c()   # (the junk may have left a quote open: "> ")
             g.mark(timeout=60)
+        # The junk's carriage returns ran lines, some with a `&`: reap
+        # those jobs, whose notices would come before a later prompt.
+        g.run("wait", timeout=60)
         check(g, "echo ok", "ok")
         assert g.alive()
 
