@@ -345,6 +345,17 @@ def test_ctrl_c_kills_a_whole_pipeline_and_a_script():
         no_task_named(g, "spin")
 
 
+def test_ctrl_c_ends_a_pipeline_whose_last_stage_is_done():
+    # ls ends at once; head still reads the console: Ctrl-C must reach it.
+    for g in guests:
+        g.sendline("head | ls /dev")
+        time.sleep(1.0)
+        g.send_ctrl_c()
+        g.expect_prompt(timeout=10)
+        no_task_named(g, "head")
+        check(g, "echo after", "after")
+
+
 def test_ctrl_c_reaches_the_children_of_the_foreground_app():
     # taskset, env and sh -c run their command as a child: Ctrl-C must not
     # leave it running (the kernel passes a SIGINT death on to children).

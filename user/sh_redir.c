@@ -666,19 +666,26 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	}
 	if (prev_file >= 0)
 		close(prev_file);
-	// Wait for the apps, the last first: a Ctrl-C that ends it ends the
-	// others too.
+	// Wait for the apps, the last first. The console's Ctrl-C goes to
+	// the one being waited for (so `head | ls` still answers it once ls
+	// is gone), and a Ctrl-C that ends one ends all the others too.
 	int interrupted = 0;
 	for (i = n - 1; i >= 0; i--) {
 		if (pids[i] <= 0)
 			continue;
 		if (interrupted)
 			kill(pids[i], SIGINT);
+		else if (fg && pids[i] != fg)
+			console_set_fg(0, pids[i]);
 		int wst = 0;
 		int st = sh_wait_pid(pids[i], &wst);
 		status[i] = st < 0 ? 127 : st;
-		if (st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT)
+		if (st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT && !interrupted) {
 			interrupted = 1;
+			for (int k = 0; k < n; k++) // the stages not waited for yet
+				if (k < i && pids[k] > 0)
+					kill(pids[k], SIGINT);
+		}
 	}
 	if (fg)
 		sh_console_job_end(sh);
