@@ -175,10 +175,16 @@ const char *sh_var_get(struct sh *sh, const char *name)
 
 int sh_var_set(struct sh *sh, const char *name, const char *value, int export)
 {
+	struct sh_var *v = sh_var_find(sh, name);
+	if (v && v->value && strlen(value) <= strlen(v->value)) {
+		// fits where the old value was (i=$((i+1)) mallocs nothing)
+		memmove(v->value, value, strlen(value) + 1);
+		v->exported |= export;
+		return 0;
+	}
 	char *copy = strdup(value);
 	if (!copy)
 		return -1;
-	struct sh_var *v = sh_var_find(sh, name);
 	if (v) {
 		free(v->value);
 		v->value = copy;

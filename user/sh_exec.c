@@ -338,29 +338,37 @@ static __attribute__((noinline)) int run_path(struct sh *sh, char **argv, int ar
 // new a. The "NAME=value" strings in *out (for set -x). 0 or -1.
 static __attribute__((noinline)) int assign_only(struct sh *sh, struct sh_node *n, char ***out)
 {
-	char **assigns = calloc((size_t)n->nassign + 1, sizeof(char *));
+	// The "NAME=value" strings are made only for set -x.
+	char **assigns = sh->opt_x ? calloc((size_t)n->nassign + 1, sizeof(char *)) : NULL;
 	*out = assigns;
-	if (!assigns) {
-		sh_msg(sh, "out of memory");
-		sh_fatal(sh, 2);
-		return -1;
-	}
 	for (int i = 0; i < n->nassign; i++) {
 		const char *w = n->words[i];
-		char *v = sh_expand_word(sh, strchr(w, '=') + 1);
-		size_t nl = (size_t)(strchr(w, '=') - w);
-		char *a = v ? malloc(nl + strlen(v) + 2) : NULL;
-		if (a)
-			sprintf(a, "%.*s=%s", (int)nl, w, v);
-		free(v);
-		if (!a || assign(sh, a, NULL) < 0) {
-			free(a);
+		const char *eq = strchr(w, '=');
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - w), w);
+		char *v = sh_expand_word(sh, eq + 1);
+		if (!v) {
 			sh_fatal(sh, 2);
 			return -1;
 		}
-		assigns[i] = a;
+		struct sh_var *var = sh_var_find(sh, name);
+		if (var && var->readonly) {
+			sh_msg(sh, "%s: is read only", name);
+			free(v);
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		if (sh_var_set(sh, name, v, sh->opt_a) < 0) {
+			sh_msg(sh, "out of memory");
+			free(v);
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		if (assigns && (assigns[i] = malloc(strlen(name) + strlen(v) + 2)))
+			sprintf(assigns[i], "%s=%s", name, v);
+		free(v);
 	}
-	if (sh->opt_x && n->nassign)
+	if (assigns && n->nassign)
 		xtrace(sh, assigns, n->nassign, NULL, 0);
 	return 0;
 }
@@ -375,7 +383,7 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	int nsaved = 0;
 	int subst_before = sh->subst_count;
 	if (sh_expand_words(sh, n->words + n->nassign, n->nwords - n->nassign, &argv, &argc) < 0 ||
-	    (argc > 0 && !(assigns = expand_assigns(sh, n)))) {
+	    (argc > 0 && n->nassign && !(assigns = expand_assigns(sh, n)))) {
 		sh_fatal(sh, 2);
 		status = 2;
 		goto out;
@@ -414,7 +422,7 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 			sh_fatal(sh, 2);
 		goto out;
 	}
-	if (kind == CMD_FUNC || kind == CMD_BUILTIN) {
+	if ((kind == CMD_FUNC || kind == CMD_BUILTIN) && n->nassign) {
 		saved = calloc((size_t)n->nassign + 1, sizeof(*saved));
 		for (int i = 0; saved && i < n->nassign; i++, nsaved++)
 			if (assign(sh, assigns[i], &saved[i]) < 0)

@@ -24,29 +24,53 @@ enum {
 	F_BREAK = 8,  // zero-width: ends a field ("$@")
 };
 
+#define XB_INLINE 64 // bytes kept in the struct: most words need no malloc
+
 struct xbuf {
-	char *c;
-	unsigned char *f;
+	char *c;          // ic, or from malloc once longer
+	unsigned char *f; // iflags, or from malloc
 	size_t len, cap;
 	int nomem;
+	char ic[XB_INLINE];
+	unsigned char iflags[XB_INLINE];
 };
+
+static void xb_grow(struct xbuf *x)
+{
+	if (!x->c) { // first use
+		x->c = x->ic;
+		x->f = x->iflags;
+		x->cap = XB_INLINE;
+		return;
+	}
+	size_t cap = x->cap * 2;
+	char *nc = malloc(cap);
+	unsigned char *nf = malloc(cap);
+	if (!nc || !nf) {
+		free(nc);
+		free(nf);
+		x->nomem = 1;
+		return;
+	}
+	memcpy(nc, x->c, x->len);
+	memcpy(nf, x->f, x->len);
+	if (x->c != x->ic) {
+		free(x->c);
+		free(x->f);
+	}
+	x->c = nc;
+	x->f = nf;
+	x->cap = cap;
+}
 
 static void xb_add(struct xbuf *x, char c, int flags)
 {
 	if (x->nomem)
 		return;
 	if (x->len + 1 >= x->cap) {
-		size_t cap = x->cap ? x->cap * 2 : 64;
-		char *nc = realloc(x->c, cap);
-		if (nc)
-			x->c = nc;
-		unsigned char *nf = nc ? realloc(x->f, cap) : NULL;
-		if (!nc || !nf) {
-			x->nomem = 1;
+		xb_grow(x);
+		if (x->nomem)
 			return;
-		}
-		x->f = nf;
-		x->cap = cap;
 	}
 	x->c[x->len] = c;
 	x->f[x->len] = (unsigned char)flags;
@@ -61,8 +85,10 @@ static void xb_adds(struct xbuf *x, const char *s, int flags)
 
 static void xb_free(struct xbuf *x)
 {
-	free(x->c);
-	free(x->f);
+	if (x->c != x->ic) {
+		free(x->c);
+		free(x->f);
+	}
 }
 
 enum mode { M_FIELDS, M_STRING, M_PATTERN, M_ASSIGN };
@@ -733,10 +759,18 @@ static void fl_add(struct fieldlist *fl, char *s)
 static void emit_field(struct expander *e, struct fieldlist *fl, size_t a, size_t b)
 {
 	struct xbuf *x = &e->x;
-	int magic = 0;
-	for (size_t i = a; i < b; i++)
-		if (!(x->f[i] & (F_QUOTED | F_QMARK | F_BREAK)) && strchr("*?[", x->c[i]))
+	// Magic: an unquoted * or ?, or an unquoted [ with a ] after it
+	// (`[` alone, as the test command, lists no directory).
+	int magic = 0, open_bracket = 0;
+	for (size_t i = a; i < b; i++) {
+		if (x->f[i] & (F_QUOTED | F_QMARK | F_BREAK))
+			continue;
+		char c = x->c[i];
+		if (c == '*' || c == '?' || (c == ']' && open_bracket))
 			magic = 1;
+		else if (c == '[')
+			open_bracket = 1;
+	}
 	struct strbuf plain = {0}, pat = {0};
 	for (size_t i = a; i < b; i++) {
 		if (x->f[i] & (F_QMARK | F_BREAK))
@@ -825,6 +859,12 @@ int sh_expand_words(struct sh *sh, char **words, int nwords, char ***out, int *c
 	struct fieldlist fl = {0};
 	int rc = 0;
 	for (int i = 0; i < nwords && rc == 0; i++) {
+		// A word with nothing to expand is itself (most words: loops of
+		// builtins stay cheap).
+		if (!strpbrk(words[i], "$`'\"\\*?[~")) {
+			fl_add(&fl, strdup(words[i]));
+			continue;
+		}
 		struct expander e = {.sh = sh, .mode = M_FIELDS};
 		if (expand_text(&e, words[i], strlen(words[i]), 0) < 0)
 			rc = -1;
