@@ -143,6 +143,7 @@ struct sh_job {
 	int *live; // live[i]: pids[i] not yet reaped
 	int npids;
 	int status; // of the last pid, once reaped
+	int stopped; // Ctrl-Z or SIGSTOP stopped it; fg/bg continue it
 	char *text;
 };
 struct sh_editor {
@@ -321,6 +322,18 @@ int sh_command_kind(struct sh *sh, const char *name);
 int sh_wait_status(int wstatus); // a wait status as an exit status
 // waitpid() for one child: its exit status, or -1 if it is not our child.
 int sh_wait_pid(pid_t pid, int *wstatus);
+// The same for a foreground child of the prompt: a child that stops
+// (Ctrl-Z) returns SH_STOPPED instead (only an interactive shell does job
+// control).
+#define SH_STOPPED (-2)
+// The kernel's job-control signals (Linux's numbers; newlib's headers
+// number them differently, so the shell does not use theirs).
+#define SH_SIGCONT 18
+#define SH_SIGSTOP 19
+#define SH_SIGTSTP 20
+int sh_wait_fg(struct sh *sh, pid_t pid, int *wstatus);
+// A foreground job stopped: remember it as a stopped job and say so.
+void sh_job_stopped(struct sh *sh, const pid_t *pids, int npids, const char *text);
 void sh_console_job_begin(struct sh *sh, pid_t fg);
 void sh_console_job_end(struct sh *sh);
 int sh_job_add(struct sh *sh, const pid_t *pids, int npids, const char *text,

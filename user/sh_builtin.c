@@ -591,10 +591,10 @@ static int builtin_jobs(struct sh *sh, int argc, char **argv)
 		char buf[16];
 		if (status == 0 &&
 		    sh_print(1, "[%d]%c %s  %s\n", job->id, i == sh->njobs - 1 ? '+' : ' ',
-			     done ? sh_job_state(job, buf, sizeof(buf)) : "Running",
+			     done || job->stopped ? sh_job_state(job, buf, sizeof(buf)) : "Running",
 			     job->text) < 0)
 			status = write_failed(sh, "jobs");
-		if (done)
+		if (done && !job->stopped)
 			sh_job_remove(sh, job); // reported: forget it
 		else
 			i++;

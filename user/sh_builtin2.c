@@ -661,11 +661,13 @@ static int builtin_fg(struct sh *sh, int argc, char **argv)
 		return 2;
 	}
 	sh_print(1, "%s\n", job->text);
+	job->stopped = 0;
 	for (int k = 0; k < job->npids; k++)
 		if (job->live[k])
-			kill(job->pids[k], SIGCONT);
+			kill(job->pids[k], SH_SIGCONT);
 	int status = sh_job_wait(sh, job);
-	sh_job_remove(sh, job);
+	if (!job->stopped)
+		sh_job_remove(sh, job);
 	return status;
 }
 
@@ -676,10 +678,11 @@ static int builtin_bg(struct sh *sh, int argc, char **argv)
 		sh_msg(sh, "bg: %s: no such job", argc > 1 ? argv[1] : "current");
 		return 2;
 	}
+	job->stopped = 0;
 	for (int k = 0; k < job->npids; k++)
 		if (job->live[k])
-			kill(job->pids[k], SIGCONT);
-	sh_print(1, "[%d] %s\n", job->id, job->text);
+			kill(job->pids[k], SH_SIGCONT);
+	sh_print(1, "[%d] %s &\n", job->id, job->text);
 	return 0;
 }
 

@@ -27,6 +27,7 @@
 #include "user/corral.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,8 +303,20 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 	}
 	sh_console_job_begin(sh, pid);
 	int wst = 0;
-	int st = sh_wait_pid(pid, &wst);
+	int st = sh_wait_fg(sh, pid, &wst);
 	sh_console_job_end(sh);
+	if (st == SH_STOPPED) {
+		struct strbuf b = {0};
+		for (int i = 0; argv[i]; i++) {
+			if (i)
+				sb_addc(&b, ' ');
+			sb_adds(&b, argv[i]);
+		}
+		char *text = sb_take(&b);
+		sh_job_stopped(sh, &pid, 1, text ? text : argv[0]);
+		free(text);
+		return 128 + SH_SIGTSTP;
+	}
 	if (st == 128 + 2 && !sh->interactive) // Ctrl-C ends a script too
 		sh_fatal(sh, st);
 	return st < 0 ? 127 : st;

@@ -553,6 +553,24 @@ out:
 	return pid;
 }
 
+// A pipeline's words, for the name of a job: "a x | b y".
+static char *pipeline_text(struct sh_node *pipe_node)
+{
+	struct strbuf b = {0};
+	for (struct sh_node *k = pipe_node->kids; k; k = k->next) {
+		if (k != pipe_node->kids)
+			sb_adds(&b, " | ");
+		for (int i = 0; k->type == N_CMD && i < k->nwords; i++) {
+			if (i)
+				sb_addc(&b, ' ');
+			sb_adds(&b, k->words[i]);
+		}
+		if (k->type != N_CMD)
+			sb_adds(&b, "...");
+	}
+	return sb_take(&b);
+}
+
 int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 {
 	int n = 0;
@@ -678,7 +696,23 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 		else if (fg && pids[i] != fg)
 			console_set_fg(0, pids[i]);
 		int wst = 0;
-		int st = sh_wait_pid(pids[i], &wst);
+		int st = sh_wait_fg(sh, pids[i], &wst);
+		if (st == SH_STOPPED) {
+			// Ctrl-Z: the whole pipeline is a stopped job.
+			pid_t live[64];
+			int nlive = 0;
+			for (int k = 0; k <= i && nlive < 64; k++)
+				if (pids[k] > 0) {
+					if (k != i)
+						kill(pids[k], SH_SIGTSTP);
+					live[nlive++] = pids[k];
+				}
+			char *text = pipeline_text(pipe_node);
+			sh_job_stopped(sh, live, nlive, text ? text : "pipeline");
+			free(text);
+			status[n - 1] = 128 + SH_SIGTSTP;
+			break;
+		}
 		status[i] = st < 0 ? 127 : st;
 		if (st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT && !interrupted) {
 			interrupted = 1;
