@@ -17,7 +17,10 @@ KDIRS := arch kernel mm fs lib
 KSRC := $(filter-out arch/x86/compressed/%,$(shell find $(KDIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
 KOBJ := $(patsubst %,$(B)/%.o,$(KSRC))
 
-KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+# -Wmissing-prototypes: every function the kernel exports, hooks included,
+# is declared in a header that its definition sees (so a misspelt hook is
+# a compile error); scripts/check-hooks refuses weak definitions.
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -ffreestanding \
 	-fno-stack-protector -fno-pie -fno-pic -mno-red-zone -mcmodel=kernel \
 	-mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only \
 	--param=min-pagesize=0 -fno-omit-frame-pointer -fno-strict-aliasing \
@@ -25,7 +28,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T linker.ld
 
-.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime
+.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime torture
 all: $(B)/corral.elf $(B)/corral.iso
 
 deps:
@@ -66,7 +69,9 @@ $(shell mkdir -p $(B) && echo '$(KOBJ) $(USER_OBJ)' > $(OBJLIST).new && \
 	(cmp -s $(OBJLIST).new $(OBJLIST) || mv $(OBJLIST).new $(OBJLIST)); \
 	rm -f $(OBJLIST).new)
 
-$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld $(OBJLIST)
+$(B)/corral.pass1.elf: $(KOBJ) $(USER_OBJ) $(NEWLIB_LIBS) $(B)/ksyms0.o linker.ld $(OBJLIST) \
+		scripts/check-hooks
+	@scripts/check-hooks $(KOBJ)
 	@echo "  LD   $@"
 	@$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(USER_OBJ) $(B)/ksyms0.o $(NEWLIB_LINK)
 $(B)/ksyms.S: $(B)/corral.pass1.elf scripts/ksyms
@@ -111,6 +116,13 @@ e2e: all
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench $(P) -- --cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
+
+# The container torture suite (kernel/torture.c): DURATION seconds, SEED=
+# repeats a run's choices, NOTOP=1 leaves the hierarchies' tops alone.
+DURATION ?= 300
+torture: all
+	scripts/torture --duration $(DURATION) $(if $(SEED),--seed $(SEED)) $(if $(NOTOP),--notop) \
+		--cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
 
 boottime: all
 	scripts/boottime 5

@@ -4,8 +4,10 @@
 // by the fput() that drops its last reference, so the table is simply the
 // count of live files (/proc/sys/fs/file-nr) and these two functions are
 // the only places where a file is charged to and uncharged from its
-// creator's beancounter (bc_charge_file / bc_uncharge_file, weak no-ops
-// until the bc subsystem defines them; DESIGN.md §6).
+// creator's beancounter (bc_charge_file / bc_uncharge_file, defined by
+// kernel/containers/bc.c: required, a missing one is a link error;
+// DESIGN.md §6). Files of an SB_UNCHARGED filesystem (the container
+// filesystem's control files) are not charged: see fs/vfs.h.
 //
 // A file references its path (mount and dentry) and its inode; fd slots
 // and fget() users reference the file.
@@ -22,16 +24,6 @@ void file_cache_init(void)
 }
 
 long files_count(void) { return atomic_read(&nr_files); }
-
-// Beancounter hooks (kernel/containers/bc.c): charge f to the current
-// task's bc container (setting f->charge) or refuse with -ENFILE; the
-// uncharge goes to f->charge.
-__attribute__((weak)) int bc_charge_file(struct file *f)
-{
-	(void)f;
-	return 0;
-}
-__attribute__((weak)) void bc_uncharge_file(struct file *f) { (void)f; }
 
 static void file_free(struct file *f, bool charged)
 {
@@ -72,7 +64,7 @@ struct file *file_alloc(const struct path *path, struct inode *inode, int flags,
 		  (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0);
 	mutex_init(&f->pos_lock, "file.pos");
 
-	int e = bc_charge_file(f);
+	int e = inode->sb && (inode->sb->flags & SB_UNCHARGED) ? 0 : bc_charge_file(f);
 	if (e) {
 		file_free(f, false);
 		*err = e;

@@ -4,6 +4,8 @@
 //   /tmp   a second ramfs
 //   /dev   devfs (console, null, zero, kmsg)
 //   /proc  procfs
+//   /sys/fs/cgroup  an empty directory of /, where Linux users mount
+//          container (cgroup) hierarchies
 // and opens /dev/console as fds 0, 1, 2 of the kernel's fs context, which
 // every task spawned from the kernel inherits.
 #include "fs/devfs/devfs.h"
@@ -39,6 +41,9 @@ void fs_init(void)
 		fs_check(sys_mkdir(mounts[i][1], 0755), mounts[i][1]);
 		fs_check(do_mount(mounts[i][0], mounts[i][1], mounts[i][2], NULL), mounts[i][1]);
 	}
+	static const char *const dirs[] = {"/sys", "/sys/fs", "/sys/fs/cgroup"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		fs_check(sys_mkdir(dirs[i], 0755), dirs[i]);
 	for (int fd = 0; fd < 3; fd++)
 		fs_check(sys_open("/dev/console", O_RDWR, 0), "open /dev/console");
 	pr_info("fs: / ramfs, /tmp ramfs, /dev devfs, /proc proc\n");

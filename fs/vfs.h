@@ -47,7 +47,12 @@
 
 #define NAME_MAX 255   // bytes in one path component (ENAMETOOLONG)
 #define PATH_MAX 4096  // bytes in a path, with its NUL (ENAMETOOLONG)
-#define FD_MAX_DEFAULT 256 // descriptors per task (EMFILE beyond)
+// Descriptors per task: fds at or past the task's soft RLIMIT_NOFILE
+// give EMFILE. The soft limit starts at FD_MAX_DEFAULT (Linux's) and may
+// be raised to the hard limit, at most FD_MAX_CEILING (Linux's
+// fs.nr_open; beyond it setrlimit says EPERM).
+#define FD_MAX_DEFAULT 1024
+#define FD_MAX_CEILING 4096
 #define FILES_MAX 65536    // open files system-wide (ENFILE beyond)
 
 struct super_block;
@@ -74,6 +79,9 @@ struct file_system_type {
 	// The last reference to sb is gone: free what fs_info holds. Called
 	// after the VFS has released sb's dentry tree (inodes are evicted).
 	void (*kill_sb)(struct super_block *sb);
+	// The options of a mount of sb as /proc/mounts lists them, "rw,..."
+	// (Linux's show_options). NULL: "rw" and the -o string as given.
+	void (*show_options)(struct super_block *sb, struct seq_buf *s);
 	struct list_head list; // in the registry (mount.c)
 };
 
@@ -81,6 +89,11 @@ int register_filesystem(struct file_system_type *type);
 struct file_system_type *get_filesystem(const char *name);
 
 #define SB_NOCACHE 1 // lookup-style: dentries are never hashed
+// Files opened here are not charged to a beancounter (file.c): the
+// container filesystem's control files, which a task trapped by its own
+// bc barrier must still be able to open to leave (Linux's cgroup files
+// are subject to no per-group limit either).
+#define SB_UNCHARGED 2
 
 struct super_block {
 	struct file_system_type *type;
@@ -240,13 +253,20 @@ struct file {
 };
 
 // THE place a struct file is made: counts it in the open-file table,
-// charges the creator's beancounter (bc_charge_file, file.c), takes
+// charges the creator's beancounter (bc_charge_file, file.c; not for an
+// SB_UNCHARGED filesystem's files), takes
 // references on path (may be NULL) and inode, calls fop->open. Returns the
 // file with one reference, or NULL with *err set (-ENFILE, -ENOMEM, the
 // charge's or open's error). fput() of the last reference undoes it all.
 struct file *file_alloc(const struct path *path, struct inode *inode, int flags,
 			const struct file_operations *fop, int *err);
 struct file *file_get(struct file *f);
+// The beancounter hooks file_alloc and the last fput call (defined in
+// kernel/containers/bc.c): charge f to the current task's bc container
+// (setting f->charge) or refuse with -ENFILE; the uncharge goes to
+// f->charge (nothing if it is NULL).
+int bc_charge_file(struct file *f);
+void bc_uncharge_file(struct file *f);
 // Drops a reference; the last one releases and frees the file.
 void fput(struct file *f);
 // Live objects, for /proc/sys/fs/file-nr and the tests' leak checks.
@@ -261,9 +281,13 @@ off_t noseek_llseek(struct file *f, off_t off, int whence); // -ESPIPE
 // A task's fd table and cwd; task->fs_ctx. Used only by its task (and by
 // fs_task_exit), but guarded by lock all the same.
 struct fs_context {
-	struct spinlock lock;   // fd[], cwd
+	struct spinlock lock;   // all of the fields below
+	// fd[] has max_fds slots: it starts small and doubles as needed (so
+	// a task that opens three files does not pay for a thousand), up to
+	// the slot of the highest fd the limit allows.
 	int max_fds;
 	struct file **fd;
+	unsigned long nofile_cur, nofile_max; // RLIMIT_NOFILE: soft, hard
 	struct path cwd;
 };
 

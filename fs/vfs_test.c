@@ -287,21 +287,63 @@ KTEST(vfs, dup2_replaces_the_target_and_same_fd_is_a_no_op)
 	FS_LEAK_CHECK_END();
 }
 
-KTEST(vfs, descriptors_run_out_at_256_with_emfile)
+// Opens /dev/null until it fails: the number opened; fds[] gets them.
+static int open_until_full(int *fds, int max, int *err)
+{
+	int n = 0, fd;
+	while ((fd = sys_open("/dev/null", O_RDONLY, 0)) >= 0 && n < max)
+		fds[n++] = fd;
+	*err = fd;
+	return n;
+}
+
+KTEST(vfs, descriptors_run_out_at_the_soft_limit_1024_with_emfile)
 {
 	FS_LEAK_CHECK_BEGIN();
-	static int fds[FD_MAX_DEFAULT];
-	int n = 0, fd;
-	while ((fd = sys_open("/dev/null", O_RDONLY, 0)) >= 0 && n < FD_MAX_DEFAULT)
-		fds[n++] = fd;
-	EXPECT_EQ(fd, -EMFILE);
+	static int fds[FD_MAX_CEILING];
+	unsigned long lim[2], saved[2];
+	ASSERT_EQ(sys_getrlimit(RLIMIT_NOFILE, saved), 0);
+	EXPECT_EQ(saved[0], FD_MAX_DEFAULT);
+	EXPECT_EQ(saved[1], FD_MAX_CEILING);
+	int err, n = open_until_full(fds, FD_MAX_CEILING, &err);
+	EXPECT_EQ(err, -EMFILE);
 	EXPECT_EQ(fds[n - 1], FD_MAX_DEFAULT - 1); // the table was filled up
 	EXPECT_EQ(sys_dup(fds[0]), -EMFILE);
+	EXPECT_EQ(sys_dup2(fds[0], FD_MAX_DEFAULT), -EBADF);
 	int p[2];
 	EXPECT_EQ(sys_pipe(p), -EMFILE);
-	for (int i = 0; i < n; i++)
+	// Raised to the hard limit: 4096, then EMFILE again.
+	lim[0] = lim[1] = FD_MAX_CEILING;
+	ASSERT_EQ(sys_setrlimit(RLIMIT_NOFILE, lim), 0);
+	int more = open_until_full(fds + n, FD_MAX_CEILING - n, &err);
+	EXPECT_EQ(err, -EMFILE);
+	EXPECT_EQ(fds[n + more - 1], FD_MAX_CEILING - 1);
+	EXPECT_EQ(sys_dup2(fds[0], FD_MAX_CEILING), -EBADF);
+	// Lowered below what is open: those stay usable, no new ones.
+	lim[0] = lim[1] = 16;
+	ASSERT_EQ(sys_setrlimit(RLIMIT_NOFILE, lim), 0);
+	EXPECT_EQ(sys_close(fds[n + more - 1]), 0);
+	EXPECT_EQ(sys_open("/dev/null", O_RDONLY, 0), -EMFILE);
+	for (int i = 0; i < n + more - 1; i++)
 		sys_close(fds[i]);
+	ASSERT_EQ(sys_setrlimit(RLIMIT_NOFILE, saved), 0);
 	FS_LEAK_CHECK_END();
+}
+
+KTEST(vfs, setrlimit_refuses_soft_above_hard_and_hard_above_4096)
+{
+	unsigned long saved[2], lim[2];
+	ASSERT_EQ(sys_getrlimit(RLIMIT_NOFILE, saved), 0);
+	lim[0] = 2000, lim[1] = 1500;
+	EXPECT_EQ(sys_setrlimit(RLIMIT_NOFILE, lim), -EINVAL);
+	lim[0] = 1024, lim[1] = FD_MAX_CEILING + 1;
+	EXPECT_EQ(sys_setrlimit(RLIMIT_NOFILE, lim), -EPERM);
+	lim[0] = lim[1] = RLIM_INFINITY;
+	EXPECT_EQ(sys_setrlimit(RLIMIT_NOFILE, lim), -EPERM);
+	EXPECT_EQ(sys_getrlimit(0, lim), -EINVAL); // only RLIMIT_NOFILE exists
+	ASSERT_EQ(sys_getrlimit(RLIMIT_NOFILE, lim), 0);
+	EXPECT_EQ(lim[0], saved[0]);
+	EXPECT_EQ(lim[1], saved[1]);
 }
 
 KTEST(vfs, open_file_table_counts_files_in_file_nr)

@@ -106,7 +106,9 @@ pid_t sys_spawn(const char *app, char *const argv[], char *const envp[])
 	int err = -ENOMEM;
 	struct task_heap *h = heap_create();
 	struct app_start *s = h ? app_start_create(h, a, argv, envp, &err) : NULL;
-	struct task *t = s ? task_create(a->name, app_task_entry, s) : NULL;
+	// The heap is t's before t is visible, so that whoever moves t's
+	// pages (memset, cgroup_post_fork) finds it.
+	struct task *t = s ? task_create_app(a->name, app_task_entry, s, h) : NULL;
 	if (IS_ERR(t))
 		err = PTR_ERR(t);
 	if (!s || IS_ERR(t)) {
@@ -114,9 +116,6 @@ pid_t sys_spawn(const char *app, char *const argv[], char *const envp[])
 		task_check_killed();
 		return err;
 	}
-	spin_lock(&app_state_lock);
-	t->heap = h;
-	spin_unlock(&app_state_lock);
 	pid_t pid = t->pid;
 	task_start(t);
 	task_check_killed();
@@ -176,6 +175,28 @@ int app_heap_migrate(struct task *t, const nodemask_t *to)
 	int ret = heap_migrate(h, to);
 	heap_put(h);
 	return ret;
+}
+
+struct task_heap *app_heap_migrate_prepare(struct task *t, const nodemask_t *to)
+{
+	struct task_heap *h = app_heap_get(t);
+	if (!h)
+		return NULL;
+	int err = heap_migrate_prepare(h, to);
+	if (err) {
+		heap_put(h);
+		return ERR_PTR(err);
+	}
+	return h;
+}
+
+void app_heap_migrate_finish(struct task_heap *h, bool commit)
+{
+	if (commit)
+		heap_migrate_commit(h);
+	else
+		heap_migrate_cancel(h);
+	heap_put(h);
 }
 
 // ---- init's shell and benchmarks ----

@@ -49,5 +49,11 @@ u64 app_heap_node_pages(struct task *t, int nid);
 // Moves t's heap pages onto the nodes of *to (memset's memory_migrate):
 // 0, or heap_migrate()'s error; 0 if t has no heap.
 int app_heap_migrate(struct task *t, const nodemask_t *to);
+// The same in two steps (heap_migrate_prepare in mm/task_heap.h), for a
+// caller that must move several tasks or none: t's heap, referenced and
+// prepared, or NULL if t has no heap, or ERR_PTR(-ENOMEM) with nothing
+// changed. Then app_heap_migrate_finish(h, commit) exactly once.
+struct task_heap *app_heap_migrate_prepare(struct task *t, const nodemask_t *to);
+void app_heap_migrate_finish(struct task_heap *h, bool commit);
 
 #endif

@@ -1,7 +1,8 @@
 // Boot sequencing after the boot CPU can take interrupts and tell time.
 //
-// Each stage is a function its subsystem defines; the weak empty defaults
-// here let the kernel boot while a subsystem is absent. Order:
+// Each stage is a function its subsystem defines (declared in
+// kernel/init.h; every one is required: a missing stage is a link
+// error, not a silent no-op). Order:
 //   acpi_init    read MADT/SRAT/SLIT (needs only the direct map)
 //   mm_init      nodes, zones, buddy, slab (needs SRAT + memory map)
 //   smp_init     start the other CPUs (needs the page allocator); they
@@ -17,15 +18,6 @@
 #include "arch/x86/layout.h"
 #include "arch/x86/x86.h"
 #include "kernel/types.h"
-
-__attribute__((weak)) void acpi_init(void) {}
-__attribute__((weak)) void mm_init(void) {}
-__attribute__((weak)) void smp_init(void) {}
-__attribute__((weak)) void smp_cpus_done(void) {}
-__attribute__((weak)) void sched_init(void) {}
-__attribute__((weak)) void fs_init(void) {}
-__attribute__((weak)) void container_init(void) {}
-__attribute__((weak)) void confs_init(void) {}
 
 void boot_late_init(void)
 {

@@ -1,7 +1,11 @@
-// Boot sequencing hooks between kmain and the subsystems.
+// Boot sequencing hooks between kmain and the subsystems. Every stage
+// is required: each subsystem defines its own, with no weak stand-in.
 #ifndef KERNEL_INIT_H
 #define KERNEL_INIT_H
 
+#include "kernel/types.h"
+
+void kmain(u32 magic, u32 info); // from the boot trampoline (arch/x86/boot.S)
 void boot_late_init(void); // kernel/init.c: everything after time_init
 void acpi_init(void);
 void mm_init(void);

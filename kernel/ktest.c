@@ -8,8 +8,13 @@
 // kbench_run_from_app). Their output always goes to the console, like
 // the boot run's. One run at a time: the counters below are global.
 #include "kernel/ktest.h"
+#include "kernel/atomic.h"
+#include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
+#include "mm/slab.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -22,7 +27,9 @@ static int busy;
 static const struct ktest *running;
 static int running_index;
 static int test_failures; // failures recorded in the running test
-static int passed, failed;
+static char skip_reason[160]; // non-empty: the running test skipped itself
+static bool expects_reports; // the running test called ktest_expect_reports()
+static int passed, failed, skipped;
 
 void ktest_fail(const char *file, int line, const char *fmt, ...)
 {
@@ -33,6 +40,16 @@ void ktest_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	__atomic_add_fetch(&test_failures, 1, __ATOMIC_SEQ_CST);
 	kprintf("# %s:%d: %s\n", file, line, msg);
+}
+
+void ktest_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(skip_reason, sizeof(skip_reason), fmt, ap);
+	va_end(ap);
+	if (!skip_reason[0])
+		strcpy(skip_reason, "skipped");
 }
 
 // Glob match with '*'.
@@ -84,18 +101,28 @@ int ktest_run(const char *pattern)
 		snprintf(name, sizeof(name), "%s.%s", t->suite, t->name);
 		total += ktest_selected(pattern, name);
 	}
-	passed = failed = 0;
+	passed = failed = skipped = 0;
 	kprintf("TAP version 13\n1..%d\n", total);
 	for (const struct ktest *t = __ktests_start; t < __ktests_end; t++) {
 		snprintf(name, sizeof(name), "%s.%s", t->suite, t->name);
 		if (!ktest_selected(pattern, name))
 			continue;
 		test_failures = 0;
+		skip_reason[0] = '\0';
+		expects_reports = false;
 		running_index++;
 		running = t;
+		u64 reports = READ_ONCE(kernel_reports);
 		t->fn();
+		reports = READ_ONCE(kernel_reports) - reports;
+		if (reports && !expects_reports)
+			ktest_fail(__FILE__, __LINE__, "%llu kernel error report(s) during this test",
+				   (unsigned long long)reports);
 		running = NULL;
-		if (test_failures == 0) {
+		if (test_failures == 0 && skip_reason[0]) {
+			skipped++;
+			kprintf("ok %d - %s # SKIP %s\n", running_index, name, skip_reason);
+		} else if (test_failures == 0) {
 			passed++;
 			kprintf("ok %d - %s\n", running_index, name);
 		} else {
@@ -103,9 +130,17 @@ int ktest_run(const char *pattern)
 			kprintf("not ok %d - %s\n", running_index, name);
 		}
 	}
+	if (skipped)
+		kprintf("# %d skipped (see the SKIP lines: each says why)\n", skipped);
 	kprintf("%d passed, %d failed\n", passed, failed);
 	running_index = 0;
 	return failed;
+}
+
+void ktest_expect_reports(void)
+{
+	expects_reports = true;
+	kprintf("%s\n", KTEST_EXPECTS_REPORTS);
 }
 
 void ktest_abort_report(void)
@@ -147,20 +182,69 @@ static void run_release(void)
 	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
 
-int ktest_run_from_app(const char *pattern)
+// A run from an app, in a task of its own (the "ktest" task) that first
+// leaves the app's containers for the top of every hierarchy: the tests
+// and benchmarks then see no limit of the user's. The app waits for it;
+// if the app is killed meanwhile, the run goes on, and whichever of the
+// two finishes last frees this and ends the run (busy), so no second run
+// starts while this one still uses the counters.
+struct app_run {
+	atomic_t refs; // the app's and the run task's
+	const char *pattern; // a copy, owned here
+	bool bench;
+	int result;
+};
+
+static void app_run_put(struct app_run *r)
 {
-	if (!run_claim())
-		return -EBUSY;
-	int failed_tests = ktest_run(pattern);
-	run_release();
-	return failed_tests;
+	if (atomic_dec_and_test(&r->refs)) {
+		kfree((void *)r->pattern);
+		kfree(r);
+		run_release();
+	}
 }
 
-int kbench_run_from_app(const char *pattern)
+static int app_run_task(void *arg)
+{
+	struct app_run *r = arg;
+	int err = container_attach_roots(current);
+	if (err)
+		kprintf("# could not leave the app's containers (error %d): "
+			"its limits apply to the run\n", err);
+	r->result = r->bench ? kbench_run(r->pattern) : ktest_run(r->pattern);
+	app_run_put(r);
+	return 0;
+}
+
+static int run_in_own_task(const char *pattern, bool bench)
 {
 	if (!run_claim())
 		return -EBUSY;
-	int n = kbench_run(pattern);
-	run_release();
-	return n;
+	struct app_run *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	if (!r) {
+		run_release();
+		return -ENOMEM;
+	}
+	r->pattern = pattern ? kstrdup(pattern, GFP_KERNEL) : NULL;
+	if (pattern && !r->pattern) {
+		kfree(r);
+		run_release();
+		return -ENOMEM;
+	}
+	r->bench = bench;
+	atomic_set(&r->refs, 2);
+	pid_t pid = kernel_spawn(bench ? "kbench" : "ktest", app_run_task, r);
+	if (pid < 0) {
+		atomic_set(&r->refs, 1);
+		app_run_put(r);
+		return pid;
+	}
+	pid_t w = do_waitpid(pid, NULL, 0);
+	int result = w == pid ? r->result : (w < 0 ? w : -EINTR);
+	app_run_put(r);
+	return result;
 }
+
+int ktest_run_from_app(const char *pattern) { return run_in_own_task(pattern, false); }
+
+int kbench_run_from_app(const char *pattern) { return run_in_own_task(pattern, true); }

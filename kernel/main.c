@@ -80,6 +80,7 @@ void kmain(u32 magic, u32 info)
 	// pid 1 runs the tests, the benchmarks or the console (init_task.c);
 	// this boot context becomes CPU 0's idle task.
 	init_task_start();
+	task_reaper_start(); // frees orphans' zombies as they die
 	container_late_init(); // after pid 1, parentless: the release worker
 	cpu_idle_loop();
 }

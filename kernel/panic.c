@@ -2,16 +2,15 @@
 #include "kernel/panic.h"
 #include "arch/x86/apic.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/ktest.h"
+#include "kernel/torture.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 
 static int panicking = -1; // CPU id of the first CPU to panic
-
-// Stop every other CPU (arch/x86/smp.c once SMP is up).
-__attribute__((weak)) void smp_stop_others(void) {}
 
 void panic_begin(void)
 {
@@ -31,6 +30,7 @@ void panic_begin(void)
 void panic_end(void)
 {
 	ktest_abort_report();
+	torture_abort_report();
 	poweroff(false);
 }
 
@@ -45,6 +45,32 @@ void panic(const char *fmt, ...)
 	kprintf("\n*** KERNEL PANIC on cpu %d: %s\n", this_cpu() ? this_cpu()->id : -1, buf);
 	backtrace_from((u64)panic, read_rbp());
 	panic_end();
+}
+
+u64 kernel_reports;
+
+static void report_backtrace(u64 rip)
+{
+	backtrace_from(rip, read_rbp());
+}
+
+void report_bug(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	__atomic_add_fetch(&kernel_reports, 1, __ATOMIC_RELAXED);
+	printk(KERN_ERR "BUG: %s\n", buf);
+	report_backtrace((u64)report_bug);
+}
+
+void report_warning(const char *cond, const char *file, int line)
+{
+	__atomic_add_fetch(&kernel_reports, 1, __ATOMIC_RELAXED);
+	printk(KERN_WARNING "WARNING: %s at %s:%d\n", cond, file, line);
+	report_backtrace((u64)report_warning);
 }
 
 void poweroff(bool ok)

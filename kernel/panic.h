@@ -21,10 +21,21 @@ void panic_end(void) __attribute__((noreturn));
 	({                                                                   \
 		bool w_ = !!(c);                                             \
 		if (unlikely(w_))                                            \
-			printk(KERN_WARNING "WARNING: %s at %s:%d\n", #c,    \
-			       __FILE__, __LINE__);                          \
+			report_warning(#c, __FILE__, __LINE__);              \
 		w_;                                                          \
 	})
+
+// Non-fatal error reports: a kernel bug noticed and survived (a WARN_ON,
+// a slab object written to after its free, a double or bad free). Each
+// prints one line starting "BUG: " (report_bug) or "WARNING: "
+// (report_warning, WARN_ON's) and a backtrace, and counts in
+// kernel_reports. The ktest runner fails the test during which the count
+// moved (unless it called ktest_expect_reports()); scripts/ktest-run and
+// tests/ fail any run whose console shows such a line, or a KERNEL PANIC
+// or KERNEL TRAP, outside a test that expects it.
+extern u64 kernel_reports;
+void report_bug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void report_warning(const char *cond, const char *file, int line);
 
 // Power off through isa-debug-exit: ok -> QEMU exit 33, else 35.
 void poweroff(bool ok) __attribute__((noreturn));

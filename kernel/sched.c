@@ -70,17 +70,6 @@ static const u32 sched_prio_to_weight[40] = {
 
 u32 sched_nice_to_weight(int nice) { return sched_prio_to_weight[nice + 20]; }
 
-__attribute__((weak)) void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
-{
-	(void)t;
-	cpumask_copy(out, &cpu_online_mask);
-}
-
-__attribute__((weak)) void cpuacct_charge(struct task *t, int cpu, u64 ns)
-{
-	(void)t, (void)cpu, (void)ns;
-}
-
 // ---- Run queue primitives (rq->lock held) ------------------------------
 
 static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
@@ -91,11 +80,13 @@ static bool vruntime_less(const struct rb_node *a, const struct rb_node *b)
 
 static void enqueue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_add_cached(&t->run_node, &rq->tasks, vruntime_less);
 }
 
 static void dequeue_tree(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	rb_erase_cached(&t->run_node, &rq->tasks);
 	RB_CLEAR_NODE(&t->run_node);
 }
@@ -107,6 +98,7 @@ static struct task *leftmost(struct rq *rq)
 
 static void update_min_vruntime(struct rq *rq)
 {
+	assert_held(&rq->lock);
 	struct task *c = rq->curr, *left = leftmost(rq);
 	bool have = false;
 	u64 v = 0;
@@ -152,6 +144,7 @@ static void update_curr(struct rq *rq)
 
 void activate_task(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	// Bring min_vruntime up to date first: it follows the running task,
 	// and left as of the last tick it would place t up to a tick's worth
 	// of the runner's time too early, so that a new child preempted the
@@ -171,6 +164,7 @@ void activate_task(struct rq *rq, struct task *t)
 
 void deactivate_task(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	if (t != rq->curr)
 		dequeue_tree(rq, t);
 	t->on_rq = false;
@@ -196,6 +190,7 @@ void resched_curr(struct rq *rq)
 
 void check_preempt_wakeup(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	struct task *c = rq->curr;
 	if (c == rq->idle) {
 		resched_curr(rq);
@@ -513,6 +508,81 @@ static void check_preempt_tick(struct rq *rq, struct task *curr)
 		resched_curr(rq);
 }
 
+// ---- Load average -------------------------------------------------------------
+
+// Linux's calc_load: every LOAD_FREQ the number of runnable tasks (on a
+// run queue, running included) is folded into three exponentially decayed
+// averages, 1, 5 and 15 minutes, in fixed point with FSHIFT fraction bits:
+// load = load * e + active * (1 - e), e = exp(-5 s / period). Corral does
+// not add tasks in uninterruptible sleep as Linux does: its apps sleep
+// that way in `sleep`, which is no load. The first CPU whose tick finds a
+// sample due takes it (load_next_ns, claimed with a compare-exchange); if
+// samples were missed they are applied all at once, as Linux's
+// calc_global_nohz. avenrun is written only by the claiming tick, read
+// racily (each value is one word).
+#define FSHIFT 11
+#define FIXED_1 (1UL << FSHIFT)
+#define LOAD_FREQ_NS (5 * NSEC_PER_SEC)
+#define EXP_1 1884  // FIXED_1 / exp(5 s / 1 min)
+#define EXP_5 2014  // FIXED_1 / exp(5 s / 5 min)
+#define EXP_15 2037 // FIXED_1 / exp(5 s / 15 min)
+
+static unsigned long avenrun[3];
+static u64 load_next_ns = LOAD_FREQ_NS;
+
+static unsigned long calc_load(unsigned long load, unsigned long exp, unsigned long active)
+{
+	unsigned long newload = load * exp + active * (FIXED_1 - exp);
+	if (active >= load)
+		newload += FIXED_1 - 1; // round up while rising: a load of 1 reaches 1.00
+	return newload / FIXED_1;
+}
+
+// x^n in fixed point (frac_bits fraction bits), by squaring.
+static unsigned long fixed_power_int(unsigned long x, unsigned frac_bits, unsigned long n)
+{
+	unsigned long result = 1UL << frac_bits;
+	while (n) {
+		if (n & 1) {
+			result = (result * x + (1UL << (frac_bits - 1))) >> frac_bits;
+		}
+		n >>= 1;
+		x = (x * x + (1UL << (frac_bits - 1))) >> frac_bits;
+	}
+	return result;
+}
+
+static void calc_global_load(u64 now)
+{
+	u64 due = READ_ONCE(load_next_ns);
+	if (now < due)
+		return;
+	unsigned long periods = (now - due) / LOAD_FREQ_NS + 1;
+	if (!__atomic_compare_exchange_n(&load_next_ns, &due, due + periods * LOAD_FREQ_NS,
+					 false, __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		return; // another CPU took this sample
+	unsigned long active = 0;
+	int cpu;
+	for_each_cpu(cpu, &cpu_online_mask)
+		active += READ_ONCE(cpu_rq(cpu)->nr_running);
+	sched_loadavg_fold(avenrun, active, periods);
+}
+
+void sched_loadavg_fold(unsigned long loads[3], unsigned long active, unsigned long periods)
+{
+	static const unsigned long exp[3] = {EXP_1, EXP_5, EXP_15};
+	for (int i = 0; i < 3; i++) {
+		unsigned long e = periods == 1 ? exp[i] : fixed_power_int(exp[i], FSHIFT, periods);
+		WRITE_ONCE(loads[i], calc_load(READ_ONCE(loads[i]), e, active * FIXED_1));
+	}
+}
+
+void sched_loadavg(unsigned long loads[3])
+{
+	for (int i = 0; i < 3; i++)
+		loads[i] = READ_ONCE(avenrun[i]);
+}
+
 void sched_tick(void)
 {
 	struct cpu *c = this_cpu();
@@ -528,6 +598,7 @@ void sched_tick(void)
 		check_preempt_tick(rq, rq->curr);
 	}
 	spin_unlock(&rq->lock);
+	calc_global_load(clock_ns());
 	timer_tick();
 	if (c->ticks % BALANCE_TICKS == 0)
 		periodic_balance(rq);

@@ -56,6 +56,9 @@ int sched_setnice(struct task *t, int nice); // clamps to -20..19
 // CPU time of t in ns, including the slice it is running now.
 u64 task_cpu_time_ns(struct task *t);
 int sched_nr_running(int cpu); // tasks on the CPU's run queue, running included
+// The 1, 5 and 15-minute load averages, fixed point with 11 fraction bits
+// (Linux's FSHIFT), for /proc/loadavg.
+void sched_loadavg(unsigned long loads[3]);
 void sched_dump(void);         // every run queue and task, on the console
 
 // Timer tick (arch timer interrupt), reschedule IPI, boot.
@@ -65,9 +68,9 @@ void sched_init(void);
 void cpu_idle_loop(void) __attribute__((noreturn));
 extern volatile bool sched_running; // sched_init has run
 
-// Hooks the container subsystems define (weak defaults in sched.c):
-// the cpuset's CPUs for t (default: all online CPUs), and CPU time charged
-// to t on cpu (called with the rq lock held, interrupts off: no sleeping).
+// Hooks the container subsystems define (required: cpuset.c, cpuacct.c):
+// the cpuset's CPUs for t (all online CPUs while cpuset is unmounted),
+// and CPU time charged to t on cpu (called with the rq lock held, interrupts off: no sleeping).
 void cpuset_cpus_allowed(struct task *t, cpumask_t *out);
 void cpuacct_charge(struct task *t, int cpu, u64 ns);
 // Containers: replace t->css_set (if it is still old) with new under

@@ -64,4 +64,9 @@ void sched_wake_new(struct task *t); // task_start: first queueing
 void task_switched_out_dead(struct task *t); // a zombie's last switch
 void task_init_pids(void);
 
+// Fold `periods` 5-second samples of `active` runnable tasks into the
+// 1/5/15-minute averages loads[] (fixed point, FSHIFT 11): the load
+// average's arithmetic, separate from its sampling so tests can drive it.
+void sched_loadavg_fold(unsigned long loads[3], unsigned long active, unsigned long periods);
+
 #endif

@@ -78,6 +78,8 @@ struct kutsname {
 // console ioctls (fd of /dev/console)
 #define CONSOLE_SET_RAW 0x5401    // arg: 1 = raw (no echo/editing), 0 = cooked
 #define CONSOLE_SET_FG 0x5402     // arg: pid of the foreground task (Ctrl-C target)
+#define CONSOLE_NREAD 0x541B      // the result: bytes a read would get now (Linux's
+				  // FIONREAD number), so an app can poll for keys
 
 int sys_open(const char *path, int flags, int mode);
 int sys_close(int fd);
@@ -101,6 +103,13 @@ int sys_pipe(int fds[2]);
 int sys_chdir(const char *path);
 int sys_getcwd(char *buf, size_t size); // length written (with NUL)
 int sys_ioctl(int fd, unsigned long req, long arg);
+// Resource limits, as Linux's getrlimit/setrlimit: lim[0] soft, lim[1]
+// hard. Only RLIMIT_NOFILE (fds per task) exists; others give EINVAL.
+// A spawned task inherits its parent's limits.
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0UL)
+int sys_getrlimit(int resource, unsigned long lim[2]);
+int sys_setrlimit(int resource, const unsigned long lim[2]);
 
 pid_t sys_spawn(const char *app, char *const argv[], char *const envp[]);
 pid_t sys_waitpid(pid_t pid, int *status, int options);
@@ -117,6 +126,24 @@ int sys_sched_getaffinity(pid_t pid, cpumask_t *mask);
 int sys_setpriority(pid_t pid, int nice);
 u64 sys_clock_gettime_ns(int clock); // CLOCK_REALTIME 0 = CLOCK_MONOTONIC 1 = since boot
 int sys_uname(struct kutsname *u);
+
+// Memory policy (Linux's set_mempolicy modes; mm/page_alloc.c): where the
+// calling task's own pages go, within its memset's nodes. Inherited by the
+// tasks it spawns (numactl sets it, then spawns the command).
+#define MPOL_DEFAULT 0
+#define MPOL_PREFERRED 1
+#define MPOL_BIND 2
+#define MPOL_INTERLEAVE 3
+// PREFERRED tries its node first, BIND allocates only from its nodes,
+// INTERLEAVE takes its nodes in turn; always within the task's memset
+// nodes. DEFAULT: the local node first.
+struct mempolicy {
+	int mode;          // MPOL_*
+	nodemask_t nodes;  // PREFERRED: one node
+	int next;          // INTERLEAVE: where to start looking next time
+};
+int sys_set_mempolicy(int mode, const nodemask_t *nodes); // EINVAL: bad mode/nodes
+int sys_get_mempolicy(int *mode, nodemask_t *nodes);
 int sys_poweroff(int status) __attribute__((noreturn));
 
 #endif

@@ -12,11 +12,15 @@
 // preemption disabled from the ZOMBIE transition to its last switch, so
 // "zombie and not on a CPU" means switched out for good. Tasks nobody will
 // wait for (autoreap: their parent was an idle task, or exited) are put on
-// dead_list as they switch out, and freed by task_reap_dead(), which runs
-// in task context (freeing a stack may send IPIs and take mm locks) each
-// time a task is created or reaped.
+// dead_list as they exit (or as they switch out, if their parent exited
+// meanwhile), and freed by task_reap_dead(), which runs in task context
+// (freeing a stack may send IPIs and take mm locks) each time a task is
+// created or reaped, and in the reaper thread, woken by each exit that
+// queues one: a dead orphan's stack, memory and numtasks charge go at
+// once, even on an idle system, not at some unrelated later spawn.
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
+#include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -45,20 +49,10 @@ struct task *init_task;
 
 static DEFINE_SPINLOCK(dead_lock); // guards dead_list
 static LIST_HEAD(dead_list);       // auto-reaped zombies to free
+static struct wait_queue reaper_wq; // the reaper sleeps here while dead_list is empty
 
-// ---- Hooks: weak defaults, overridden by the subsystems ----
-__attribute__((weak)) int cgroup_fork(struct task *child) { (void)child; return 0; }
-__attribute__((weak)) void cgroup_post_fork(struct task *child) { (void)child; }
-__attribute__((weak)) void cgroup_fork_failed(struct task *child) { (void)child; }
-__attribute__((weak)) void cgroup_exit(struct task *t) { (void)t; }
-__attribute__((weak)) void cgroup_release(struct task *t) { (void)t; }
-__attribute__((weak)) int fs_task_fork(struct task *child, struct task *parent)
-{
-	(void)child, (void)parent;
-	return 0;
-}
-__attribute__((weak)) void fs_task_exit(struct task *t) { (void)t; }
-__attribute__((weak)) void task_release_app_state(struct task *t) { (void)t; }
+// The hooks of task.h are defined by their subsystems, each required
+// (a missing one is a link error; scripts/check-hooks refuses weak ones).
 
 // mm/page_alloc.c asks which nodes the running task may allocate from.
 const nodemask_t *task_mems_allowed(void)
@@ -67,17 +61,25 @@ const nodemask_t *task_mems_allowed(void)
 	return t ? &t->mems_allowed : &node_online_map;
 }
 
+struct mempolicy *task_mempolicy(void)
+{
+	struct task *t = current;
+	return t && !t->is_idle ? &t->mempolicy : NULL;
+}
+
 // ---- Pids ----
 
 void task_init_pids(void)
 {
 	for (int i = 0; i < PID_HASH_SIZE; i++)
 		INIT_LIST_HEAD(&pid_hash[i]);
+	wait_queue_init(&reaper_wq, "reaper");
 }
 
 static struct task *pid_lookup_locked(pid_t pid)
 {
 	struct task *t;
+	assert_held(&tasklist_lock);
 	if (pid <= 0 || pid >= PID_MAX)
 		return NULL;
 	list_for_each_entry(t, &pid_hash[pid % PID_HASH_SIZE], pid_link)
@@ -194,6 +196,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->cpus_allowed = parent->cpus_allowed;
 	t->mems_allowed = parent->mems_allowed;
 	spin_unlock_irqrestore(&parent->lock, f);
+	t->mempolicy = parent->mempolicy; // parent is the caller: see task.h
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;
@@ -215,9 +218,11 @@ static void stack_setup(struct task *t, int (*fn)(void *), void *arg)
 	t->kstack_rsp = (u64)sp;
 }
 
+void (*task_create_window_hook)(struct task *child);
+
 // task_create; pid 0 means the next free one.
 static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void *arg,
-				    pid_t want_pid)
+				    pid_t want_pid, void *heap)
 {
 	struct task *parent = current;
 	task_reap_dead();
@@ -229,6 +234,7 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	t->cpu = smp_processor_id();
 	t->home_node = cpu_to_node(t->cpu);
 	inherit(t, parent);
+	t->heap = heap;
 	fpu_init_task(t);
 	t->kstack_top = task_stack_alloc(t->home_node);
 	int err = -ENOMEM;
@@ -241,12 +247,16 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	err = fs_task_fork(t, parent);
 	if (err)
 		goto cgroup_failed;
+	if (READ_ONCE(task_create_window_hook))
+		task_create_window_hook(t);
 
 	spin_lock(&tasklist_lock);
 	pid_t pid = want_pid ? (pid_lookup_locked(want_pid) ? -EBUSY : want_pid) : alloc_pid_locked();
 	if (pid < 0) {
 		spin_unlock(&tasklist_lock);
 		err = pid;
+		if (!want_pid) // say which limit it was: EAGAIN has other causes
+			pr_warn("spawn: no free pid: all %d are in use (pid_max)\n", PID_MAX - 2);
 		fs_task_exit(t);
 		goto cgroup_failed;
 	}
@@ -275,12 +285,17 @@ free_task:
 
 struct task *task_create(const char *name, int (*fn)(void *arg), void *arg)
 {
-	return task_create_pid(name, fn, arg, 0);
+	return task_create_pid(name, fn, arg, 0, NULL);
+}
+
+struct task *task_create_app(const char *name, int (*fn)(void *arg), void *arg, void *heap)
+{
+	return task_create_pid(name, fn, arg, 0, heap);
 }
 
 struct task *task_create_init(int (*fn)(void *arg), void *arg)
 {
-	struct task *t = task_create_pid("init", fn, arg, 1);
+	struct task *t = task_create_pid("init", fn, arg, 1, NULL);
 	if (!IS_ERR(t))
 		init_task = t;
 	return t;
@@ -317,6 +332,7 @@ pid_t kernel_spawn(const char *name, int (*fn)(void *arg), void *arg)
 
 static void task_unlink_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	list_del_init(&t->pid_link);
 	list_del_init(&t->tasks);
 	list_del_init(&t->sibling);
@@ -365,6 +381,36 @@ void task_switched_out_dead(struct task *t)
 		queue_dead(t);
 }
 
+static bool dead_pending(void)
+{
+	unsigned long f = spin_lock_irqsave(&dead_lock);
+	bool r = !list_empty(&dead_list);
+	spin_unlock_irqrestore(&dead_lock, f);
+	return r;
+}
+
+// The reaper thread: frees auto-reaped zombies as soon as they are off
+// their CPU (a zombie queued at exit still runs for a moment: retried
+// every millisecond until it has switched out).
+static int reaper_main(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		wait_event_interruptible(&reaper_wq, dead_pending());
+		task_reap_dead();
+		if (dead_pending())
+			sleep_ns(1000 * 1000);
+	}
+	return 0;
+}
+
+void task_reaper_start(void)
+{
+	struct task *t = kthread_create("reaper", reaper_main, NULL);
+	if (IS_ERR(t))
+		panic("cannot start the reaper: error %ld", PTR_ERR(t));
+}
+
 void task_reap_dead(void)
 {
 	LIST_HEAD(todo);
@@ -396,6 +442,7 @@ void task_reap_dead(void)
 // running.
 static void reparent_children_locked(struct task *t)
 {
+	assert_held(&tasklist_lock);
 	struct task *reaper = init_task && init_task != t ? init_task : NULL;
 	struct task *c, *n;
 	list_for_each_entry_safe(c, n, &t->children, sibling) {
@@ -406,8 +453,10 @@ static void reparent_children_locked(struct task *t)
 			task_signal(c, SIGINT);
 		if (reaper)
 			list_add_tail(&c->sibling, &reaper->children);
-		if (c->state == TASK_ZOMBIE)
+		if (c->state == TASK_ZOMBIE) {
 			queue_dead(c);
+			wake_up(&reaper_wq);
+		}
 	}
 }
 
@@ -454,8 +503,12 @@ static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 	t->exit_status = status;
 	preempt_disable(); // from ZOMBIE to the last switch: see the top
 	t->state = TASK_ZOMBIE;
-	if (!t->autoreap)
+	if (!t->autoreap) {
 		wake_up(&t->parent->child_wait);
+	} else {
+		queue_dead(t); // freed once it has switched out
+		wake_up(&reaper_wq);
+	}
 	spin_unlock(&tasklist_lock);
 	schedule_dead();
 }

@@ -32,6 +32,7 @@
 
 #include "arch/x86/cpu.h"
 #include "kernel/spinlock.h"
+#include "kernel/syscall.h"
 #include "kernel/types.h"
 #include "kernel/wait.h"
 #include "lib/cpumask.h"
@@ -82,6 +83,10 @@ struct task {
 				    // written with task->lock AND its rq lock
 	cpumask_t cpus_affinity;    // its own (sched_setaffinity)
 	nodemask_t mems_allowed;    // nodes it may allocate from (memset)
+
+	// ---- Written only by the task itself (sys_set_mempolicy), read by
+	// its own allocations and by inherit() in its own spawn: no lock ----
+	struct mempolicy mempolicy;
 
 	// ---- The rq lock of the task's CPU (kernel/sched.c) ----
 	int cpu;                    // the CPU whose rq it is on / last ran on
@@ -148,6 +153,10 @@ struct task {
 // TASK_NEW, or ERR_PTR(-ENOMEM / -EAGAIN / a hook's error). The pointer
 // stays valid until the child is reaped (task_get() to keep it longer).
 struct task *task_create(const char *name, int (*fn)(void *arg), void *arg);
+// task_create for an app: t->heap is heap from before t is visible (so the
+// spawn hooks and anyone walking the task list see it). On failure the
+// caller still owns heap.
+struct task *task_create_app(const char *name, int (*fn)(void *arg), void *arg, void *heap);
 void task_start(struct task *t);       // TASK_NEW -> runnable
 void task_discard(struct task *t);     // undo a task_create never started
 struct task *kthread_create(const char *name, int (*fn)(void *arg), void *arg);
@@ -198,6 +207,7 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----
 // The boot CPU's context becomes CPU 0's idle task (sched_init).
@@ -211,8 +221,14 @@ extern struct task *init_task; // pid 1, once started
 
 // For tests: make the next pid search start at pid.
 void task_set_next_pid(pid_t pid);
+// For tests: called by task_create on the child after it copied its
+// parent's masks and before it is on the task list -- the window where a
+// cpuset/memset write cannot see it (cgroup_post_fork closes it). NULL
+// normally; a test sets it, races something there, and clears it.
+extern void (*task_create_window_hook)(struct task *child);
 
-// ---- Hooks other subsystems define (weak defaults in task.c) ----
+// ---- Hooks other subsystems define (each required: no weak defaults,
+// a missing one is a link error; container.c, fdtable.c, app.c) ----
 int cgroup_fork(struct task *child);       // 0 or -errno (refuses the spawn)
 void cgroup_post_fork(struct task *child);  // child now has a pid, visible
 void cgroup_fork_failed(struct task *child);// undo cgroup_fork

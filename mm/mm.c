@@ -1,6 +1,6 @@
-// mm_init: memory management at boot (overrides the weak stage in
-// kernel/init.c). Runs on the boot CPU after acpi_init has recorded the
-// NUMA topology and before smp_init starts the other CPUs:
+// mm_init: memory management at boot (a stage of kernel/init.c). Runs on
+// the boot CPU after acpi_init has recorded the NUMA topology and before
+// smp_init starts the other CPUs:
 //   numa_init        freeze the topology (one node without SRAT)
 //   memblock_init    usable RAM from the memory map, minus what is in use
 //   pgtable_init     kernel page tables: direct map of all RAM; switch CR3

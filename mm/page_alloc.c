@@ -6,17 +6,13 @@
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/syscall.h"
 #include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/zone.h"
 
 struct pglist_data *node_data[MAX_NUMNODES];
 u64 page_bad_frees;
-
-__attribute__((weak)) const nodemask_t *task_mems_allowed(void)
-{
-	return &node_online_map;
-}
 
 // ---- Buddy lists (zone->lock held) ----
 
@@ -32,6 +28,7 @@ static bool page_is_buddy(const struct page *page, const struct page *buddy, uns
 // struct pages are all initialised once any page in it is in use.
 void __free_one_page(struct zone *z, struct page *page, unsigned order)
 {
+	assert_held(&z->lock);
 	u64 pfn = page_to_pfn(page);
 	z->nr_free += 1UL << order;
 	while (order < MAX_ORDER - 1) {
@@ -86,6 +83,7 @@ static struct page *take_free_block(struct zone *z, unsigned *o)
 // A 2^order block, split off the smallest free block that is big enough.
 static struct page *__rmqueue(struct zone *z, unsigned order)
 {
+	assert_held(&z->lock);
 	unsigned o = order;
 	struct page *page = take_free_block(z, &o);
 	if (!page)
@@ -205,10 +203,37 @@ static void *prep_new_page(struct page *page, unsigned gfp, unsigned order)
 	return addr;
 }
 
-void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
+// ---- Failure injection (tests) ----
+// The task whose allocations fail, and how many may still succeed. Only
+// that task reads or writes the countdown, so it needs no lock.
+static void *fail_task;
+static int fail_countdown;
+static u64 fail_count;
+
+void alloc_fail_inject(int n)
 {
-	if (order >= MAX_ORDER || !mask)
-		return NULL;
+	fail_countdown = n;
+	WRITE_ONCE(fail_task, n < 0 ? NULL : (void *)current);
+}
+
+bool alloc_should_fail(void)
+{
+	if (likely(!READ_ONCE(fail_task)) || this_cpu()->irq_depth ||
+	    (void *)current != fail_task)
+		return false;
+	if (fail_countdown > 0) {
+		fail_countdown--;
+		return false;
+	}
+	fail_count++;
+	return true;
+}
+
+u64 alloc_failures_injected(void) { return fail_count; }
+
+// Local node first, then the others by distance (node_fallback_order).
+static void *alloc_pages_local_first(const nodemask_t *mask, unsigned gfp, unsigned order)
+{
 	int local = numa_node_id();
 	struct page *page = NULL;
 	if (node_isset(local, mask))
@@ -217,6 +242,93 @@ void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
 		if (*nid != local && node_isset(*nid, mask))
 			page = node_alloc(*nid, order);
 	return page ? prep_new_page(page, gfp, order) : NULL;
+}
+
+// The node the task's policy tries first within mask, or -1 for none
+// (then local first). BIND narrows *mask to the policy's nodes.
+static int policy_first_node(struct mempolicy *pol, nodemask_t *mask)
+{
+	nodemask_t both;
+	switch (pol->mode) {
+	case MPOL_BIND:
+		nodes_and(mask, mask, &pol->nodes);
+		return -1;
+	case MPOL_PREFERRED: {
+		int nid = first_node(&pol->nodes);
+		return nid < MAX_NUMNODES && node_isset(nid, mask) ? nid : -1;
+	}
+	case MPOL_INTERLEAVE:
+		nodes_and(&both, mask, &pol->nodes);
+		for (int k = 0; k < MAX_NUMNODES; k++) {
+			int nid = (pol->next + k) % MAX_NUMNODES;
+			if (node_isset(nid, &both)) {
+				pol->next = nid + 1;
+				return nid;
+			}
+		}
+		return -1;
+	}
+	return -1;
+}
+
+void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
+{
+	if (order >= MAX_ORDER || !mask || alloc_should_fail())
+		return NULL;
+	// The policy applies to the task's own placement only: a caller that
+	// names other nodes (a pinned heap, a migration) gets exactly those.
+	struct mempolicy *pol = mask == task_mems_allowed() ? task_mempolicy() : NULL;
+	if (!pol || pol->mode == MPOL_DEFAULT)
+		return alloc_pages_local_first(mask, gfp, order);
+	nodemask_t within = *mask;
+	int first = policy_first_node(pol, &within);
+	struct page *page = first >= 0 ? node_alloc(first, order) : NULL;
+	if (page)
+		return prep_new_page(page, gfp, order);
+	// A memset change can leave a BIND policy no node of the task's: then
+	// the memset's nodes rule (Linux rebinds the policy; we ignore it).
+	if (nodes_weight(&within) == 0)
+		within = *mask;
+	return alloc_pages_local_first(&within, gfp, order);
+}
+
+// set_mempolicy: mode and nodes for the calling task's own pages. The
+// nodes must be online; BIND and INTERLEAVE need at least one, PREFERRED
+// takes the first. Pages already allocated stay where they are.
+int sys_set_mempolicy(int mode, const nodemask_t *nodes)
+{
+	struct mempolicy *pol = task_mempolicy();
+	nodemask_t online;
+	if (!pol)
+		return -EINVAL;
+	if (mode == MPOL_DEFAULT) {
+		pol->mode = MPOL_DEFAULT;
+		nodes_clear(&pol->nodes);
+		return 0;
+	}
+	if (mode != MPOL_PREFERRED && mode != MPOL_BIND && mode != MPOL_INTERLEAVE)
+		return -EINVAL;
+	nodes_and(&online, nodes, &node_online_map);
+	if (nodes_weight(nodes) == 0 || nodes_weight(&online) != nodes_weight(nodes))
+		return -EINVAL;
+	pol->nodes = *nodes;
+	if (mode == MPOL_PREFERRED) {
+		nodes_clear(&pol->nodes);
+		node_set(first_node(nodes), &pol->nodes);
+	}
+	pol->next = 0;
+	pol->mode = mode;
+	return 0;
+}
+
+int sys_get_mempolicy(int *mode, nodemask_t *nodes)
+{
+	struct mempolicy *pol = task_mempolicy();
+	if (!pol)
+		return -EINVAL;
+	*mode = pol->mode;
+	*nodes = pol->nodes;
+	return 0;
 }
 
 void *alloc_pages(unsigned gfp, unsigned order)
@@ -228,7 +340,7 @@ void *alloc_pages_node(int nid, unsigned gfp, unsigned order)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid))
+	if (order >= MAX_ORDER || !node_online(nid) || !NODE_DATA(nid) || alloc_should_fail())
 		return NULL;
 	struct page *page = node_alloc(nid, order);
 	return page ? prep_new_page(page, gfp, order) : NULL;
@@ -261,7 +373,7 @@ void free_pages(void *addr, unsigned order)
 	const char *why = bad_free_reason(addr, page, order);
 	if (unlikely(why)) {
 		__atomic_add_fetch(&page_bad_frees, 1, __ATOMIC_RELAXED);
-		pr_err("free_pages(%p, %u): %s, ignored\n", addr, order, why);
+		report_bug("free_pages(%p, %u): %s, ignored", addr, order, why);
 		return;
 	}
 	if (order == 0) {

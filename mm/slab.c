@@ -14,6 +14,7 @@
 // the list of caches. Neither is held while calling the page allocator.
 #include "mm/slab.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "lib/printf.h"
@@ -44,7 +45,7 @@ struct kmem_cache {
 	struct kmem_cache_node node[]; // one per node id < nr_node_ids
 };
 
-u64 slab_double_frees, slab_bad_frees, slab_poison_errors;
+u64 slab_double_frees, slab_bad_frees, slab_poison_errors, slab_redzone_errors;
 
 static LIST_HEAD(slab_caches);
 static DEFINE_SPINLOCK(slab_caches_lock);
@@ -118,17 +119,44 @@ static void check_poison(const struct kmem_cache *c, void *obj)
 {
 	if (SLAB_DEBUG && !poison_intact(c, obj)) {
 		__atomic_add_fetch(&slab_poison_errors, 1, __ATOMIC_RELAXED);
-		pr_err("slab %s: object %p was written to after it was freed\n", c->name, obj);
+		report_bug("slab %s: object %p was written to after it was freed", c->name, obj);
 	}
 }
 
+// Redzone: the padding between an object's size and its stride, filled on
+// allocation and checked on free, so a write past the object's end is
+// reported (only caches whose stride leaves padding have one).
+#define REDZONE_BYTE 0xbb
+
+static void redzone_set(const struct kmem_cache *c, void *obj)
+{
+	if (SLAB_DEBUG)
+		memset((u8 *)obj + c->object_size, REDZONE_BYTE, c->size - c->object_size);
+}
+
+static void redzone_check(const struct kmem_cache *c, void *obj)
+{
+	if (!SLAB_DEBUG)
+		return;
+	for (const u8 *p = (u8 *)obj + c->object_size; p < (u8 *)obj + c->size; p++)
+		if (*p != REDZONE_BYTE) {
+			__atomic_add_fetch(&slab_redzone_errors, 1, __ATOMIC_RELAXED);
+			report_bug("slab %s: object %p was written past its end (redzone at +%zu)",
+				   c->name, obj, (size_t)(p - (u8 *)obj));
+			return;
+		}
+}
+
 // ---- Slabs ----
+
+u64 slab_pages[MAX_NUMNODES];
 
 static struct page *new_slab(struct kmem_cache *c, int nid)
 {
 	u8 *base = alloc_pages_node(nid, 0, c->order);
 	if (!base)
 		return NULL;
+	__atomic_add_fetch(&slab_pages[nid], 1UL << c->order, __ATOMIC_RELAXED);
 	struct page *slab = virt_to_page(base);
 	for (unsigned i = 1; i < (1u << c->order); i++) {
 		slab[i].flags = PG_slab | PG_tail;
@@ -154,6 +182,7 @@ static void free_slab(struct kmem_cache *c, struct page *slab)
 	}
 	slab->freelist = NULL;
 	slab->inuse = 0;
+	__atomic_sub_fetch(&slab_pages[slab->node], 1UL << c->order, __ATOMIC_RELAXED);
 	free_pages(page_address(slab), c->order);
 }
 
@@ -192,6 +221,7 @@ static void *slab_alloc_node(struct kmem_cache *c, unsigned gfp, int nid)
 	void *obj = slab_take_object(c, n, slab);
 	spin_unlock_irqrestore(&n->lock, f);
 	check_poison(c, obj);
+	redzone_set(c, obj);
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, c->object_size);
 	return obj;
@@ -201,13 +231,15 @@ void *kmem_cache_alloc_node(struct kmem_cache *c, unsigned gfp, int nid)
 {
 	if (nid == NUMA_NO_NODE)
 		nid = numa_node_id();
-	if (!node_online(nid))
+	if (!node_online(nid) || alloc_should_fail())
 		return NULL;
 	return slab_alloc_node(c, gfp, nid);
 }
 
 void *kmem_cache_alloc(struct kmem_cache *c, unsigned gfp)
 {
+	if (alloc_should_fail())
+		return NULL;
 	const nodemask_t *allowed = task_mems_allowed();
 	for (const int *nid = node_fallback_order(numa_node_id()); *nid >= 0; nid++) {
 		if (!node_isset(*nid, allowed))
@@ -222,7 +254,7 @@ void *kmem_cache_alloc(struct kmem_cache *c, unsigned gfp)
 static void report_bad_free(const char *cache, const void *obj, const char *why, u64 *counter)
 {
 	__atomic_add_fetch(counter, 1, __ATOMIC_RELAXED);
-	pr_err("slab %s: free of %p: %s, ignored\n", cache, obj, why);
+	report_bug("slab %s: free of %p: %s, ignored", cache, obj, why);
 }
 
 static void slab_free(struct kmem_cache *c, struct page *slab, void *obj)
@@ -239,6 +271,7 @@ static void slab_free(struct kmem_cache *c, struct page *slab, void *obj)
 		report_bad_free(c->name, obj, "double free", &slab_double_frees);
 		return;
 	}
+	redzone_check(c, obj);
 	bool was_full = slab->inuse == c->objects;
 	object_set_free(c, obj, slab->freelist);
 	slab->freelist = obj;

@@ -23,7 +23,11 @@
 // POISON_FREE (0x6b) after its free-list word; allocation checks the poison
 // is intact (a write after free is reported); freeing an object that is
 // already free is reported and ignored (slab_double_frees counts them), as
-// is freeing a pointer that is not an object. Nothing crashes.
+// is freeing a pointer that is not an object. The padding between an
+// object's size and its stride (if any) is a redzone (0xbb), checked on
+// free: a write past the end is reported. Every report is a "BUG: " line
+// (report_bug, kernel/panic.h), which fails the test in progress. Nothing
+// crashes.
 #ifndef MM_SLAB_H
 #define MM_SLAB_H
 
@@ -77,6 +81,8 @@ void kmem_cache_info(struct kmem_cache *cache, struct slab_info *info);
 extern u64 slab_double_frees; // frees of an already free object
 extern u64 slab_bad_frees;    // frees of something that is not an object
 extern u64 slab_poison_errors; // free objects found written to
+extern u64 slab_redzone_errors; // objects found written past their end
+extern u64 slab_pages[];        // pages in slabs, per node
 
 // mm_init: the caches of caches and the kmalloc caches.
 void slab_init(void);

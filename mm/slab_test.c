@@ -6,6 +6,7 @@
 #include "arch/x86/smp.h"
 #include "kernel/errno.h"
 #include "kernel/ktest.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
@@ -159,6 +160,7 @@ KTEST(slab, double_free_is_counted_and_ignored)
 		kprintf("# skip: SLAB_DEBUG is off\n");
 		return;
 	}
+	ktest_expect_reports();
 	u64 base = settled_free_pages(), doubles = slab_double_frees;
 	struct kmem_cache *tiny = kmem_cache_create("test-tiny", 8, 0, 0);
 	ASSERT_TRUE(tiny != NULL);
@@ -193,6 +195,7 @@ KTEST(slab, write_after_free_is_reported_on_the_next_allocation)
 		return;
 	}
 	EXPECT_EQ(p[40], POISON_FREE);
+	ktest_expect_reports();
 	p[40] = 0; // the bug under test
 	u8 *q = kmalloc(64, GFP_KERNEL);
 	EXPECT_TRUE(q == p);
@@ -200,8 +203,31 @@ KTEST(slab, write_after_free_is_reported_on_the_next_allocation)
 	kfree(q);
 }
 
+KTEST(slab, write_past_the_end_is_reported_on_free)
+{
+	if (!SLAB_DEBUG) {
+		kprintf("# skip: SLAB_DEBUG is off\n");
+		return;
+	}
+	struct kmem_cache *odd = kmem_cache_create("test-odd", 20, 8, 0); // stride 24
+	ASSERT_TRUE(odd != NULL);
+	u8 *p = kmem_cache_alloc(odd, GFP_KERNEL), *q = kmem_cache_alloc(odd, GFP_KERNEL);
+	ASSERT_TRUE(p && q);
+	u64 errors = slab_redzone_errors, reports = kernel_reports;
+	kmem_cache_free(odd, q); // intact: no report
+	EXPECT_EQ(slab_redzone_errors, errors);
+	EXPECT_EQ(kernel_reports, reports);
+	ktest_expect_reports();
+	p[21] = 1; // the bug under test: one byte past the object
+	kmem_cache_free(odd, p);
+	EXPECT_EQ(slab_redzone_errors, errors + 1);
+	EXPECT_EQ(kernel_reports, reports + 1);
+	EXPECT_EQ(kmem_cache_destroy(odd), 0);
+}
+
 KTEST(slab, freeing_something_that_is_not_an_object_is_reported)
 {
+	ktest_expect_reports();
 	u64 bad = slab_bad_frees;
 	int on_stack;
 	u8 *p = kmalloc(128, GFP_KERNEL);

@@ -1,15 +1,27 @@
-// Task heaps (see task_heap.h): a per-task virtual region, pages mapped on
-// demand from the task's nodes, small blocks from size classes and large
+// Task heaps (see task_heap.h): per-task virtual segments, pages mapped
+// on demand from the task's nodes, small blocks from size classes and large
 // blocks as page runs.
 //
-// The region [base, base + HEAP_REGION_SIZE) is used from the bottom up:
-// `top` is the first address never handed out. A page run is taken from
-// the list of free runs (first fit) or from top; freeing a large block
-// unmaps its pages and puts its addresses back on the free-run list,
-// merged with its neighbours (and into top when it ends there). Pages
-// carved into small blocks stay mapped until the heap is destroyed.
+// Each segment [base, end) is used from the bottom up: `top` is its first
+// address never handed out. A page run is taken from the list of free runs
+// (first fit), else from the top of a segment with room, else from a new
+// segment. Freeing a large block unmaps its pages and puts its addresses
+// back on the free-run list, merged with its neighbours in the same
+// segment (and into top when it ends there); a segment other than the
+// first whose top falls back to its base goes back to vmap. Pages carved
+// into small blocks stay mapped until the heap is destroyed. Invariant: no
+// free run ends at its segment's top (it would have been absorbed).
+//
+// Migration (heap_migrate*): prepare counts the pages outside the target
+// nodes (node_pages[] says it at once), takes that many free pages from
+// the target nodes, chained through their first word, and keeps h->lock;
+// commit moves the pages in batches of VMAP_MOVE_MAX with vmap_move_pages
+// (fault-and-wait, see mm/vmap.h), so the owner may keep running, and
+// every page it touches mid-move just waits for the copy.
 #include "mm/task_heap.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/layout.h"
+#include "kernel/panic.h"
 #include "kernel/atomic.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -43,16 +55,24 @@ struct free_block {
 	struct free_block *next;
 };
 
-// A range of unused, unmapped pages below top (kmalloc'd bookkeeping).
+// A range of unused, unmapped pages below a segment's top (kmalloc'd
+// bookkeeping).
 struct heap_run {
 	struct list_head link; // in heap->free_runs, sorted by address
 	u64 start, pages;
 };
 
+// A reserved range of addresses (vmap_reserve), used from base up to top.
+struct heap_segment {
+	struct list_head link; // in heap->segments, the first one first
+	u64 base, top, end;
+};
+
 struct task_heap {
 	atomic_t refs;     // the owner's (until heap_destroy) + heap_get()s
 	struct mutex lock; // guards everything below
-	u64 base, top;
+	struct list_head segments;     // at least one
+	u64 next_segment;              // size of the next segment to reserve
 	struct list_head free_runs;
 	struct free_block *free_small[NR_CLASSES];
 	u64 allocated_bytes;           // usable size of every live block
@@ -60,6 +80,10 @@ struct task_heap {
 	u32 node_pages[MAX_NUMNODES];  // mapped pages per node
 	bool pinned;                   // allocate from `nodes`, not the task's
 	nodemask_t nodes;
+	// Between heap_migrate_prepare and commit/cancel:
+	void *reserved;                // free pages for the move, chained
+	u64 nr_reserved;
+	nodemask_t migrate_to;
 };
 
 static size_t class_size(int class) { return (size_t)1 << (class + CLASS_MIN_SHIFT); }
@@ -130,9 +154,54 @@ static int heap_map_pages(struct task_heap *h, u64 va, u64 n)
 	return 0;
 }
 
+// Free pages on the nodes h allocates from (a hint: it changes under us).
+static u64 heap_free_pages(struct task_heap *h)
+{
+	u64 n = 0;
+	int nid;
+	for_each_online_node(nid)
+		if (node_isset(nid, heap_nodes(h)))
+			n += node_free_pages(nid);
+	return n;
+}
+
 // ---- Address ranges ----
 
-// n pages of unused addresses (not mapped), or 0 if the region is full.
+// The segment holding addr (handed out or not), or NULL.
+static struct heap_segment *heap_segment_of(struct task_heap *h, u64 addr)
+{
+	struct heap_segment *seg;
+	list_for_each_entry(seg, &h->segments, link)
+		if (addr >= seg->base && addr < seg->end)
+			return seg;
+	return NULL;
+}
+
+// A new segment of at least n pages (or NULL: no memory for its
+// bookkeeping, or no addresses left -- said on the console, since that is
+// not the out-of-memory the caller's ENOMEM suggests).
+static struct heap_segment *heap_add_segment(struct task_heap *h, u64 n)
+{
+	u64 size = MAX(h->next_segment, ALIGN_UP(n * PAGE_SIZE, HEAP_SEGMENT_MIN));
+	struct heap_segment *seg = kmalloc(sizeof(*seg), GFP_KERNEL);
+	if (!seg)
+		return NULL;
+	seg->base = (u64)vmap_reserve(size);
+	if (!seg->base) {
+		pr_warn("heap: no %llu MiB of kernel address space left for a heap\n",
+			(unsigned long long)(size >> 20));
+		kfree(seg);
+		return NULL;
+	}
+	seg->top = seg->base;
+	seg->end = seg->base + size;
+	list_add_tail(&seg->link, &h->segments);
+	h->next_segment = MIN(MAX(h->next_segment, size) * 2, HEAP_SEGMENT_MAX);
+	return seg;
+}
+
+// n pages of unused addresses (not mapped), or 0 if no segment has room
+// and none can be added.
 static u64 heap_take_run(struct task_heap *h, u64 n)
 {
 	struct heap_run *r;
@@ -148,16 +217,37 @@ static u64 heap_take_run(struct task_heap *h, u64 n)
 		}
 		return start;
 	}
-	if (n > (h->base + HEAP_REGION_SIZE - h->top) / PAGE_SIZE)
+	struct heap_segment *seg, *found = NULL;
+	list_for_each_entry(seg, &h->segments, link) {
+		if (n <= (seg->end - seg->top) / PAGE_SIZE) {
+			found = seg;
+			break;
+		}
+	}
+	if (!found)
+		found = heap_add_segment(h, n);
+	if (!found)
 		return 0;
-	u64 start = h->top;
-	h->top += n * PAGE_SIZE;
+	u64 start = found->top;
+	found->top += n * PAGE_SIZE;
 	return start;
+}
+
+// The top of seg came down to its base: give a later segment back.
+static void heap_drop_segment(struct task_heap *h, struct heap_segment *seg)
+{
+	if (seg == list_first_entry(&h->segments, struct heap_segment, link))
+		return; // a heap keeps its first segment
+	list_del(&seg->link);
+	// Its pages were unmapped with a TLB shootdown (heap_free_block).
+	vmap_release((void *)seg->base, seg->end - seg->base);
+	kfree(seg);
 }
 
 // Gives back n pages of addresses at start (already unmapped).
 static void heap_put_run(struct task_heap *h, u64 start, u64 n)
 {
+	struct heap_segment *seg = heap_segment_of(h, start);
 	u64 end = start + n * PAGE_SIZE;
 	struct heap_run *r, *prev = NULL, *next = NULL;
 	list_for_each_entry(r, &h->free_runs, link) {
@@ -167,18 +257,23 @@ static void heap_put_run(struct task_heap *h, u64 start, u64 n)
 		}
 		prev = r;
 	}
-	if (prev && prev->start + prev->pages * PAGE_SIZE == start) {
+	// Neighbours merge only if they touch, which keeps them in seg: a run
+	// never crosses a segment's end, and the next segment may be adjacent
+	// only above seg's end, where no run of seg reaches.
+	if (prev && prev->start + prev->pages * PAGE_SIZE == start && start != seg->base) {
 		start = prev->start;
 		list_del(&prev->link);
 		kfree(prev);
 	}
-	if (next && next->start == end) {
+	if (next && next->start == end && end != seg->end) {
 		end = next->start + next->pages * PAGE_SIZE;
 		list_del(&next->link);
 		kfree(next);
 	}
-	if (end == h->top) { // the run is the end of the used part: shrink it
-		h->top = start;
+	if (end == seg->top) { // the run is the end of the used part: shrink it
+		seg->top = start;
+		if (seg->top == seg->base)
+			heap_drop_segment(h, seg);
 		return;
 	}
 	struct heap_run *nr = kmalloc(sizeof(*nr), GFP_KERNEL);
@@ -238,9 +333,12 @@ static void *heap_alloc_run(struct task_heap *h, size_t size, size_t align)
 	// Header right before the payload; the payload aligned to align.
 	u64 slack = align <= PAGE_SIZE ? MAX(align, sizeof(struct heap_block))
 				       : align + sizeof(struct heap_block);
-	if (size > HEAP_REGION_SIZE)
+	if (size > VMAP_SIZE || align > VMAP_SIZE)
 		return NULL;
 	u64 pages = (size + slack + PAGE_SIZE - 1) / PAGE_SIZE;
+	if (pages > heap_free_pages(h))
+		return NULL; // fail at once, not after taking all memory
+
 	u64 run = heap_take_run(h, pages);
 	if (!run)
 		return NULL;
@@ -262,8 +360,9 @@ static struct heap_block *heap_check_block(struct task_heap *h, void *p, const c
 {
 	u64 addr = (u64)p;
 	struct heap_block *b = payload_block(p);
+	struct heap_segment *seg = heap_segment_of(h, addr - sizeof(*b));
 	const char *why = NULL;
-	if (addr < h->base + sizeof(*b) || addr >= h->top || (addr & 15))
+	if (!seg || addr >= seg->top || (addr & 15))
 		why = "not a heap address";
 	else if (!vmap_lookup(b))
 		why = "not in a live block";
@@ -300,15 +399,15 @@ struct task_heap *heap_create(void)
 	struct task_heap *h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return NULL;
-	h->base = (u64)vmap_reserve(HEAP_REGION_SIZE);
-	if (!h->base) {
+	INIT_LIST_HEAD(&h->segments);
+	INIT_LIST_HEAD(&h->free_runs);
+	h->next_segment = HEAP_SEGMENT_MIN;
+	if (!heap_add_segment(h, 1)) {
 		kfree(h);
 		return NULL;
 	}
-	h->top = h->base;
 	atomic_set(&h->refs, 1);
 	mutex_init(&h->lock, "task_heap");
-	INIT_LIST_HEAD(&h->free_runs);
 	return h;
 }
 
@@ -321,11 +420,15 @@ void heap_put(struct task_heap *h)
 		return;
 	// The heap is dead: nothing touches its addresses again, so its pages
 	// go back at once and the TLB flush waits for the region's reuse.
-	heap_unmap_pages(h, h->base, (h->top - h->base) / PAGE_SIZE, false);
+	struct heap_segment *seg, *stmp;
+	list_for_each_entry_safe(seg, stmp, &h->segments, link) {
+		heap_unmap_pages(h, seg->base, (seg->top - seg->base) / PAGE_SIZE, false);
+		vmap_release_lazy((void *)seg->base, seg->end - seg->base);
+		kfree(seg);
+	}
 	struct heap_run *r, *tmp;
 	list_for_each_entry_safe(r, tmp, &h->free_runs, link)
 		kfree(r);
-	vmap_release_lazy((void *)h->base, HEAP_REGION_SIZE);
 	kfree(h);
 }
 
@@ -428,46 +531,122 @@ void heap_set_nodes(struct task_heap *h, const nodemask_t *mask)
 	mutex_unlock(&h->lock);
 }
 
-// Moves the page at va to new_page (on an allowed node).
-//
-// @todo vmap has no atomic "replace the page at va": between the unmap
-// (which shoots the old translation down on every CPU) and the new map the
-// address is not mapped, and the owner's writes between the copy and the
-// unmap would be lost. Preemption is off so the window is a few
-// microseconds; memory_migrate normally moves sleeping tasks, but an app
-// touching that very page on another CPU at that moment would fault.
-static void heap_move_page(struct task_heap *h, u64 va, void *new_page)
+int heap_segments(struct task_heap *h)
 {
-	void *old_page = phys_to_virt(vmap_lookup((void *)va));
-	memcpy(new_page, old_page, PAGE_SIZE);
-	preempt_disable();
-	vmap_unmap_page((void *)va);
-	int err = vmap_map_page((void *)va, new_page, PAGE_KERNEL);
-	preempt_enable();
-	if (err) // cannot happen: the page table is there, the entry is clear
-		panic("heap_migrate: remap %llx: %d", (unsigned long long)va, err);
-	h->node_pages[page_to_nid(old_page)]--;
-	h->node_pages[page_to_nid(new_page)]++;
-	free_page(old_page);
+	int n = 0;
+	struct heap_segment *seg;
+	mutex_lock(&h->lock);
+	list_for_each_entry(seg, &h->segments, link)
+		n++;
+	mutex_unlock(&h->lock);
+	return n;
+}
+
+// ---- Migration ----
+
+static atomic64_t pages_migrated, migrations_failed; // since boot
+
+u64 heap_pages_migrated(void) { return atomic64_read(&pages_migrated); }
+u64 heap_migrations_failed(void) { return atomic64_read(&migrations_failed); }
+
+static void reserve_push(struct task_heap *h, void *page)
+{
+	*(void **)page = h->reserved;
+	h->reserved = page;
+	h->nr_reserved++;
+}
+
+static void *reserve_pop(struct task_heap *h)
+{
+	void *page = h->reserved;
+	h->reserved = *(void **)page;
+	h->nr_reserved--;
+	return page;
+}
+
+static void reserve_free(struct task_heap *h)
+{
+	while (h->nr_reserved)
+		free_page(reserve_pop(h));
+}
+
+int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to)
+{
+	if (nodes_empty(to))
+		return -EINVAL;
+	mutex_lock(&h->lock);
+	u64 need = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (!node_isset(nid, to))
+			need += h->node_pages[nid];
+	while (h->nr_reserved < need) {
+		void *page = alloc_pages_nodemask(to, GFP_KERNEL, 0);
+		if (!page) {
+			reserve_free(h);
+			mutex_unlock(&h->lock);
+			atomic64_inc(&migrations_failed);
+			return -ENOMEM;
+		}
+		reserve_push(h, page);
+	}
+	nodes_copy(&h->migrate_to, to);
+	return 0;
+}
+
+void heap_migrate_cancel(struct task_heap *h)
+{
+	reserve_free(h);
+	mutex_unlock(&h->lock);
+}
+
+// Moves the batch: n pages at va[] onto reserved pages.
+static void heap_move_batch(struct task_heap *h, const u64 *va, int n)
+{
+	void *fresh[VMAP_MOVE_MAX] = {0}, *old[VMAP_MOVE_MAX];
+	for (int i = 0; i < n; i++)
+		fresh[i] = reserve_pop(h);
+	vmap_move_pages(va, fresh, old, n);
+	for (int i = 0; i < n; i++) {
+		if (!old[i]) { // cannot happen: h->lock keeps the page mapped
+			reserve_push(h, fresh[i]);
+			continue;
+		}
+		h->node_pages[page_to_nid(old[i])]--;
+		h->node_pages[page_to_nid(fresh[i])]++;
+		free_page(old[i]);
+		atomic64_inc(&pages_migrated);
+	}
+}
+
+void heap_migrate_commit(struct task_heap *h)
+{
+	if (!mutex_owned(&h->lock))
+		panic("heap_migrate_commit: not prepared by this task");
+	u64 va[VMAP_MOVE_MAX];
+	int n = 0;
+	struct heap_segment *seg;
+	list_for_each_entry(seg, &h->segments, link) {
+		for (u64 a = seg->base; a < seg->top && h->nr_reserved > (u64)n; a += PAGE_SIZE) {
+			u64 pa = vmap_lookup((void *)a);
+			if (!pa || node_isset(page_to_nid(phys_to_virt(pa)), &h->migrate_to))
+				continue;
+			va[n++] = a;
+			if (n == VMAP_MOVE_MAX) {
+				heap_move_batch(h, va, n);
+				n = 0;
+			}
+		}
+	}
+	if (n)
+		heap_move_batch(h, va, n);
+	reserve_free(h); // (none left over, unless a count was off)
+	mutex_unlock(&h->lock);
 }
 
 int heap_migrate(struct task_heap *h, const nodemask_t *to)
 {
-	if (nodes_empty(to))
-		return -EINVAL;
-	int ret = 0;
-	mutex_lock(&h->lock);
-	for (u64 va = h->base; va < h->top; va += PAGE_SIZE) {
-		u64 pa = vmap_lookup((void *)va);
-		if (!pa || node_isset(page_to_nid(phys_to_virt(pa)), to))
-			continue;
-		void *page = alloc_pages_nodemask(to, GFP_KERNEL, 0);
-		if (!page) {
-			ret = -ENOMEM;
-			break;
-		}
-		heap_move_page(h, va, page);
-	}
-	mutex_unlock(&h->lock);
-	return ret;
+	int err = heap_migrate_prepare(h, to);
+	if (!err)
+		heap_migrate_commit(h);
+	return err;
 }

@@ -6,6 +6,9 @@
 #include "mm/slab.h"
 #include "mm/task_heap.h"
 #include "mm/vmap.h"
+#include "kernel/spinlock.h"
+#include "kernel/task_test_util.h"
+#include "lib/string.h"
 
 static u64 settled_free_pages(void)
 {
@@ -215,5 +218,203 @@ KTEST(task_heap, migrate_moves_pages_and_keeps_contents)
 	}
 	EXPECT_EQ(heap_migrate(h, &to), 0); // nothing left to move
 	EXPECT_EQ(heap_node_pages(h, 1), pages);
+	heap_destroy(h);
+}
+
+// ---- Migration under a running writer (issue 13 item 8) ----
+
+#define WRITER_PAGES 96 // more than one vmap_move_pages batch
+struct writer_arg {
+	u64 *pages[WRITER_PAGES];
+	volatile int stop;
+	volatile u64 rounds;
+	volatile int lost; // a write that did not stick
+};
+
+// Writes a round number into every page and checks it reads back, in a
+// loop with interrupts on and, every other round, inside a spinlock with
+// interrupts off (as uart_write reading an app's buffer).
+static DEFINE_SPINLOCK(writer_lock);
+
+static int heap_writer(void *p)
+{
+	struct writer_arg *a = p;
+	for (u64 round = 1; !a->stop; round++) {
+		unsigned long f = 0;
+		if (round & 1)
+			f = spin_lock_irqsave(&writer_lock);
+		for (int i = 0; i < WRITER_PAGES; i++) {
+			u64 *w = a->pages[i] + 1 + round % 500;
+			*w = round;
+			if (*w != round || a->pages[i][0] != (u64)i)
+				a->lost++;
+		}
+		if (round & 1)
+			spin_unlock_irqrestore(&writer_lock, f);
+		a->rounds = round;
+	}
+	return 0;
+}
+
+// Takes writer_lock with interrupts off, over and over: while the writer
+// holds it and waits for a page in flight, this CPU spins with interrupts
+// off -- and must still answer the mover's TLB shootdown.
+static int lock_contender(void *p)
+{
+	struct writer_arg *a = p;
+	while (!a->stop) {
+		unsigned long f = spin_lock_irqsave(&writer_lock);
+		spin_unlock_irqrestore(&writer_lock, f);
+	}
+	return 0;
+}
+
+KTEST(task_heap, migrate_while_another_cpu_writes_loses_nothing)
+{
+	if (nodes_weight(&node_online_map) < 2 || cpumask_weight(&cpu_online_mask) < 2) {
+		printk("# skip: needs two nodes and two CPUs\n");
+		return;
+	}
+	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
+	node_set(0, &n0);
+	node_set(1, &n1);
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	heap_set_nodes(h, &n0);
+	static struct writer_arg a;
+	memset(&a, 0, sizeof(a));
+	for (int i = 0; i < WRITER_PAGES; i++) {
+		a.pages[i] = heap_alloc(h, PAGE_SIZE, PAGE_SIZE);
+		ASSERT_TRUE(a.pages[i]);
+		a.pages[i][0] = i;
+	}
+	cpumask_t other = cpu_online_mask;
+	cpumask_clear_cpu(smp_processor_id(), &other);
+	struct task *t = test_spawn("heap_writer", heap_writer, &a, &other);
+	ASSERT_TRUE(t);
+	struct task *c = test_spawn("lock_contender", lock_contender, &a, &other);
+	ASSERT_TRUE(c);
+	while (a.rounds < 2)
+		sleep_ns(MS);
+	int flips = 0;
+	for (; flips < 40; flips++)
+		EXPECT_EQ(heap_migrate(h, flips & 1 ? &n0 : &n1), 0);
+	u64 rounds = a.rounds;
+	a.stop = 1;
+	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
+	EXPECT_EQ(test_reap(c, 5000 * MS), 0);
+	EXPECT_EQ(a.lost, 0);
+	EXPECT_GT(a.rounds, rounds - 1); // it ran throughout
+	EXPECT_EQ(heap_node_pages(h, 0), heap_mapped_pages(h)); // 40 flips: back on 0
+	for (int i = 0; i < WRITER_PAGES; i++) {
+		EXPECT_EQ(a.pages[i][0], (u64)i);
+		EXPECT_EQ(page_nid(a.pages[i]), 0);
+	}
+	heap_destroy(h);
+}
+
+KTEST(task_heap, migrate_without_room_moves_nothing)
+{
+	if (nodes_weight(&node_online_map) < 2) {
+		printk("# skip: needs two nodes\n");
+		return;
+	}
+	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
+	node_set(0, &n0);
+	node_set(1, &n1);
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	heap_set_nodes(h, &n0);
+	void *p = heap_alloc(h, 64 * PAGE_SIZE, 16);
+	ASSERT_TRUE(p);
+	fill(p, 64 * PAGE_SIZE, 3);
+	// Take node 1's free pages until fewer than 64 are left.
+	void *hog = NULL;
+	u64 held = 0;
+	while (node_free_pages(1) >= 32) {
+		void *pg = alloc_pages_nodemask(&n1, GFP_KERNEL, 0);
+		if (!pg)
+			break;
+		*(void **)pg = hog;
+		hog = pg;
+		held++;
+	}
+	EXPECT_EQ(heap_migrate(h, &n1), -ENOMEM);
+	EXPECT_EQ(heap_node_pages(h, 0), heap_mapped_pages(h)); // none moved
+	EXPECT_EQ(heap_node_pages(h, 1), 0);
+	while (hog) {
+		void *next = *(void **)hog;
+		free_page(hog);
+		hog = next;
+	}
+	printk("# held %llu pages of node 1\n", (unsigned long long)held);
+	EXPECT_TRUE(filled(p, 64 * PAGE_SIZE, 3));
+	EXPECT_EQ(heap_migrate(h, &n1), 0);
+	EXPECT_EQ(heap_node_pages(h, 1), heap_mapped_pages(h));
+	heap_destroy(h);
+}
+
+// ---- Growth (issue 14): addresses are reserved as the heap grows ----
+
+KTEST(task_heap, a_fresh_heap_reserves_one_small_segment)
+{
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	EXPECT_EQ(heap_segments(h), 1);
+	EXPECT_EQ(heap_mapped_pages(h), 0);
+	void *p = heap_alloc(h, 100, 16);
+	EXPECT_TRUE(p);
+	EXPECT_EQ(heap_segments(h), 1);
+	heap_destroy(h);
+}
+
+static void grow_and_shrink(void)
+{
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	// 24 MiB in 1 MiB blocks: several segments, each twice the last.
+	void *p[24];
+	for (int i = 0; i < 24; i++) {
+		p[i] = heap_alloc(h, 1 << 20, 16);
+		ASSERT_TRUE(p[i]);
+		fill(p[i], 4096, (u8)i);
+	}
+	int segs = heap_segments(h);
+	EXPECT_GT(segs, 2);
+	EXPECT_LE(segs, 6); // 2+4+8+16 MiB would do: doubling, not one per block
+	// One block larger than any segment so far gets a segment of its own.
+	void *big = heap_alloc(h, 40 << 20, 16);
+	ASSERT_TRUE(big);
+	EXPECT_EQ(heap_segments(h), segs + 1);
+	heap_free(h, big);
+	EXPECT_EQ(heap_segments(h), segs); // given back at once
+	for (int i = 0; i < 24; i++)
+		EXPECT_TRUE(filled(p[i], 4096, (u8)i));
+	for (int i = 23; i >= 0; i--)
+		heap_free(h, p[i]);
+	EXPECT_EQ(heap_segments(h), 1);
+	EXPECT_EQ(heap_mapped_pages(h), 0);
+	heap_destroy(h);
+}
+
+KTEST(task_heap, grows_past_its_first_segment_and_gives_segments_back)
+{
+	grow_and_shrink(); // makes the page tables of the range (kept)
+	u64 base = settled_free_pages();
+	grow_and_shrink();
+	// The second run's addresses may need a page table or two the first
+	// did not (kept by vmap); a leaked block would be 256 pages or more.
+	EXPECT_LE(base, settled_free_pages() + 4);
+}
+
+KTEST(task_heap, an_allocation_larger_than_free_memory_fails_at_once)
+{
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	u64 before = nr_free_pages();
+	EXPECT_FALSE(heap_alloc(h, (nr_free_pages() + 1024) * PAGE_SIZE, 16));
+	EXPECT_FALSE(heap_alloc(h, ~0UL - 4096, 16)); // no overflow either
+	EXPECT_EQ(heap_mapped_pages(h), 0);
+	EXPECT_GE(nr_free_pages() + 64, before);
 	heap_destroy(h);
 }

@@ -24,6 +24,10 @@ struct vmap_hole {
 	struct list_head list; // on vmap_holes, sorted by start
 	u64 start, end;
 };
+// Holes have their own cache: how many there are is the area's
+// fragmentation, which leak checks (kernel/torture.c) must tell apart
+// from the kmalloc caches' counts.
+static struct kmem_cache *hole_cache;
 
 static DEFINE_SPINLOCK(vmap_lock); // vmap_holes, vmap_lazy, the area's page tables
 static LIST_HEAD(vmap_holes);
@@ -44,12 +48,6 @@ struct kstack {
 static DEFINE_SPINLOCK(kstack_lock);
 static LIST_HEAD(kstacks);
 
-__attribute__((weak)) void tlb_shootdown(u64 va, u64 len)
-{
-	for (u64 a = ALIGN_DOWN(va, PAGE_SIZE); a < va + len; a += PAGE_SIZE)
-		invlpg(a);
-}
-
 static bool in_vmap_area(u64 va, u64 size)
 {
 	return va >= VMAP_BASE && size <= VMAP_SIZE && va - VMAP_BASE <= VMAP_SIZE - size;
@@ -57,7 +55,10 @@ static bool in_vmap_area(u64 va, u64 size)
 
 void vmap_init(void)
 {
-	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	hole_cache = kmem_cache_create("vmap_hole", sizeof(struct vmap_hole), 0, 0);
+	if (!hole_cache)
+		panic("vmap: no memory");
+	struct vmap_hole *h = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	if (!h)
 		panic("vmap: no memory");
 	h->start = VMAP_BASE;
@@ -91,13 +92,13 @@ void vmap_purge_lazy(void)
 	list_for_each_entry_safe(h, tmp, &purge, list) {
 		list_del(&h->list);
 		vmap_release((void *)h->start, h->end - h->start);
-		kfree(h);
+		kmem_cache_free(hole_cache, h);
 	}
 }
 
 void vmap_release_lazy(void *va, size_t size)
 {
-	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	struct vmap_hole *h = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	if (!h) { // no memory to queue it: release it the slow way
 		tlb_shootdown((u64)va, size);
 		vmap_release(va, size);
@@ -143,12 +144,12 @@ static void *vmap_reserve_hole(size_t size)
 		break;
 	}
 	spin_unlock(&vmap_lock);
-	kfree(empty);
+	kmem_cache_free(hole_cache, empty);
 	return (void *)va;
 }
 
 // Is any page in [start, end) mapped? A walk that skips missing tables:
-// a released 512 MiB heap region is one look per page-directory entry
+// a released 1 GiB heap segment is one look per page-directory entry
 // plus a scan of the page tables it left behind. Caller holds vmap_lock.
 static bool range_mapped(u64 start, u64 end)
 {
@@ -173,7 +174,7 @@ static bool hole_insert(u64 start, u64 end, struct vmap_hole *spare)
 		if (next && next->start == end) {
 			prev->end = next->end;
 			list_del(&next->list);
-			kfree(next); // kfree takes only slab locks: fine under vmap_lock
+			kmem_cache_free(hole_cache, next); // takes only slab locks: fine under vmap_lock
 		}
 		return false;
 	}
@@ -200,7 +201,7 @@ static bool range_overlaps_hole(u64 start, u64 end)
 void vmap_release(void *va, size_t size)
 {
 	u64 start = (u64)va, end = start + ALIGN_UP(size, PAGE_SIZE);
-	struct vmap_hole *spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	struct vmap_hole *spare = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	const char *why = NULL;
 	if (!spare || !in_vmap_area(start, end - start) || (start & (PAGE_SIZE - 1)) || end == start)
 		why = spare ? "not a vmap range" : "out of memory";
@@ -212,9 +213,9 @@ void vmap_release(void *va, size_t size)
 	if (!why && hole_insert(start, end, spare))
 		spare = NULL;
 	spin_unlock(&vmap_lock);
-	kfree(spare);
+	kmem_cache_free(hole_cache, spare);
 	if (why)
-		pr_err("vmap_release(%p, %zu): %s\n", va, size, why);
+		report_bug("vmap_release(%p, %zu): %s", va, size, why);
 }
 
 // ---- Pages ----
@@ -273,6 +274,83 @@ u64 vmap_lookup(void *va)
 	if (!in_vmap_area((u64)va, 1) || !pgtable_translate((u64)va, &pa))
 		return 0;
 	return pa;
+}
+
+// ---- Moving pages (see vmap.h: fault-and-wait) ----
+
+// Software bit of a not-present entry (the MMU ignores every other bit of
+// it): this page is being moved; the frame's address stays in the entry.
+#define PTE_MIGRATING (1ULL << 9)
+// What the MMU may set in an entry by itself.
+#define PTE_ACCESSED (1ULL << 5)
+#define PTE_DIRTY (1ULL << 6)
+
+void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
+{
+	u64 entry[VMAP_MOVE_MAX], *pte[VMAP_MOVE_MAX];
+	u64 lo = ~0ULL, hi = 0;
+	if (n > VMAP_MOVE_MAX)
+		panic("vmap_move_pages: %d pages, at most %d", n, VMAP_MOVE_MAX);
+	// Interrupts off until the last page is back: a task of this CPU
+	// faulting on one of them would spin forever, and so would an
+	// interrupt handler here that wants a lock the faulting CPU holds
+	// (see vmap.h). Our own shootdown's wait serves the calls meanwhile.
+	unsigned long flags = local_irq_save();
+	spin_lock(&vmap_lock);
+	for (int i = 0; i < n; i++) {
+		old[i] = NULL;
+		pte[i] = in_vmap_area(va[i], PAGE_SIZE)
+				 ? pgtable_walk(kernel_pml4, va[i], PGTABLE_NOALLOC) : NULL;
+		if (!pte[i] || !(READ_ONCE(*pte[i]) & PTE_P)) {
+			pte[i] = NULL;
+			continue;
+		}
+		// Atomically: another CPU's MMU may be setting A or D right now.
+		u64 e = __atomic_load_n(pte[i], __ATOMIC_RELAXED), mark;
+		do
+			mark = (e & ~PTE_P) | PTE_MIGRATING;
+		while (!__atomic_compare_exchange_n(pte[i], &e, mark, false, __ATOMIC_SEQ_CST,
+						    __ATOMIC_RELAXED));
+		entry[i] = e;
+		old[i] = phys_to_virt(e & PTE_ADDR);
+		lo = MIN(lo, va[i]);
+		hi = MAX(hi, va[i] + PAGE_SIZE);
+	}
+	spin_unlock(&vmap_lock);
+	if (hi > lo) {
+		invlpg(lo); // (tlb_shootdown covers this CPU too; cheap insurance)
+		tlb_shootdown(lo, hi - lo); // nobody can reach the old frames now
+	}
+	for (int i = 0; i < n; i++) {
+		if (!pte[i])
+			continue;
+		memcpy(new_pages[i], old[i], PAGE_SIZE);
+		u64 e = (entry[i] & ~(PTE_ADDR | PTE_ACCESSED | PTE_DIRTY)) |
+			virt_to_phys(new_pages[i]);
+		// Not present -> present needs no flush: x86 caches no
+		// translation for a not-present entry.
+		spin_lock(&vmap_lock);
+		__atomic_store_n(pte[i], e, __ATOMIC_RELEASE);
+		spin_unlock(&vmap_lock);
+	}
+	local_irq_restore(flags);
+}
+
+bool vmap_fault(u64 addr, u64 error)
+{
+	if (!in_vmap_area(addr, 1))
+		return false;
+	u64 *pte = pgtable_walk(kernel_pml4, ALIGN_DOWN(addr, PAGE_SIZE), PGTABLE_NOALLOC);
+	if (!pte)
+		return false;
+	u64 e = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+	if (e & PTE_P) // moved meanwhile (a not-present fault only)
+		return !(error & 1);
+	if (!(e & PTE_MIGRATING))
+		return false;
+	while (__atomic_load_n(pte, __ATOMIC_ACQUIRE) == e)
+		smp_wait_relax();
+	return true;
 }
 
 // ---- Kernel stacks: [guard page][KSTACK_SIZE of stack] ----
@@ -338,7 +416,7 @@ void kstack_free(void *top)
 	}
 	spin_unlock(&kstack_lock);
 	if (!found) {
-		pr_err("kstack_free(%p): not a kernel stack\n", top);
+		report_bug("kstack_free(%p): not a kernel stack", top);
 		return;
 	}
 	kstack_unmap(found->guard);

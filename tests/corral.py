@@ -13,6 +13,11 @@ Every session goes through scripts/qemu (the one launcher), so the topology
 options mean what they mean there. The serial output of each session is kept
 in memory (Corral.log, Corral.tail()) and written to build/logs/e2e/.
 
+A kernel error report on a session's console -- a "BUG: " or "WARNING: "
+line (kernel/panic.h's report_bug, WARN_ON), a KERNEL PANIC or KERNEL
+TRAP -- fails the test that was running (tests/run.py scans every session
+the test used), unless the test declared it with expect_reports(PATTERN).
+
 Python 3 standard library + pexpect only.
 """
 
@@ -42,6 +47,41 @@ _marks = 0
 # The two topologies every shell and app test runs on.
 SMALL = dict(cpus=1, nodes=1, mem=256)
 NUMA = dict(cpus=4, nodes=2, mem=1024)
+
+
+# Kernel error reports (see the module comment); the tests that cause them
+# on purpose declare them here. tests/run.py empties the list per test.
+REPORT_RE = re.compile(r"BUG: |WARNING: |\*\*\* KERNEL (?:PANIC|TRAP)")
+expected_reports = []
+
+
+def expect_reports(pattern):
+    """The running test deliberately causes kernel error reports whose line
+    matches the regex PATTERN: they do not fail it."""
+    expected_reports.append(re.compile(pattern))
+
+
+def report_lines(text):
+    """The kernel error report lines in TEXT that no test expects."""
+    return [line for line in text.split("\n")
+            if REPORT_RE.search(line)
+            and not any(p.search(line) for p in expected_reports)]
+
+
+class _ReportCursor:
+    """Mixin: hands out the console's report lines once each (take_reports)."""
+
+    _scanned = 0
+
+    def take_reports(self):
+        """Unexpected report lines printed since the last call (whole lines,
+        or everything once the guest has exited)."""
+        text = self.log
+        end = len(text) if not self.alive() else text.rfind("\n") + 1
+        if end <= self._scanned:
+            return []
+        new, self._scanned = text[self._scanned:end], end
+        return report_lines(new)
 
 
 class BootError(AssertionError):
@@ -138,7 +178,7 @@ def init_cmdline(cmd):
     return 'init="%s"' % cmd
 
 
-class Corral:
+class Corral(_ReportCursor):
     """One QEMU running Corral, booted to the shell prompt."""
 
     def __init__(self, cpus=4, nodes=2, mem=1024, iso=False, append="",
@@ -350,7 +390,7 @@ def check(g, cmd, want, status=0, timeout=30):
     return out
 
 
-class _InitRun:
+class _InitRun(_ReportCursor):
     """What tests/run.py needs to show the serial tail of a run_init()."""
 
     def __init__(self, desc, text):

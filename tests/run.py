@@ -10,6 +10,11 @@ arguments, only tests whose module or function name contains one of them
 run (`tests/run.py boot`). -x stops at the first failure; -l lists the
 selected tests without running them.
 
+A test also fails if a guest it used (its own, or its module's shared one)
+printed a kernel error report while it ran (tests/corral.py: a "BUG: " or
+"WARNING: " line, a KERNEL PANIC or TRAP) that it did not declare with
+corral.expect_reports().
+
 Prints "ok" or "FAIL" per test -- with the assertion message and the tail of
 the serial log of the guests it used on failure -- then a summary; exits 1
 if anything failed. Python 3 standard library + pexpect only.
@@ -102,6 +107,19 @@ def kill_sessions(sess_list):
             pass
 
 
+def check_reports(sess_list):
+    """Raise if a session printed an undeclared kernel error report."""
+    found = []
+    for s in sess_list:
+        try:
+            found += ["%s: %s" % (s.describe(), line) for line in s.take_reports()]
+        except Exception:
+            continue
+    if found:
+        raise AssertionError("kernel error report(s) on the console during this test:\n"
+                             + "\n".join(found[:10]))
+
+
 def main(argv):
     stop_first = "-x" in argv
     list_only = "-l" in argv
@@ -169,16 +187,23 @@ def main(argv):
                     continue
                 corral.log_name = name
                 before = len(corral.sessions)
+                del corral.expected_reports[:]
                 t0 = time.monotonic()
                 try:
                     f()
                     ok, err = True, None
+                    check_reports(shared + corral.sessions[before:])
                 except KeyboardInterrupt:
                     raise
                 except BaseException as e:  # SystemExit from a test is a failure too
                     ok, err = False, e
                 dt = time.monotonic() - t0
                 mine = corral.sessions[before:]
+                for s in shared + mine:  # a failed test's reports are its own
+                    try:
+                        s.take_reports()
+                    except Exception:
+                        pass
                 if ok:
                     passed += 1
                     print("ok   %s (%.1f s)" % (name, dt))

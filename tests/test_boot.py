@@ -135,3 +135,17 @@ def test_panic_report():
     status, out = _crash("panic_message")
     assert status == 1, "status %r, want 1" % status
     _assert_report(out, "KERNEL PANIC", "deliberate panic from a test", "Backtrace:")
+
+
+def test_a_kernel_error_report_is_seen_and_must_be_declared():
+    # The slab double-free test frees twice on purpose: its guest passes,
+    # and its console carries the report tests/run.py would fail a test for.
+    import corral
+    status, out = corral.run_init("true", append="ktest=slab.double_free_is_counted_and_ignored",
+                                  cpus=1, nodes=1, mem=256, timeout=60)
+    assert status == 0, "status %r, want 0:\n%s" % (status, out[-2000:])
+    lines = corral.report_lines(out)
+    assert any("BUG: slab kmalloc-32: free of" in l and "double free" in l for l in lines), \
+        "no double-free report among %r" % lines
+    corral.expect_reports(r"BUG: slab (kmalloc-32|test-tiny): free of .*: double free")
+    assert corral.report_lines(out) == [], corral.report_lines(out)

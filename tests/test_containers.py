@@ -61,7 +61,8 @@ def test_mount_lists_hierarchies_and_errors():
     out = run("mount -t container -o nosuch none /tmp/x")
     assert "Invalid argument" in out, out
     assert sorted(run("ls /containers/cpu").split()) == [
-        "cpuset.cpu_exclusive", "cpuset.cpus", "notify_on_release", "release_agent", "tasks"]
+        "cgroup.procs", "cpuset.cpu_exclusive", "cpuset.cpus", "notify_on_release",
+        "release_agent", "tasks"]
 
 
 def test_cpuset_pins_spin_and_moves_it_when_cpus_change():

@@ -26,7 +26,35 @@ int applib_wants_help(int argc, char **argv, const char *usage)
 
 int applib_no_arguments(const char *prog, int argc, char **argv)
 {
-	return argc > 1 ? applib_error(prog, argv[1], EINVAL) : 0;
+	int n = argc;
+	if (applib_operands(prog, &n, argv) < 0)
+		return 1;
+	if (n <= 1)
+		return 0;
+	fprintf(stderr, "%s: extra operand '%s'\n", prog, argv[1]);
+	applib_try_help(prog);
+	return 1;
+}
+
+int applib_operands(const char *prog, int *argc, char **argv)
+{
+	struct applib_opts o;
+	applib_opts_init(&o, prog, *argc, argv, "+", NULL);
+	for (;;) {
+		// A negative number is an operand (sleep -1 is GNU's error too).
+		const char *a = o.ind < o.argc ? argv[o.ind] : NULL;
+		if (a && a[0] == '-' && a[1] >= '0' && a[1] <= '9')
+			break;
+		if (applib_getopt(&o) == -1)
+			break;
+		return -1;
+	}
+	int n = o.argc - o.ind;
+	for (int k = 0; k < n; k++)
+		argv[1 + k] = argv[o.ind + k];
+	argv[1 + n] = NULL;
+	*argc = 1 + n;
+	return 0;
 }
 
 char *applib_read_file(const char *path, size_t *len)
@@ -284,6 +312,7 @@ int applib_lines_next(struct applib_lines *l, char **line, size_t *len)
 			if (l->start == l->end)
 				return 0;
 			l->buf[l->end] = '\0'; // there is always room: see below
+			l->unterminated = 1;
 			*line = l->buf + l->start;
 			*len = l->end - l->start;
 			l->start = l->end;
@@ -421,4 +450,183 @@ char **applib_environ(void)
 	if (corral_environ)
 		return corral_environ();
 	return environ;
+}
+
+// ---- Options ----
+
+void applib_opts_init(struct applib_opts *o, const char *prog, int argc,
+		      char **argv, const char *optstring,
+		      const struct applib_longopt *longopts)
+{
+	memset(o, 0, sizeof(*o));
+	o->prog = prog;
+	o->argc = argc;
+	o->argv = argv;
+	o->optstring = optstring;
+	o->longopts = longopts;
+	o->ind = 1;
+}
+
+void applib_try_help(const char *prog)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}
+
+int applib_missing_operand(const char *prog)
+{
+	fprintf(stderr, "%s: missing operand\n", prog);
+	applib_try_help(prog);
+	return 1;
+}
+
+// Move argv[from] to the end of argv (operands set aside until the options
+// are parsed), keeping the order of those already there.
+static void opts_set_aside(struct applib_opts *o, int from)
+{
+	char *op = o->argv[from];
+	for (int k = from; k + 1 < o->argc; k++)
+		o->argv[k] = o->argv[k + 1];
+	o->argv[o->argc - 1] = op;
+	o->nops++;
+}
+
+// The options ended at o->ind: put the operands set aside before the
+// unscanned rest, in their original order.
+static int opts_end(struct applib_opts *o)
+{
+	for (int n = 0; n < o->nops; n++) { // rotate the last nops to o->ind
+		char *op = o->argv[o->argc - 1];
+		for (int k = o->argc - 1; k > o->ind; k--)
+			o->argv[k] = o->argv[k - 1];
+		o->argv[o->ind] = op;
+	}
+	o->nops = 0;
+	return -1;
+}
+
+// The end of a bad option's report.
+static int opts_bad(struct applib_opts *o)
+{
+	if (o->usage)
+		fputs(o->usage, stderr);
+	applib_try_help(o->prog);
+	return '?';
+}
+
+static int opts_long(struct applib_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct applib_longopt *hit = NULL;
+	int ambiguous = 0;
+	for (const struct applib_longopt *l = o->longopts; l && l->name; l++) {
+		if (strncmp(l->name, arg, len) != 0)
+			continue;
+		if (strlen(l->name) == len) { // exact beats any prefix
+			hit = l;
+			ambiguous = 0;
+			break;
+		}
+		if (hit && hit->val != l->val)
+			ambiguous = 1;
+		hit = l;
+	}
+	if (!hit || ambiguous) {
+		fprintf(stderr, ambiguous ? "%s: option '--%s' is ambiguous\n"
+					  : "%s: unrecognized option '--%s'\n",
+			o->prog, arg);
+		return opts_bad(o);
+	}
+	o->arg = NULL;
+	if (hit->has_arg) {
+		if (eq)
+			o->arg = eq + 1;
+		else if (o->ind < o->argc - o->nops)
+			o->arg = o->argv[o->ind++];
+		else {
+			fprintf(stderr, "%s: option '--%s' requires an argument\n",
+				o->prog, hit->name);
+			return opts_bad(o);
+		}
+	} else if (eq) {
+		fprintf(stderr, "%s: option '--%s' doesn't allow an argument\n",
+			o->prog, hit->name);
+		return opts_bad(o);
+	}
+	return hit->val;
+}
+
+int applib_getopt(struct applib_opts *o)
+{
+	const char *spec = o->optstring;
+	int in_order = *spec == '+';
+	if (in_order)
+		spec++;
+	if (!o->next || !*o->next) {
+		o->next = NULL;
+		for (;;) {
+			if (o->ind >= o->argc - o->nops)
+				return opts_end(o);
+			const char *a = o->argv[o->ind];
+			if (strcmp(a, "--") == 0) {
+				for (int k = o->ind; k + 1 < o->argc; k++)
+					o->argv[k] = o->argv[k + 1];
+				o->argc--;
+				o->argv[o->argc] = NULL;
+				return opts_end(o);
+			}
+			if (a[0] == '-' && a[1])
+				break;
+			if (in_order)
+				return opts_end(o);
+			opts_set_aside(o, o->ind);
+		}
+		const char *a = o->argv[o->ind++];
+		if (a[1] == '-' && o->longopts)
+			return opts_long(o, a + 2);
+		if (a[1] == '-') {
+			fprintf(stderr, "%s: unrecognized option '%s'\n", o->prog, a);
+			return opts_bad(o);
+		}
+		o->next = a + 1;
+	}
+	int c = (unsigned char)*o->next++;
+	const char *s = c == ':' ? NULL : strchr(spec, c);
+	if (!s) {
+		fprintf(stderr, "%s: invalid option -- '%c'\n", o->prog, c);
+		return opts_bad(o);
+	}
+	o->arg = NULL;
+	if (s[1] == ':') {
+		if (*o->next) {
+			o->arg = o->next;
+		} else if (o->ind < o->argc - o->nops) {
+			o->arg = o->argv[o->ind++];
+		} else {
+			fprintf(stderr, "%s: option requires an argument -- '%c'\n",
+				o->prog, c);
+			return opts_bad(o);
+		}
+		o->next = NULL;
+	}
+	return c;
+}
+
+extern int corral_stdout_errno(void) __attribute__((weak));
+
+int applib_check_stdout(const char *prog)
+{
+	errno = 0;
+	int flushed = fflush(stdout) == 0;
+	int err = errno;
+	if (flushed && !ferror(stdout))
+		return 0;
+	if (corral_stdout_errno) // the error of the write that failed
+		err = corral_stdout_errno();
+	clearerr(stdout);
+	if (err == EPIPE) // the reader left: as if killed by SIGPIPE, quietly
+		return 1;
+	fprintf(stderr, "%s: write error%s%s\n", prog, err ? ": " : "",
+		err ? strerror(err) : "");
+	return 1;
 }

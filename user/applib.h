@@ -25,9 +25,60 @@ int applib_error(const char *prog, const char *context, int err);
 // If argv[1] is --help, print usage (a full line or several) on stdout and
 // return 1; the caller then exits 0.
 int applib_wants_help(int argc, char **argv, const char *usage);
-// For apps that take no arguments: if there is one, report it as
-// `prog: ARG: Invalid argument` and return 1 (an exit status), else 0.
+// For apps that take no arguments: if there is one, report it as GNU does
+// (`PROG: invalid option -- 'X'` or `PROG: extra operand 'ARG'`, then
+// `Try 'PROG --help'...`) and return 1 (an exit status), else 0.
 int applib_no_arguments(const char *prog, int argc, char **argv);
+// For apps that take operands but no options: a bad option is reported
+// (applib_getopt's message) and -1 returned; else 0, with "--" taken out
+// and the operands in argv[1..*argc-1].
+int applib_operands(const char *prog, int *argc, char **argv);
+
+// ---- Options, as GNU getopt_long parses and reports them ----
+// An option table entry for the long options (--name, --name=ARG,
+// --name ARG); val is what applib_getopt returns for it.
+struct applib_longopt {
+	const char *name;
+	int has_arg; // 0 none, 1 required
+	int val;
+};
+// The parser's state: one per parse, on the caller's stack (no globals:
+// several apps run at once in one address space).
+struct applib_opts {
+	int argc;            // after the parse, operands are argv[ind..argc-1]
+	char **argv;         // (a "--" is taken out of argv)
+	const char *prog;
+	const char *optstring; // "ab:c" as getopt's; a leading '+' stops at
+			       // the first operand (commands: xargs, env)
+	const struct applib_longopt *longopts; // NULL-name-terminated, or NULL
+	const char *usage;   // if set, printed after a bad option's message,
+			     // before the "Try" line (as grep does)
+	int ind;             // the next argument to look at
+	const char *arg;     // the argument of the option just returned
+	const char *next;    // private: the rest of a group such as -abc
+	int nops;            // private: operands moved aside so far
+};
+// Start parsing argv (argv[0] is the program); argv's order changes.
+void applib_opts_init(struct applib_opts *o, const char *prog, int argc,
+		      char **argv, const char *optstring,
+		      const struct applib_longopt *longopts);
+// The next option's character (or a long option's val), its argument in
+// o->arg; -1 when the options end (o->ind is then the first operand:
+// options after operands are taken as GNU does, unless optstring starts
+// with '+'; "--" ends the options). '?' after an unknown option or a
+// missing argument, once its message was printed (`PROG: invalid option
+// -- 'X'`, `PROG: option requires an argument -- 'n'`, `PROG: unrecognized
+// option '--foo'`, then `Try 'PROG --help' for more information.`).
+int applib_getopt(struct applib_opts *o);
+// Print `Try 'PROG --help' for more information.` on stderr.
+void applib_try_help(const char *prog);
+// GNU's message for a missing operand: `PROG: missing operand` + try.
+int applib_missing_operand(const char *prog);
+
+// Flush stdout; if a write to it failed (now or before), print `PROG:
+// write error: REASON` and return 1, else 0. exit() does this for every
+// app (user/libc/start.c); apps that want another status call it first.
+int applib_check_stdout(const char *prog);
 
 // Read a whole file into a NUL-terminated buffer from malloc. NULL + errno.
 char *applib_read_file(const char *path, size_t *len);
@@ -43,6 +94,7 @@ struct applib_lines {
 	char *buf;
 	size_t cap, start, end;
 	int eof;
+	int unterminated; // the line just returned was the last, with no '\n'
 };
 void applib_lines_init(struct applib_lines *l, int fd);
 // The next line, without its '\n' and NUL-terminated in place (valid until

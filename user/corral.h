@@ -40,6 +40,30 @@ int kill(pid_t pid, int sig);
 int sched_setaffinity_mask(pid_t pid, unsigned long long mask);
 int sched_getaffinity_mask(pid_t pid, unsigned long long *mask);
 int setpriority_nice(pid_t pid, int nice);
+// The calling task's memory policy (Linux's set_mempolicy modes), nodes as
+// a 64-bit mask (bit n = node n); inherited by the tasks it spawns.
+#define MPOL_DEFAULT 0
+#define MPOL_PREFERRED 1
+#define MPOL_BIND 2
+#define MPOL_INTERLEAVE 3
+int set_mempolicy_mask(int mode, unsigned long long nodes);
+int get_mempolicy_mask(int *mode, unsigned long long *nodes);
+// Resource limits (POSIX's getrlimit/setrlimit, which newlib lacks): only
+// RLIMIT_NOFILE, the descriptors a task may have open (soft 1024, hard
+// and ceiling 4096). Inherited by spawned tasks.
+#ifdef CORRAL_HOST
+#include <sys/resource.h>
+#else
+#define RLIMIT_NOFILE 7
+#define RLIM_INFINITY (~0UL)
+typedef unsigned long rlim_t;
+struct rlimit {
+	rlim_t rlim_cur; // soft: what applies
+	rlim_t rlim_max; // hard: how far rlim_cur may be raised
+};
+int getrlimit(int resource, struct rlimit *rl);
+int setrlimit(int resource, const struct rlimit *rl);
+#endif
 
 // ---- files -----------------------------------------------------------
 int mount(const char *source, const char *target, const char *fstype,
@@ -58,6 +82,9 @@ int cdir_close(CDIR *d);
 // ---- console ---------------------------------------------------------
 int console_set_raw(int fd, int raw); // raw: no echo, no line editing
 int console_set_fg(int fd, pid_t pid); // Ctrl-C sends SIGINT to pid
+// Bytes a read of the console would return now (0: it would wait); in
+// raw mode, the keys typed (top polls for `q` with it).
+int console_pending(int fd);
 
 int corral_poweroff(int status);
 

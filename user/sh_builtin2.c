@@ -3,11 +3,13 @@
 #include "user/sh.h"
 #include "user/corral.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -545,30 +547,73 @@ static int builtin_umask(struct sh *sh, int argc, char **argv)
 	return 0;
 }
 
-// Corral has no resource limits: every limit is "unlimited", and setting
-// one is refused.
+// ulimit [-H|-S] [-a|-f|-n] [N|unlimited], as dash: the open-files limit
+// (-n) is the one Corral has (per task, inherited by what the shell
+// spawns); -f, the default resource, is always unlimited. Setting without
+// -H or -S sets both limits.
 static int builtin_ulimit(struct sh *sh, int argc, char **argv)
 {
-	int all = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++)
-		if (strchr(argv[i], 'a'))
-			all = 1;
-	if (i < argc && strcmp(argv[i], "unlimited") != 0) {
-		sh_msg(sh, "ulimit: error setting limit (Operation not permitted)");
+	int hard = 0, soft = 0, res = 'f', all = 0, i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'H')
+				hard = 1;
+			else if (*o == 'S')
+				soft = 1;
+			else if (*o == 'n' || *o == 'f')
+				res = *o;
+			else if (*o == 'a')
+				all = 1;
+			else {
+				sh_msg(sh, "ulimit: Illegal option -%c", *o);
+				return 2;
+			}
+		}
+	}
+	if (i < argc - 1) {
+		sh_msg(sh, "ulimit: too many arguments");
 		return 2;
 	}
+	struct rlimit rl = {RLIM_INFINITY, RLIM_INFINITY};
+	if ((res == 'n' || all) && getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		sh_msg(sh, "ulimit: %s", strerror(errno));
+		return 1;
+	}
+	rlim_t v = hard && !soft ? rl.rlim_max : rl.rlim_cur;
 	if (all) {
-		static const char *const lines[] = {
-			"time(seconds)        unlimited", "file(blocks)         unlimited",
-			"data(kb)             unlimited", "stack(kb)            unlimited",
-			"coredump(blocks)     unlimited", "memory(kb)           unlimited",
-			"nofiles(descriptors) unlimited", "processes            unlimited", NULL};
-		for (int k = 0; lines[k]; k++)
-			sh_print(1, "%s\n", lines[k]);
+		sh_print(1, "file(blocks)         unlimited\n");
+		if (v == RLIM_INFINITY)
+			sh_print(1, "nofiles(descriptors) unlimited\n");
+		else
+			sh_print(1, "nofiles(descriptors) %lu\n", (unsigned long)v);
 		return 0;
 	}
-	if (i >= argc)
-		sh_print(1, "unlimited\n");
+	if (i == argc) { // print: the soft limit unless -H alone
+		int rc = v == RLIM_INFINITY || res == 'f' ? sh_print(1, "unlimited\n")
+							  : sh_print(1, "%lu\n", (unsigned long)v);
+		return rc < 0 ? 1 : 0;
+	}
+	v = RLIM_INFINITY;
+	if (strcmp(argv[i], "unlimited") != 0) {
+		char *end;
+		errno = 0;
+		v = strtoul(argv[i], &end, 10);
+		if (!isdigit((unsigned char)argv[i][0]) || *end || errno) {
+			sh_msg(sh, "ulimit: %s: bad number", argv[i]);
+			return 2;
+		}
+	}
+	if (!hard && !soft)
+		hard = soft = 1;
+	if (hard)
+		rl.rlim_max = v;
+	if (soft)
+		rl.rlim_cur = v;
+	errno = EINVAL; // -f: the file size limit cannot be changed
+	if (res != 'n' || setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		sh_msg(sh, "ulimit: error setting limit (%s)", strerror(errno));
+		return 2;
+	}
 	return 0;
 }
 
@@ -706,7 +751,7 @@ const struct sh_builtin sh_builtins2[] = {
 	{"read", builtin_read, "read [-r] [-p PROMPT] [NAME...]: read a line into variables", 0},
 	{"trap", builtin_trap, "trap [ACTION] SIGNAL...: run ACTION on EXIT (and signals)", 1},
 	{"type", builtin_type, "type NAME...: what NAME is", 0},
-	{"ulimit", builtin_ulimit, "ulimit [-a]: resource limits (all unlimited)", 0},
+	{"ulimit", builtin_ulimit, "ulimit [-H|-S] [-a|-f|-n] [N]: show or set the open-files limit", 0},
 	{"umask", builtin_umask, "umask [-S] [MODE]: the file creation mask", 0},
 	{"unalias", builtin_unalias, "unalias [-a] NAME...: remove aliases", 0},
 };

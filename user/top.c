@@ -9,8 +9,11 @@
 //                            the tasks of the container and its
 //                            descendants, and the CPU its cpuacct.usage
 //                            (which counts descendants too) grew by; "-"
-//                            if the hierarchy has no cpuacct
-// CPU% is of one CPU, so it can pass 100 on a machine with several.
+//                            if the hierarchy has no cpuacct. DIR must
+//                            be in a container hierarchy (else an error)
+// A task's CPU% is of one CPU: at most 100. A container's can pass 100
+// on a machine with several. Run on the console without -n 1, top reads
+// keys while it waits: `q` quits.
 #include "user/applib.h"
 #include "user/corral.h"
 
@@ -27,7 +30,31 @@ struct top_opts {
 	long iterations; // -1: forever
 	long long delay_ns;
 	const char *dir; // -c
+	int keys;        // reading keys from the console (fd 0, raw)
 };
+
+#define TOP_QUIT 2 // a frame's result when `q` was typed
+
+// Wait ns, or less if `q` is typed (true then). Other keys are ignored.
+static int top_wait(const struct top_opts *o, long long ns)
+{
+	if (!o->keys) {
+		applib_sleep_ns(ns);
+		return 0;
+	}
+	long long end = applib_now_ns() + ns;
+	for (;;) {
+		for (int n = console_pending(0); n > 0; n--) {
+			char c;
+			if (read(0, &c, 1) == 1 && (c == 'q' || c == 'Q'))
+				return 1;
+		}
+		long long left = end - applib_now_ns();
+		if (left <= 0)
+			return 0;
+		applib_sleep_ns(left < 50000000LL ? left : 50000000LL); // poll every 50 ms
+	}
+}
 
 static void print_header(int ntasks, int running)
 {
@@ -63,12 +90,21 @@ static int cmp_rows(const void *a, const void *b)
 
 static int top_tasks_once(const struct top_opts *o)
 {
+	// Each task's CPU time is read once in each snapshot, somewhere in
+	// it: the time between its two reads is at most the time from the
+	// start of the first snapshot to the end of the second, which is what
+	// its CPU time is divided by. (From the end of the first, as top once
+	// did, a task read early in the first snapshot and late in the second
+	// showed more than 100% of a CPU.)
 	struct applib_task *before, *after;
+	long long t0 = applib_now_ns();
 	int nb = applib_read_tasks(&before);
 	if (nb < 0)
 		return applib_error("top", "/proc", errno);
-	long long t0 = applib_now_ns();
-	applib_sleep_ns(o->delay_ns);
+	if (top_wait(o, o->delay_ns)) {
+		free(before);
+		return TOP_QUIT;
+	}
 	int na = applib_read_tasks(&after);
 	long long elapsed = applib_now_ns() - t0;
 	if (na < 0) {
@@ -178,6 +214,40 @@ static int list_containers(const char *root, struct container_row *rows)
 	return n;
 }
 
+// Is the directory st describes in a container hierarchy? It is if it is
+// on the same filesystem (st_dev) as a mount of type container or cgroup
+// in /proc/mounts.
+static int in_hierarchy(const struct stat *st)
+{
+	char rpath[300];
+	char *mounts = applib_read_file(applib_sys_path("/proc/mounts", rpath, sizeof(rpath)), NULL);
+	if (!mounts)
+		return 0;
+	int found = 0;
+	for (char *line = strtok(mounts, "\n"); line && !found; line = strtok(NULL, "\n")) {
+		char where[256], type[32];
+		struct stat mst;
+		if (sscanf(line, "%*s %255s %31s", where, type) == 2 &&
+		    (strcmp(type, "container") == 0 || strcmp(type, "cgroup") == 0) &&
+		    stat(where, &mst) == 0 && mst.st_dev == st->st_dev)
+			found = 1;
+	}
+	free(mounts);
+	return found;
+}
+
+// The online CPUs (the "processor" lines of /proc/cpuinfo), at least 1.
+static int online_cpus(void)
+{
+	char rpath[300];
+	char *text = applib_read_file(applib_sys_path("/proc/cpuinfo", rpath, sizeof(rpath)), NULL);
+	int n = 0;
+	for (char *p = text; p && (p = strstr(p, "processor")); p++)
+		n += p == text || p[-1] == '\n';
+	free(text);
+	return n > 0 ? n : 1;
+}
+
 // Each row's usage is read twice, SECS apart, and timed on its own: the
 // rows are read one after another, and a parent's figure must not come
 // out below its child's for being read a little earlier.
@@ -188,6 +258,10 @@ static int top_containers_once(const struct top_opts *o)
 		return applib_error("top", o->dir, errno);
 	if (!S_ISDIR(st.st_mode))
 		return applib_error("top", o->dir, ENOTDIR);
+	if (!in_hierarchy(&st)) {
+		fprintf(stderr, "top: %s: not in a container hierarchy\n", o->dir);
+		return 1;
+	}
 	struct container_row *rows = calloc(MAX_CONTAINERS, sizeof(*rows));
 	if (!rows)
 		return applib_error("top", "malloc", ENOMEM);
@@ -196,13 +270,22 @@ static int top_containers_once(const struct top_opts *o)
 		rows[i].at = applib_now_ns();
 		rows[i].usage = read_usage(rows[i].path);
 	}
-	applib_sleep_ns(o->delay_ns);
+	if (top_wait(o, o->delay_ns)) {
+		for (int i = 0; i < n; i++)
+			free(rows[i].path);
+		free(rows);
+		return TOP_QUIT;
+	}
 	for (int i = 0; i < n; i++)
 		rows[i].tasks = count_tasks(rows[i].path);
 	for (int i = n - 1; i > 0; i--) // children come after their parent
 		rows[rows[i].parent].tasks += rows[i].tasks;
 	print_header(-1, 0);
 	printf("%-24s %6s %6s\n", "CONTAINER", "TASKS", "%CPU");
+	// The scheduler charges cpuacct at switches and ticks, so over a short
+	// interval a figure can jump by a tick per CPU: no container can use
+	// more than every CPU, so that is where it is cut.
+	double most = 100.0 * online_cpus();
 	size_t rootlen = strlen(o->dir);
 	for (int i = 0; i < n; i++) {
 		long long at = applib_now_ns();
@@ -212,11 +295,12 @@ static int top_containers_once(const struct top_opts *o)
 		char pbuf[16];
 		if (rows[i].usage < 0 || now < 0)
 			snprintf(pbuf, sizeof(pbuf), "-");
-		else
-			snprintf(pbuf, sizeof(pbuf), "%.1f",
-				 elapsed > 0 && now > rows[i].usage
-					 ? 100.0 * (double)(now - rows[i].usage) / (double)elapsed
-					 : 0.0);
+		else {
+			double pct = elapsed > 0 && now > rows[i].usage
+					     ? 100.0 * (double)(now - rows[i].usage) / (double)elapsed
+					     : 0.0;
+			snprintf(pbuf, sizeof(pbuf), "%.1f", pct < most ? pct : most);
+		}
 		printf("%-24s %6d %6s\n", name, rows[i].tasks, pbuf);
 	}
 	for (int i = 0; i < n; i++)
@@ -233,11 +317,14 @@ static int top_main(int argc, char **argv)
 		"-c DIR: per container of the hierarchy mounted at DIR.\n";
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
-	struct top_opts o = {-1, 1000000000LL, NULL};
+	struct top_opts o = {-1, 1000000000LL, NULL, 0};
+	int batch = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (strcmp(a, "-b") == 0)
-			continue; // batch mode: what we always do
+		if (strcmp(a, "-b") == 0) {
+			batch = 1; // no keys, no screen clearing
+			continue;
+		}
 		if (i + 1 >= argc || a[0] != '-' || !strchr("ndc", a[1]) || a[2]) {
 			fputs(usage, stderr);
 			return 1;
@@ -256,15 +343,21 @@ static int top_main(int argc, char **argv)
 		}
 	}
 	int tty = isatty(1);
+	o.keys = !batch && o.iterations != 1 && tty && isatty(0) && console_set_raw(0, 1) == 0;
+	int rc = 0;
 	for (long k = 0; o.iterations < 0 || k < o.iterations; k++) {
-		if (tty && o.iterations != 1)
-			printf("\x1b[H\x1b[2J");
+		if (tty && !batch && o.iterations != 1)
+			printf("\x1b[H\x1b[2J"); // a screen, redrawn (batch: one frame after another)
 		else if (k > 0)
 			printf("\n");
-		int rc = o.dir ? top_containers_once(&o) : top_tasks_once(&o);
-		if (fflush(stdout) != 0 || rc)
-			return 1;
+		rc = o.dir ? top_containers_once(&o) : top_tasks_once(&o);
+		if (fflush(stdout) != 0 && !rc)
+			rc = 1;
+		if (rc)
+			break;
 	}
-	return 0;
+	if (o.keys)
+		console_set_raw(0, 0);
+	return rc == TOP_QUIT ? 0 : rc;
 }
 APP(top, top_main, "CPU use per task or per container");

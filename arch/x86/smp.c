@@ -89,6 +89,7 @@ struct call_queue {
 struct cpu_calls {
 	struct call_queue queue;            // requests for this CPU
 	struct call_request slots[NR_CPUS]; // this CPU's requests, by target
+	bool taking; // call_queue_run is taking queue.lock (this CPU only)
 };
 
 static struct cpu_calls *cpu_calls[NR_CPUS];
@@ -97,13 +98,19 @@ static struct cpu_calls *cpu_calls[NR_CPUS];
 // IPI handler, or from a waiting caller (call_wait_relax).
 static void call_queue_run(void)
 {
-	struct call_queue *q = &cpu_calls[smp_processor_id()]->queue;
-	if (!READ_ONCE(q->head)) // the common case when polling: nothing
+	struct cpu_calls *calls = cpu_calls[smp_processor_id()];
+	struct call_queue *q = &calls->queue;
+	if (!READ_ONCE(q->head) || calls->taking) // nothing, or see below
 		return;
+	// spin_lock serves calls while it waits with interrupts off: not
+	// while it waits for this very lock. (A fn may wait for other CPUs,
+	// and serve calls meanwhile: that nesting is fine.)
+	calls->taking = true;
 	spin_lock(&q->lock);
 	struct call_request *req = q->head;
 	q->head = q->tail = NULL;
 	spin_unlock(&q->lock);
+	calls->taking = false;
 	while (req) {
 		// Once busy is clear the sender may reuse req: read it first.
 		struct call_request *next = req->next;
@@ -118,10 +125,12 @@ static void call_queue_run(void)
 // may be waiting for us just as we wait for it.
 static void call_wait_relax(void)
 {
-	if (!irqs_enabled())
+	if (!irqs_enabled() && cpu_calls[smp_processor_id()])
 		call_queue_run();
 	cpu_relax();
 }
+
+void smp_wait_relax(void) { call_wait_relax(); }
 
 static void call_wait(struct call_request *req)
 {
@@ -220,8 +229,6 @@ void tlb_shootdown(u64 va, u64 len)
 	smp_call_function_many(&cpu_online_mask, tlb_flush_range, &r, true);
 }
 
-__attribute__((weak)) void sched_ipi(void) {}
-
 void smp_send_reschedule(int cpu)
 {
 	if (cpu >= 0 && cpu < NR_CPUS && cpumask_test_cpu(cpu, &cpu_online_mask))
@@ -271,12 +278,6 @@ struct ap_trampoline_params {
 
 extern const u8 ap_trampoline_start[], ap_trampoline_end[], ap_trampoline_params[];
 extern void ap_start64(void);
-
-__attribute__((weak)) void ap_main(void)
-{
-	for (;;)
-		__asm__ volatile("sti; hlt" ::: "memory"); // sti's shadow covers hlt
-}
 
 // C entry of a started AP, on its idle stack, from ap_boot.S.
 void ap_entry(int id) __attribute__((noreturn));

@@ -31,9 +31,11 @@
 //   smp_call_function_single(cpu, fn, arg, wait)   the same for one CPU;
 //       -ENXIO if that CPU is not online
 //   tlb_shootdown(va, len)   flush [va, va+len) from every online CPU's
-//       TLB and wait (overrides the weak one in mm/vmap.c)
+//       TLB and wait (mm/vmap.h's hook)
+//   smp_wait_relax()         one step of a spin that must keep serving
+//       the calls of other CPUs (see the rules below)
 //   smp_send_reschedule(cpu) IPI VEC_RESCHEDULE; the handler calls the
-//       scheduler's sched_ipi() (weak: nothing)
+//       scheduler's sched_ipi()
 //   smp_stop_others()        panic: NMI every other CPU so it halts
 //
 // Rules for the calls. fn runs in interrupt context: it must be short and
@@ -43,8 +45,11 @@
 // for its requests with interrupts off runs the requests queued for itself
 // meanwhile, so two CPUs calling each other cannot deadlock. (Linux forbids
 // calls with interrupts off instead; Corral's boot path runs with them
-// off.) A target CPU that spins with interrupts off forever, on the other
-// hand, makes a waiting caller wait forever.
+// off.) The same goes for a CPU waiting for a spinlock with interrupts off
+// (kernel/spinlock.c), so fn must not take a spinlock at all: the CPU it
+// runs on may be waiting for that very lock. A target CPU that spins with
+// interrupts off any other way, forever, makes a waiting caller wait
+// forever.
 #ifndef ARCH_X86_SMP_H
 #define ARCH_X86_SMP_H
 
@@ -66,7 +71,7 @@ void smp_cpus_done(void);
 // wait for sched_init is best done with hlt, not by spinning, for the
 // reason ap_entry in smp.c gives.
 void ap_main(void) __attribute__((noreturn));
-// The scheduler's reaction to VEC_RESCHEDULE (weak default: nothing; the
+// The scheduler's reaction to VEC_RESCHEDULE (kernel/sched.c; the
 // interrupt return path's irq_exit_hook does the actual preemption).
 void sched_ipi(void);
 
@@ -74,6 +79,11 @@ int smp_call_function_many(const cpumask_t *mask, void (*fn)(void *), void *arg,
 int smp_call_function_single(int cpu, void (*fn)(void *), void *arg, bool wait);
 void smp_send_reschedule(int cpu);
 void tlb_shootdown(u64 va, u64 len);
+// One step of a wait for another CPU: with interrupts off, runs the calls
+// queued for this CPU (a TLB shootdown another CPU waits for), then
+// cpu_relax(). For code that must spin with interrupts off, such as a page
+// fault waiting for a page being moved (mm/vmap.c).
+void smp_wait_relax(void);
 void smp_stop_others(void);
 
 // From smp_init to every CPU online (ns), for the boot report and the tests.

@@ -53,12 +53,13 @@ KTEST(time, clock_is_monotonic_on_and_across_every_cpu)
 
 // Under QEMU both clocks follow the host's, but the vCPU can lose the host
 // CPU between reading one and the other, which only ever lengthens a
-// measurement: the shortest of a few is the one to judge. A clock that is
-// off by a factor (a bad boot calibration) fails every time.
+// measurement: the shortest is the one to judge, and on a loaded host it
+// may take many tries to get one that was not stretched. A clock that is
+// off by a factor (a bad boot calibration) fails every try.
 KTEST(time, clock_agrees_with_the_pit_within_5_percent)
 {
 	u64 best = ~0ULL;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 40 && best > 50 * NSEC_PER_MSEC * 105 / 100; i++)
 		best = MIN(best, pit_measure_ns(50));
 	EXPECT_GE(best, 50 * NSEC_PER_MSEC * 95 / 100);
 	EXPECT_LE(best, 50 * NSEC_PER_MSEC * 105 / 100);

@@ -1,7 +1,8 @@
 // Trap dispatch and the fatal-trap report.
 //
 // Exceptions (vectors 0-31) are fatal unless a test asked for one with
-// trap_expect(): the report names the exception, shows the error code,
+// trap_expect(), or a page fault hit a page that mm is moving (vmap_fault:
+// it waits for the move and the access is retried): the report names the exception, shows the error code,
 // RIP, CR2 for page faults, every register and a symbolized backtrace, then
 // powers the machine off with the failure status. Vectors >= 32 go to the
 // handler registered with irq_register().
@@ -13,6 +14,8 @@
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
+#include "mm/pgtable.h"
+#include "mm/vmap.h"
 
 static irq_handler_t irq_handlers[256];
 
@@ -57,11 +60,11 @@ static bool trap_expected(struct trap_frame *tf)
 	return true;
 }
 
-__attribute__((weak)) void irq_exit_hook(struct trap_frame *tf) { (void)tf; }
-
 void trap_dispatch(struct trap_frame *tf)
 {
 	if (tf->vector < 32) {
+		if (tf->vector == 14 && vmap_fault(read_cr2(), tf->error))
+			return;
 		if (trap_expected(tf))
 			return;
 		trap_fatal(tf, exception_names[tf->vector]);
@@ -112,14 +115,6 @@ static bool plausible_frame(u64 rbp)
 	return rbp >= 0xFFFF800000000000ULL && (rbp & 7) == 0;
 }
 
-__attribute__((weak)) bool kernel_address_mapped(u64 addr)
-{
-	// Refined by mm/ once page tables are walkable: until then, trust the
-	// direct map and image, where boot stacks live.
-	return addr >= 0xFFFFFFFF80000000ULL ||
-	       (addr >= 0xFFFF800000000000ULL && addr < 0xFFFF800100000000ULL);
-}
-
 // Walks the frame-pointer chain. Consecutive frames with the same return
 // address (a recursion) are printed once with a count, so that a stack
 // overflow's report still reaches the code that started the recursion.
@@ -168,28 +163,6 @@ void backtrace_from(u64 rip, u64 rbp)
 	}
 	if (repeats)
 		backtrace_line(last, repeats);
-}
-
-// Which stack an address belongs to (mm/vmap.c names kernel stacks).
-__attribute__((weak)) const char *stack_describe(u64 addr)
-{
-	(void)addr;
-	return NULL;
-}
-
-// Which task owns the kernel stack holding addr (guard page included),
-// and which task this CPU runs, as "name/pid" (kernel/task.c; false before
-// there are tasks).
-__attribute__((weak)) bool stack_owner_describe(u64 addr, char *buf, size_t len)
-{
-	(void)addr, (void)buf, (void)len;
-	return false;
-}
-
-__attribute__((weak)) bool current_task_describe(char *buf, size_t len)
-{
-	(void)buf, (void)len;
-	return false;
 }
 
 // "RSP is in the guard page of task stack (of sh/12): stack overflow"

@@ -29,8 +29,18 @@ void backtrace_from(u64 rip, u64 rbp);
 // "function+0x1a" for addr, into buf.
 void symbolize(u64 addr, char *buf, size_t len);
 
+// From trap_entry.S, for every trap and interrupt.
+void trap_dispatch(struct trap_frame *tf);
+
+// Hooks the trap code calls, each defined once by its owner (required:
+// a missing one is a link error, not a silent default).
 // Called from the timer/IPI path before returning to an interrupted
 // context (kernel/sched.c): preemption and kill at a safe point.
 void irq_exit_hook(struct trap_frame *tf);
+// Which task owns the kernel stack holding addr (guard page included),
+// and which task this CPU runs, as "name/pid" (kernel/task.c; false before
+// there are tasks).
+bool stack_owner_describe(u64 addr, char *buf, size_t len);
+bool current_task_describe(char *buf, size_t len);
 
 #endif

@@ -21,6 +21,7 @@
 #include "fs/procfs/procfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
+#include "kernel/init.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -78,7 +79,7 @@ static int confs_lookup(struct inode *dir, struct dentry *d)
 	const struct cftype *cft = container_file_lookup(dir->private, d->name, d->namelen);
 	if (!cft)
 		return 0; // negative: a sub-container is found in the dcache instead
-	u32 mode = S_IFREG | (cft->write ? 0644 : 0444);
+	u32 mode = S_IFREG | (container_file_writable(dir->private, cft) ? 0644 : 0444);
 	struct inode *inode = synth_inode_new(dir->sb, mode, &confs_synth_ops, (void *)cft);
 	if (!inode)
 		return -ENOMEM;
@@ -118,19 +119,35 @@ static int confs_iterate(struct file *f, struct dir_context *ctx)
 
 static const struct file_operations confs_dir_fops = {.iterate = confs_iterate};
 
-// Build the directories below c (container_mutex held, sb not mounted).
-static int confs_build(struct dentry *d, struct container *c)
+// Build the directories below top (container_mutex held, sb not mounted):
+// a pre-order walk with a cursor, the dentry d following the container c,
+// so a tree of any depth costs no stack.
+static int confs_build(struct dentry *top_d, struct container *top)
 {
-	int err = 0;
-	struct container *child;
-	list_for_each_entry(child, &c->children, sibling) {
-		if (err)
-			break;
-		struct inode *inode = confs_dir_inode(d->sb, child);
-		struct dentry *cd = inode ? d_create_pinned(d, child->name, inode) : NULL;
-		err = cd ? confs_build(cd, child) : -ENOMEM;
+	struct dentry *d = top_d;
+	struct container *c = top;
+	for (;;) {
+		struct container *next = NULL;
+		if (!list_empty(&c->children)) {
+			next = list_first_entry(&c->children, struct container, sibling);
+		} else {
+			// Up past every last child, then across to the next sibling.
+			while (c != top && c->sibling.next == &c->parent->children) {
+				c = c->parent;
+				d = d->parent;
+			}
+			if (c == top)
+				return 0;
+			next = list_next_entry(c, sibling);
+			d = d->parent;
+		}
+		struct inode *inode = confs_dir_inode(d->sb, next);
+		struct dentry *nd = inode ? d_create_pinned(d, next->name, inode) : NULL;
+		if (!nd)
+			return -ENOMEM;
+		c = next;
+		d = nd;
 	}
-	return err;
 }
 
 // ---- directory operations ----
@@ -211,7 +228,7 @@ static int confs_mount(struct file_system_type *type, const char *source,
 		return 0;
 	}
 	err = -ENOMEM;
-	sb = sb_alloc(type, 0);
+	sb = sb_alloc(type, SB_UNCHARGED); // control files: see fs/vfs.h
 	if (!sb)
 		goto fail;
 	sb->fs_info = h;
@@ -248,16 +265,27 @@ static void confs_kill_sb(struct super_block *sb)
 	container_umount(h);
 }
 
+// /proc/mounts: the hierarchy's subsystems, whatever -o said.
+static void confs_show_options(struct super_block *sb, struct seq_buf *s)
+{
+	if (sb->fs_info)
+		container_show_options(sb->fs_info, s);
+	else
+		seq_printf(s, "rw");
+}
+
 struct file_system_type confs_type = {
 	.name = "container",
 	.mount = confs_mount,
 	.kill_sb = confs_kill_sb,
+	.show_options = confs_show_options,
 };
 
 struct file_system_type cgroup_fs_type = {
 	.name = "cgroup",
 	.mount = confs_mount,
 	.kill_sb = confs_kill_sb,
+	.show_options = confs_show_options,
 };
 
 // Boot stage (kernel/init.c, after fs_init and container_init).
@@ -270,6 +298,10 @@ void confs_init(void)
 		err = proc_create("containers", proc_containers_show, NULL);
 	if (!err)
 		err = proc_create_task_file("container", proc_container_show);
+	if (!err) // Linux's names for the same two files
+		err = proc_create("cgroups", proc_cgroups_show, NULL);
+	if (!err)
+		err = proc_create_task_file("cgroup", proc_container_show);
 	if (err)
 		panic("confs_init: error %d", err);
 }

@@ -295,6 +295,14 @@ static int console_ioctl(struct file *f, unsigned long req, long arg)
 	case CONSOLE_SET_RAW:
 		WRITE_ONCE(raw, arg != 0);
 		return 0;
+	case CONSOLE_NREAD: {
+		console_start_input();
+		mutex_lock(&con_lock);
+		process_input();
+		int n = (int)queue_len;
+		mutex_unlock(&con_lock);
+		return n;
+	}
 	case CONSOLE_SET_FG: {
 		if (arg < 0 || arg >= PID_MAX)
 			return -EINVAL;

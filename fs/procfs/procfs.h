@@ -25,9 +25,4 @@ int procfs_init(void);
 int proc_system_files_init(void); // system.c
 int proc_task_files_init(void);   // task.c
 
-// Load average for /proc/loadavg, fixed point with 11 fraction bits
-// (Linux's FSHIFT): the scheduler may define it; the weak default gives
-// the number of runnable tasks now for all three.
-void sched_loadavg(unsigned long loads[3]);
-
 #endif

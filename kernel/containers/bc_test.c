@@ -3,19 +3,20 @@
 // last close in that same container. Each test mounts bc under /tmp and
 // unmounts it at the end.
 //
-// A file opened inside a container is charged there, including one
-// opened to read a bc file: so the tests watch a container's figures
-// through files opened from the root, and leave a container through a
-// tasks file opened before entering it (an open inside may be refused).
+// A file opened inside a container is charged there, except a control
+// file (the container filesystem is SB_UNCHARGED): the tests still watch
+// a container's figures through files opened from the root, so that a
+// figure never includes the file that reads it.
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/containers/container_test_util.h"
+#include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
 #define BC "/tmp/bcm"
 
-static void bc_mount(void) { mount_at(BC, "bc"); }
+#define bc_mount() MOUNT_OR_SKIP(BC, "bc")
 
 static void bc_umount(void)
 {
@@ -75,7 +76,32 @@ KTEST(bc, the_root_is_unlimited)
 	EXPECT_STREQ(buf, "9223372036854775807\n");
 	get(BC "/bc.numfiles.limit", buf, sizeof(buf));
 	EXPECT_STREQ(buf, "9223372036854775807\n");
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
 	EXPECT_GT(get_num(BC "/bc.numfiles.held"), 0); // every file of the system
+	sys_close(fd);
+	EXPECT_EQ(get_num(BC "/bc.numfiles.failcnt"), 0);
+	bc_umount();
+}
+
+// Issue 13 item 7: the root has no limits (as Linux has no limit files in
+// its root cgroup), so no write can stop every open in the system.
+KTEST(bc, the_roots_barrier_and_limit_are_read_only_eacces)
+{
+	bc_mount();
+	EXPECT_EQ(put(BC "/bc.numfiles.barrier", "0"), -EACCES);
+	EXPECT_EQ(put(BC "/bc.numfiles.limit", "0"), -EACCES);
+	EXPECT_EQ(put(BC "/bc.numfiles.barrier", "9223372036854775807"), -EACCES);
+	struct kstat st;
+	EXPECT_EQ(sys_stat(BC "/bc.numfiles.barrier", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
+	EXPECT_EQ(sys_stat(BC "/bc.numfiles.limit", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
+	char buf[32];
+	get(BC "/bc.numfiles.barrier", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "9223372036854775807\n");
+	int fd = sys_open("/dev/null", O_RDONLY, 0);
+	EXPECT_GE(fd, 0);
+	sys_close(fd);
 	EXPECT_EQ(get_num(BC "/bc.numfiles.failcnt"), 0);
 	bc_umount();
 }
@@ -127,12 +153,20 @@ KTEST(bc, negative_or_malformed_values_einval)
 {
 	bc_mount();
 	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
-	static const char *const bad[] = {"-1", "x", "", "10 ", "1O", "99999999999999999999"};
+	static const char *const bad[] = {"-1", "x", "", "10 ", "1O", "-9223372036854775808"};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", bad[i]), -EINVAL);
 		EXPECT_EQ(put(BC "/b/bc.numfiles.limit", bad[i]), -EINVAL);
 	}
+	// Past 64 bits is out of range (as Linux's kstrto*), not garbage.
+	static const char *const big[] = {"99999999999999999999", "9223372036854775808",
+					  "-9223372036854775809"};
+	for (size_t i = 0; i < ARRAY_SIZE(big); i++) {
+		EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", big[i]), -ERANGE);
+		EXPECT_EQ(put(BC "/b/bc.numfiles.limit", big[i]), -ERANGE);
+	}
 	EXPECT_EQ(get_num(BC "/b/bc.numfiles.barrier"), 256);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.limit"), 512);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
@@ -194,8 +228,9 @@ KTEST(bc, held_follows_opens_and_closes_and_maxheld_keeps_the_peak)
 	bc_umount();
 }
 
-// Regular files, directories, pipes (two files), devices and control
-// files are each one charge; dup shares the file and charges nothing.
+// Regular files, directories, pipes (two files) and devices are each one
+// charge; dup shares the file and charges nothing; control files are not
+// charged.
 KTEST(bc, every_kind_of_file_is_charged_once_and_dup_shares_the_charge)
 {
 	bc_mount();
@@ -212,9 +247,9 @@ KTEST(bc, every_kind_of_file_is_charged_once_and_dup_shares_the_charge)
 	int dev = sys_open("/dev/zero", O_RDONLY, 0);
 	EXPECT_EQ(seen(held), 5);
 	int ctl = sys_open(BC "/b/bc.numfiles.barrier", O_RDONLY, 0);
-	EXPECT_EQ(seen(held), 6);
+	EXPECT_EQ(seen(held), 5);
 	int dup = sys_dup(reg);
-	EXPECT_EQ(seen(held), 6);
+	EXPECT_EQ(seen(held), 5);
 	leave(out);
 	int all[] = {reg, dir, p[0], p[1], dev, ctl};
 	for (size_t i = 0; i < ARRAY_SIZE(all); i++)
@@ -226,6 +261,75 @@ KTEST(bc, every_kind_of_file_is_charged_once_and_dup_shares_the_charge)
 	EXPECT_EQ(seen(held), 0);
 	sys_close(held);
 	sys_unlink("/tmp/bc_regular");
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// Issue 13 item 9: a member of a container whose barrier is 0 can still
+// open control files -- the way out, and the figures -- while every other
+// open is refused, counted and logged once, naming the container.
+KTEST(bc, a_member_past_its_barrier_can_still_open_a_tasks_file_to_leave)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "0"), 1);
+	u64 log_pos = log_end();
+	EXPECT_GT(putpid(BC "/b/tasks", current->pid), 0);
+	EXPECT_EQ(sys_open("/dev/null", O_RDONLY, 0), -ENFILE);
+	EXPECT_EQ(sys_open("/dev/null", O_RDONLY, 0), -ENFILE);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.failcnt"), 2);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.held"), 0);
+	EXPECT_GT(putpid(BC "/tasks", current->pid), 0); // an open from inside b
+	int fd = sys_open("/dev/null", O_RDONLY, 0);      // out again
+	EXPECT_GE(fd, 0);
+	sys_close(fd);
+	char log[512];
+	size_t n = log_read(&log_pos, log, sizeof(log) - 1);
+	log[n] = '\0';
+	const char *want = "bc: open refused in /b: bc.numfiles.barrier 0 reached";
+	EXPECT_TRUE(strstr(log, want) != NULL);
+	EXPECT_TRUE(strstr(log, want) == NULL || strstr(strstr(log, want) + 1, want) == NULL);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// Kernel threads are the privileged openers: refused at the limit, not
+// the barrier (apps stop at the barrier: the test above).
+struct opens {
+	int opened, err; // how many opened before the refusal, and its error
+};
+
+static int open_until_refused(void *arg)
+{
+	struct opens *o = arg;
+	int fds[8], n = 0;
+	for (; n < 8 && (fds[n] = sys_open("/dev/null", O_RDONLY, 0)) >= 0; n++)
+		;
+	o->opened = n;
+	o->err = n < 8 ? fds[n] : 0;
+	for (int i = 0; i < n; i++)
+		sys_close(fds[i]);
+	return 0;
+}
+
+KTEST(bc, a_kernel_threads_opens_stop_at_the_limit_not_the_barrier)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.barrier", "2"), 1);
+	EXPECT_EQ(put(BC "/b/bc.numfiles.limit", "5"), 1);
+	EXPECT_GT(putpid(BC "/b/tasks", current->pid), 0);
+	struct opens o = {-1, 0};
+	struct task *t = task_create("bc_kthread", open_until_refused, &o); // in b
+	EXPECT_GT(putpid(BC "/tasks", current->pid), 0);
+	ASSERT_FALSE(IS_ERR(t));
+	t->kthread = true; // as kthread_create makes it, but kept for test_reap
+	task_get(t);
+	task_start(t);
+	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
+	EXPECT_EQ(o.opened, 5);
+	EXPECT_EQ(o.err, -ENFILE);
+	EXPECT_EQ(get_num(BC "/b/bc.numfiles.failcnt"), 1);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }

@@ -12,7 +12,12 @@
 //     (every mounted hierarchy has at least one);
 //   - a css is referenced by every css_set that contains it, and by
 //     css_get() users (bc's charged files); while any css of a container
-//     is referenced, rmdir is EBUSY -- that is how "has tasks" is checked.
+//     is referenced other than by an exited set, rmdir is EBUSY -- that
+//     is how "has tasks" is checked;
+//   - an exiting task moves to the exited ("dead") twin of its set: it
+//     keeps its css (numtasks counts it until it is reaped) but no longer
+//     uses them, so its exit alone can empty a container (release, rmdir),
+//     as Linux's cgroup_exit; the reap only drops the last references.
 //
 // Locks, in the order they are taken:
 //   container_mutex   hierarchies (list, binding, mounts), the trees
@@ -21,15 +26,24 @@
 //   task->lock, rq lock   t->css_set is written under both
 //                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
-//   css_set_lock      the css_set list and every css_set refcount;
+//   css_set_lock      the css_set list and every css_set refcount, each
+//                     css's dead_refs (and its refcnt compared with them);
 //                     t->css_set is also written under it; held across
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
 //   release_lock      release_list
-// Refcounts: css_set.refcnt (css_set_lock): one per task, owned by the
-// task from cgroup_fork to cgroup_release. css.refcnt (atomic): one per
-// css_set holding it, plus css_get users. container.refcnt (atomic): the
-// tree's own (dropped by rmdir), confs inodes, queued release checks.
+// Refcounts (who owns each reference is also written at each count):
+//   css_set.refcnt (css_set_lock): one per task, owned by the task from
+//     cgroup_fork to cgroup_release, plus transient gets.
+//   css.refcnt (atomic): one per css_set holding it (dead_refs of them
+//     exited sets'), plus css_get users; each pins its container.
+//   container.refcnt (atomic): the tree's own (dropped by rmdir; for a
+//     top, by the unlinking of its hierarchy), one per child until that
+//     child is freed, one per reference to one of its css, one per confs
+//     directory inode, one per queued release check, plus transient gets. So a parent outlives every
+//     child, and a hierarchy (freed with its top) outlives every
+//     container in it. container_put frees a whole chain of ancestors
+//     whose counts reach zero in a loop, not by recursion.
 #include "kernel/containers/container.h"
 #include "kernel/containers/internal.h"
 #include "kernel/app.h"
@@ -81,7 +95,12 @@ bool container_locked(void) { return mutex_owned(&container_mutex); }
 
 // ---- css and container references ---------------------------------------
 
-void css_get(struct container_subsys_state *css) { atomic_inc(&css->refcnt); }
+void css_get(struct container_subsys_state *css)
+{
+	atomic_inc(&css->refcnt);
+	if (!css->root)
+		container_get(css->container); // the reference pins it
+}
 
 void css_put(struct container_subsys_state *css)
 {
@@ -91,38 +110,63 @@ void css_put(struct container_subsys_state *css)
 		atomic_dec(&css->refcnt);
 		return;
 	}
-	// Hold the container: once the count is 0 it may be removed and
-	// freed by another CPU before the release check reads it.
+	// Compared with dead_refs under css_set_lock, so that an exited set
+	// freed meanwhile (which drops one of each) cannot hide the moment
+	// the last user goes.
 	struct container *c = css->container;
-	container_get(c);
-	if (atomic_dec_and_test(&css->refcnt))
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	bool unused = atomic_dec_return(&css->refcnt) == css->dead_refs;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	if (unused)
 		container_queue_release(c);
-	container_put(c);
+	container_put(c); // the reference's pin (c may go now)
 }
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
 
+atomic_t container_count;                      // containers allocated, tops included
+atomic_t container_css_count[CONTAINER_SUBSYS_MAX]; // css made by create(), roots excluded
+
+// Free c, whose last reference is gone: every css it has is destroyed
+// (c->subsys says which: the hierarchy's bindings may have changed since
+// mkdir, and a top's root css went back to the dummy hierarchy unbound).
+// A top frees its hierarchy, which was unlinked when its count could
+// reach zero. The reference c held on its parent is the caller's to drop.
 static void container_free(struct container *c)
 {
-	struct hierarchy *h = c->hierarchy;
-	for (int i = 0; i < container_subsys_count; i++)
-		if (c->subsys[i] && (h->subsys_bits & (1UL << i)))
+	for (int i = 0; i < container_subsys_count; i++) {
+		if (c->subsys[i]) {
 			subsys[i]->destroy(subsys[i], c);
-	kfree(c);
+			atomic_dec(&container_css_count[i]);
+		}
+	}
+	atomic_dec(&container_count);
+	if (c->parent)
+		kfree(c);
+	else
+		kfree(c->hierarchy); // its top is inside it
 }
 
 void container_put(struct container *c)
 {
-	if (atomic_dec_and_test(&c->refcnt)) {
-		if (!c->parent)
-			panic("container_put: the top of hierarchy %d freed", c->hierarchy->id);
+	// Each free drops the reference c held on its parent: a loop, so a
+	// chain of 10,000 removed ancestors costs no stack.
+	while (c && atomic_dec_and_test(&c->refcnt)) {
+		struct container *parent = c->parent;
+		if (c->hierarchy == &dummy_hierarchy)
+			panic("container_put: the dummy hierarchy's top freed");
 		container_free(c);
+		c = parent;
 	}
 }
 
 // ---- css_sets -----------------------------------------------------------
 
-static void css_set_get_locked(struct css_set *cs) { cs->refcnt++; }
+static void css_set_get_locked(struct css_set *cs)
+{
+	assert_held(&css_set_lock);
+	cs->refcnt++;
+}
 
 static void css_set_put(struct css_set *cs)
 {
@@ -132,18 +176,70 @@ static void css_set_put(struct css_set *cs)
 		return;
 	}
 	list_del(&cs->list);
+	if (!cs->dead) {
+		spin_unlock_irqrestore(&css_set_lock, f);
+		for (int i = 0; i < container_subsys_count; i++)
+			css_put(cs->subsys[i]);
+		kfree(cs);
+		return;
+	}
+	// An exited set: its references were not uses, so dropping them
+	// changes no container's emptiness (refcnt - dead_refs stays).
+	for (int i = 0; i < container_subsys_count; i++) {
+		atomic_dec(&cs->subsys[i]->refcnt);
+		if (!cs->subsys[i]->root)
+			cs->subsys[i]->dead_refs--;
+	}
 	spin_unlock_irqrestore(&css_set_lock, f);
 	for (int i = 0; i < container_subsys_count; i++)
-		css_put(cs->subsys[i]);
+		if (!cs->subsys[i]->root)
+			container_put(cs->subsys[i]->container);
 	kfree(cs);
+}
+
+// The exited twin of live set cs (same css, dead), referenced; NULL for
+// ENOMEM. Made under css_set_lock alone (exit does not take
+// container_mutex), looked up again before it is added.
+static struct css_set *find_dead_css_set(struct css_set *cs)
+{
+	size_t n = container_subsys_count * sizeof(cs->subsys[0]);
+	struct css_set *ncs = NULL;
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&css_set_lock);
+		struct css_set *x;
+		list_for_each_entry(x, &css_set_list, list) {
+			if (x->dead && !memcmp(x->subsys, cs->subsys, n)) {
+				css_set_get_locked(x);
+				spin_unlock_irqrestore(&css_set_lock, f);
+				kfree(ncs);
+				return x;
+			}
+		}
+		if (ncs) {
+			for (int i = 0; i < container_subsys_count; i++) {
+				css_get(ncs->subsys[i]);
+				if (!ncs->subsys[i]->root)
+					ncs->subsys[i]->dead_refs++;
+			}
+			list_add(&ncs->list, &css_set_list);
+			spin_unlock_irqrestore(&css_set_lock, f);
+			return ncs;
+		}
+		spin_unlock_irqrestore(&css_set_lock, f);
+		ncs = kzalloc(sizeof(*ncs), GFP_KERNEL);
+		if (!ncs)
+			return NULL;
+		memcpy(ncs->subsys, cs->subsys, n);
+		ncs->dead = true;
+		ncs->refcnt = 1;
+	}
 }
 
 // The css_set equal to old but with c's css for the subsystems of c's
 // hierarchy, referenced (found or made). container_mutex held.
 static struct css_set *find_css_set(struct css_set *old, struct container *c)
 {
-	if (!container_locked())
-		panic("find_css_set: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	struct container_subsys_state *want[CONTAINER_SUBSYS_MAX];
 	unsigned long bits = c->hierarchy->subsys_bits;
 	for (int i = 0; i < container_subsys_count; i++)
@@ -153,7 +249,7 @@ static struct css_set *find_css_set(struct css_set *old, struct container *c)
 	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	struct css_set *cs;
 	list_for_each_entry(cs, &css_set_list, list) {
-		if (!memcmp(cs->subsys, want, n)) {
+		if (!cs->dead && !memcmp(cs->subsys, want, n)) {
 			css_set_get_locked(cs);
 			spin_unlock_irqrestore(&css_set_lock, f);
 			return cs;
@@ -175,6 +271,9 @@ static struct css_set *find_css_set(struct css_set *old, struct container *c)
 	return ncs;
 }
 
+// t's css_set. The caller holds css_set_lock, or t's rq lock (the swap
+// takes both), or t cannot change sets (t is current, or not yet visible,
+// or container_mutex is held and t is not being reaped).
 static struct css_set *task_css_set(struct task *t)
 {
 	return t->css_set ? t->css_set : &init_css_set;
@@ -190,10 +289,17 @@ static int hierarchy_first_subsys(struct hierarchy *h)
 	return h->subsys_bits ? __builtin_ctzl(h->subsys_bits) : -1;
 }
 
+// Under css_set_lock: a racing reap (cgroup_release) or attach may free
+// t's css_set as soon as it is unlinked from t.
 struct container *task_container(struct task *t, struct hierarchy *h)
 {
 	int id = hierarchy_first_subsys(h);
-	return id < 0 ? &h->top : task_css(t, id)->container;
+	if (id < 0)
+		return &h->top;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	struct container *c = task_css_set(t)->subsys[id]->container;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return c;
 }
 
 // ---- task hooks ----------------------------------------------------------
@@ -228,10 +334,74 @@ int cgroup_fork(struct task *child)
 	return 0;
 }
 
+// child is on the task list now, where a cpuset.cpus or memset.mems write
+// would find it; but it copied its parent's masks before (task_create's
+// inherit), maybe before such a write changed them. Under container_mutex,
+// which every such write holds from its change to its last member, the
+// subsystems re-read what they gave it: a write either saw child on the
+// list or finished before this re-read.
+// Does child have a non-root css of a subsystem with a post_fork hook? A
+// root css's state is read-only (the root's masks are every CPU and node),
+// so a child of the roots has nothing to re-read and takes no mutex. (An
+// attach that moves child meanwhile applies its new css itself.)
+static bool post_fork_needed(struct task *child)
+{
+	bool any = false;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	for (int i = 0; i < container_subsys_count && child->css_set; i++)
+		any |= subsys[i]->post_fork && !child->css_set->subsys[i]->root;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return any;
+}
+
+void cgroup_post_fork(struct task *child)
+{
+	if (!post_fork_needed(child))
+		return;
+	bool locked = container_locked(); // (a spawn by a container_mutex holder)
+	if (!locked)
+		container_lock();
+	for (int i = 0; i < container_subsys_count; i++)
+		if (subsys[i]->post_fork && child->css_set && !task_css(child, i)->root)
+			subsys[i]->post_fork(subsys[i], child);
+	if (!locked)
+		container_unlock();
+}
+
 void cgroup_fork_failed(struct task *child)
 {
 	if (child->css_set)
 		fork_undo(child, container_subsys_count);
+}
+
+// t (current) has exited: it moves to the exited twin of its set, so it
+// no longer uses its containers -- the last task leaving one makes it
+// empty now, not when t is reaped, which may be much later. (Without
+// memory for the twin, t stays where it is until then.)
+static void css_set_exit(struct task *t)
+{
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&css_set_lock);
+		struct css_set *cs = t->css_set;
+		bool roots_only = true;
+		for (int i = 0; cs && i < container_subsys_count; i++)
+			roots_only = roots_only && cs->subsys[i]->root;
+		if (!cs || cs->dead || roots_only) { // nothing to leave
+			spin_unlock_irqrestore(&css_set_lock, f);
+			return;
+		}
+		css_set_get_locked(cs);
+		spin_unlock_irqrestore(&css_set_lock, f);
+		struct css_set *dead = find_dead_css_set(cs);
+		bool swapped = dead && sched_swap_css_set(t, cs, dead, &css_set_lock);
+		if (swapped)
+			css_set_put(cs); // t's reference, now on dead
+		else if (dead)
+			css_set_put(dead); // an attach moved t meanwhile: again
+		css_set_put(cs);        // ours
+		if (swapped || !dead)
+			return;
+	}
 }
 
 void cgroup_exit(struct task *t)
@@ -239,6 +409,8 @@ void cgroup_exit(struct task *t)
 	for (int i = 0; i < container_subsys_count; i++)
 		if (subsys[i]->exit)
 			subsys[i]->exit(subsys[i], t);
+	if (t == current)
+		css_set_exit(t);
 }
 
 void cgroup_release(struct task *t)
@@ -269,10 +441,19 @@ static bool task_is_member(struct task *t)
 
 // ---- attach ---------------------------------------------------------------
 
+// The move of t into c will not happen: undo the can_attach of the
+// subsystems of c's hierarchy below id n (they all returned 0).
+static void cancel_attach(struct container *c, struct task *t, int n)
+{
+	unsigned long bits = c->hierarchy->subsys_bits;
+	for (int i = 0; i < n && i < container_subsys_count; i++)
+		if ((bits & (1UL << i)) && subsys[i]->can_attach && subsys[i]->cancel_attach)
+			subsys[i]->cancel_attach(subsys[i], c, t);
+}
+
 int container_attach_locked(struct container *c, struct task *t)
 {
-	if (!container_locked())
-		panic("container_attach_locked: container_mutex not held");
+	assert_mutex_held(&container_mutex);
 	if (test_bit(CONT_REMOVED, &c->flags))
 		return -ENODEV;
 	if (!task_is_member(t) || t->is_idle)
@@ -281,21 +462,32 @@ int container_attach_locked(struct container *c, struct task *t)
 	struct container *old = task_container(t, h);
 	if (old == c)
 		return 0;
-	for (int i = 0; i < container_subsys_count; i++) {
-		if (!(h->subsys_bits & (1UL << i)) || !subsys[i]->can_attach)
-			continue;
-		int err = subsys[i]->can_attach(subsys[i], c, t);
-		if (err)
-			return err;
+	// Kernel services stay in the roots, as Linux refuses to move kernel
+	// threads (EINVAL): the release worker, the reaper, and init (pid 1) --
+	// except init moving itself, which is how the in-kernel tests run.
+	if (c->parent && (t->kthread || (t == init_task && t != current)))
+		return -EINVAL;
+	int err = 0, i;
+	for (i = 0; i < container_subsys_count && !err; i++)
+		if ((h->subsys_bits & (1UL << i)) && subsys[i]->can_attach)
+			err = subsys[i]->can_attach(subsys[i], c, t);
+	if (err) {
+		cancel_attach(c, t, i - 1); // those before the one that refused
+		return err;
 	}
 	// Hold the old set: t may be reaped meanwhile and drop its own.
 	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	struct css_set *oldcs = task_css_set(t);
 	css_set_get_locked(oldcs);
 	spin_unlock_irqrestore(&css_set_lock, f);
+	if (oldcs->dead) { // exited meanwhile
+		css_set_put(oldcs);
+		return -ESRCH;
+	}
 	struct css_set *ncs = find_css_set(oldcs, c);
 	if (!ncs) {
 		css_set_put(oldcs);
+		cancel_attach(c, t, container_subsys_count);
 		return -ENOMEM;
 	}
 	// Swap under task->lock and the rq lock (see the top), and under
@@ -304,6 +496,7 @@ int container_attach_locked(struct container *c, struct task *t)
 	if (!swapped) { // reaped meanwhile: nothing moved
 		css_set_put(ncs);
 		css_set_put(oldcs);
+		cancel_attach(c, t, container_subsys_count);
 		return -ESRCH;
 	}
 	for (int i = 0; i < container_subsys_count; i++)
@@ -318,6 +511,20 @@ int container_attach(struct container *c, struct task *t)
 {
 	container_lock();
 	int err = container_attach_locked(c, t);
+	container_unlock();
+	return err;
+}
+
+int container_attach_roots(struct task *t)
+{
+	int err = 0;
+	container_lock();
+	struct hierarchy *h;
+	list_for_each_entry(h, &hierarchy_list, list) {
+		int e = container_attach_locked(&h->top, t);
+		if (e && !err)
+			err = e;
+	}
 	container_unlock();
 	return err;
 }
@@ -355,7 +562,8 @@ static void container_init_struct(struct container *c, struct hierarchy *h,
 	INIT_LIST_HEAD(&c->children);
 	INIT_LIST_HEAD(&c->sibling);
 	INIT_LIST_HEAD(&c->release_list);
-	atomic_set(&c->refcnt, 1);
+	atomic_set(&c->refcnt, 1); // the tree's (for a top: its hierarchy's link)
+	atomic_inc(&container_count);
 }
 
 struct container *container_lookup_child(struct container *parent, const char *name)
@@ -391,6 +599,10 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		err = -EEXIST;
 		goto out;
 	}
+	if (parent->path_len + 1 + strlen(name) > CONTAINER_PATH_MAX) {
+		err = -ENAMETOOLONG; // its release agent could not be given its path
+		goto out;
+	}
 	struct hierarchy *h = parent->hierarchy;
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
 	if (!c) {
@@ -398,23 +610,32 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		goto out;
 	}
 	container_init_struct(c, h, parent, name);
+	c->path_len = parent->path_len + 1 + strlen(name);
 	for (int i = 0; i < container_subsys_count; i++) {
 		if (!(h->subsys_bits & (1UL << i)))
 			continue;
 		struct container_subsys_state *css = subsys[i]->create(subsys[i], c);
 		if (IS_ERR_OR_NULL(css)) {
 			err = css ? (int)PTR_ERR(css) : -ENOMEM;
-			while (--i >= 0)
-				if (c->subsys[i])
+			c->parent = NULL; // (holds no reference on it yet)
+			while (--i >= 0) {
+				if (c->subsys[i]) {
 					subsys[i]->destroy(subsys[i], c);
+					atomic_dec(&container_css_count[i]);
+				}
+			}
+			atomic_dec(&container_count);
 			kfree(c);
 			c = NULL;
 			goto out;
 		}
 		css->container = c;
 		atomic_set(&css->refcnt, 0);
+		css->dead_refs = 0;
 		c->subsys[i] = css;
+		atomic_inc(&container_css_count[i]);
 	}
+	container_get(parent); // c's, dropped when c is freed
 	if (test_bit(CONT_NOTIFY_ON_RELEASE, &parent->flags))
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	list_add_tail(&c->sibling, &parent->children);
@@ -429,14 +650,26 @@ out:
 	return err;
 }
 
+static bool hierarchy_unlink_if_unused(struct hierarchy *h);
+static size_t longest_path_below(struct container *c);
+
+static bool is_last_child(struct container *c)
+{
+	return c->sibling.next == &c->parent->children;
+}
+
 bool container_busy(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	if (!list_empty(&c->children))
 		return true;
+	bool busy = false;
+	unsigned long f = spin_lock_irqsave(&css_set_lock); // refcnt and dead_refs together
 	for (int i = 0; i < container_subsys_count; i++)
-		if (c->subsys[i] && atomic_read(&c->subsys[i]->refcnt) > 0)
-			return true;
-	return false;
+		if (c->subsys[i] && atomic_read(&c->subsys[i]->refcnt) > c->subsys[i]->dead_refs)
+			busy = true;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return busy;
 }
 
 int container_rmdir(struct container *c)
@@ -450,22 +683,34 @@ int container_rmdir(struct container *c)
 	else if (container_busy(c))
 		err = -EBUSY;
 	struct container *parent = c->parent;
+	struct hierarchy *unlinked = NULL;
 	if (!err) {
 		set_bit(CONT_REMOVED, &c->flags);
 		list_del_init(&c->sibling);
 		c->hierarchy->nr_containers--;
-		if (parent->parent)
-			container_get(parent); // it may be removed once we unlock
+		// The last child of an unmounted hierarchy (only the kernel's own
+		// callers can reach one): the hierarchy goes, as at umount.
+		if (!parent->parent && hierarchy_unlink_if_unused(c->hierarchy))
+			unlinked = c->hierarchy;
 	}
 	container_unlock();
 	if (!err) {
-		if (parent->parent) {
-			container_queue_release(parent); // its last child may be gone
-			container_put(parent);
-		}
+		container_queue_release(parent); // its last child may be gone (c pins it)
 		container_put(c); // the tree's reference
+		if (unlinked)
+			container_put(&unlinked->top); // its link's
 	}
 	return err;
+}
+
+// Rename c; its path and every descendant's change length by the same.
+static void container_rename_locked(struct container *c, const char *newname)
+{
+	size_t old_len = strlen(c->name), new_len = strlen(newname);
+	strlcpy(c->name, newname, sizeof(c->name));
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		pos->path_len = pos->path_len - old_len + new_len;
 }
 
 int container_rename(struct container *c, const char *newname)
@@ -481,10 +726,54 @@ int container_rename(struct container *c, const char *newname)
 		err = -ENOENT;
 	else if (strcmp(c->name, newname) && container_lookup_child(c->parent, newname))
 		err = -EEXIST;
+	else if (c->path_len - strlen(c->name) + strlen(newname) + longest_path_below(c) >
+		 CONTAINER_PATH_MAX)
+		err = -ENAMETOOLONG;
 	else
-		strlcpy(c->name, newname, sizeof(c->name));
+		container_rename_locked(c, newname);
 	container_unlock();
 	return err;
+}
+
+size_t container_path_len(struct container *c)
+{
+	return c->parent ? c->path_len : 1; // "/"
+}
+
+char *container_path_alloc(struct container *c)
+{
+	assert_mutex_held(&container_mutex);
+	size_t n = container_path_len(c);
+	char *buf = kmalloc(n + 1, GFP_KERNEL);
+	if (buf && container_path(c, buf, n + 1) < 0) {
+		kfree(buf);
+		buf = NULL; // (cannot happen: the size is exact)
+	}
+	return buf;
+}
+
+// The length of the longest path below c, relative to c ("/x/y" below c:
+// 4), 0 if c has no children. container_mutex held.
+static size_t longest_path_below(struct container *c)
+{
+	size_t longest = c->path_len;
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c)
+		longest = MAX(longest, pos->path_len);
+	return longest - c->path_len;
+}
+
+struct container *container_next_descendant_pre(struct container *pos, struct container *root)
+{
+	assert_mutex_held(&container_mutex);
+	if (!pos)
+		return root;
+	if (!list_empty(&pos->children))
+		return list_first_entry(&pos->children, struct container, sibling);
+	for (; pos != root; pos = pos->parent)
+		if (!is_last_child(pos))
+			return list_next_entry(pos, sibling);
+	return NULL;
 }
 
 int container_path(struct container *c, char *buf, size_t len)
@@ -557,6 +846,17 @@ int container_task_count(struct container *c)
 	struct count_arg a = {c, 0, NULL, 0};
 	for_each_task(count_member, &a);
 	return a.n;
+}
+
+int container_css_set_count(void)
+{
+	int n = 0;
+	struct css_set *cs;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	list_for_each_entry(cs, &css_set_list, list)
+		n++;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return n;
 }
 
 // ---- hierarchies and mounting -----------------------------------------------
@@ -675,21 +975,31 @@ fail:
 	return err;
 }
 
-void container_umount(struct hierarchy *h)
+// An unmounted hierarchy with no children left is unlinked: its
+// subsystems go back to the dummy hierarchy (only the top is left, so every
+// task is in the top: its css are the root css, which move unchanged) and
+// it leaves the list. The caller then drops the link's reference on the top;
+// removed containers still referenced (a queued release check, an open
+// directory) keep the hierarchy until they are freed. container_mutex held.
+static bool hierarchy_unlink_if_unused(struct hierarchy *h)
 {
-	container_lock();
-	if (--h->mounts > 0 || !list_empty(&h->top.children)) {
-		container_unlock();
-		return;
-	}
-	// Only the top is left, so every task is in the top: its css are the
-	// root css, which go back to the dummy hierarchy unchanged.
+	if (h->mounts > 0 || !list_empty(&h->top.children) || list_empty(&h->list))
+		return false;
 	for (int i = 0; i < container_subsys_count; i++)
 		if (h->subsys_bits & (1UL << i))
 			bind_subsys(subsys[i], &dummy_hierarchy);
-	list_del(&h->list);
+	list_del_init(&h->list);
+	return true;
+}
+
+void container_umount(struct hierarchy *h)
+{
+	container_lock();
+	h->mounts--;
+	bool unlinked = hierarchy_unlink_if_unused(h);
 	container_unlock();
-	kfree(h); // (a top is never queued for release: nothing points here)
+	if (unlinked)
+		container_put(&h->top);
 }
 
 // ---- boot --------------------------------------------------------------------------

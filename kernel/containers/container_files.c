@@ -1,4 +1,5 @@
-// The container core's control files -- tasks, notify_on_release,
+// The container core's control files -- tasks (and cgroup.procs, Linux's
+// name for the same file: Corral has no threads), notify_on_release,
 // release_agent -- the listing of a container's files (the core's, then
 // each bound subsystem's as "<subsys>.<name>"), reading and writing them
 // for the container filesystem, and the /proc views of membership.
@@ -10,8 +11,6 @@
 #include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/slab.h"
-
-#define PATH_MAX_CONTAINER 4096
 
 // ---- control files -----------------------------------------------------------
 
@@ -38,7 +37,10 @@ static int tasks_read(struct container *c, const struct cftype *cft, struct seq_
 int container_parse_bool(const char *buf, bool *out)
 {
 	long long v;
-	if (kstrtoll(buf, 10, &v) || (v != 0 && v != 1))
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err; // -ERANGE past 64 bits
+	if (v != 0 && v != 1)
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -49,12 +51,10 @@ static int tasks_write(struct container *c, const struct cftype *cft, const char
 	(void)cft;
 	long long pid;
 	int err = kstrtoll(buf, 10, &pid);
-	if (err == -ERANGE)
-		return -ESRCH;
 	if (err)
-		return err;
+		return err; // -ERANGE past 64 bits, else -EINVAL
 	if (pid < 0 || pid > __INT_MAX__)
-		return -ESRCH;
+		return -ESRCH; // a number, but no task has it
 	return container_attach_pid_locked(c, (pid_t)pid); // the write holds container_mutex
 }
 
@@ -69,8 +69,9 @@ static int notify_write(struct container *c, const struct cftype *cft, const cha
 {
 	(void)cft;
 	bool v;
-	if (container_parse_bool(buf, &v))
-		return -EINVAL;
+	int err = container_parse_bool(buf, &v);
+	if (err)
+		return err;
 	if (v)
 		set_bit(CONT_NOTIFY_ON_RELEASE, &c->flags);
 	else
@@ -96,6 +97,7 @@ static int agent_write(struct container *c, const struct cftype *cft, const char
 
 static const struct cftype core_files[] = {
 	{.name = "tasks", .read = tasks_read, .write = tasks_write},
+	{.name = "cgroup.procs", .read = tasks_read, .write = tasks_write},
 	{.name = "notify_on_release", .read = notify_read, .write = notify_write},
 	{.name = "release_agent", .read = agent_read, .write = agent_write,
 	 .flags = CFT_ONLY_ON_ROOT},
@@ -177,11 +179,18 @@ int container_file_read(struct container *c, const struct cftype *cft, struct se
 	return err;
 }
 
+bool container_file_writable(struct container *c, const struct cftype *cft)
+{
+	return cft->write && !((cft->flags & CFT_READONLY_ON_ROOT) && !c->parent);
+}
+
 int container_file_write(struct container *c, const struct cftype *cft, const char *buf,
 			 size_t len)
 {
 	if (!cft->write)
 		return -EINVAL;
+	if (!container_file_writable(c, cft))
+		return -EACCES;
 	// Most writes are a number or a short list: those need no allocation.
 	char small[64];
 	char *kbuf = len < sizeof(small) ? small : kmalloc(len + 1, GFP_KERNEL);
@@ -215,30 +224,37 @@ static void seq_subsys_names(struct seq_buf *s, unsigned long bits)
 	}
 }
 
+// One line per hierarchy that exists, mounted or not (an unmounted one
+// kept alive by its children still confines its tasks, and Linux lists
+// it too): "ID:SUBSYS[,SUBSYS]:/path". Subsystems bound nowhere are in
+// the dummy hierarchy, which Linux does not list either.
 int proc_container_show(struct task *t, struct seq_buf *s)
 {
-	char *path = kmalloc(PATH_MAX_CONTAINER, GFP_KERNEL);
-	if (!path)
-		return -ENOMEM;
+	int err = 0;
 	container_lock();
 	struct hierarchy *h;
 	list_for_each_entry(h, &hierarchy_list, list) {
-		if (h->mounts == 0)
-			continue; // kept alive for its children, but not mounted
+		char *path = container_path_alloc(task_container(t, h)); // any length
+		if (!path) {
+			err = -ENOMEM;
+			break;
+		}
 		seq_printf(s, "%d:", h->id);
 		seq_subsys_names(s, h->subsys_bits);
-		if (container_path(task_container(t, h), path, PATH_MAX_CONTAINER) < 0)
-			strcpy(path, "?");
-		seq_printf(s, ":%s\n", path);
+		seq_printf(s, ":");
+		seq_write(s, path, strlen(path));
+		seq_printf(s, "\n");
+		kfree(path);
 	}
 	container_unlock();
-	kfree(path);
-	return 0;
+	return err;
 }
 
-int proc_containers_show(struct seq_buf *s)
+// A header, then per subsystem its hierarchy's id (0: bound nowhere) and
+// container count. count_name is the third column's name.
+static int subsys_table_show(struct seq_buf *s, const char *count_name)
 {
-	seq_printf(s, "#subsys_name\thierarchy\tnum_containers\tenabled\n");
+	seq_printf(s, "#subsys_name\thierarchy\t%s\tenabled\n", count_name);
 	container_lock();
 	for (int i = 0; i < container_subsys_count; i++) {
 		struct hierarchy *h = container_subsys_by_id(i)->hierarchy;
@@ -248,3 +264,24 @@ int proc_containers_show(struct seq_buf *s)
 	return 0;
 }
 
+int proc_containers_show(struct seq_buf *s) // /proc/containers
+{
+	return subsys_table_show(s, "num_containers");
+}
+
+int proc_cgroups_show(struct seq_buf *s) // /proc/cgroups, Linux's name and columns
+{
+	return subsys_table_show(s, "num_cgroups");
+}
+
+// "rw" and the subsystems bound to h, for the mount listing's options
+// (Linux's /proc/mounts: "rw,relatime,cpu,cpuacct").
+void container_show_options(struct hierarchy *h, struct seq_buf *s)
+{
+	container_lock();
+	seq_printf(s, "rw,");
+	seq_subsys_names(s, h->subsys_bits);
+	if (h->release_agent[0])
+		seq_printf(s, ",release_agent=%s", h->release_agent);
+	container_unlock();
+}

@@ -4,9 +4,17 @@
 // thread runs the hierarchy's release_agent once for it, with the
 // container's path (relative to the hierarchy) as the last argument. The
 // agent is an app spawned by the thread, which sits in every root.
-// Locking: release_lock (a spinlock, any context) guards release_list;
-// the worker re-checks the container under container_mutex before running
-// the agent. A queued container holds a reference (container_get).
+// The agent runs as soon as the worker is woken, and a container is
+// empty as soon as its last task exits (container.c's exited css_sets):
+// nothing waits for the zombie to be reaped, so an idle system releases
+// at once.
+// The path has no length limit here (container.c keeps paths within
+// CONTAINER_PATH_MAX, which an app's arguments hold); the command line is
+// split into as many words as it has.
+// Locking: release_lock (a spinlock, any context) guards release_list and
+// release_held; the worker re-checks the container under container_mutex
+// before running the agent. Each queued container holds a reference
+// (container_get), which the worker drops once it has checked it.
 #include "kernel/containers/container.h"
 #include "kernel/containers/internal.h"
 #include "kernel/errno.h"
@@ -19,11 +27,14 @@
 #include "kernel/time.h"
 #include "kernel/wait.h"
 #include "lib/string.h"
+#include "mm/slab.h"
 
 static struct spinlock release_lock;
 static LIST_HEAD(release_list); // release_lock
 static struct wait_queue release_wq;
 static bool release_worker_started;
+static int release_held; // release_lock: container_release_hold() nesting
+atomic_t container_release_checks; // queued checks the worker has finished
 
 // ---- release notification -------------------------------------------------------
 
@@ -44,22 +55,31 @@ void container_queue_release(struct container *c)
 		wake_up(&release_wq);
 }
 
+void container_release_hold(bool hold)
+{
+	unsigned long f = spin_lock_irqsave(&release_lock);
+	release_held += hold ? 1 : -1;
+	spin_unlock_irqrestore(&release_lock, f);
+	if (!hold && release_worker_started)
+		wake_up(&release_wq);
+}
+
 static bool release_pending(void)
 {
 	unsigned long f = spin_lock_irqsave(&release_lock);
-	bool r = !list_empty(&release_list);
+	bool r = !list_empty(&release_list) && !release_held;
 	spin_unlock_irqrestore(&release_lock, f);
 	return r;
 }
 
-// Spawn the agent: its command line split at spaces, then the path.
-static bool run_release_agent(const char *agent, const char *path)
+// Spawn the agent: its command line split at spaces (every word: a
+// line of RELEASE_AGENT_MAX bytes has at most RELEASE_AGENT_MAX / 2), then
+// the path. line is the worker's copy and is cut up here.
+static bool run_release_agent(char *line, char *path)
 {
-	char line[RELEASE_AGENT_MAX];
-	strlcpy(line, agent, sizeof(line));
-	char *argv[17];
+	char *argv[RELEASE_AGENT_MAX / 2 + 2];
 	int argc = 0;
-	for (char *p = line; *p && argc < 15;) {
+	for (char *p = line; *p;) {
 		while (*p == ' ')
 			*p++ = '\0';
 		if (!*p)
@@ -70,13 +90,41 @@ static bool run_release_agent(const char *agent, const char *path)
 	}
 	if (!argc)
 		return false;
-	argv[argc++] = (char *)path;
+	argv[argc++] = path;
 	argv[argc] = NULL;
 	char *envp[] = {"PATH=/", NULL};
 	pid_t pid = sys_spawn(argv[0], argv, envp);
 	if (pid < 0)
-		pr_warn("container: release agent '%s': error %d\n", argv[0], pid);
+		pr_warn("container: release agent '%s' for %.64s: error %d\n", argv[0], path, pid);
 	return pid > 0;
+}
+
+// Check one dequeued container; run its agent if it is still empty.
+static bool release_check(struct container *c)
+{
+	char agent[RELEASE_AGENT_MAX];
+	char *path = NULL;
+	container_lock();
+	clear_bit(CONT_RELEASE_QUEUED, &c->flags);
+	if (!test_bit(CONT_REMOVED, &c->flags) && !container_busy(c) &&
+	    test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags)) {
+		strlcpy(agent, c->hierarchy->release_agent, sizeof(agent));
+		if (agent[0])
+			path = container_path_alloc(c);
+		if (agent[0] && !path)
+			pr_warn("container: no memory for a release agent's path\n");
+	}
+	container_unlock();
+	bool started = false;
+	if (path) {
+		started = run_release_agent(agent, path);
+		if (started)
+			atomic_inc(&container_releases);
+		kfree(path);
+	}
+	container_put(c); // the queue's reference
+	atomic_inc(&container_release_checks);
+	return started;
 }
 
 atomic_t container_releases; // agents started (tests)
@@ -105,28 +153,14 @@ static int release_worker(void *arg)
 			agents_running--;
 		for (;;) {
 			unsigned long f = spin_lock_irqsave(&release_lock);
-			struct container *c =
+			struct container *c = release_held ? NULL :
 				list_first_entry_or_null(&release_list, struct container, release_list);
 			if (c)
 				list_del_init(&c->release_list);
 			spin_unlock_irqrestore(&release_lock, f);
 			if (!c)
 				break;
-			char agent[RELEASE_AGENT_MAX], path[1024];
-			bool run = false;
-			container_lock();
-			clear_bit(CONT_RELEASE_QUEUED, &c->flags);
-			if (!test_bit(CONT_REMOVED, &c->flags) && !container_busy(c) &&
-			    test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags)) {
-				strlcpy(agent, c->hierarchy->release_agent, sizeof(agent));
-				run = agent[0] && container_path(c, path, sizeof(path)) > 0;
-			}
-			container_unlock();
-			if (run) {
-				atomic_inc(&container_releases);
-				agents_running += run_release_agent(agent, path);
-			}
-			container_put(c);
+			agents_running += release_check(c);
 		}
 	}
 	return 0;

@@ -7,6 +7,9 @@
 #include "fs/fs_test.h"
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
+#include "kernel/errno.h"
+#include "kernel/ktest.h"
+#include "kernel/syscall.h"
 #include "kernel/task_test_util.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -51,6 +54,88 @@ static inline void unmount_at(const char *dir)
 	sys_umount(dir);
 	sys_rmdir(dir);
 }
+
+// ---- A used system: the tests' own hierarchies and paths ----
+// `ktest` may run from the shell after a user mounted hierarchies and
+// made files. A test never works in a hierarchy it did not make (mounting
+// the same set would show the user's, with the user's containers and
+// release_agent), nor in a path it did not make: it skips instead.
+
+// The first subsystem of opts ("cpuset,memset"; NULL: every one) that
+// is bound to a hierarchy (mounted, or kept alive by its containers), or
+// NULL if all are free. *id gets that hierarchy's.
+static inline const char *subsys_in_use(const char *opts, int *id)
+{
+	const char *busy = NULL;
+	container_lock();
+	for (int i = 0; i < container_subsys_count && !busy; i++) {
+		struct container_subsys *ss = container_subsys_by_id(i);
+		size_t n = strlen(ss->name);
+		bool wanted = !opts;
+		for (const char *p = opts; p && *p && !wanted; p += strcspn(p, ","), p += *p == ',')
+			wanted = strcspn(p, ",") == n && !strncmp(p, ss->name, n);
+		if (wanted && ss->hierarchy->id != 0) {
+			busy = ss->name;
+			*id = ss->hierarchy->id;
+		}
+	}
+	container_unlock();
+	return busy;
+}
+
+// Skip the running test (and return true) if a subsystem of opts is in use.
+static inline bool skip_unless_free(const char *opts)
+{
+	int id;
+	const char *busy = subsys_in_use(opts, &id);
+	if (busy)
+		ktest_skip("%s is in use by hierarchy %d (not the tests')", busy, id);
+	return busy != NULL;
+}
+
+// mount_at for a test: 0, or the test is skipped (a subsystem in use, dir
+// already there) or failed (the mount's error), and this is not 0.
+static inline int test_mount(const char *dir, const char *opts)
+{
+	if (skip_unless_free(opts))
+		return -EBUSY;
+	int err = sys_mkdir(dir, 0755);
+	if (err == -EEXIST)
+		ktest_skip("%s exists (not the tests')", dir);
+	else if (!err && (err = sys_mount("none", dir, "container", opts)))
+		sys_rmdir(dir);
+	if (err && err != -EEXIST)
+		ktest_fail(__FILE__, __LINE__, "mount %s on %s: error %d", opts ? opts : "(all)",
+			   dir, err);
+	return err;
+}
+#define MOUNT_OR_SKIP(dir, opts)                                             \
+	do {                                                                 \
+		if (test_mount(dir, opts))                                   \
+			return;                                              \
+	} while (0)
+// The same for a benchmark: true if it may mount opts on dir; if not, it
+// prints "# NAME: skipped: why" (and reports no figure).
+static inline bool bench_may_mount(const char *name, const char *dir, const char *opts)
+{
+	int id;
+	const char *busy = subsys_in_use(opts, &id);
+	struct kstat st;
+	if (busy)
+		kprintf("# %s: skipped: %s is in use by hierarchy %d; the figure needs a "
+			"hierarchy of its own\n", name, busy, id);
+	else if (sys_stat(dir, &st) == 0)
+		kprintf("# %s: skipped: %s exists (not the benchmark's)\n", name, dir);
+	else
+		return true;
+	return false;
+}
+
+#define SKIP_UNLESS_FREE(opts)                                               \
+	do {                                                                 \
+		if (skip_unless_free(opts))                                  \
+			return;                                              \
+	} while (0)
 
 // Task bodies: sleep, or spin, until *(volatile int *)arg is set.
 static inline int sleeper(void *arg)
@@ -117,6 +202,10 @@ static inline u64 bench_min(const u64 *v, int n)
 static inline void bench_report_overhead(const char *name, u64 plain, u64 nested,
 					 const char *unit)
 {
+	if (!plain || !nested) { // a run failed: a 0 would read as a figure
+		kprintf("# %s: no figure: the %s run failed\n", name, plain ? "nested" : "plain");
+		return;
+	}
 	char full[80];
 	snprintf(full, sizeof(full), "%s_plain", name);
 	kbench_report(full, plain, unit);

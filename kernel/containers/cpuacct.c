@@ -71,7 +71,7 @@ static u64 raw_total(struct cpuacct *ca)
 	return sum;
 }
 
-// The weak hook of kernel/sched.c (rq lock held, interrupts off).
+// The hook of kernel/sched.c (rq lock held, interrupts off).
 void cpuacct_charge(struct task *t, int cpu, u64 ns)
 {
 	if (!cpuacct_ready || t->is_idle || !t->css_set)
@@ -181,7 +181,10 @@ static int usage_write(struct container *c, const struct cftype *cft, const char
 {
 	(void)cft;
 	long long v;
-	if (kstrtoll(buf, 10, &v) || v != 0)
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err; // -ERANGE past 64 bits, else -EINVAL
+	if (v != 0)
 		return -EINVAL;
 	struct cpuacct *ca = c_ca(c);
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)

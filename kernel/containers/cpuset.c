@@ -2,7 +2,10 @@
 // cpus_allowed is its cpuset's CPUs & its own affinity (kernel/sched.c,
 // task_update_cpus_allowed), recomputed when it moves in and at once for
 // every member when the set changes: a task running on a CPU it lost is
-// moved off before the write returns.
+// moved off before the write returns. A spawn racing with the write
+// recomputes its own in cgroup_post_fork (cpuset_post_fork), after it is
+// on the list the write walks. A write that cannot list the members
+// (ENOMEM) fails with nothing changed.
 //
 //   cpuset.cpus           list ("0-2,5"); root: every online CPU, read-only
 //   cpuset.cpu_exclusive  0/1; siblings of an exclusive cpuset may not overlap
@@ -63,7 +66,7 @@ static void cpuset_attach(struct container_subsys *ss, struct container *c,
 	task_update_cpus_allowed(t);
 }
 
-// The weak hook of kernel/sched.c: t's cpuset's CPUs.
+// The hook of kernel/sched.c: t's cpuset's CPUs.
 void cpuset_cpus_allowed(struct task *t, cpumask_t *out)
 {
 	struct container_subsys_state *css = task_css_get(t, cpuset_subsys.subsys_id);
@@ -80,21 +83,11 @@ static int cpus_read(struct container *c, const struct cftype *cft, struct seq_b
 	return maskset_show_mask(cpuset_ms(container_css(c, cpuset_subsys.subsys_id)), s);
 }
 
-// Re-apply every member's cpus_allowed (container_mutex held: nobody moves).
-static void update_members(struct container *c)
+// t was spawned with its parent's cpus_allowed, maybe from before a write.
+static void cpuset_post_fork(struct container_subsys *ss, struct task *t)
 {
-	int n;
-	pid_t *pids = container_pids(c, &n);
-	if (!pids)
-		return; // ENOMEM: they keep the old mask until they move
-	for (int i = 0; i < n; i++) {
-		struct task *t = task_find_get(pids[i]);
-		if (t) {
-			task_update_cpus_allowed(t);
-			task_put(t);
-		}
-	}
-	kfree(pids);
+	(void)ss;
+	task_update_cpus_allowed(t);
 }
 
 static int cpus_write(struct container *c, const struct cftype *cft, const char *buf)
@@ -104,8 +97,21 @@ static int cpus_write(struct container *c, const struct cftype *cft, const char 
 	int err = maskset_check_mask(&cpuset_type, c, buf, &m);
 	if (err)
 		return err;
+	// container_mutex is held: nobody moves in or out, and a task spawned
+	// from now on reads the new mask in cpuset_post_fork.
+	int n;
+	pid_t *pids = container_pids(c, &n);
+	if (!pids)
+		return -ENOMEM;
 	WRITE_ONCE(cpuset_ms(container_css(c, cpuset_subsys.subsys_id))->mask, m);
-	update_members(c);
+	for (int i = 0; i < n; i++) {
+		struct task *t = task_find_get(pids[i]);
+		if (t) {
+			task_update_cpus_allowed(t);
+			task_put(t);
+		}
+	}
+	kfree(pids);
 	return 0;
 }
 
@@ -134,6 +140,7 @@ static struct container_subsys cpuset_subsys = {
 	.destroy = cpuset_destroy,
 	.can_attach = cpuset_can_attach,
 	.attach = cpuset_attach,
+	.post_fork = cpuset_post_fork,
 	.files = cpuset_files,
 };
 CONTAINER_SUBSYS(cpuset_subsys, 1);

@@ -15,5 +15,10 @@ bool container_busy(struct container *c);
 // Queue c for the release agent if it asks to be notified (any context).
 void container_queue_release(struct container *c);
 void container_release_init(void);
+// Tests: while held (nesting), the worker leaves queued checks queued, so
+// a test can act on a container whose check is pending; each check the
+// worker finishes (agent run or not, reference dropped) counts here.
+void container_release_hold(bool hold);
+extern atomic_t container_release_checks;
 
 #endif

@@ -50,8 +50,9 @@ int maskset_write_exclusive(const struct maskset_type *mt, struct container *c,
 			    const char *buf)
 {
 	bool v;
-	if (container_parse_bool(buf, &v))
-		return -EINVAL;
+	int err = container_parse_bool(buf, &v);
+	if (err)
+		return err;
 	if (!c->parent)
 		return -EACCES;
 	struct maskset *ms = ms_of(mt, c);

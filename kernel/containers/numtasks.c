@@ -2,8 +2,11 @@
 // container may hold, as a share of its parent's limit.
 //
 //   numtasks.shares  res=numtasks,min_shares=N,max_shares=N,child_shares_divisor=N
-//                    (defaults -3, -3, 100; -3 = "don't care"); written as a
-//                    comma list of any of those key=value pairs
+//                    (defaults dontcare, dontcare, 100); written as a comma
+//                    list of any of those key=value pairs, where a share is
+//                    a count, "dontcare" or -3 (its old spelling, DESIGN.md's).
+//                    Read-only in the root (EACCES): the root has no limit
+//                    files (as Linux), its limit is numtasks.max
 //   numtasks.stats   numtasks: Current usage N / Number of successes N /
 //                    Number of failures N / Number of forkrate failures N
 //   numtasks.max     the root only: the machine-wide limit; reads "max"
@@ -11,8 +14,12 @@
 //                    "max", -1 or a count
 //
 // A container's limit is max_shares * parent's limit / parent's
-// child_shares_divisor (its parent's limit when max_shares is -3; none
-// when the parent has none). Usage is hierarchical: a task counts in its
+// child_shares_divisor (its parent's limit when max_shares is dontcare).
+// An unlimited root counts as PID_MAX tasks in that arithmetic -- no
+// machine holds more, since each task needs a pid -- so a child's shares
+// limit it whether or not numtasks.max was set. The arithmetic cannot
+// overflow: shares never exceed the parent's divisor, so a limit never
+// exceeds its parent's and share_of() works in 128 bits. Usage is hierarchical: a task counts in its
 // container and every ancestor, from spawn (the fork callback, which may
 // refuse with EAGAIN: a failure) until it is reaped (release). Moving a
 // task moves its count and always succeeds, even past a limit.
@@ -37,6 +44,8 @@
 
 #define DONT_CARE (-3)
 #define UNLIMITED (-1L)
+// What an unlimited root's limit counts as in its children's shares.
+#define UNLIMITED_BASE ((long)PID_MAX)
 
 struct numtasks {
 	struct container_subsys_state css;
@@ -47,6 +56,11 @@ struct numtasks {
 	struct list_head children; // numtasks of the child containers
 	struct list_head sibling;  // in parent->children
 	long max;           // root: the limit (UNLIMITED); others unused
+	// nt_limit's value, computed from the parent's when nt is made and
+	// again, top-down, for c and every descendant after a write to c's
+	// shares or max: spawn reads it in O(1), so its walk up the chain
+	// costs O(depth), not O(depth^2), and nothing recurses.
+	long limit;
 	long usage;         // tasks here and below
 	long successes, failures; // spawns let in and refused here
 };
@@ -64,16 +78,48 @@ static struct numtasks *c_nt(struct container *c)
 	return css_nt(container_css(c, numtasks_subsys.subsys_id));
 }
 
+// shares/divisor of limit (UNLIMITED: of UNLIMITED_BASE), rounded down.
+// The product is 128 bits wide and divq takes a 128-bit dividend; the
+// quotient fits 64 bits because 0 <= shares <= divisor (shares_write
+// keeps it so; a larger one is taken as the whole limit).
+static long share_of(long shares, long limit, long divisor)
+{
+	if (limit == UNLIMITED)
+		limit = UNLIMITED_BASE;
+	if (shares >= divisor)
+		return limit;
+	unsigned __int128 prod = (unsigned __int128)(u64)shares * (u64)limit;
+	u64 q, r;
+	asm("divq %4" : "=a"(q), "=d"(r)
+	    : "a"((u64)prod), "d"((u64)(prod >> 64)), "rm"((u64)divisor));
+	return (long)q;
+}
+
 // The limit of nt (UNLIMITED for none). numtasks_lock held.
-static long nt_limit(struct numtasks *nt)
+static long nt_limit(struct numtasks *nt) { return nt->limit; }
+
+// nt's limit from its parent's (already up to date). numtasks_lock held.
+static long limit_from_parent(struct numtasks *nt)
 {
 	struct numtasks *p = nt->parent;
 	if (!p)
 		return nt->max;
-	long plimit = nt_limit(p);
-	if (nt->max_shares == DONT_CARE || plimit == UNLIMITED)
+	long plimit = p->limit;
+	if (nt->max_shares == DONT_CARE)
 		return plimit;
-	return nt->max_shares * plimit / p->child_divisor;
+	return share_of(nt->max_shares, plimit, p->child_divisor);
+}
+
+// Recompute the limits of c and its descendants, parents first
+// (container_mutex held, so the tree stands still).
+static void update_limits(struct container *c)
+{
+	struct container *pos;
+	container_for_each_descendant_pre(pos, c) {
+		unsigned long f = spin_lock_irqsave(&numtasks_lock);
+		c_nt(pos)->limit = limit_from_parent(c_nt(pos));
+		spin_unlock_irqrestore(&numtasks_lock, f);
+	}
 }
 
 // What nt is guaranteed (min_shares of its parent's limit), 0 for none.
@@ -82,8 +128,7 @@ static long nt_guarantee(struct numtasks *nt)
 	struct numtasks *p = nt->parent;
 	if (!p || nt->min_shares == DONT_CARE)
 		return 0;
-	long plimit = nt_limit(p);
-	return plimit == UNLIMITED ? 0 : nt->min_shares * plimit / p->child_divisor;
+	return share_of(nt->min_shares, nt_limit(p), p->child_divisor);
 }
 
 // Would one more task in child (a child of p) take a slot that p keeps for
@@ -93,12 +138,17 @@ static bool eats_guarantees(struct numtasks *p, struct numtasks *child)
 	long plimit = nt_limit(p);
 	if (plimit == UNLIMITED)
 		return false;
+	// Each guarantee is at most plimit, so stopping the sum at plimit
+	// keeps it from overflowing and does not change the answer.
 	long reserved = 0;
 	struct numtasks *s;
-	list_for_each_entry(s, &p->children, sibling) // (removed ones reserve nothing)
+	list_for_each_entry(s, &p->children, sibling) { // (removed ones reserve nothing)
 		if (s != child && !test_bit(CONT_REMOVED, &s->css.container->flags))
 			reserved += MAX(0L, nt_guarantee(s) - s->usage);
-	return p->usage + 1 + reserved > plimit;
+		if (reserved >= plimit)
+			return true;
+	}
+	return p->usage >= plimit - reserved;
 }
 
 static void chain_add(struct numtasks *nt, long d)
@@ -162,11 +212,11 @@ static struct container_subsys_state *numtasks_create(struct container_subsys *s
 		spin_lock_init(&numtasks_lock, "numtasks_lock");
 		// Boot: every task but the idle ones is spawned after this.
 	}
-	if (nt->parent) {
-		unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	unsigned long f = spin_lock_irqsave(&numtasks_lock);
+	nt->limit = limit_from_parent(nt);
+	if (nt->parent)
 		list_add_tail(&nt->sibling, &nt->parent->children);
-		spin_unlock_irqrestore(&numtasks_lock, f);
-	}
+	spin_unlock_irqrestore(&numtasks_lock, f);
 	return &nt->css;
 }
 
@@ -182,6 +232,15 @@ static void numtasks_destroy(struct container_subsys *ss, struct container *c)
 // The root's count covers every task; when the subsystem moves between
 // hierarchies the root css moves with it, so nothing changes.
 
+// A share as it reads: a count, or "dontcare".
+static void seq_share(struct seq_buf *s, const char *key, long v)
+{
+	if (v == DONT_CARE)
+		seq_printf(s, "%s=dontcare", key);
+	else
+		seq_printf(s, "%s=%ld", key, v);
+}
+
 static int shares_read(struct container *c, const struct cftype *cft, struct seq_buf *s)
 {
 	(void)cft;
@@ -189,9 +248,55 @@ static int shares_read(struct container *c, const struct cftype *cft, struct seq
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
 	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
 	spin_unlock_irqrestore(&numtasks_lock, f);
-	seq_printf(s, "res=numtasks,min_shares=%ld,max_shares=%ld,child_shares_divisor=%ld\n",
-		   mn, mx, dv);
+	seq_printf(s, "res=numtasks,");
+	seq_share(s, "min_shares", mn);
+	seq_share(s, ",max_shares", mx);
+	seq_printf(s, ",child_shares_divisor=%ld\n", dv);
 	return 0;
+}
+
+// A share as written: a count, "dontcare" or -3 (DONT_CARE's old
+// spelling). -ERANGE past 64 bits, -EINVAL for anything else.
+static int parse_share(const char *buf, long *out)
+{
+	long long v;
+	if (!strcmp(buf, "dontcare")) {
+		*out = DONT_CARE;
+		return 0;
+	}
+	int err = kstrtoll(buf, 10, &v);
+	if (err)
+		return err;
+	if (v < 0 && v != DONT_CARE)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+// One "key=value" of a shares write into *mn, *mx, *dv. 0 or -errno.
+static int parse_shares_pair(char *tok, long *mn, long *mx, long *dv)
+{
+	char *eq = strchr(tok, '=');
+	if (!eq)
+		return -EINVAL;
+	*eq = '\0';
+	const char *val = eq + 1;
+	if (!strcmp(tok, "res")) // what a read starts with: may be written back
+		return strcmp(val, "numtasks") ? -EINVAL : 0;
+	if (!strcmp(tok, "min_shares"))
+		return parse_share(val, mn);
+	if (!strcmp(tok, "max_shares"))
+		return parse_share(val, mx);
+	if (!strcmp(tok, "child_shares_divisor")) {
+		long long v;
+		int err = kstrtoll(val, 10, &v);
+		if (!err && v <= 0)
+			err = -EINVAL;
+		if (!err)
+			*dv = v;
+		return err;
+	}
+	return -EINVAL;
 }
 
 static int shares_write(struct container *c, const struct cftype *cft, const char *buf)
@@ -200,48 +305,30 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 	struct numtasks *nt = c_nt(c);
 	struct numtasks *p = nt->parent;
 	long mn = nt->min_shares, mx = nt->max_shares, dv = nt->child_divisor;
-	char tok[64];
-	const char *q = buf;
-	if (!*q)
+	if (!p) // CFT_READONLY_ON_ROOT keeps the core from calling this
+		return -EACCES;
+	if (!*buf)
 		return -EINVAL;
-	while (*q) {
-		const char *e = strchr(q, ',');
-		size_t n = e ? (size_t)(e - q) : strlen(q);
-		if (n == 0 || n >= sizeof(tok))
-			return -EINVAL;
-		memcpy(tok, q, n);
-		tok[n] = '\0';
-		char *eq = strchr(tok, '=');
-		long long v;
-		if (!eq)
-			return -EINVAL;
-		*eq = '\0';
-		if (!strcmp(tok, "res")) { // what a read starts with: may be written back
-			if (strcmp(eq + 1, "numtasks"))
-				return -EINVAL;
-		} else if (kstrtoll(eq + 1, 10, &v)) {
-			return -EINVAL;
-		} else if (!strcmp(tok, "min_shares")) {
-			mn = v;
-		} else if (!strcmp(tok, "max_shares")) {
-			mx = v;
-		} else if (!strcmp(tok, "child_shares_divisor")) {
-			dv = v;
-		} else {
-			return -EINVAL;
-		}
-		q += n;
-		if (*q == ',' && *++q == '\0')
-			return -EINVAL;
+	char *copy = kstrdup(buf, GFP_KERNEL); // cut into pairs in place
+	if (!copy)
+		return -ENOMEM;
+	int err = 0;
+	for (char *q = copy; !err;) {
+		char *e = strchr(q, ',');
+		if (e)
+			*e = '\0';
+		err = *q ? parse_shares_pair(q, &mn, &mx, &dv) : -EINVAL; // empty pair
+		if (!e)
+			break;
+		q = e + 1;
 	}
-	if ((mn != DONT_CARE && mn < 0) || (mx != DONT_CARE && mx < 0) || dv <= 0)
-		return -EINVAL;
+	kfree(copy);
+	if (err)
+		return err;
 	if (mn != DONT_CARE && mx != DONT_CARE && mn > mx)
 		return -EINVAL;
-	if (!p && (mn != DONT_CARE || mx != DONT_CARE))
-		return -EINVAL; // the root's limit is numtasks.max
-	if (p && ((mx != DONT_CARE && mx > p->child_divisor) ||
-		  (mn != DONT_CARE && mn > p->child_divisor)))
+	if ((mx != DONT_CARE && mx > p->child_divisor) ||
+	    (mn != DONT_CARE && mn > p->child_divisor))
 		return -EINVAL;
 	// A divisor below a child's shares would give it more than this one.
 	struct container *ch;
@@ -253,6 +340,7 @@ static int shares_write(struct container *c, const struct cftype *cft, const cha
 	nt->max_shares = mx;
 	nt->child_divisor = dv;
 	spin_unlock_irqrestore(&numtasks_lock, f);
+	update_limits(c);
 	return 0;
 }
 
@@ -285,18 +373,23 @@ static int max_write(struct container *c, const struct cftype *cft, const char *
 {
 	(void)cft;
 	long long v;
-	if (!strcmp(buf, "max") || !strcmp(buf, "-1"))
+	int err = 0;
+	if (!strcmp(buf, "max"))
 		v = UNLIMITED;
-	else if (kstrtoll(buf, 10, &v) || v < 0)
+	else if ((err = kstrtoll(buf, 10, &v)))
+		return err; // -ERANGE past 64 bits, else -EINVAL
+	else if (v < 0 && v != UNLIMITED)
 		return -EINVAL;
 	unsigned long f = spin_lock_irqsave(&numtasks_lock);
 	c_nt(c)->max = v;
 	spin_unlock_irqrestore(&numtasks_lock, f);
+	update_limits(c);
 	return 0;
 }
 
 static const struct cftype numtasks_files[] = {
-	{.name = "shares", .read = shares_read, .write = shares_write},
+	{.name = "shares", .read = shares_read, .write = shares_write,
+	 .flags = CFT_READONLY_ON_ROOT}, // the root's limit is numtasks.max
 	{.name = "stats", .read = stats_read},
 	{.name = "max", .read = max_read, .write = max_write, .flags = CFT_ONLY_ON_ROOT},
 	{0},

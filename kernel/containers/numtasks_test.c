@@ -36,7 +36,7 @@ static long stat_of(const char *dir, int line)
 
 enum { USAGE, SUCCESSES, FAILURES, FORKRATE };
 
-static void nt_mount(void) { mount_at(NT, "numtasks"); }
+#define nt_mount() MOUNT_OR_SKIP(NT, "numtasks")
 
 static void nt_umount(void)
 {
@@ -79,9 +79,9 @@ KTEST(numtasks, shares_read_the_defaults)
 	ASSERT_EQ(sys_mkdir(NT "/g", 0755), 0);
 	char buf[128];
 	get(NT "/g/numtasks.shares", buf, sizeof(buf));
-	EXPECT_STREQ(buf, "res=numtasks,min_shares=-3,max_shares=-3,child_shares_divisor=100\n");
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
 	get(NT "/numtasks.shares", buf, sizeof(buf));
-	EXPECT_STREQ(buf, "res=numtasks,min_shares=-3,max_shares=-3,child_shares_divisor=100\n");
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
 	EXPECT_EQ(sys_rmdir(NT "/g"), 0);
 	nt_umount();
 }
@@ -159,11 +159,16 @@ KTEST(numtasks, shares_take_any_subset_of_keys_and_keep_the_others)
 	EXPECT_GT(put(NT "/g/numtasks.shares", "child_shares_divisor=10,min_shares=20"), 0);
 	get(NT "/g/numtasks.shares", buf, sizeof(buf));
 	EXPECT_STREQ(buf, "res=numtasks,min_shares=20,max_shares=40,child_shares_divisor=10\n");
-	// What a read gives back may be written back; -3 restores "don't care".
+	// What a read gives back may be written back; "dontcare", or -3 as
+	// DESIGN.md's first format had it, restores "don't care".
 	EXPECT_GT(put(NT "/g/numtasks.shares",
-		      "res=numtasks,min_shares=-3,max_shares=-3,child_shares_divisor=100"), 0);
+		      "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100"), 0);
 	get(NT "/g/numtasks.shares", buf, sizeof(buf));
-	EXPECT_STREQ(buf, "res=numtasks,min_shares=-3,max_shares=-3,child_shares_divisor=100\n");
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
+	EXPECT_GT(put(NT "/g/numtasks.shares", "min_shares=20,max_shares=40"), 0);
+	EXPECT_GT(put(NT "/g/numtasks.shares", "min_shares=-3,max_shares=-3"), 0);
+	get(NT "/g/numtasks.shares", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
 	EXPECT_EQ(sys_rmdir(NT "/g"), 0);
 	nt_umount();
 }
@@ -183,25 +188,54 @@ KTEST(numtasks, shares_with_min_above_max_einval)
 KTEST(numtasks, shares_above_the_parents_divisor_einval)
 {
 	nt_mount();
-	ASSERT_EQ(sys_mkdir(NT "/g", 0755), 0);
-	EXPECT_EQ(put(NT "/g/numtasks.shares", "max_shares=101"), -EINVAL);
-	EXPECT_EQ(put(NT "/g/numtasks.shares", "min_shares=101"), -EINVAL);
-	EXPECT_GT(put(NT "/g/numtasks.shares", "max_shares=100"), 0);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=1000"), 0);
-	EXPECT_GT(put(NT "/g/numtasks.shares", "max_shares=1000"), 0);
-	EXPECT_EQ(sys_rmdir(NT "/g"), 0);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=100"), 0);
+	ASSERT_EQ(sys_mkdir(NT "/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir(NT "/p/g", 0755), 0);
+	EXPECT_EQ(put(NT "/p/g/numtasks.shares", "max_shares=101"), -EINVAL);
+	EXPECT_EQ(put(NT "/p/g/numtasks.shares", "min_shares=101"), -EINVAL);
+	EXPECT_GT(put(NT "/p/g/numtasks.shares", "max_shares=100"), 0);
+	EXPECT_GT(put(NT "/p/numtasks.shares", "child_shares_divisor=1000"), 0);
+	EXPECT_GT(put(NT "/p/g/numtasks.shares", "max_shares=1000"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/p/g"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/p"), 0);
 	nt_umount();
 }
 
 KTEST(numtasks, divisor_below_a_childs_shares_einval)
 {
 	nt_mount();
+	ASSERT_EQ(sys_mkdir(NT "/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir(NT "/p/g", 0755), 0);
+	EXPECT_GT(put(NT "/p/g/numtasks.shares", "max_shares=50"), 0);
+	EXPECT_EQ(put(NT "/p/numtasks.shares", "child_shares_divisor=40"), -EINVAL);
+	EXPECT_GT(put(NT "/p/numtasks.shares", "child_shares_divisor=50"), 0);
+	EXPECT_GT(put(NT "/p/numtasks.shares", "child_shares_divisor=100"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/p/g"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/p"), 0);
+	nt_umount();
+}
+
+// Numbers at the boundary, as Linux's kstrto*: past 64 bits ERANGE, in
+// any key; nothing of the write is applied.
+KTEST(numtasks, a_share_or_max_past_64_bits_erange)
+{
+	nt_mount();
 	ASSERT_EQ(sys_mkdir(NT "/g", 0755), 0);
-	EXPECT_GT(put(NT "/g/numtasks.shares", "max_shares=50"), 0);
-	EXPECT_EQ(put(NT "/numtasks.shares", "child_shares_divisor=40"), -EINVAL);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=50"), 0);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=100"), 0);
+	static const char *const big[] = {
+		"max_shares=99999999999999999999",
+		"min_shares=18446744073709551616",
+		"child_shares_divisor=9223372036854775808",
+		"max_shares=1,child_shares_divisor=99999999999999999999999999999999999999999999"
+		"999999999999999999999999999999999999",
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(big); i++)
+		EXPECT_EQ(put(NT "/g/numtasks.shares", big[i]), -ERANGE);
+	char buf[128];
+	get(NT "/g/numtasks.shares", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
+	EXPECT_EQ(put(NT "/numtasks.max", "99999999999999999999"), -ERANGE);
+	EXPECT_EQ(put(NT "/numtasks.max", "-99999999999999999999"), -ERANGE);
+	get(NT "/numtasks.max", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "max\n");
 	EXPECT_EQ(sys_rmdir(NT "/g"), 0);
 	nt_umount();
 }
@@ -215,6 +249,7 @@ KTEST(numtasks, malformed_shares_einval)
 		"bogus=1", "max_shares=1,", ",max_shares=1", "max_shares=1,,min_shares=1",
 		"max_shares=-2", "min_shares=-7", "child_shares_divisor=0",
 		"child_shares_divisor=-3", "res=memory", "max_shares=1 min_shares=1",
+		"max_shares=dont_care", "max_shares=-1", "max_shares=,min_shares=1",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		long r = put(NT "/g/numtasks.shares", bad[i]);
@@ -224,18 +259,27 @@ KTEST(numtasks, malformed_shares_einval)
 	}
 	char buf[128];
 	get(NT "/g/numtasks.shares", buf, sizeof(buf)); // nothing half-applied
-	EXPECT_STREQ(buf, "res=numtasks,min_shares=-3,max_shares=-3,child_shares_divisor=100\n");
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
 	EXPECT_EQ(sys_rmdir(NT "/g"), 0);
 	nt_umount();
 }
 
-KTEST(numtasks, root_shares_take_a_divisor_but_no_min_or_max_einval)
+// The root has no limit files (as Linux): its shares are read-only; its
+// limit is numtasks.max.
+KTEST(numtasks, root_shares_are_read_only_eacces)
 {
 	nt_mount();
-	EXPECT_EQ(put(NT "/numtasks.shares", "max_shares=50"), -EINVAL);
-	EXPECT_EQ(put(NT "/numtasks.shares", "min_shares=50"), -EINVAL);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=10"), 0);
-	EXPECT_GT(put(NT "/numtasks.shares", "child_shares_divisor=100"), 0);
+	EXPECT_EQ(put(NT "/numtasks.shares", "max_shares=50"), -EACCES);
+	EXPECT_EQ(put(NT "/numtasks.shares", "min_shares=50"), -EACCES);
+	EXPECT_EQ(put(NT "/numtasks.shares", "child_shares_divisor=10"), -EACCES);
+	struct kstat st;
+	EXPECT_EQ(sys_stat(NT "/numtasks.shares", &st), 0);
+	EXPECT_EQ(st.st_mode & 0777, 0444);
+	EXPECT_EQ(sys_stat(NT "/numtasks.max", &st), 0); // the root's one limit
+	EXPECT_EQ(st.st_mode & 0777, 0644);
+	char buf[128];
+	get(NT "/numtasks.shares", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "res=numtasks,min_shares=dontcare,max_shares=dontcare,child_shares_divisor=100\n");
 	nt_umount();
 }
 
@@ -309,6 +353,63 @@ KTEST(numtasks, dont_care_max_shares_takes_the_parents_limit)
 	EXPECT_GT(putpid(NT "/tasks", current->pid), 0);
 	EXPECT_EQ(n, 3 - 1);
 	EXPECT_EQ(err, -EAGAIN);
+	reap_all(kids, n, &stop);
+	EXPECT_EQ(sys_rmdir(NT "/p/c"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/p"), 0);
+	nt_umount();
+}
+
+// Issue 13 item 5: 100 shares of a root max of 10^17 is 10^19 tasks
+// before the division, past a long; the limit is still 10^17 and spawns
+// in k go on. Likewise for shares of shares of LONG_MAX.
+KTEST(numtasks, shares_of_a_huge_max_do_not_overflow)
+{
+	nt_mount();
+	ASSERT_EQ(sys_mkdir(NT "/k", 0755), 0);
+	ASSERT_EQ(sys_mkdir(NT "/k/j", 0755), 0);
+	volatile int stop = 0;
+	static const char *const maxes[] = {"100000000000000000", "9223372036854775807"};
+	for (size_t i = 0; i < ARRAY_SIZE(maxes); i++) {
+		EXPECT_GT(put(NT "/numtasks.max", maxes[i]), 0);
+		EXPECT_GT(put(NT "/k/numtasks.shares", "max_shares=100,min_shares=99"), 0);
+		EXPECT_GT(put(NT "/k/j/numtasks.shares", "max_shares=99,min_shares=1"), 0);
+		EXPECT_GT(putpid(NT "/k/j/tasks", current->pid), 0);
+		struct task *t = test_spawn("nt_huge", sleeper, (void *)&stop, NULL);
+		EXPECT_GT(putpid(NT "/tasks", current->pid), 0);
+		EXPECT_NE(t, NULL);
+		stop = 1;
+		if (t)
+			EXPECT_EQ(test_reap(t, 2000 * MS), 0);
+		stop = 0;
+		EXPECT_EQ(stat_of(NT "/k", FAILURES), 0);
+	}
+	EXPECT_EQ(sys_rmdir(NT "/k/j"), 0);
+	EXPECT_EQ(sys_rmdir(NT "/k"), 0);
+	nt_umount();
+}
+
+// Issue 14: shares limit a child whether or not the root's numtasks.max
+// was set; an unlimited root counts as PID_MAX (32768) tasks: p gets
+// 1/100 of it (327), c 1/100 of p's (3).
+KTEST(numtasks, shares_limit_a_child_when_the_root_is_unlimited)
+{
+	nt_mount();
+	char buf[16];
+	get(NT "/numtasks.max", buf, sizeof(buf));
+	EXPECT_STREQ(buf, "max\n");
+	ASSERT_EQ(sys_mkdir(NT "/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir(NT "/p/c", 0755), 0);
+	EXPECT_GT(put(NT "/p/numtasks.shares", "max_shares=1"), 0);
+	EXPECT_GT(put(NT "/p/c/numtasks.shares", "max_shares=1"), 0);
+	EXPECT_GT(putpid(NT "/p/c/tasks", current->pid), 0);
+	volatile int stop = 0;
+	struct task *kids[8];
+	int err;
+	int n = spawn_until_refused(kids, 8, &stop, &err);
+	EXPECT_GT(putpid(NT "/tasks", current->pid), 0);
+	EXPECT_EQ(n, 3 - 1);
+	EXPECT_EQ(err, -EAGAIN);
+	EXPECT_EQ(stat_of(NT "/p/c", FAILURES), 1);
 	reap_all(kids, n, &stop);
 	EXPECT_EQ(sys_rmdir(NT "/p/c"), 0);
 	EXPECT_EQ(sys_rmdir(NT "/p"), 0);

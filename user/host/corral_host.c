@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -122,6 +123,23 @@ int sched_getaffinity_mask(pid_t pid, unsigned long long *mask)
 	return 0;
 }
 
+// No memory policy on the host build: every task has the default.
+int set_mempolicy_mask(int mode, unsigned long long nodes)
+{
+	(void)nodes;
+	if (mode == MPOL_DEFAULT)
+		return 0;
+	errno = ENOSYS;
+	return -1;
+}
+
+int get_mempolicy_mask(int *mode, unsigned long long *nodes)
+{
+	*mode = MPOL_DEFAULT;
+	*nodes = 0;
+	return 0;
+}
+
 int setpriority_nice(pid_t pid, int nice)
 {
 	return setpriority(PRIO_PROCESS, (id_t)pid, nice);
@@ -216,6 +234,14 @@ int console_set_raw(int fd, int raw)
 	return rc;
 }
 
+int console_pending(int fd)
+{
+	int n;
+	if (ioctl(fd, FIONREAD, &n) < 0)
+		return -1;
+	return n;
+}
+
 int console_set_fg(int fd, pid_t pid)
 {
 	if (!isatty(fd)) {
@@ -241,18 +267,22 @@ int corral_poweroff(int status)
 	exit(status);
 }
 
-int ktest_run_from_app(const char *pattern);
-int ktest_run_from_app(const char *pattern)
+int corral_ktest(const char *pattern)
 {
 	printf("ktest: the in-kernel suite runs only on Corral (pattern %s)\n",
 	       pattern ? pattern : "(all)");
 	return 0;
 }
 
-void bench_run_from_app(const char *pattern);
-void bench_run_from_app(const char *pattern)
+int corral_kbench(const char *pattern)
 {
 	(void)pattern;
+	return 0;
+}
+
+int corral_name_matches(const char *pattern, const char *name)
+{
+	return !pattern || !*pattern || strncmp(name, pattern, strlen(pattern)) == 0;
 }
 
 int main(int argc, char **argv)
@@ -292,24 +322,3 @@ int main(int argc, char **argv)
 	return status;
 }
 
-// The kernel's tests and benchmarks do not exist on the host.
-int corral_ktest(const char *pattern)
-{
-	(void)pattern;
-	errno = ENOSYS;
-	return -1;
-}
-
-int corral_kbench(const char *pattern)
-{
-	(void)pattern;
-	errno = ENOSYS;
-	return -1;
-}
-
-int corral_name_matches(const char *pattern, const char *name)
-{
-	if (!pattern || !*pattern)
-		return 1;
-	return strncmp(pattern, name, strlen(pattern)) == 0;
-}

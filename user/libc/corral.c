@@ -48,6 +48,23 @@ pid_t spawn(const char *app, char *const argv[], char *const envp[])
 	return LIBC_RESULT(sys_spawn(app, argv, envp));
 }
 
+int getrlimit(int resource, struct rlimit *rl)
+{
+	unsigned long lim[2];
+	int ret = LIBC_RESULT(sys_getrlimit(resource, lim));
+	if (ret == 0) {
+		rl->rlim_cur = lim[0];
+		rl->rlim_max = lim[1];
+	}
+	return ret;
+}
+
+int setrlimit(int resource, const struct rlimit *rl)
+{
+	unsigned long lim[2] = {rl->rlim_cur, rl->rlim_max};
+	return LIBC_RESULT(sys_setrlimit(resource, lim));
+}
+
 pid_t waitpid(pid_t pid, int *status, int options)
 {
 	return LIBC_RESULT(sys_waitpid(pid, status, options));
@@ -61,6 +78,16 @@ int sched_setaffinity_mask(pid_t pid, unsigned long long mask)
 int sched_getaffinity_mask(pid_t pid, unsigned long long *mask)
 {
 	return LIBC_RESULT(kabi_sched_getaffinity(pid, mask));
+}
+
+int set_mempolicy_mask(int mode, unsigned long long nodes)
+{
+	return LIBC_RESULT(kabi_set_mempolicy(mode, nodes));
+}
+
+int get_mempolicy_mask(int *mode, unsigned long long *nodes)
+{
+	return LIBC_RESULT(kabi_get_mempolicy(mode, nodes));
 }
 
 int setpriority_nice(pid_t pid, int nice) { return LIBC_RESULT(sys_setpriority(pid, nice)); }
@@ -136,3 +163,4 @@ int console_set_raw(int fd, int raw)
 }
 
 int console_set_fg(int fd, pid_t pid) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_SET_FG, pid)); }
+int console_pending(int fd) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_NREAD, 0)); }

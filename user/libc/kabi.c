@@ -15,6 +15,7 @@ const int kabi_kernel_open_flag[KABI_NR_OPEN_FLAGS] = {KABI_OPEN_FLAG_NAMES(KABI
 
 _Static_assert(KABI_CONSOLE_SET_RAW == CONSOLE_SET_RAW, "console ioctl");
 _Static_assert(KABI_CONSOLE_SET_FG == CONSOLE_SET_FG, "console ioctl");
+_Static_assert(KABI_CONSOLE_NREAD == CONSOLE_NREAD, "console ioctl");
 _Static_assert(sizeof(struct kabi_utsname) == sizeof(struct kutsname), "utsname");
 
 // ---- Per-task state ----
@@ -26,6 +27,7 @@ extern void *const _global_impure_ptr;
 // other per-thread state of newlib goes through _REENT = __getreent():
 // the running task's own struct _reent (user/libc/start.c). Only code that
 // is not an app task (none should call newlib) gets the global one.
+void *__getreent(void); // newlib calls it; declared in its sys/reent.h
 void *__getreent(void)
 {
 	struct task *t = current;
@@ -132,6 +134,30 @@ int kabi_sched_getaffinity(int pid, unsigned long long *mask)
 	for (int cpu = 0; cpu < NR_CPUS; cpu++)
 		if (cpumask_test_cpu(cpu, &m))
 			*mask |= 1ULL << cpu;
+	return 0;
+}
+
+_Static_assert(MAX_NUMNODES <= 64, "node masks are 64 bits");
+
+int kabi_set_mempolicy(int mode, unsigned long long nodes)
+{
+	nodemask_t m = NODE_MASK_NONE;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (nodes & (1ULL << nid))
+			node_set(nid, &m);
+	return sys_set_mempolicy(mode, &m);
+}
+
+int kabi_get_mempolicy(int *mode, unsigned long long *nodes)
+{
+	nodemask_t m;
+	int ret = sys_get_mempolicy(mode, &m);
+	if (ret < 0)
+		return ret;
+	*nodes = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (node_isset(nid, &m))
+			*nodes |= 1ULL << nid;
 	return 0;
 }
 

@@ -62,6 +62,8 @@ int sys_pipe(int fds[2]);
 int sys_chdir(const char *path);
 int sys_getcwd(char *buf, size_t size);
 int sys_ioctl(int fd, unsigned long req, long arg);
+int sys_getrlimit(int resource, unsigned long lim[2]);
+int sys_setrlimit(int resource, const unsigned long lim[2]);
 int sys_spawn(const char *app, char *const argv[], char *const envp[]);
 int sys_waitpid(int pid, int *status, int options);
 int sys_kill(int pid, int sig);
@@ -83,6 +85,7 @@ void task_check_killed(void);
 // The kernel's console ioctls (kernel/syscall.h), the same on both sides.
 #define KABI_CONSOLE_SET_RAW 0x5401
 #define KABI_CONSOLE_SET_FG 0x5402
+#define KABI_CONSOLE_NREAD 0x541B
 
 // ---- Calls whose kernel types newlib's side cannot see (kabi.c) ----
 struct kabi_stat {
@@ -103,6 +106,9 @@ int kabi_uname(struct kabi_utsname *u);
 // Affinity as a 64-bit CPU mask.
 int kabi_sched_setaffinity(int pid, unsigned long long mask);
 int kabi_sched_getaffinity(int pid, unsigned long long *mask);
+// Memory policy with the nodes as a 64-bit mask (sys_set_mempolicy).
+int kabi_set_mempolicy(int mode, unsigned long long nodes);
+int kabi_get_mempolicy(int *mode, unsigned long long *nodes);
 
 // One record of a sys_getdents buffer: the one at *pos, which is then
 // advanced. 1, or 0 when the buffer holds no more records.

@@ -19,6 +19,8 @@ struct libc_task {
 	void (*atexit_fn[LIBC_ATEXIT_MAX])(void);
 	int atexit_count;
 	char strerror_buf[32];   // strerror() of an unknown number
+	char prog[32];           // argv[0], for exit()'s write error report
+	int stdout_errno;        // errno of the last failed write to fd 1
 };
 
 // The calling task's libc state; NULL outside app tasks (newlib's global

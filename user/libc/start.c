@@ -9,6 +9,7 @@
 // (user/libc/libc.h), which lives in the task's heap. The global `environ`
 // stays empty: apps read their environment with getenv().
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,10 @@ void libc_task_main(int (*main)(int argc, char **argv), int argc, char **argv, c
 	lt->environ = envp;
 	while (envp && envp[lt->env_count])
 		lt->env_count++;
+	if (argc > 0 && argv[0]) {
+		const char *slash = strrchr(argv[0], '/');
+		strlcpy(lt->prog, slash ? slash + 1 : argv[0], sizeof(lt->prog));
+	}
 	kabi_set_reent(&lt->reent);
 	exit(main(argc, argv));
 }
@@ -52,11 +57,36 @@ int atexit(void (*fn)(void))
 	return 0;
 }
 
+// The errno of the last failed write to fd 1 (user/applib.c asks).
+int corral_stdout_errno(void)
+{
+	struct libc_task *lt = libc_task();
+	return lt ? lt->stdout_errno : 0;
+}
+
+// As GNU's close_stdout: output that could not be written is an error
+// the app's status shows, `PROG: write error: REASON` on stderr. A reader
+// that went away (EPIPE) ends the app quietly, as SIGPIPE would.
+static int check_stdout(struct libc_task *lt, int status)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	int err = lt->stdout_errno;
+	clearerr(stdout);
+	if (err == EPIPE)
+		return status;
+	fprintf(stderr, "%s: write error: %s\n", lt->prog[0] ? lt->prog : "app",
+		strerror(err ? err : EIO));
+	return status ? status : 1;
+}
+
 void exit(int status)
 {
 	struct libc_task *lt = libc_task();
 	while (lt && lt->atexit_count > 0)
 		lt->atexit_fn[--lt->atexit_count]();
+	if (lt)
+		status = check_stdout(lt, status);
 	libc_flush_all();
 	sys_exit(status);
 }

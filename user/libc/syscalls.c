@@ -95,7 +95,11 @@ _ssize_t _read_r(struct _reent *r, int fd, void *buf, size_t n)
 
 _ssize_t _write_r(struct _reent *r, int fd, const void *buf, size_t n)
 {
-	return libc_result(r, sys_write(fd, buf, n));
+	_ssize_t ret = libc_result(r, sys_write(fd, buf, n));
+	struct libc_task *lt = libc_task();
+	if (ret < 0 && fd == 1 && lt) // exit() reports it (start.c)
+		lt->stdout_errno = r->_errno;
+	return ret;
 }
 
 _off_t _lseek_r(struct _reent *r, int fd, _off_t off, int whence)
