@@ -18,9 +18,11 @@ static int write_failed(struct sh *sh, const char *name)
 {
 	if (errno == EPIPE && sh->pipe_stage)
 		return 1; // the stage ends quietly (SIGPIPE in dash)
-	// dash says "echo: I/O error"; the kernel's reason is worth more when
-	// a control file refuses a value (echo 0-9 > cpuset.cpus).
-	sh_msg(sh, "%s: write error: %s", name, strerror(errno));
+	// dash says "echo: I/O error"; Corral's contract (DESIGN.md §8) is
+	// `sh: write error: TEXT`: the kernel's reason is worth more when a
+	// control file refuses a value (echo 0-9 > cpuset.cpus).
+	(void)name;
+	sh_msg(sh, "write error: %s", strerror(errno));
 	return 1;
 }
 

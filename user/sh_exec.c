@@ -294,7 +294,7 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 	pid_t pid = spawn(app, argv, envp);
 	sh_argv_free(envp);
 	if (pid < 0) {
-		sh_msg(sh, "%s: %s", argv[0], strerror(errno));
+		sh_msg(sh, "spawn: %s", strerror(errno));
 		return 126;
 	}
 	if (!wait_it) {
@@ -317,7 +317,9 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 		free(text);
 		return 128 + SH_SIGTSTP;
 	}
-	if (st == 128 + 2 && !sh->interactive) // Ctrl-C ends a script too
+	// Ctrl-C ends a script too, and at the prompt the rest of the line
+	// (a loop around the command included), as dash's own SIGINT would.
+	if (st == 128 + 2)
 		sh_fatal(sh, st);
 	return st < 0 ? 127 : st;
 }
@@ -430,7 +432,7 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	}
 	int is_exec = kind == CMD_SPECIAL && strcmp(name, "exec") == 0;
 	if (sh_apply_redirs(sh, is_exec && argc == 1 ? NULL : &saves, n->redirs) < 0) {
-		status = kind == CMD_SPECIAL ? 2 : 2;
+		status = sh->interactive ? 1 : 2; // (dash: 2; the prompt keeps Corral's 1)
 		if (kind == CMD_SPECIAL)
 			sh_fatal(sh, 2);
 		goto out;

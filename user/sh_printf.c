@@ -254,7 +254,7 @@ static int printf_run(struct sh *sh, int argc, char **argv)
 		free(p.out.s);
 		if (!(err == EPIPE && sh && sh->pipe_stage)) {
 			if (sh)
-				sh_msg(sh, "printf: write error: %s", strerror(err));
+				sh_msg(sh, "write error: %s", strerror(err));
 			else
 				sh_error("printf: %s\n", strerror(err));
 		}

@@ -202,8 +202,13 @@ static int apply_one(struct sh *sh, struct sh_fd_saves *saves, const struct sh_r
 	}
 	int fd = open(word, flags, 0666);
 	if (fd < 0) {
-		sh_msg(sh, "cannot %s %s: %s", creating ? "create" : "open", word,
-		       open_error(errno, creating));
+		// Scripts word it as dash does; the prompt keeps Corral's
+		// `sh: FILE: strerror` (DESIGN.md §8).
+		if (sh->interactive)
+			sh_msg(sh, "%s: %s", word, strerror(errno));
+		else
+			sh_msg(sh, "cannot %s %s: %s", creating ? "create" : "open", word,
+			       open_error(errno, creating));
 		goto out;
 	}
 	int failed = sh_redirect_to(saves, r->fd, fd) < 0;
@@ -545,7 +550,7 @@ static pid_t spawn_stage(struct sh *sh, struct sh_node *cmd, char **argv, int in
 	}
 	pid = spawn(argv[0], argv, envp);
 	if (pid < 0)
-		sh_msg(sh, "%s: %s", argv[0], strerror(errno));
+		sh_msg(sh, "spawn: %s", strerror(errno));
 out:
 	sh_fd_restore(&saves);
 	sh_argv_free(envp);
@@ -723,7 +728,7 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	}
 	if (fg)
 		sh_console_job_end(sh);
-	if (interrupted && !sh->interactive)
+	if (interrupted) // (as for a single app: see run_app)
 		sh_fatal(sh, 130);
 	result = status[n - 1];
 out:

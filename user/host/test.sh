@@ -121,7 +121,7 @@ check exec-fd-input 0 'line1' 'echo line1 > f5; exec 5< f5; cat <&5; exec 5<&-'
 check exec-stdout 0 'moved' 'exec > f6; echo moved; exec 1>&2; cat f6'
 check exec-cmd 7 'in' 'exec sh -c "echo in; exit 7"; echo not-here'
 check fd-no-leak 0 '0' 'echo x > f; cat f > /dev/null; cat f | cat > /dev/null; ls /proc/$$/fd | grep -c "^[3-9]$"; true'
-check echo-write-error 1 'sh: 1: echo: write error: No space left on device' 'echo x > /dev/full'
+check echo-write-error 1 'sh: 1: write error: No space left on device' 'echo x > /dev/full'
 check echo-write-error-app 1 'echo: write error: No space left on device' 'env echo x > /dev/full'
 
 # ---- background jobs ----
