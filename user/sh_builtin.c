@@ -689,6 +689,14 @@ static int builtin_help(struct sh *sh, int argc, char **argv)
 // builtins that take no operands of that shape.
 int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **argv)
 {
+	// `test --help`, `[ --help`, `printf --help`, `kill --help`: the app of
+	// that name prints its usage (the builtin would take it as an operand).
+	if (argc == 2 && strcmp(argv[1], "--help") == 0 && strcmp(b->name, "echo") != 0 &&
+	    strcmp(b->name, "true") != 0 && strcmp(b->name, "false") != 0 && app_find(b->name)) {
+		pid_t pid = spawn(b->name, argv, NULL);
+		if (pid >= 0)
+			return sh_wait_pid(pid, NULL);
+	}
 	if (argc == 2 && strcmp(argv[1], "--help") == 0 && b->help &&
 	    (strcmp(b->name, "cd") == 0 || strcmp(b->name, "help") == 0 ||
 	     strcmp(b->name, "jobs") == 0 || strcmp(b->name, "wait") == 0 ||

@@ -679,12 +679,13 @@ static int builtin_kill(struct sh *sh, int argc, char **argv)
 		}
 		long long pid;
 		if (sh_parse_int(argv[i], &pid) < 0) {
-			sh_msg(sh, "kill: Illegal number: %s", argv[i]);
-			status = 2;
+			sh_print(2, "kill: %s: %s\n", argv[i], strerror(EINVAL));
+			status = 1;
 			continue;
 		}
 		if (kill((pid_t)pid, sig) < 0) {
-			sh_msg(sh, "kill: %s", strerror(errno));
+			// (worded as Corral's apps word failures: PROG: CONTEXT: TEXT)
+			sh_print(2, "kill: %s: %s\n", argv[i], strerror(errno));
 			status = 1;
 		}
 	}
