@@ -358,6 +358,23 @@ def test_ctrl_c_ends_a_pipeline_whose_last_stage_is_done():
         check(g, "echo after", "after")
 
 
+def test_ctrl_c_ends_a_loop_of_builtins_and_typed_ahead_text_is_kept():
+    for g in guests:
+        g.sendline("while :; do :; done; echo not-reached")
+        time.sleep(1.0)
+        g.send_ctrl_c()
+        out = g.expect_prompt(timeout=10)
+        assert not re.search(r"^not-reached$", out, re.M), out
+        assert g.last_status() == 130
+        # typed while a loop runs: kept for the next prompt
+        g.sendline("i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done")
+        time.sleep(0.3)
+        g.send("echo typed-ahead\r")
+        g.expect(r"\ntyped-ahead\r*\n", timeout=60)
+        g.expect_prompt()
+        check(g, "echo $i", "20000")
+
+
 def test_ctrl_c_reaches_the_children_of_the_foreground_app():
     # taskset, env and sh -c run their command as a child: Ctrl-C must not
     # leave it running (the kernel passes a SIGINT death on to children).

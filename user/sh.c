@@ -407,6 +407,10 @@ static int input_loop(struct sh *sh, char *line)
 	char prompt[300];
 	sh->editing = console_set_raw(0, 1) == 0;
 	sh->interactive = sh->editing || isatty(0);
+	if (sh->editing) {
+		int fd = dup(0);
+		sh->console_fd = fd >= 0 ? sh_move_high(fd) : -1;
+	}
 	if (sh->editing)
 		console_set_fg(0, 0); // Ctrl-C is a byte for the editor
 	struct strbuf pending = {0};
@@ -450,6 +454,7 @@ static int input_loop(struct sh *sh, char *line)
 		}
 		if (!text_complete(pending.s))
 			continue;
+		sh->interrupted = 0;
 		sh_run_text(sh, pending.s, lineno);
 		lineno += pending_lines;
 		pending.len = 0;
@@ -463,8 +468,11 @@ static int input_loop(struct sh *sh, char *line)
 			break;
 	}
 	free(pending.s);
-	if (sh->editing)
+	if (sh->editing) {
 		console_set_raw(0, 0);
+		if (sh->console_fd > 0)
+			close(sh->console_fd);
+	}
 	return sh->status;
 }
 

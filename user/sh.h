@@ -158,6 +158,8 @@ struct sh_editor {
 	int nhistory;
 	int hist_pos;   // -1: editing a new line, else an index into history
 	char *stashed;  // the new line, while browsing history
+	char ahead[256]; // typed while builtins ran (sh_check_interrupt)
+	int nahead;      // bytes in ahead, replayed before reading the console
 };
 // Where execution jumps to (break, continue, return, exit): set by the
 // builtin, obeyed by every loop of sh_exec.c on the way up.
@@ -199,6 +201,8 @@ struct sh {
 	int subst_status; // the status of the last one
 	int pipe_stage;   // >0: running an in-process stage of a pipeline
 	int umask;        // Corral: the value umask reports (no mode bits)
+	int interrupted;  // a Ctrl-C was seen while this line ran (prompt only)
+	int console_fd;   // the prompt's console at a high fd (redirections move 0)
 	struct sh_job *jobs;
 	int njobs, capjobs;
 	int env_by_getenv; // the environment could not be listed: ask getenv()
@@ -243,6 +247,11 @@ void sh_run_exit_trap(struct sh *sh);
 enum { SH_READ_EOF, SH_READ_LINE, SH_READ_TOO_LONG, SH_READ_INTERRUPT };
 int sh_edit_read_line(struct sh *sh, const char *prompt, char *line);
 void sh_edit_free(struct sh *sh);
+// At the prompt, while the shell itself runs (a loop of builtins), the
+// console is raw and Ctrl-C is only a byte: this takes what was typed
+// (kept for the next prompt) and reports a Ctrl-C by abandoning the line
+// (J_ABORT, status 130). Cheap enough for every loop iteration.
+void sh_check_interrupt(struct sh *sh);
 // sh_complete.c: Tab. What to insert at pos and/or a listing of the
 // matches to print (both from malloc, or NULL); the number of matches.
 int sh_complete(struct sh *sh, const char *buf, int pos, int again, char **insert,

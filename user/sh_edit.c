@@ -11,6 +11,7 @@
 // longer than SH_LINE_MAX is not stored past the limit: when it ends it is
 // discarded with `sh: line too long`.
 #include "user/sh.h"
+#include "user/corral.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -271,6 +272,45 @@ static int finish(struct sh *sh, char *line)
 	return SH_READ_LINE;
 }
 
+void sh_check_interrupt(struct sh *sh)
+{
+	if (!sh->editing || sh->jump)
+		return;
+	struct sh_editor *ed = &sh->ed;
+	int fd = sh->console_fd;
+	int n = fd > 0 ? console_pending(fd) : 0;
+	while (n-- > 0) {
+		unsigned char c;
+		if (read(fd, &c, 1) != 1)
+			break;
+		if (c == 0x03) { // Ctrl-C: what was typed before it goes too
+			ed->nahead = 0;
+			out("^C\n", 3);
+			sh->interrupted = 1; // (subshells pass it on: sh_subshell_end)
+			sh_fatal(sh, 130);
+			return;
+		}
+		if (ed->nahead < (int)sizeof(ed->ahead))
+			ed->ahead[ed->nahead++] = (char)c;
+	}
+}
+
+// The next byte: typed ahead, else from the console. 1, or 0 at EOF.
+static int next_byte(struct sh_editor *ed, unsigned char *c)
+{
+	if (ed->nahead > 0) {
+		*c = (unsigned char)ed->ahead[0];
+		memmove(ed->ahead, ed->ahead + 1, (size_t)--ed->nahead);
+		return 1;
+	}
+	for (;;) {
+		ssize_t r = read(0, c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r == 1;
+	}
+}
+
 int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 {
 	struct sh_editor *ed = &sh->ed;
@@ -281,10 +321,7 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 	out(prompt, strlen(prompt));
 	for (;;) {
 		unsigned char c;
-		ssize_t r = read(0, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
+		if (!next_byte(ed, &c))
 			return SH_READ_EOF;
 		if (ed->last_cr && c == '\n') { // "\r\n" is one Enter
 			ed->last_cr = 0;

@@ -116,6 +116,9 @@ int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
 		sh_fatal(sh, 2);
 		return 2;
 	}
+	sh_check_interrupt(sh); // (a recursion of functions)
+	if (sh->jump)
+		return sh->status;
 	struct sh_node *body = f->body;
 	sh_arena_get(body->arena); // the function may redefine itself
 	char **old_params = sh->params;
@@ -147,6 +150,8 @@ int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
 	sh->params = old_params;
 	sh->nparams = old_nparams;
 	sh_arena_put(body->arena);
+	if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+		return sh->status; // (set by exit or the error)
 	sh->status = status;
 	return status;
 }
@@ -509,6 +514,9 @@ static __attribute__((noinline)) int exec_while(struct sh *sh, struct sh_node *n
 	int status = 0;
 	sh->loop_depth++;
 	for (;;) {
+		sh_check_interrupt(sh);
+		if (sh->jump)
+			break;
 		sh->no_errexit++;
 		int c = sh_exec(sh, n->cond);
 		sh->no_errexit--;
@@ -549,6 +557,9 @@ static __attribute__((noinline)) int exec_for(struct sh *sh, struct sh_node *n)
 	int status = 0;
 	sh->loop_depth++;
 	for (int i = 0; i < count; i++) {
+		sh_check_interrupt(sh);
+		if (sh->jump)
+			break;
 		if (sh_var_set(sh, n->name, items[i], 0) < 0) {
 			sh_msg(sh, "out of memory");
 			status = 2;
@@ -623,6 +634,8 @@ static __attribute__((noinline)) int exec_andor(struct sh *sh, struct sh_node *n
 		status = sh_exec(sh, k);
 		if (!last)
 			sh->no_errexit--;
+		if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+			return sh->status; // (set by exit or the error)
 		sh->status = status;
 		if (sh->jump)
 			break;
@@ -638,6 +651,8 @@ static __attribute__((noinline)) int exec_list(struct sh *sh, struct sh_node *n)
 			status = sh_run_background(sh, k);
 		else
 			status = sh_exec(sh, k);
+		if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+			return sh->status;
 		sh->status = status;
 		if (sh->jump)
 			break;
@@ -689,6 +704,8 @@ static __attribute__((noinline)) int exec_pipe(struct sh *sh, struct sh_node *n)
 		sh->no_errexit--;
 		status = !status;
 	}
+	if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+		return sh->status; // (set by exit or the error)
 	sh->status = status;
 	return status;
 }

@@ -430,6 +430,8 @@ int sh_subshell_end(struct sh *sh, struct sh_state *st)
 	sh->subshell--;
 	free(st);
 	sh->status = status;
+	if (sh->interrupted) // Ctrl-C at the prompt ends the whole line
+		sh_fatal(sh, 130);
 	return status;
 }
 
@@ -642,9 +644,8 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 			pipes[i][1] = -1;
 		}
 	}
-	if (fg)
-		sh_console_job_begin(sh, fg);
-	// The in-process stages, left to right.
+	// The in-process stages, left to right. (The console stays the
+	// shell's meanwhile, so that sh_check_interrupt sees a Ctrl-C.)
 	int prev_file = -1; // what the previous in-process stage wrote
 	for (i = 0; i < n; i++) {
 		if (pids[i] != -1)
@@ -689,10 +690,15 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	}
 	if (prev_file >= 0)
 		close(prev_file);
+	if (fg)
+		sh_console_job_begin(sh, fg);
+	int interrupted = sh->interrupted;
+	for (i = 0; interrupted && i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGINT);
 	// Wait for the apps, the last first. The console's Ctrl-C goes to
 	// the one being waited for (so `head | ls` still answers it once ls
 	// is gone), and a Ctrl-C that ends one ends all the others too.
-	int interrupted = 0;
 	for (i = n - 1; i >= 0; i--) {
 		if (pids[i] <= 0)
 			continue;
