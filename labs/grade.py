@@ -184,7 +184,7 @@ class Grader:
                                     points, "" if ok or not why else "  -- " + why),
               flush=True)
 
-    def ktests(self, pattern, cpus=2, nodes=1, mem=256, timeout=240):
+    def ktests(self, pattern, cpus=2, nodes=1, mem=256, timeout=90):
         """Boot `ktest=pattern`; {"suite.name": "ok" | "fail" | "skip"}, and
         the names of tests during which a kernel error was reported."""
         cmd = ["scripts/ktest-run", "--kernel", "--cpus", str(cpus), "--nodes", str(nodes),
