@@ -8,9 +8,10 @@ The lab is graded in a scratch copy of this tree, build/labs/LAB (with
      student's new files) are copied in; a file whose content changed since
      the last grade gets a fresh mtime, so make rebuilds only what changed;
      build/ is copied in once (then the builds are incremental);
-  2. the lab's starting point goes in where the tree lacks it: the files of
-     labs/LAB/files/ that do not exist yet, and labs/LAB/start.patch if it
-     applies (a tree where `make lab-start` already put it is left as is);
+  2. unless `make lab-start` ran in this tree (it leaves labs/LAB/.started),
+     the lab's starting point goes in: the files of labs/LAB/files/ that
+     do not exist yet, and labs/LAB/start.patch (--check always does
+     this: it grades main's starting point);
   3. the grader's own tests, labs/LAB/tests/ (ktests), are copied in over
      whatever is there, so a student cannot edit them;
   4. with --solution, labs/LAB/solution.patch is applied;
@@ -91,14 +92,24 @@ def patch(tree, patch_file, check_only=False, reverse=False):
     return sh(cmd, tree, quiet=True) == 0
 
 
-def prepare(lab, solution):
+def prepare(lab, solution, always_start):
     """Make build/labs/LAB[-solution] and return its path."""
     tree = os.path.join(ROOT, "build", "labs", lab + ("-solution" if solution else ""))
     fresh = not os.path.isdir(tree)
     os.makedirs(tree, exist_ok=True)
-    # Files a patch touched last time: restore them from the tree below.
+    # Files a patch touched last time are restored from the tree; files
+    # the tree no longer has are removed (a deleted test would still be
+    # built in).
+    listed = os.path.join(tree, ".lab-sources")
+    if os.path.exists(listed):
+        with open(listed) as f:
+            for rel in set(f.read().split()) - set_of_sources():
+                if os.path.exists(os.path.join(tree, rel)):
+                    os.remove(os.path.join(tree, rel))
     for f in source_files():
         sync_file(os.path.join(ROOT, f), os.path.join(tree, f), fresh)
+    with open(listed, "w") as f:
+        f.write("\n".join(sorted(set_of_sources())) + "\n")
     if fresh:
         # The tree's objects (newlib among them), so only the lab's
         # changes are compiled. Logs and other scratch trees stay out.
@@ -124,12 +135,15 @@ def prepare(lab, solution):
                 if os.path.exists(p) and rel not in set_of_sources():
                     os.remove(p)
     before = set_of_files(tree)
-    if os.path.isdir(os.path.join(d, "files")):
-        copy_tree_files(os.path.join(d, "files"), tree, fresh, only_missing=True)
-    start = os.path.join(d, "start.patch")
-    if os.path.exists(start) and patch(tree, start, check_only=True):
-        if not patch(tree, start):
-            sys.exit("grade: %s: start.patch does not apply" % lab)
+    # A tree where `make lab-start` ran (labs/LAB/.started) is graded as
+    # it is: the student's work. Any other tree (main, in labs-check) is
+    # graded from the lab's starting point.
+    if always_start or not os.path.exists(os.path.join(d, ".started")):
+        if os.path.isdir(os.path.join(d, "files")):
+            copy_tree_files(os.path.join(d, "files"), tree, fresh, only_missing=True)
+        start = os.path.join(d, "start.patch")
+        if os.path.exists(start) and not patch(tree, start):
+            sys.exit("grade: %s: start.patch does not apply to this tree" % lab)
     if os.path.isdir(os.path.join(d, "tests")):
         copy_tree_files(os.path.join(d, "tests"), tree, False, only_missing=False)
     if solution:
@@ -233,11 +247,11 @@ def load(lab):
     return mod
 
 
-def grade(lab, solution):
+def grade(lab, solution, always_start=False):
     if lab not in lab_names():
         sys.exit("grade: no lab %r (labs: %s)" % (lab, ", ".join(lab_names())))
     t0 = time.time()
-    tree = prepare(lab, solution)
+    tree = prepare(lab, solution, always_start)
     print("== lab %s%s, in %s" % (lab, " (reference solution)" if solution else "",
                                    os.path.relpath(tree, ROOT)), flush=True)
     if sh(["make", "-s", "--no-print-directory", "build/corral.elf"], tree, quiet=True) != 0:
@@ -255,8 +269,8 @@ def check():
     bad = []
     rows = []
     for lab in lab_names():
-        s0, t = grade(lab, False)
-        s1, t1 = grade(lab, True)
+        s0, t = grade(lab, False, True)
+        s1, t1 = grade(lab, True, True)
         ok = s0 < t and s1 == t1
         rows.append("%-10s without solution %3d/%d, with solution %3d/%d  %s"
                     % (lab, s0, t, s1, t1, "ok" if ok else "WRONG"))
