@@ -51,9 +51,15 @@ def sh(cmd, cwd, quiet=False, **kw):
 
 
 def source_files():
-    out = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
-                         cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout
-    names = [n for n in out.decode().split("\0") if n]
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "-c", "-o", "--exclude-standard"],
+                             cwd=ROOT, check=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL).stdout
+        names = [n for n in out.decode().split("\0") if n]
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout
+        names = [os.path.relpath(os.path.join(b, f), ROOT)
+                 for b, ds, fs in os.walk(ROOT) for f in fs
+                 if not os.path.relpath(b, ROOT).startswith((".git", "build"))]
     # Scratch trees live in build/ (ignored); labs/ stays out of them.
     return [n for n in names if not n.startswith(("build/", "labs/"))
             and os.path.isfile(os.path.join(ROOT, n))]
@@ -83,12 +89,13 @@ def copy_tree_files(src_dir, dst_root, fresh, only_missing):
             sync_file(src, dst, fresh and not only_missing)
 
 
-def patch(tree, patch_file, check_only=False, reverse=False):
-    cmd = ["patch", "-p1", "-s", "-f", "--no-backup-if-mismatch", "-i", patch_file]
-    if check_only:
-        cmd.insert(1, "--dry-run")
-    if reverse:
-        cmd.insert(1, "-R")
+def patch(tree, patch_file):
+    """Apply patch_file (-p1) in tree: with patch(1) (which takes some
+    fuzz), else with git apply (which works outside a repository)."""
+    if shutil.which("patch"):
+        cmd = ["patch", "-p1", "-s", "-f", "--no-backup-if-mismatch", "-i", patch_file]
+    else:
+        cmd = ["git", "apply", "-p1", patch_file]
     return sh(cmd, tree, quiet=True) == 0
 
 
