@@ -4,7 +4,7 @@ TOTAL = 100
 POINTS = {
     "lab_ntlab.counts_spawns_and_reaps": 15,
     "lab_ntlab.shares_limit_spawns": 15,
-    "lab_ntlab.siblings_come_and_go": 40,
+    "lab_ntlab.siblings_come_and_go": 20,
 }
 TORTURE = ["scripts/torture", "--duration", "20", "--seed", "17", "--cpus", "2",
            "--nodes", "1", "--mem", "256"]
@@ -19,5 +19,5 @@ def grade(g):
     out = proc.stdout.decode("utf-8", "replace").replace("\r", "")
     last = (out.strip().splitlines() or ["(no output)"])[-1]
     g.log("torture: " + last)
-    g.result("torture_seed17_20s", proc.returncode == 0 and "torture: PASS" in out, 30,
+    g.result("torture_seed17_20s", proc.returncode == 0 and "torture: PASS" in out, 50,
              "see build/labs/%s/build/logs/torture-c2-n1.log" % g.tree.split("/labs/")[-1])
