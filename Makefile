@@ -28,7 +28,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -ffreest
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T linker.ld
 
-.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime
+.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime torture
 all: $(B)/corral.elf $(B)/corral.iso
 
 deps:
@@ -116,6 +116,13 @@ e2e: all
 bench: deps
 	@$(MAKE) --no-print-directory all
 	scripts/bench $(P) -- --cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
+
+# The container torture suite (kernel/torture.c): DURATION seconds, SEED=
+# repeats a run's choices, NOTOP=1 leaves the hierarchies' tops alone.
+DURATION ?= 300
+torture: all
+	scripts/torture --duration $(DURATION) $(if $(SEED),--seed $(SEED)) $(if $(NOTOP),--notop) \
+		--cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
 
 boottime: all
 	scripts/boottime 5

@@ -14,6 +14,13 @@
 // Locks: namespace_mutex serialises mount and umount; mount_lock (a
 // spinlock, taken before dcache_lock) guards the mount list and
 // dentry->mounted, and is what the path walk takes to cross a mountpoint.
+// A mount holds the mountpoint's parent directory's lock and then the
+// mountpoint's own inode lock (both taken before namespace_mutex) from
+// checking that the mountpoint is still linked to counting itself in
+// `mounted`: rename checks `mounted` under the parent's lock and rmdir
+// under the victim's, so neither can remove a mountpoint a mount is being
+// attached to (else the mount would sit on an unlinked directory, shown
+// as "?" and impossible to unmount).
 #include "fs/internal.h"
 #include "lib/string.h"
 #include "mm/slab.h"
@@ -99,6 +106,22 @@ struct mount *lookup_mnt(struct mount *parent, struct dentry *d)
 	return m;
 }
 
+// Lock d's parent directory, the one d is in once the lock is held (a
+// rename may move d meanwhile); returns it, referenced.
+static struct dentry *lock_parent_dir(struct dentry *d)
+{
+	for (;;) {
+		dcache_lock_acquire();
+		struct dentry *p = dget(d->parent);
+		dcache_lock_release();
+		mutex_lock(&p->inode->lock);
+		if (READ_ONCE(d->parent) == p)
+			return p;
+		mutex_unlock(&p->inode->lock);
+		dput(p);
+	}
+}
+
 static char *kstrdup_or_empty(const char *s)
 {
 	return kstrdup(s ? s : "", GFP_KERNEL);
@@ -144,12 +167,44 @@ int do_mount(const char *source, const char *target, const char *fstype,
 			path_put(&where);
 		return err;
 	}
+	// A mountpoint other than a mount's root must still be linked.
+	struct dentry *dir = where.dentry && where.dentry != where.mnt->root
+				     ? lock_parent_dir(where.dentry) : NULL;
+	if (dir && !(READ_ONCE(where.dentry->flags) & DCACHE_HASHED)) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+		sb_put(sb);
+		kfree(m);
+		kfree(src);
+		kfree(opts);
+		path_put(&where);
+		return -ENOENT;
+	}
 	atomic_set(&m->refcnt, 1); // being mounted
 	m->sb = sb;
 	m->root = dget(sb->root);
 	m->source = src;
 	m->options = opts;
 
+	// The mountpoint may have been removed since the lookup (a racing
+	// rmdir): a mount there could never be reached or unmounted. Its lock
+	// is held from this check until the mount is linked (mounted++), and
+	// rmdir checks `mounted` and removes under the same lock.
+	struct inode *mp = where.dentry ? where.dentry->inode : NULL;
+	if (mp) {
+		mutex_lock(&mp->lock);
+		if (!(READ_ONCE(where.dentry->flags) & DCACHE_HASHED) &&
+		    where.dentry != where.mnt->root) {
+			mutex_unlock(&mp->lock);
+			if (dir) {
+				mutex_unlock(&dir->inode->lock);
+				dput(dir);
+			}
+			path_put(&where);
+			mntput(m); // drops the superblock the type made
+			return -ENOENT;
+		}
+	}
 	mutex_lock(&namespace_mutex);
 	spin_lock(&mount_lock);
 	if (where.dentry) {
@@ -162,6 +217,12 @@ int do_mount(const char *source, const char *target, const char *fstype,
 	list_add_tail(&m->list, &mount_list);
 	spin_unlock(&mount_lock);
 	mutex_unlock(&namespace_mutex);
+	if (mp)
+		mutex_unlock(&mp->lock);
+	if (dir) {
+		mutex_unlock(&dir->inode->lock);
+		dput(dir);
+	}
 	return 0;
 }
 

@@ -82,14 +82,17 @@ static int do_remove(const char *path, bool is_rmdir)
 		err = -EISDIR;
 	else if (!is_rmdir && nd.trailing_slash)
 		err = -ENOTDIR;
-	else if (READ_ONCE(d->mounted))
-		err = -EBUSY;
 	if (err)
 		goto out_put;
 
+	// The busy check and the removal under the victim's lock, which a
+	// mount holds from its own check (still linked?) to linking the mount
+	// (fs/mount.c): one of the two sees the other.
 	mutex_lock(&inode->lock);
 	const struct inode_operations *iop = dir_inode->iop;
-	if (is_rmdir)
+	if (READ_ONCE(d->mounted))
+		err = -EBUSY;
+	else if (is_rmdir)
 		err = iop && iop->rmdir ? iop->rmdir(dir_inode, d) : -EPERM;
 	else
 		err = iop && iop->unlink ? iop->unlink(dir_inode, d) : -EPERM;

@@ -45,6 +45,8 @@ int cmdline_parse(const char *s, struct cmdline *out)
 		} else if (strncmp(w, "bench=", 6) == 0) {
 			out->bench = true;
 			strlcpy(out->bench_pattern, w + 6, sizeof(out->bench_pattern));
+		} else if (strncmp(w, "torture=", 8) == 0) {
+			strlcpy(out->torture, w + 8, sizeof(out->torture));
 		} else if (strncmp(w, "init=", 5) == 0) {
 			strlcpy(out->init, w + 5, sizeof(out->init));
 		} else if (strcmp(w, "quiet") == 0) {

@@ -1,5 +1,5 @@
 // The kernel command line (DESIGN.md §2): ktest, ktest=PATTERN, init="CMD",
-// bench, quiet, loglevel=N. Unknown words are warned about and ignored.
+// bench, quiet, loglevel=N, torture=SECONDS[,SEED[,WORKERS]]. Unknown words are warned about and ignored.
 #ifndef KERNEL_CMDLINE_H
 #define KERNEL_CMDLINE_H
 
@@ -11,6 +11,7 @@ struct cmdline {
 	bool bench;
 	char bench_pattern[128];
 	char init[1024]; // empty: interactive shell
+	char torture[64]; // torture=SECONDS[,SEED[,WORKERS]] (kernel/torture.h)
 	bool quiet;
 	int loglevel;    // -1 = not given
 };

@@ -10,6 +10,7 @@
 #include "kernel/errno.h"
 #include "kernel/init.h"
 #include "kernel/ktest.h"
+#include "kernel/torture.h"
 #include "kernel/panic.h"
 #include "kernel/task.h"
 
@@ -29,6 +30,15 @@ int init_main(void *arg)
 		if (status == -ENOENT)
 			status = kbench_run(cmdline.bench_pattern) >= 0 ? 0 : 1;
 		poweroff(status == 0);
+	}
+	if (cmdline.torture[0]) {
+		struct torture_params p;
+		if (torture_parse(cmdline.torture, &p)) {
+			kprintf("torture: FAIL: bad torture=%s (SECONDS[,SEED[,WORKERS]])\n",
+				cmdline.torture);
+			poweroff(false);
+		}
+		poweroff(torture_run(&p) == 0);
 	}
 	int status = app_init_main(cmdline.init); // init="CMD": its exit status
 	if (status == -ENOENT)

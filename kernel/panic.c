@@ -6,6 +6,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/ktest.h"
+#include "kernel/torture.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 
@@ -29,6 +30,7 @@ void panic_begin(void)
 void panic_end(void)
 {
 	ktest_abort_report();
+	torture_abort_report();
 	poweroff(false);
 }
 

@@ -144,6 +144,7 @@ static void update_curr(struct rq *rq)
 
 void activate_task(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	// Bring min_vruntime up to date first: it follows the running task,
 	// and left as of the last tick it would place t up to a tick's worth
 	// of the runner's time too early, so that a new child preempted the
@@ -163,6 +164,7 @@ void activate_task(struct rq *rq, struct task *t)
 
 void deactivate_task(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	if (t != rq->curr)
 		dequeue_tree(rq, t);
 	t->on_rq = false;
@@ -188,6 +190,7 @@ void resched_curr(struct rq *rq)
 
 void check_preempt_wakeup(struct rq *rq, struct task *t)
 {
+	assert_held(&rq->lock);
 	struct task *c = rq->curr;
 	if (c == rq->idle) {
 		resched_curr(rq);

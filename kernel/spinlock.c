@@ -16,8 +16,17 @@
 // their critical sections short. @todo paravirtual "kick" waiting (halt
 // after a while, woken by the unlocker) would fix the convoys; it needs an
 // NMI to wake a waiter that spins with interrupts off.
+//
+// A waiter that spins with interrupts off runs the cross-CPU calls queued
+// for it meanwhile (smp_wait_relax), as a caller waiting for its calls
+// does: TLB shootdowns must not wait for it. That matters when the lock's
+// holder is itself waiting for a shootdown to finish -- a CPU that touched
+// a page being moved, while holding a lock with interrupts off (uart_write
+// on an app's buffer), waits in the page-fault handler until the mover's
+// shootdown is done (mm/vmap.h).
 #include "kernel/spinlock.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/smp.h"
 #include "arch/x86/x86.h"
 
 void spin_lock_init(struct spinlock *l, const char *name)
@@ -42,7 +51,7 @@ void spin_lock(struct spinlock *l)
 		panic("spinlock %s: recursive lock on cpu %d", l->name, l->cpu);
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		cpu_relax();
+		smp_wait_relax(); // cpu_relax(), serving calls if interrupts are off
 	lock_acquired(l);
 }
 

@@ -122,6 +122,24 @@ int sys_sched_getaffinity(pid_t pid, cpumask_t *mask);
 int sys_setpriority(pid_t pid, int nice);
 u64 sys_clock_gettime_ns(int clock); // CLOCK_REALTIME 0 = CLOCK_MONOTONIC 1 = since boot
 int sys_uname(struct kutsname *u);
+
+// Memory policy (Linux's set_mempolicy modes; mm/page_alloc.c): where the
+// calling task's own pages go, within its memset's nodes. Inherited by the
+// tasks it spawns (numactl sets it, then spawns the command).
+#define MPOL_DEFAULT 0
+#define MPOL_PREFERRED 1
+#define MPOL_BIND 2
+#define MPOL_INTERLEAVE 3
+// PREFERRED tries its node first, BIND allocates only from its nodes,
+// INTERLEAVE takes its nodes in turn; always within the task's memset
+// nodes. DEFAULT: the local node first.
+struct mempolicy {
+	int mode;          // MPOL_*
+	nodemask_t nodes;  // PREFERRED: one node
+	int next;          // INTERLEAVE: where to start looking next time
+};
+int sys_set_mempolicy(int mode, const nodemask_t *nodes); // EINVAL: bad mode/nodes
+int sys_get_mempolicy(int *mode, nodemask_t *nodes);
 int sys_poweroff(int status) __attribute__((noreturn));
 
 #endif

@@ -16,8 +16,8 @@
 // meanwhile), and freed by task_reap_dead(), which runs in task context
 // (freeing a stack may send IPIs and take mm locks) each time a task is
 // created or reaped, and in the reaper thread, woken by each exit that
-// queues one: a dead task's containers learn of it at once, even on an
-// idle system (their release agents depend on it).
+// queues one: a dead orphan's stack, memory and numtasks charge go at
+// once, even on an idle system, not at some unrelated later spawn.
 #include "kernel/task.h"
 #include "arch/x86/smp.h"
 #include "arch/x86/trap.h"
@@ -59,6 +59,12 @@ const nodemask_t *task_mems_allowed(void)
 {
 	struct task *t = current;
 	return t ? &t->mems_allowed : &node_online_map;
+}
+
+struct mempolicy *task_mempolicy(void)
+{
+	struct task *t = current;
+	return t && !t->is_idle ? &t->mempolicy : NULL;
 }
 
 // ---- Pids ----
@@ -190,6 +196,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->cpus_allowed = parent->cpus_allowed;
 	t->mems_allowed = parent->mems_allowed;
 	spin_unlock_irqrestore(&parent->lock, f);
+	t->mempolicy = parent->mempolicy; // parent is the caller: see task.h
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;
@@ -210,6 +217,8 @@ static void stack_setup(struct task *t, int (*fn)(void *), void *arg)
 	*--sp = 0;               // r15
 	t->kstack_rsp = (u64)sp;
 }
+
+void (*task_create_window_hook)(struct task *child);
 
 // task_create; pid 0 means the next free one.
 static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void *arg,
@@ -238,12 +247,16 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	err = fs_task_fork(t, parent);
 	if (err)
 		goto cgroup_failed;
+	if (READ_ONCE(task_create_window_hook))
+		task_create_window_hook(t);
 
 	spin_lock(&tasklist_lock);
 	pid_t pid = want_pid ? (pid_lookup_locked(want_pid) ? -EBUSY : want_pid) : alloc_pid_locked();
 	if (pid < 0) {
 		spin_unlock(&tasklist_lock);
 		err = pid;
+		if (!want_pid) // say which limit it was: EAGAIN has other causes
+			pr_warn("spawn: no free pid: all %d are in use (pid_max)\n", PID_MAX - 2);
 		fs_task_exit(t);
 		goto cgroup_failed;
 	}

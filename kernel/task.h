@@ -32,6 +32,7 @@
 
 #include "arch/x86/cpu.h"
 #include "kernel/spinlock.h"
+#include "kernel/syscall.h"
 #include "kernel/types.h"
 #include "kernel/wait.h"
 #include "lib/cpumask.h"
@@ -81,6 +82,10 @@ struct task {
 				    // written with task->lock AND its rq lock
 	cpumask_t cpus_affinity;    // its own (sched_setaffinity)
 	nodemask_t mems_allowed;    // nodes it may allocate from (memset)
+
+	// ---- Written only by the task itself (sys_set_mempolicy), read by
+	// its own allocations and by inherit() in its own spawn: no lock ----
+	struct mempolicy mempolicy;
 
 	// ---- The rq lock of the task's CPU (kernel/sched.c) ----
 	int cpu;                    // the CPU whose rq it is on / last ran on
@@ -197,6 +202,11 @@ extern struct task *init_task; // pid 1, once started
 
 // For tests: make the next pid search start at pid.
 void task_set_next_pid(pid_t pid);
+// For tests: called by task_create on the child after it copied its
+// parent's masks and before it is on the task list -- the window where a
+// cpuset/memset write cannot see it (cgroup_post_fork closes it). NULL
+// normally; a test sets it, races something there, and clears it.
+extern void (*task_create_window_hook)(struct task *child);
 
 // ---- Hooks other subsystems define (each required: no weak defaults,
 // a missing one is a link error; container.c, fdtable.c, app.c) ----

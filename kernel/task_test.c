@@ -200,6 +200,22 @@ KTEST(task, orphans_go_to_init_and_are_reaped_by_the_kernel)
 	EXPECT_EQ(do_waitpid(o.child, NULL, WNOHANG), -ECHILD);
 }
 
+// The reaper frees an orphan's zombie as it dies: nothing here spawns or
+// waits meanwhile (either would reap it in passing).
+KTEST(task, an_orphan_is_freed_at_once_without_further_activity)
+{
+	struct orphan_info o = {0, -1};
+	int tasks_before = nr_tasks();
+	struct task *t = test_spawn("parent", orphaning_parent, &o, NULL);
+	ASSERT_TRUE(t);
+	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+	ASSERT_GT(o.child, 0);
+	for (int i = 0; i < 200 && (o.child_ppid_after < 0 || nr_tasks() != tasks_before); i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(o.child_ppid_after, 1);
+	EXPECT_EQ(nr_tasks(), tasks_before);
+}
+
 static int wait_for_stop(void *arg)
 {
 	while (!READ_ONCE(*(volatile int *)arg))

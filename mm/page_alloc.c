@@ -6,6 +6,7 @@
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
+#include "kernel/syscall.h"
 #include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/zone.h"
@@ -230,10 +231,9 @@ bool alloc_should_fail(void)
 
 u64 alloc_failures_injected(void) { return fail_count; }
 
-void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
+// Local node first, then the others by distance (node_fallback_order).
+static void *alloc_pages_local_first(const nodemask_t *mask, unsigned gfp, unsigned order)
 {
-	if (order >= MAX_ORDER || !mask || alloc_should_fail())
-		return NULL;
 	int local = numa_node_id();
 	struct page *page = NULL;
 	if (node_isset(local, mask))
@@ -242,6 +242,93 @@ void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
 		if (*nid != local && node_isset(*nid, mask))
 			page = node_alloc(*nid, order);
 	return page ? prep_new_page(page, gfp, order) : NULL;
+}
+
+// The node the task's policy tries first within mask, or -1 for none
+// (then local first). BIND narrows *mask to the policy's nodes.
+static int policy_first_node(struct mempolicy *pol, nodemask_t *mask)
+{
+	nodemask_t both;
+	switch (pol->mode) {
+	case MPOL_BIND:
+		nodes_and(mask, mask, &pol->nodes);
+		return -1;
+	case MPOL_PREFERRED: {
+		int nid = first_node(&pol->nodes);
+		return nid < MAX_NUMNODES && node_isset(nid, mask) ? nid : -1;
+	}
+	case MPOL_INTERLEAVE:
+		nodes_and(&both, mask, &pol->nodes);
+		for (int k = 0; k < MAX_NUMNODES; k++) {
+			int nid = (pol->next + k) % MAX_NUMNODES;
+			if (node_isset(nid, &both)) {
+				pol->next = nid + 1;
+				return nid;
+			}
+		}
+		return -1;
+	}
+	return -1;
+}
+
+void *alloc_pages_nodemask(const nodemask_t *mask, unsigned gfp, unsigned order)
+{
+	if (order >= MAX_ORDER || !mask || alloc_should_fail())
+		return NULL;
+	// The policy applies to the task's own placement only: a caller that
+	// names other nodes (a pinned heap, a migration) gets exactly those.
+	struct mempolicy *pol = mask == task_mems_allowed() ? task_mempolicy() : NULL;
+	if (!pol || pol->mode == MPOL_DEFAULT)
+		return alloc_pages_local_first(mask, gfp, order);
+	nodemask_t within = *mask;
+	int first = policy_first_node(pol, &within);
+	struct page *page = first >= 0 ? node_alloc(first, order) : NULL;
+	if (page)
+		return prep_new_page(page, gfp, order);
+	// A memset change can leave a BIND policy no node of the task's: then
+	// the memset's nodes rule (Linux rebinds the policy; we ignore it).
+	if (nodes_weight(&within) == 0)
+		within = *mask;
+	return alloc_pages_local_first(&within, gfp, order);
+}
+
+// set_mempolicy: mode and nodes for the calling task's own pages. The
+// nodes must be online; BIND and INTERLEAVE need at least one, PREFERRED
+// takes the first. Pages already allocated stay where they are.
+int sys_set_mempolicy(int mode, const nodemask_t *nodes)
+{
+	struct mempolicy *pol = task_mempolicy();
+	nodemask_t online;
+	if (!pol)
+		return -EINVAL;
+	if (mode == MPOL_DEFAULT) {
+		pol->mode = MPOL_DEFAULT;
+		nodes_clear(&pol->nodes);
+		return 0;
+	}
+	if (mode != MPOL_PREFERRED && mode != MPOL_BIND && mode != MPOL_INTERLEAVE)
+		return -EINVAL;
+	nodes_and(&online, nodes, &node_online_map);
+	if (nodes_weight(nodes) == 0 || nodes_weight(&online) != nodes_weight(nodes))
+		return -EINVAL;
+	pol->nodes = *nodes;
+	if (mode == MPOL_PREFERRED) {
+		nodes_clear(&pol->nodes);
+		node_set(first_node(nodes), &pol->nodes);
+	}
+	pol->next = 0;
+	pol->mode = mode;
+	return 0;
+}
+
+int sys_get_mempolicy(int *mode, nodemask_t *nodes)
+{
+	struct mempolicy *pol = task_mempolicy();
+	if (!pol)
+		return -EINVAL;
+	*mode = pol->mode;
+	*nodes = pol->nodes;
+	return 0;
 }
 
 void *alloc_pages(unsigned gfp, unsigned order)

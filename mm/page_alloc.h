@@ -88,6 +88,14 @@ static inline int page_to_nid(const void *addr) { return virt_to_page(addr)->nod
 // current->mems_allowed.
 const nodemask_t *task_mems_allowed(void);
 
+// A task's memory policy (struct mempolicy, kernel/syscall.h) applies to
+// the pages placed by the task's own nodes: alloc_pages, and any
+// alloc_pages_nodemask whose mask is task_mems_allowed().
+struct mempolicy;
+// Task hook: the current task's policy (written only by the task itself,
+// so read without a lock), or NULL outside a task.
+struct mempolicy *task_mempolicy(void);
+
 // Failure injection, for tests of error paths (Linux's fail_page_alloc
 // and failslab, reduced to one switch): after alloc_fail_inject(n), the
 // calling task's page and slab allocations succeed n more times and then

@@ -30,11 +30,17 @@ static inline int table_index(u64 va, int level)
 	return (va >> level_shift[level]) & 511;
 }
 
+u64 pgtable_pages[MAX_NUMNODES];
+
 static u64 *table_alloc(int nid)
 {
 	if (use_page_alloc) {
 		void *p = alloc_pages_node(nid, __GFP_ZERO, 0);
-		return p ? p : alloc_pages_nodemask(&node_online_map, __GFP_ZERO, 0);
+		if (!p)
+			p = alloc_pages_nodemask(&node_online_map, __GFP_ZERO, 0);
+		if (p)
+			__atomic_add_fetch(&pgtable_pages[page_to_nid(p)], 1, __ATOMIC_RELAXED);
+		return p;
 	}
 	u64 pa = memblock_phys_alloc(nid, PAGE_SIZE, PAGE_SIZE, early_limit);
 	if (!pa)
@@ -174,6 +180,8 @@ static void free_tables(u64 *entry, int level)
 	for (int i = 0; i < 512; i++)
 		free_tables(&t[i], level + 1);
 	*entry = 0;
+	if (!(virt_to_page(t)->flags & PG_reserved)) // not from memblock, at boot
+		__atomic_sub_fetch(&pgtable_pages[page_to_nid(t)], 1, __ATOMIC_RELAXED);
 	free_page(t);
 }
 

@@ -48,6 +48,9 @@
 extern u64 *kernel_pml4; // kernel page tables (direct-map address)
 extern u64 kernel_cr3;   // its physical address, for CR3 (< 4 GiB)
 extern bool pgtable_nx;  // entries carry PTE_NX (EFER.NXE is on)
+// Tables taken from the page allocator (after boot), per node: they stay
+// once made, so leak checks (kernel/torture.c) count them apart.
+extern u64 pgtable_pages[];
 
 // Builds kernel_pml4 (direct map + kernel image) and loads it into CR3.
 void pgtable_init(void);

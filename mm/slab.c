@@ -149,11 +149,14 @@ static void redzone_check(const struct kmem_cache *c, void *obj)
 
 // ---- Slabs ----
 
+u64 slab_pages[MAX_NUMNODES];
+
 static struct page *new_slab(struct kmem_cache *c, int nid)
 {
 	u8 *base = alloc_pages_node(nid, 0, c->order);
 	if (!base)
 		return NULL;
+	__atomic_add_fetch(&slab_pages[nid], 1UL << c->order, __ATOMIC_RELAXED);
 	struct page *slab = virt_to_page(base);
 	for (unsigned i = 1; i < (1u << c->order); i++) {
 		slab[i].flags = PG_slab | PG_tail;
@@ -179,6 +182,7 @@ static void free_slab(struct kmem_cache *c, struct page *slab)
 	}
 	slab->freelist = NULL;
 	slab->inuse = 0;
+	__atomic_sub_fetch(&slab_pages[slab->node], 1UL << c->order, __ATOMIC_RELAXED);
 	free_pages(page_address(slab), c->order);
 }
 

@@ -82,6 +82,7 @@ extern u64 slab_double_frees; // frees of an already free object
 extern u64 slab_bad_frees;    // frees of something that is not an object
 extern u64 slab_poison_errors; // free objects found written to
 extern u64 slab_redzone_errors; // objects found written past their end
+extern u64 slab_pages[];        // pages in slabs, per node
 
 // mm_init: the caches of caches and the kmalloc caches.
 void slab_init(void);

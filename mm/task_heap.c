@@ -544,6 +544,11 @@ int heap_segments(struct task_heap *h)
 
 // ---- Migration ----
 
+static atomic64_t pages_migrated, migrations_failed; // since boot
+
+u64 heap_pages_migrated(void) { return atomic64_read(&pages_migrated); }
+u64 heap_migrations_failed(void) { return atomic64_read(&migrations_failed); }
+
 static void reserve_push(struct task_heap *h, void *page)
 {
 	*(void **)page = h->reserved;
@@ -579,6 +584,7 @@ int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to)
 		if (!page) {
 			reserve_free(h);
 			mutex_unlock(&h->lock);
+			atomic64_inc(&migrations_failed);
 			return -ENOMEM;
 		}
 		reserve_push(h, page);
@@ -608,6 +614,7 @@ static void heap_move_batch(struct task_heap *h, const u64 *va, int n)
 		h->node_pages[page_to_nid(old[i])]--;
 		h->node_pages[page_to_nid(fresh[i])]++;
 		free_page(old[i]);
+		atomic64_inc(&pages_migrated);
 	}
 }
 

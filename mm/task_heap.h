@@ -96,6 +96,10 @@ int heap_migrate(struct task_heap *h, const nodemask_t *to);
 int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to);
 void heap_migrate_commit(struct task_heap *h);
 void heap_migrate_cancel(struct task_heap *h);
+// Pages moved by heap migrations since boot, and migrations refused for
+// want of memory (/proc/vmstat's pgmigrate_success, pgmigrate_fail).
+u64 heap_pages_migrated(void);
+u64 heap_migrations_failed(void);
 // Segments (reserved address ranges) the heap holds, for tests.
 int heap_segments(struct task_heap *h);
 

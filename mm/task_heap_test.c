@@ -234,10 +234,11 @@ struct writer_arg {
 // Writes a round number into every page and checks it reads back, in a
 // loop with interrupts on and, every other round, inside a spinlock with
 // interrupts off (as uart_write reading an app's buffer).
+static DEFINE_SPINLOCK(writer_lock);
+
 static int heap_writer(void *p)
 {
 	struct writer_arg *a = p;
-	static DEFINE_SPINLOCK(writer_lock);
 	for (u64 round = 1; !a->stop; round++) {
 		unsigned long f = 0;
 		if (round & 1)
@@ -251,6 +252,19 @@ static int heap_writer(void *p)
 		if (round & 1)
 			spin_unlock_irqrestore(&writer_lock, f);
 		a->rounds = round;
+	}
+	return 0;
+}
+
+// Takes writer_lock with interrupts off, over and over: while the writer
+// holds it and waits for a page in flight, this CPU spins with interrupts
+// off -- and must still answer the mover's TLB shootdown.
+static int lock_contender(void *p)
+{
+	struct writer_arg *a = p;
+	while (!a->stop) {
+		unsigned long f = spin_lock_irqsave(&writer_lock);
+		spin_unlock_irqrestore(&writer_lock, f);
 	}
 	return 0;
 }
@@ -278,6 +292,8 @@ KTEST(task_heap, migrate_while_another_cpu_writes_loses_nothing)
 	cpumask_clear_cpu(smp_processor_id(), &other);
 	struct task *t = test_spawn("heap_writer", heap_writer, &a, &other);
 	ASSERT_TRUE(t);
+	struct task *c = test_spawn("lock_contender", lock_contender, &a, &other);
+	ASSERT_TRUE(c);
 	while (a.rounds < 2)
 		sleep_ns(MS);
 	int flips = 0;
@@ -286,6 +302,7 @@ KTEST(task_heap, migrate_while_another_cpu_writes_loses_nothing)
 	u64 rounds = a.rounds;
 	a.stop = 1;
 	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
+	EXPECT_EQ(test_reap(c, 5000 * MS), 0);
 	EXPECT_EQ(a.lost, 0);
 	EXPECT_GT(a.rounds, rounds - 1); // it ran throughout
 	EXPECT_EQ(heap_node_pages(h, 0), heap_mapped_pages(h)); // 40 flips: back on 0

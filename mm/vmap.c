@@ -24,6 +24,10 @@ struct vmap_hole {
 	struct list_head list; // on vmap_holes, sorted by start
 	u64 start, end;
 };
+// Holes have their own cache: how many there are is the area's
+// fragmentation, which leak checks (kernel/torture.c) must tell apart
+// from the kmalloc caches' counts.
+static struct kmem_cache *hole_cache;
 
 static DEFINE_SPINLOCK(vmap_lock); // vmap_holes, vmap_lazy, the area's page tables
 static LIST_HEAD(vmap_holes);
@@ -51,7 +55,10 @@ static bool in_vmap_area(u64 va, u64 size)
 
 void vmap_init(void)
 {
-	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	hole_cache = kmem_cache_create("vmap_hole", sizeof(struct vmap_hole), 0, 0);
+	if (!hole_cache)
+		panic("vmap: no memory");
+	struct vmap_hole *h = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	if (!h)
 		panic("vmap: no memory");
 	h->start = VMAP_BASE;
@@ -85,13 +92,13 @@ void vmap_purge_lazy(void)
 	list_for_each_entry_safe(h, tmp, &purge, list) {
 		list_del(&h->list);
 		vmap_release((void *)h->start, h->end - h->start);
-		kfree(h);
+		kmem_cache_free(hole_cache, h);
 	}
 }
 
 void vmap_release_lazy(void *va, size_t size)
 {
-	struct vmap_hole *h = kmalloc(sizeof(*h), GFP_KERNEL);
+	struct vmap_hole *h = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	if (!h) { // no memory to queue it: release it the slow way
 		tlb_shootdown((u64)va, size);
 		vmap_release(va, size);
@@ -137,12 +144,12 @@ static void *vmap_reserve_hole(size_t size)
 		break;
 	}
 	spin_unlock(&vmap_lock);
-	kfree(empty);
+	kmem_cache_free(hole_cache, empty);
 	return (void *)va;
 }
 
 // Is any page in [start, end) mapped? A walk that skips missing tables:
-// a released 512 MiB heap region is one look per page-directory entry
+// a released 1 GiB heap segment is one look per page-directory entry
 // plus a scan of the page tables it left behind. Caller holds vmap_lock.
 static bool range_mapped(u64 start, u64 end)
 {
@@ -167,7 +174,7 @@ static bool hole_insert(u64 start, u64 end, struct vmap_hole *spare)
 		if (next && next->start == end) {
 			prev->end = next->end;
 			list_del(&next->list);
-			kfree(next); // kfree takes only slab locks: fine under vmap_lock
+			kmem_cache_free(hole_cache, next); // takes only slab locks: fine under vmap_lock
 		}
 		return false;
 	}
@@ -194,7 +201,7 @@ static bool range_overlaps_hole(u64 start, u64 end)
 void vmap_release(void *va, size_t size)
 {
 	u64 start = (u64)va, end = start + ALIGN_UP(size, PAGE_SIZE);
-	struct vmap_hole *spare = kmalloc(sizeof(*spare), GFP_KERNEL);
+	struct vmap_hole *spare = kmem_cache_alloc(hole_cache, GFP_KERNEL);
 	const char *why = NULL;
 	if (!spare || !in_vmap_area(start, end - start) || (start & (PAGE_SIZE - 1)) || end == start)
 		why = spare ? "not a vmap range" : "out of memory";
@@ -206,7 +213,7 @@ void vmap_release(void *va, size_t size)
 	if (!why && hole_insert(start, end, spare))
 		spare = NULL;
 	spin_unlock(&vmap_lock);
-	kfree(spare);
+	kmem_cache_free(hole_cache, spare);
 	if (why)
 		report_bug("vmap_release(%p, %zu): %s", va, size, why);
 }
@@ -284,9 +291,11 @@ void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
 	u64 lo = ~0ULL, hi = 0;
 	if (n > VMAP_MOVE_MAX)
 		panic("vmap_move_pages: %d pages, at most %d", n, VMAP_MOVE_MAX);
-	// Preemption off until the last page is back: a task of this CPU
-	// faulting on one of them would spin forever (see vmap.h).
-	preempt_disable();
+	// Interrupts off until the last page is back: a task of this CPU
+	// faulting on one of them would spin forever, and so would an
+	// interrupt handler here that wants a lock the faulting CPU holds
+	// (see vmap.h). Our own shootdown's wait serves the calls meanwhile.
+	unsigned long flags = local_irq_save();
 	spin_lock(&vmap_lock);
 	for (int i = 0; i < n; i++) {
 		old[i] = NULL;
@@ -324,7 +333,7 @@ void vmap_move_pages(const u64 *va, void *const *new_pages, void **old, int n)
 		__atomic_store_n(pte[i], e, __ATOMIC_RELEASE);
 		spin_unlock(&vmap_lock);
 	}
-	preempt_enable();
+	local_irq_restore(flags);
 }
 
 bool vmap_fault(u64 addr, u64 error)

@@ -31,9 +31,12 @@
 // on an app's buffer, maybe holding a spinlock with interrupts off -- spins
 // in vmap_fault() until the entry changes, serving other CPUs' TLB
 // shootdowns meanwhile (smp_wait_relax), then retries the access. The mover
-// keeps preemption off from the first swap to the last install, so the
-// wait is bounded by one batch's copying and no task can fault on its own
-// CPU's half-done move; it takes no lock a faulting CPU could hold.
+// keeps interrupts off from the first swap to the last install, so the
+// wait is bounded by one batch's copying, no task can fault on its own
+// CPU's half-done move, and no interrupt handler on the mover's CPU can
+// wait for a lock the faulting CPU holds; the mover takes no lock such a
+// CPU could hold. A third CPU that spins for such a lock with interrupts
+// off still answers the shootdown: spin_lock serves calls as it waits.
 //
 // Locking: vmap_lock (a spinlock, not irq-safe: none of this may be called
 // from an interrupt handler) protects the free ranges and the page-table

@@ -50,7 +50,8 @@ def test_every_app_prints_help():
             if a in ("true", "false", "echo"):
                 continue   # as in coreutils' sh builtins: --help is an operand
             out, st = g.run_status(a + " --help")
-            assert out.startswith("usage: " + a), "%s: %s --help printed %r" % (
+            # "usage: a" (ours) or "Usage: a" (as GNU coreutils prints it)
+            assert out.lower().startswith("usage: " + a), "%s: %s --help printed %r" % (
                 g.describe(), a, out)
             assert st == 0, "%s: %s --help: status %d" % (g.describe(), a, st)
 
@@ -96,7 +97,7 @@ def test_cat_head_wc_grep():
         check(g, "cat /tmp", "cat: /tmp: Is a directory", status=1)
         check(g, "head -n 2 /tmp/ft/a", "alpha\nbeta")
         check(g, "head -n 1 < /tmp/ft/a", "alpha")
-        check(g, "head -n x /tmp/ft/a", "head: x: Invalid argument", status=1)
+        check(g, "head -n x /tmp/ft/a", "head: invalid number of lines: 'x'", status=1)
         check(g, "wc -l /tmp/ft/a", "3 /tmp/ft/a")
         check(g, "wc -l < /tmp/ft/a", "3")
         check(g, "echo a b c | wc -w", "3")
@@ -134,7 +135,7 @@ def test_ps_columns():
         sh = g.run("echo $$")
         assert re.search(r"^\s+%s\s+1\s+\d+\s+\d+\s+S\s+\S+ sh$" % sh, out, re.M), out
         assert re.search(r"^\s+\d+\s+%s\s+\d+\s+\d+\s+R\s+\S+ ps$" % sh, out, re.M), out
-        check(g, "ps -z", "ps: -z: Invalid argument", status=1)
+        check(g, "ps -z", "ps: invalid option -- 'z'\nusage: ps [-e | -A | -ef | aux]", status=1)
 
 
 def test_kill_and_sleep():
@@ -150,7 +151,8 @@ def test_kill_and_sleep():
         t = time.monotonic()
         check(g, "sleep 0.5", "")
         assert time.monotonic() - t >= 0.45, "sleep 0.5 returned early"
-        check(g, "sleep abc", "sleep: abc: Invalid argument", status=1)
+        check(g, "sleep abc", "sleep: invalid time interval 'abc'\n"
+              "Try 'sleep --help' for more information.", status=1)
 
 
 def test_taskset():
@@ -206,9 +208,11 @@ def test_free_and_uptime_and_dmesg():
         total, used, free = map(int, m.groups())
         # Each figure is rounded down to MiB on its own, as Linux's free does.
         assert mem - 16 <= total <= mem and abs(used + free - total) <= 1, out
-        check(g, "free -z", "free: -z: Invalid argument", status=1)
+        check(g, "free -z", "free: invalid option -- 'z'\n"
+              "Try 'free --help' for more information.", status=1)
         check(g, "uptime", re.compile(r" up \d+ min,  load average: \d+\.\d\d, \d+\.\d\d, \d+\.\d\d"))
-        check(g, "uptime x", "uptime: x: Invalid argument", status=1)
+        check(g, "uptime x", "uptime: extra operand 'x'\n"
+              "Try 'uptime --help' for more information.", status=1)
         out = g.run("dmesg | head -n 1")
         assert re.fullmatch(r"\[\s*\d+\.\d+\] Corral booting.*", out), out
 
@@ -229,14 +233,15 @@ def test_numactl_hardware():
         assert len(lines) == len(want), "%s:\n%s" % (g.describe(), out)
         for line, w in zip(lines, want):
             assert re.fullmatch(w, line), "%s: %r does not match %r" % (g.describe(), line, w)
-        check(g, "numactl --bogus", re.compile(r"usage: numactl(.|\n)*"), status=1)
+        check(g, "numactl --bogus", re.compile(r"numactl: unrecognized option '--bogus'\nusage: numactl(.|\n)*"), status=1)
 
 
 def test_env():
     for g in guests:
         check(g, "env | grep HOME", "HOME=/")
         check(g, "env -i A=1 B=2 env", "A=1\nB=2")
-        check(g, "env -z", "env: -z: Invalid argument", status=125)
+        check(g, "env -z", "env: invalid option -- 'z'\n"
+              "Try 'env --help' for more information.", status=125)
 
 
 # ---- ktest and bench --------------------------------------------------------

@@ -236,3 +236,103 @@ def test_grep():
         ["grep", "-y", "fig", "words"], ["grep", "-j", "fig", "words"], ["grep"],
         ["grep", "fig", "words", "text"], ["grep", "kiwi", "missing"],
     ])
+
+
+def test_expr():
+    check_cases([
+        ["expr", "1", "+", "2"], ["expr", "7", "-", "10"], ["expr", "3", "*", "4"],
+        ["expr", "7", "/", "2"], ["expr", "7", "%", "3"], ["expr", "1", "/", "0"],
+        ["expr", "a", "+", "1"], ["expr", "1", "+"], ["expr"], ["expr", "2", "<", "10"],
+        ["expr", "b", "<", "a"], ["expr", "abc", "=", "abc"], ["expr", "0", "|", "x"],
+        ["expr", "0", "&", "x"], ["expr", "", "|", "0"], ["expr", "abcdef", ":", "abc"],
+        ["expr", "abcdef", ":", "a\\(.*\\)f"], ["expr", "abc", ":", "x"],
+        ["expr", "length", "hello"], ["expr", "substr", "hello", "2", "3"],
+        ["expr", "index", "hello", "lo"], ["expr", "match", "hello", "h.l"],
+        ["expr", "(", "1", "+", "2", ")", "*", "3"], ["expr", "(", "1"], ["expr", "1", "2"],
+        ["expr", "0"], ["expr", "--", "5"], ["expr", "1", "+", "2", "*", "3"],
+    ])
+
+
+def test_xargs_which_uname_date():
+    check_cases([
+        (["xargs"], "a b\nc\n"), (["xargs", "-n", "2"], "1 2 3 4 5\n"),
+        (["xargs", "-I", "{}", "echo", "<{}>"], "x\n y z\n"),
+        (["xargs", "echo", "pre"], "'a b' \"c d\" e\\ f\n"), (["xargs"], ""),
+        (["xargs", "-r", "echo", "x"], ""), (["xargs", "-t", "echo"], "a\n"),
+        (["xargs", "-0"], "a b\0c\0"), (["xargs", "false"], "a\n"),
+        (["xargs", "-n", "0"], "a"), (["xargs", "-q"], ""), (["xargs"], "'a\n"),
+        ["which", "sort", "nonexistent-tool"], ["which"], ["which", "-a", "sh"],
+        ["uname"], ["uname", "-s"], ["uname", "-m", "-s"], ["uname", "-q"], ["uname", "x"],
+        ["uname", "-srm"],
+        ["date", "-d", "@0"], ["date", "-u", "-d", "@86461", "+%Y-%m-%d %H:%M:%S %s %j"],
+        ["date", "-d", "@1000000000", "-R"], ["date", "-d", "@1000000000", "-I"],
+        ["date", "-q"], ["date", "-d", "junk"], ["date", "+%Y", "extra"],
+    ])
+
+
+def test_cp_ls_head_echo_wc():
+    check_cases([
+        ["cp", "nums", "copy"], ["cp", "nums", "dir"], ["cp", "nums", "words", "dir"],
+        ["cp", "nums", "words", "nums"], ["cp", "dir", "x"], ["cp", "-r", "dir", "x"],
+        ["cp", "-r", "dir", "dir/sub"], ["cp", "missing", "x"], ["cp"], ["cp", "nums"],
+        ["cp", "nums", "nums"], ["cp", "-j", "a", "b"], ["cp", "nums", "dir/none/x"],
+        ["ls", "-R", "dir"], ["ls", "-R"], ["ls", "dir", "nums"],
+        ["ls", "-j"], ["ls", "dir/sub", "dir"],
+        ["head", "-c", "5", "text"], ["head", "-c5", "nonl"], ["head", "-n", "2", "words"],
+        ["head", "-3", "words"], ["head", "-n", "x", "words"], ["head", "missing"],
+        ["head", "-n", "1", "words", "nums"], ["head", "-k"], (["head", "-c", "3"], "abcdef"),
+        ["echo", "a", "b"], ["echo", "-n", "a"], ["echo", "-e", "a\\tb\\n\\x41\\0101"],
+        ["echo", "-e", "x\\cy", "z"], ["echo", "-E", "a\\tb"], ["echo", "-x", "a"],
+        ["echo", "-neE", "a\\n"], ["echo", "--", "a"], ["echo"],
+        ["wc", "-l", "words"], ["wc", "-q"], ["wc", "--lines", "words"],
+    ])
+
+
+def test_wc():
+    check_cases([
+        ["wc", "words"], ["wc", "words", "nums"], ["wc", "-l", "words"], ["wc", "-lw", "words"],
+        ["wc", "-c", "words", "text"], (["wc"], "a b\nc\n"), ["wc", "empty"], ["wc", "nonl"],
+        ["wc", "-w", "text", "missing"],
+    ])
+
+
+def test_more_options_and_edge_cases():
+    """Options in combination, GNU extensions (sed's hold space, ADDR,+N,
+    l, intervals), and the corners of each syntax."""
+    check_cases([
+ ["sort", "-k2,2", "-k1", "text"], ["sort", "-b", "-k2", "text"], ["sort", "-t:", "-k3", "-r", "table"],
+ ["sort", "-n", "-r", "-u", "nums"], (["sort", "-k1.2n"], "a10\nb9\nc100\n"), (["sort", "-n"], "  5\n-1\n  -2\nx\n1.5\n"),
+ ["sort", "-o", "out", "words"], (["sort", "-t", ",", "-k2,2n", "-k1,1"], "a,3\nb,1\nc,3\nd,2\n"),
+ (["sort", "-rk2"], "x 1\ny 2\n"), (["sort", "-f", "-u"], "a\nA\nb\nB\n"),
+ ["uniq", "-c", "words"], (["uniq", "-u", "-c"], "a\na\nb\n"),
+ ["cut", "-c", "-3", "words"], ["cut", "-d:", "-f", "2,2,1", "table"], ["cut", "-f", "1-2,2-3", "-d:", "table"],
+ (["tr", "-s", "\\n"], "a\n\n\nb\n"), (["tr", "a-c", "A-"], "abc"), (["tr", "-d", "\\000-\\037"], "a\tb\n"),
+ (["tr", "[:upper:][:lower:]", "[:lower:][:upper:]"], "Hello\n"), (["tr", "-c", "[:alnum:]", "\\n"], "ab, cd!\n"),
+ ["sed", "-n", "/p/{s/p/P/;p}", "words"], ["sed", "1!G;h;$!d", "words"], ["sed", "s/\\(.\\)\\(.\\)/\\2\\1/g", "words"],
+ ["sed", "-E", "s/([a-z]+)/[\\1]/2", "text"], ["sed", "/^$/d", "text"], ["sed", "-n", "/two/,$p", "text"],
+ ["sed", "2,+1d", "words"], ["sed", "$a\\\nEND", "words"], ["sed", "s/./X/3g", "words"], ["sed", "=", "nonl"],
+ ["sed", "-n", "l", "text"], ["sed", "s/a\\|e/_/g", "words"], ["sed", "s/[[:space:]]/_/g", "text"],
+ ["sed", "s/e\\+/E/", "words"], ["sed", "s/p\\{2\\}/PP/", "words"], ["sed", "y/ab/c/", "words"],
+ ["printf", "%5s|%-5s|%.2s\n", "ab", "cd", "efgh"], ["printf", "%i %o %#x %#o\n", "42", "8", "255", "8"],
+ ["printf", "%s %s %s\n", "a", "b"], ["printf", "%10.3e|\n", "1234.5"], ["printf", "\\x41\\x4a\\x7\n"],
+ ["printf", "%%d\n"], ["printf", "%-+5d|\n", "3"], ["printf", "%c\n", ""], ["printf", "%d\n", "-0x10"],
+ ["printf", "%d\n", " 12"], ["printf", "%.3d\n", "7"], ["printf", "%b", "a\\nb\\\\c\n"], ["printf", "\\101\\060\n"],
+ ["seq", "1", "0.3", "2"], ["seq", "-w", "-5", "5"], ["seq", "10", "-3", "1"], ["seq", "1e2", "1e2"], ["seq", "-s", "", "3"],
+ ["expr", "5", ">", "3", "&", "2"], ["expr", "abc", "<", "abd"], ["expr", "10", "-", "-5"], ["expr", "-5", "%", "3"],
+ ["expr", "x", "=", "x", "|", "y"], ["expr", "substr", "abc", "0", "1"], ["expr", "index", "abc", "z"],
+ ["expr", "aaa", ":", "a*"], ["expr", "abc", ":", "\\(b\\)"], ["expr", "abc", ":", "b"], ["expr", "(", ")"],
+ ["expr", "1", "+", "a"],
+ ["test", "-n"], ["test", "-z"], ["test", "!"], ["test", "(", ")"], ["test", "x", "-a"], ["test", "1", "-lt", "2", "-a", "3", "-gt", "4"],
+ ["test", "nums", "-nt", "words"], ["test", "-e", "dir", "-o", "-e", "none"], ["test", "=", "=", "="], ["test", "-f"],
+ ["head", "-n", "0", "words"], ["head", "-c", "0", "words"], ["head", "-n2", "-c3", "words"],
+ ["tail", "-n", "+1", "nonl"], ["tail", "-c", "3", "nonl"], ["tail", "-n", "2", "empty", "nonl"], ["tail", "+2", "words"],
+ (["xargs", "-n", "1"], "a b  c\n\n d"), (["xargs", "-I", "X", "echo", "X", "X"], "1\n2\n"), (["xargs", "echo"], "a\\\nb\n"),
+ ["basename", "-a", "x/y"], ["basename", "--", "-x"], ["dirname", "a//b//"], ["dirname", "///"], ["basename", "//"],
+ ["echo", "-e", "\\0101\\x4g"], ["echo", "-e", "a\\\\b"], ["echo", "-ne", "x\\ny"], ["echo", "-", "-n"],
+ ["uniq", "-d", "-u", "words"], ["cut", "-d", ":", "-f", "1", "-s", "nonl"],
+        ["sed", "s/p\\{1,\\}/<&>/", "words"], ["sed", "-E", "s/p{2}|g$/_/", "words"],
+        ["sed", "s/x\\{2,1\\}/y/", "words"], ["sed", "s/p\\{2/y/", "words"],
+        ["grep", "-E", "^[a-z]{4}$", "words"], ["grep", "-c", "p\\{2\\}", "words"],
+        ["sed", "x;$G", "words"], ["sed", "-n", "h;n;G;p", "words"],
+        ["basename", "-s", ".c", "a.c", "b/c.c"],
+    ])

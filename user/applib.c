@@ -26,7 +26,35 @@ int applib_wants_help(int argc, char **argv, const char *usage)
 
 int applib_no_arguments(const char *prog, int argc, char **argv)
 {
-	return argc > 1 ? applib_error(prog, argv[1], EINVAL) : 0;
+	int n = argc;
+	if (applib_operands(prog, &n, argv) < 0)
+		return 1;
+	if (n <= 1)
+		return 0;
+	fprintf(stderr, "%s: extra operand '%s'\n", prog, argv[1]);
+	applib_try_help(prog);
+	return 1;
+}
+
+int applib_operands(const char *prog, int *argc, char **argv)
+{
+	struct applib_opts o;
+	applib_opts_init(&o, prog, *argc, argv, "+", NULL);
+	for (;;) {
+		// A negative number is an operand (sleep -1 is GNU's error too).
+		const char *a = o.ind < o.argc ? argv[o.ind] : NULL;
+		if (a && a[0] == '-' && a[1] >= '0' && a[1] <= '9')
+			break;
+		if (applib_getopt(&o) == -1)
+			break;
+		return -1;
+	}
+	int n = o.argc - o.ind;
+	for (int k = 0; k < n; k++)
+		argv[1 + k] = argv[o.ind + k];
+	argv[1 + n] = NULL;
+	*argc = 1 + n;
+	return 0;
 }
 
 char *applib_read_file(const char *path, size_t *len)

@@ -25,9 +25,14 @@ int applib_error(const char *prog, const char *context, int err);
 // If argv[1] is --help, print usage (a full line or several) on stdout and
 // return 1; the caller then exits 0.
 int applib_wants_help(int argc, char **argv, const char *usage);
-// For apps that take no arguments: if there is one, report it as
-// `prog: ARG: Invalid argument` and return 1 (an exit status), else 0.
+// For apps that take no arguments: if there is one, report it as GNU does
+// (`PROG: invalid option -- 'X'` or `PROG: extra operand 'ARG'`, then
+// `Try 'PROG --help'...`) and return 1 (an exit status), else 0.
 int applib_no_arguments(const char *prog, int argc, char **argv);
+// For apps that take operands but no options: a bad option is reported
+// (applib_getopt's message) and -1 returned; else 0, with "--" taken out
+// and the operands in argv[1..*argc-1].
+int applib_operands(const char *prog, int *argc, char **argv);
 
 // ---- Options, as GNU getopt_long parses and reports them ----
 // An option table entry for the long options (--name, --name=ARG,

@@ -25,6 +25,8 @@ static int ktest_main(int argc, char **argv)
 			   "PATTERN); exit status 1 if any failed. The kernel prints the\n"
 			   "report on the console, as at boot (not to a redirection).\n"))
 		return 0;
+	if (applib_operands("ktest", &argc, argv) < 0)
+		return 1;
 	fflush(stdout);
 	int failures = corral_ktest(argc > 1 ? argv[1] : NULL);
 	if (failures < 0)
@@ -196,6 +198,8 @@ static int bench_main(int argc, char **argv)
 			   "'*' glob, or several separated by commas (as ktest=). The kernel's\n"
 			   "lines go to the console, the apps' to stdout.\n"))
 		return 0;
+	if (applib_operands("bench", &argc, argv) < 0)
+		return 1;
 	const char *pattern = argc > 1 ? argv[1] : NULL;
 	// The kernel's and the apps' pipe_roundtrip_us and open_close_us have
 	// the same names (as the issues name them): a comment line heads each

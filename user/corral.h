@@ -40,6 +40,14 @@ int kill(pid_t pid, int sig);
 int sched_setaffinity_mask(pid_t pid, unsigned long long mask);
 int sched_getaffinity_mask(pid_t pid, unsigned long long *mask);
 int setpriority_nice(pid_t pid, int nice);
+// The calling task's memory policy (Linux's set_mempolicy modes), nodes as
+// a 64-bit mask (bit n = node n); inherited by the tasks it spawns.
+#define MPOL_DEFAULT 0
+#define MPOL_PREFERRED 1
+#define MPOL_BIND 2
+#define MPOL_INTERLEAVE 3
+int set_mempolicy_mask(int mode, unsigned long long nodes);
+int get_mempolicy_mask(int *mode, unsigned long long *nodes);
 // Resource limits (POSIX's getrlimit/setrlimit, which newlib lacks): only
 // RLIMIT_NOFILE, the descriptors a task may have open (soft 1024, hard
 // and ceiling 4096). Inherited by spawned tasks.

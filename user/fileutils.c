@@ -1,5 +1,6 @@
-// File apps: cat, ls, mkdir, rmdir, rm, mv, touch.
-// Each reports a failure as `PROG: PATH: strerror` and exits non-zero.
+// File apps: cat, ls (-a -l -R -h), mkdir, rmdir, rm, mv, touch (cp is in
+// cp.c). Each reports a failure as `PROG: PATH: strerror` and exits
+// non-zero; a bad option reads as GNU's (applib_getopt).
 #include "user/applib.h"
 #include "user/corral.h"
 
@@ -57,6 +58,16 @@ static int cat_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: cat [FILE...]\n"
 				       "Copy each FILE (or stdin, also as -) to stdout.\n"))
 		return 0;
+	struct applib_opts op;
+	applib_opts_init(&op, "cat", argc, argv, "u", NULL);
+	int c;
+	while ((c = applib_getopt(&op)) != -1)
+		if (c != 'u') // -u: unbuffered, which cat always is
+			return 1;
+	int n = op.argc - op.ind;
+	for (int k = 0; k < n; k++)
+		argv[1 + k] = argv[op.ind + k];
+	argc = 1 + n;
 	char *buf = malloc(COPY_BUF);
 	if (!buf)
 		return applib_error("cat", "malloc", ENOMEM);
@@ -85,8 +96,60 @@ APP(cat, cat_main, "copy files to stdout");
 // ---- ls -------------------------------------------------------------------
 
 struct ls_opts {
-	int all, longform;
+	int all, longform, recursive, human;
 };
+
+// A work list of directories still to list (ls -R), on the heap: a user
+// can make a tree deeper than recursion on our stack would allow.
+struct ls_work {
+	char **v;
+	size_t n, cap;
+};
+
+static int ls_work_push(struct ls_work *w, char *path)
+{
+	if (!path)
+		return -1;
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 16;
+		char **v = realloc(w->v, cap * sizeof(*v));
+		if (!v) {
+			free(path);
+			return -1;
+		}
+		w->v = v;
+		w->cap = cap;
+	}
+	w->v[w->n++] = path;
+	return 0;
+}
+
+// GNU's -h: 1023, 1.0K, 9.9K, 10K, 1.5M (rounded up, powers of 1024).
+static void ls_human(long long size, char *buf, size_t n)
+{
+	if (size < 1024) {
+		snprintf(buf, n, "%lld", size);
+		return;
+	}
+	static const char units[] = "KMGTPE";
+	unsigned long long d = 1024;
+	int k = 0;
+	while (k < 5 && (unsigned long long)size >= d * 1024) {
+		d *= 1024;
+		k++;
+	}
+	unsigned long long tenths = ((unsigned long long)size * 10 + d - 1) / d;
+	if (tenths < 100) {
+		snprintf(buf, n, "%llu.%llu%c", tenths / 10, tenths % 10, units[k]);
+		return;
+	}
+	unsigned long long whole = ((unsigned long long)size + d - 1) / d;
+	if (whole >= 1024 && k < 5) {
+		snprintf(buf, n, "1.0%c", units[k + 1]);
+		return;
+	}
+	snprintf(buf, n, "%llu%c", whole, units[k]);
+}
 
 static void mode_string(unsigned mode, char *s)
 {
@@ -108,10 +171,13 @@ static void ls_print(const struct ls_opts *o, const char *path, const char *name
 		printf("?????????? ? %8s %s\n", "?", name);
 		return;
 	}
-	char mode[11];
+	char mode[11], size[32];
 	mode_string((unsigned)st.st_mode, mode);
-	printf("%s %2lu %8lld %s\n", mode, (unsigned long)st.st_nlink,
-	       (long long)st.st_size, name);
+	if (o->human)
+		ls_human((long long)st.st_size, size, sizeof(size));
+	else
+		snprintf(size, sizeof(size), "%lld", (long long)st.st_size);
+	printf("%s %2lu %8s %s\n", mode, (unsigned long)st.st_nlink, size, name);
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -119,7 +185,9 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int ls_dir(const struct ls_opts *o, const char *path)
+// List one directory; with -R, queue its subdirectories on *work (last
+// first, so that they come off the list in name order).
+static int ls_dir(const struct ls_opts *o, const char *path, struct ls_work *work)
 {
 	CDIR *d = cdir_open(path);
 	if (!d)
@@ -165,8 +233,19 @@ static int ls_dir(const struct ls_opts *o, const char *path)
 		if (p)
 			ls_print(o, p, names[i]);
 		free(p);
-		free(names[i]);
 	}
+	for (size_t i = n; o->recursive && i-- > 0;) {
+		char *p = path_join(path, names[i]);
+		struct stat st;
+		if (p && stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (ls_work_push(work, p) < 0)
+				status = applib_error("ls", path, ENOMEM);
+		} else {
+			free(p);
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 	return status;
 }
@@ -178,45 +257,57 @@ static int ls_main(int argc, char **argv)
 			   "List directories (sorted, one name a line) or files.\n"
 			   "-l: mode, links, size, name; -a: include names starting with '.'\n"))
 		return 0;
-	struct ls_opts o = {0, 0};
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'a')
-				o.all = 1;
-			else if (*f == 'l')
-				o.longform = 1;
-			else if (*f != '1') {
-				fprintf(stderr, "ls: -%c: %s\n", *f, strerror(EINVAL));
-				return 2;
-			}
+	struct ls_opts o = {0, 0, 0, 0};
+	struct applib_opts op;
+	applib_opts_init(&op, "ls", argc, argv, "alRh1", NULL);
+	int c;
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'a': o.all = 1; break;
+		case 'l': o.longform = 1; break;
+		case 'R': o.recursive = 1; break;
+		case 'h': o.human = 1; break;
+		case '1': break;
+		default: return 2;
 		}
 	}
-	static char *const dot[] = {".", NULL};
-	char *const *paths = i < argc ? argv + i : dot;
+	int i = op.ind;
+	argc = op.argc;
+	char *dot[] = {".", NULL};
+	char **paths = i < argc ? argv + i : dot;
 	int npaths = i < argc ? argc - i : 1;
-	int status = 0;
+	int status = 0, printed = 0;
+	struct ls_work work = {0};
+	if (npaths > 1) // operands are listed in name order too
+		qsort(paths, (size_t)npaths, sizeof(char *), cmp_names);
+	// Files first, as GNU ls does, then the directories in order.
 	for (int k = 0; k < npaths; k++) {
 		struct stat st;
-		if (stat(paths[k], &st) < 0) {
+		if (stat(paths[k], &st) < 0) { // busybox's wording, Corral's form
 			status = applib_error("ls", paths[k], errno);
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
 			ls_print(&o, paths[k], paths[k]);
-			continue;
+			printed = 1;
 		}
-		if (npaths > 1)
-			printf("%s%s:\n", k > 0 ? "\n" : "", paths[k]);
-		if (ls_dir(&o, paths[k]))
-			status = 1;
 	}
-	if (fflush(stdout) != 0 && errno != EPIPE)
-		status = applib_error("ls", "write error", errno);
+	for (int k = npaths; k-- > 0;) {
+		struct stat st;
+		if (stat(paths[k], &st) == 0 && S_ISDIR(st.st_mode) &&
+		    ls_work_push(&work, strdup(paths[k])) < 0)
+			status = applib_error("ls", paths[k], ENOMEM);
+	}
+	while (work.n > 0) {
+		char *dir = work.v[--work.n];
+		if (npaths > 1 || o.recursive)
+			printf("%s%s:\n", printed ? "\n" : "", dir);
+		printed = 1;
+		if (ls_dir(&o, dir, &work) && !status)
+			status = 1;
+		free(dir);
+	}
+	free(work.v);
 	return status;
 }
 APP(ls, ls_main, "list directory contents");
@@ -255,15 +346,19 @@ static int mkdir_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: mkdir [-p] DIR...\n"
 				       "Create directories; -p: parents too, existing is fine.\n"))
 		return 0;
-	int parents = 0, i = 1, status = 0;
-	if (i < argc && strcmp(argv[i], "-p") == 0) {
+	int parents = 0, status = 0, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {{"parents", 0, 'p'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "mkdir", argc, argv, "p", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c != 'p')
+			return 1;
 		parents = 1;
-		i++;
 	}
-	if (i >= argc) {
-		fprintf(stderr, "mkdir: missing operand\n");
-		return 1;
-	}
+	int i = op.ind;
+	argc = op.argc;
+	if (i >= argc)
+		return applib_missing_operand("mkdir");
 	for (; i < argc; i++) {
 		if (parents) {
 			if (mkdir_parents(argv[i]))
@@ -300,11 +395,21 @@ static int rmdir_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: rmdir [-p] DIR...\n"
 				       "Remove empty directories (or containers); -p: then each parent in DIR.\n"))
 		return 0;
-	int parents = argc > 1 && strcmp(argv[1], "-p") == 0;
-	if (argc < 2 + parents) {
-		fprintf(stderr, "rmdir: missing operand\n");
-		return 1;
+	int parents = 0, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {{"parents", 0, 'p'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "rmdir", argc, argv, "p", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c != 'p')
+			return 1;
+		parents = 1;
 	}
+	int n = op.argc - op.ind;
+	for (int k = 0; k < n; k++) // the operands from argv[1 + parents] on
+		argv[1 + parents + k] = argv[op.ind + k];
+	argc = 1 + parents + n;
+	if (n == 0)
+		return applib_missing_operand("rmdir");
 	int status = 0;
 	for (int i = 1 + parents; i < argc; i++) {
 		if (parents)
@@ -415,23 +520,23 @@ static int rm_main(int argc, char **argv)
 			   "Remove files; -r: directories and their contents; -f: a missing\n"
 			   "PATH is not an error.\n"))
 		return 0;
-	int recursive = 0, force = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'r' || *f == 'R')
-				recursive = 1;
-			else if (*f == 'f')
-				force = 1;
-			else {
-				fprintf(stderr, "rm: -%c: %s\n", *f, strerror(EINVAL));
-				return 1;
-			}
-		}
+	int recursive = 0, force = 0, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {
+		{"recursive", 0, 'r'}, {"force", 0, 'f'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "rm", argc, argv, "rRf", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'r' || c == 'R')
+			recursive = 1;
+		else if (c == 'f')
+			force = 1;
+		else
+			return 1;
 	}
-	if (i >= argc && !force) {
-		fprintf(stderr, "rm: missing operand\n");
-		return 1;
-	}
+	int i = op.ind;
+	argc = op.argc;
+	if (i >= argc && !force)
+		return applib_missing_operand("rm");
 	int status = 0;
 	for (; i < argc; i++)
 		if (rm_path(argv[i], recursive, force))
@@ -491,8 +596,14 @@ static int mv_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: mv FROM TO | mv FROM... DIR\n"
 				       "Rename or move files and directories.\n"))
 		return 0;
+	if (applib_operands("mv", &argc, argv) < 0)
+		return 1;
 	if (argc < 3) {
-		fprintf(stderr, "mv: missing operand\n");
+		if (argc == 2)
+			fprintf(stderr, "mv: missing destination file operand after '%s'\n", argv[1]);
+		else
+			fprintf(stderr, "mv: missing file operand\n");
+		applib_try_help("mv");
 		return 1;
 	}
 	const char *dst = argv[argc - 1];
@@ -524,8 +635,11 @@ static int touch_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: touch FILE...\nCreate each FILE that does not exist.\n"))
 		return 0;
+	if (applib_operands("touch", &argc, argv) < 0)
+		return 1;
 	if (argc < 2) {
-		fprintf(stderr, "touch: missing operand\n");
+		fprintf(stderr, "touch: missing file operand\n");
+		applib_try_help("touch");
 		return 1;
 	}
 	int status = 0;

@@ -1,4 +1,5 @@
-// NUMA and affinity apps: numactl (--hardware, --show) and taskset.
+// NUMA and affinity apps: numactl (--hardware, --show, and running a
+// command with CPU and memory policy, as numactl(8)) and taskset.
 //
 // numactl reads /proc/nodes, which has one line per node and one line of
 // distances per node:
@@ -155,7 +156,16 @@ static int numactl_hardware(void)
 	return 0;
 }
 
-// numactl --show: this task's CPUs and nodes.
+static void print_ids(const char *label, unsigned long long mask)
+{
+	printf("%s:", label);
+	for (int c = 0; c < 64; c++)
+		if (mask & (1ULL << c))
+			printf(" %d", c);
+	printf("\n");
+}
+
+// numactl --show: this task's policy, CPUs and nodes.
 static int numactl_show(void)
 {
 	char path[64], rpath[300], cpus[256], mems[256];
@@ -163,7 +173,7 @@ static int numactl_show(void)
 	char *text = applib_read_file(applib_sys_path(path, rpath, sizeof(rpath)), NULL);
 	if (!text)
 		return applib_error("numactl", path, errno);
-	unsigned long long cpumask = 0, memmask = 0;
+	unsigned long long cpumask = 0, memmask = 0, polnodes = 0;
 	if (applib_status_field(text, "Cpus_allowed_list", cpus, sizeof(cpus)) < 0 ||
 	    applib_status_field(text, "Mems_allowed_list", mems, sizeof(mems)) < 0 ||
 	    applib_parse_cpulist(cpus, &cpumask) < 0 ||
@@ -172,38 +182,147 @@ static int numactl_show(void)
 		return applib_error("numactl", path, EINVAL);
 	}
 	free(text);
-	printf("policy: default\npreferred node: current\nphyscpubind:");
-	for (int c = 0; c < 64; c++)
-		if (cpumask & (1ULL << c))
-			printf(" %d", c);
-	printf("\nnodebind:");
-	for (int c = 0; c < 64; c++)
-		if (memmask & (1ULL << c))
-			printf(" %d", c);
-	printf("\nmembind:");
-	for (int c = 0; c < 64; c++)
-		if (memmask & (1ULL << c))
-			printf(" %d", c);
-	printf("\n");
+	int mode = MPOL_DEFAULT;
+	if (get_mempolicy_mask(&mode, &polnodes) < 0)
+		mode = MPOL_DEFAULT;
+	static const char *const names[] = {"default", "preferred", "bind", "interleave"};
+	printf("policy: %s\n", mode >= 0 && mode <= 3 ? names[mode] : "default");
+	if (mode == MPOL_PREFERRED && polnodes)
+		printf("preferred node: %d\n", __builtin_ctzll(polnodes));
+	else
+		printf("preferred node: current\n");
+	if (mode == MPOL_INTERLEAVE)
+		print_ids("interleavemask", polnodes);
+	print_ids("physcpubind", cpumask);
+	print_ids("nodebind", memmask);
+	print_ids("membind", mode == MPOL_BIND ? polnodes & memmask : memmask);
+	return 0;
+}
+
+static const char numactl_usage[] =
+	"usage: numactl [--interleave= | -i <nodes>] [--preferred= | -p <node>]\n"
+	"               [--physcpubind= | -C <cpus>] [--cpunodebind= | -N <nodes>]\n"
+	"               [--membind= | -m <nodes>] [--localalloc | -l] command args ...\n"
+	"       numactl [--show | -s]\n"
+	"       numactl [--hardware | -H]\n"
+	"\n"
+	"nodes and cpus are lists such as 0-1,3, or all. Runs command with the\n"
+	"policy: its CPUs (those of the nodes, or the cpus given) and where its\n"
+	"memory comes from (membind: only those nodes; interleave: the nodes in\n"
+	"turn; preferred: that node first), within its containers' CPUs and nodes.\n";
+
+// "0-1,3" or "all", each within present. -1 after the message.
+static int numactl_list(const char *what, const char *arg, unsigned long long present,
+			unsigned long long *out)
+{
+	if (strcmp(arg, "all") == 0) {
+		*out = present;
+		return 0;
+	}
+	if (applib_parse_cpulist(arg, out) < 0 || *out == 0 || (*out & ~present)) {
+		fprintf(stderr, "numactl: %s argument %s is out of range\n<%s> is invalid\n", what,
+			arg, arg);
+		fputs(numactl_usage, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+// The CPUs of the nodes in mask.
+static int numactl_node_cpus(unsigned long long nodes, unsigned long long *cpus,
+			     unsigned long long *present)
+{
+	struct numa_node *nd = calloc(MAX_NODES, sizeof(*nd));
+	if (!nd) {
+		applib_error("numactl", "malloc", ENOMEM);
+		return -1;
+	}
+	if (read_nodes(nd)) {
+		free(nd);
+		return -1;
+	}
+	*cpus = 0;
+	*present = 0;
+	for (int i = 0; i < MAX_NODES; i++) {
+		if (!nd[i].present)
+			continue;
+		*present |= 1ULL << i;
+		if (nodes & (1ULL << i))
+			*cpus |= nd[i].cpus;
+	}
+	free(nd);
 	return 0;
 }
 
 static int numactl_main(int argc, char **argv)
 {
-	static const char usage[] =
-		"usage: numactl --hardware | numactl --show\n"
-		"--hardware (-H): the nodes, their CPUs, sizes, free memory and\n"
-		"distances; --show (-s): the CPUs and nodes this task may use.\n";
-	if (applib_wants_help(argc, argv, usage))
+	if (applib_wants_help(argc, argv, numactl_usage))
 		return 0;
-	if (argc == 2 && (strcmp(argv[1], "--hardware") == 0 || strcmp(argv[1], "-H") == 0))
+	static const struct applib_longopt longs[] = {
+		{"interleave", 1, 'i'}, {"preferred", 1, 'p'}, {"membind", 1, 'm'},
+		{"cpunodebind", 1, 'N'}, {"cpubind", 1, 'N'}, {"physcpubind", 1, 'C'},
+		{"localalloc", 0, 'l'}, {"hardware", 0, 'H'}, {"show", 0, 's'},
+		{NULL, 0, 0}};
+	struct applib_opts op;
+	applib_opts_init(&op, "numactl", argc, argv, "+i:p:m:N:C:lHs", longs);
+	op.usage = numactl_usage;
+	unsigned long long present = 0, all_cpus = 0, cpus = 0, nodes = 0, tmp;
+	int mode = -1, bind_cpus = 0, hardware = 0, show = 0, c;
+	if (numactl_node_cpus(~0ULL, &all_cpus, &present) < 0)
+		return 1;
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'H': hardware = 1; break;
+		case 's': show = 1; break;
+		case 'l': mode = MPOL_DEFAULT; nodes = 0; break;
+		case 'i': case 'm': case 'p':
+			if (numactl_list("node", op.arg, present, &nodes) < 0)
+				return 1;
+			mode = c == 'i' ? MPOL_INTERLEAVE : c == 'm' ? MPOL_BIND : MPOL_PREFERRED;
+			if (mode == MPOL_PREFERRED)
+				nodes &= -nodes; // its first node
+			break;
+		case 'N':
+			if (numactl_list("node", op.arg, present, &tmp) < 0 ||
+			    numactl_node_cpus(tmp, &cpus, &present) < 0)
+				return 1;
+			bind_cpus = 1;
+			break;
+		case 'C':
+			if (numactl_list("cpu", op.arg, all_cpus, &cpus) < 0)
+				return 1;
+			bind_cpus = 1;
+			break;
+		default:
+			return 1;
+		}
+	}
+	if (hardware)
 		return numactl_hardware();
-	if (argc == 2 && (strcmp(argv[1], "--show") == 0 || strcmp(argv[1], "-s") == 0))
+	int has_cmd = op.ind < op.argc;
+	if (!has_cmd && !show) {
+		fputs(numactl_usage, stderr);
+		return 1;
+	}
+	// Set the policy on ourselves; the command inherits it.
+	if (bind_cpus && sched_setaffinity_mask(getpid(), cpus) < 0)
+		return applib_error("numactl", "sched_setaffinity", errno);
+	if (mode >= 0 && set_mempolicy_mask(mode, nodes) < 0)
+		return applib_error("numactl", "set_mempolicy", errno);
+	if (!has_cmd)
 		return numactl_show();
-	fputs(usage, stderr);
-	return 1;
+	pid_t pid = spawn(argv[op.ind], argv + op.ind, NULL);
+	if (pid < 0) {
+		fprintf(stderr, "numactl: execution of `%s': %s\n", argv[op.ind], strerror(errno));
+		return 1;
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return applib_error("numactl", "waitpid", errno);
+	return applib_exit_status(st);
 }
-APP(numactl, numactl_main, "show the NUMA nodes (--hardware)");
+APP(numactl, numactl_main, "run a command with a NUMA policy; show the nodes (--hardware)");
 
 // ---- taskset ------------------------------------------------------------------
 
@@ -288,27 +407,22 @@ static int taskset_main(int argc, char **argv)
 		"(0x3 = CPUs 0,1); with -c a list (0-1,3).\n";
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
-	int list = 0, pidmode = 0, i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--pid") == 0) {
+	int list = 0, pidmode = 0, c;
+	static const struct applib_longopt longs[] = {
+		{"pid", 0, 'p'}, {"cpu-list", 0, 'c'}, {NULL, 0, 0}};
+	struct applib_opts op;
+	// Options stop at the first operand: the command's own options are its.
+	applib_opts_init(&op, "taskset", argc, argv, "+pc", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'p')
 			pidmode = 1;
-			continue;
-		}
-		if (strcmp(argv[i], "--cpu-list") == 0) {
+		else if (c == 'c')
 			list = 1;
-			continue;
-		}
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'p')
-				pidmode = 1;
-			else if (*f == 'c')
-				list = 1;
-			else {
-				fputs(usage, stderr);
-				return 1;
-			}
-		}
+		else
+			return 1;
 	}
+	argc = op.argc;
+	int i = op.ind;
 	int rest = argc - i;
 	if (pidmode && rest == 1)
 		return taskset_pid(list, NULL, argv[i]);

@@ -497,7 +497,8 @@ static int test_eval(struct test_state *t)
 			return *a[1] == 0;
 		if (test_is_unary(a[0]))
 			return test_unary(t, a[0][1], a[1]);
-		if (test_is_binary(a[1])) {
+		if (test_is_binary(a[1]) || strcmp(a[1], "-a") == 0 || strcmp(a[1], "-o") == 0 ||
+		    strcmp(a[0], "(") == 0) {
 			test_syntax(t, "missing argument after '%s'", a[1]);
 			return 0;
 		}
@@ -542,11 +543,14 @@ static int test_app_main(int argc, char **argv)
 	const char *slash = strrchr(argv[0], '/');
 	const char *prog = slash ? slash + 1 : argv[0];
 	struct test_state t = {prog, argv, 1, argc, 0, 0};
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("Usage: %s EXPRESSION%s\nExit with the status of EXPRESSION: -e -f -d\n"
+		       "-s -r -w -x FILE, -n -z STRING, S1 = S2, S1 != S2, N1 -eq -ne -lt -le\n"
+		       "-gt -ge N2, ! EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR ).\n",
+		       prog, strcmp(prog, "[") == 0 ? " ]" : "");
+		return 0;
+	}
 	if (strcmp(prog, "[") == 0) {
-		if (argc == 2 && strcmp(argv[1], "--help") == 0) {
-			printf("Usage: [ EXPRESSION ]\nExit with the status of EXPRESSION.\n");
-			return 0;
-		}
 		if (argc < 2 || strcmp(argv[argc - 1], "]") != 0) {
 			fprintf(stderr, "[: missing ']'\n");
 			return 2;

@@ -16,13 +16,14 @@
 #define MAX_NESTING 16 // parentheses: the parser and emitter recurse on them
 
 enum node_type { N_EMPTY, N_CHAR, N_ANY, N_CLASS, N_BOL, N_EOL, N_CAT, N_ALT,
-		 N_STAR, N_PLUS, N_QUEST, N_GROUP };
+		 N_STAR, N_PLUS, N_QUEST, N_GROUP, N_INTERVAL };
 
 struct node {
 	enum node_type type;
 	int value; // N_CHAR: the byte; N_CLASS: class index; N_GROUP: its number
 	int child; // N_CAT, N_ALT: first operand; repeats: the operand
 	int next;  // next sibling in the parent's list, -1 at the end
+	int min, max; // N_INTERVAL: a{min,max} (max -1: no upper bound)
 };
 
 enum op { I_CHAR, I_ANY, I_CLASS, I_BOL, I_EOL, I_SPLIT, I_JMP, I_MATCH,
@@ -67,7 +68,7 @@ static int new_node(struct parser *ps, enum node_type type, int value)
 		ps->nodes = n;
 		ps->capnodes = cap;
 	}
-	ps->nodes[ps->nnodes] = (struct node){type, value, -1, -1};
+	ps->nodes[ps->nnodes] = (struct node){type, value, -1, -1, 0, 0};
 	return ps->nnodes++;
 }
 
@@ -219,10 +220,43 @@ static int parse_atom(struct parser *ps, int at_start)
 	return new_node(ps, N_CHAR, ps->icase ? tolower(c) : c);
 }
 
-// The repeat operator at ps->p, or N_EMPTY if there is none.
-static enum node_type repeat_op(struct parser *ps)
+#define MAX_INTERVAL 255 // RE_DUP_MAX
+
+// {m}, {m,}, {m,n} after its opening brace; N_INTERVAL with *min, *max,
+// or N_EMPTY with ps->err set.
+static enum node_type parse_interval(struct parser *ps, const char *p, int *min, int *max)
+{
+	int v = 0, digits = 0;
+	for (; *p >= '0' && *p <= '9' && v <= MAX_INTERVAL; p++, digits++)
+		v = v * 10 + (*p - '0');
+	if (!digits)
+		return fail(ps, "Invalid preceding regular expression"), N_EMPTY;
+	*min = *max = v;
+	if (*p == ',') {
+		p++;
+		*max = -1;
+		if (*p >= '0' && *p <= '9')
+			for (*max = 0; *p >= '0' && *p <= '9' && *max <= MAX_INTERVAL; p++)
+				*max = *max * 10 + (*p - '0');
+	}
+	const char *close = ps->extended ? "}" : "\\}";
+	if (strncmp(p, close, strlen(close)) != 0)
+		return fail(ps, "Unmatched \\{"), N_EMPTY;
+	if (*min > MAX_INTERVAL || *max > MAX_INTERVAL || (*max >= 0 && *max < *min))
+		return fail(ps, "Invalid content of \\{\\}"), N_EMPTY;
+	ps->p = p + strlen(close);
+	return N_INTERVAL;
+}
+
+// The repeat operator at ps->p, or N_EMPTY if there is none (or on an
+// error: ps->err set). Intervals give their bounds in *min, *max.
+static enum node_type repeat_op(struct parser *ps, int *min, int *max)
 {
 	const char *p = ps->p;
+	if (ps->extended && p[0] == '{' && p[1] >= '0' && p[1] <= '9')
+		return parse_interval(ps, p + 1, min, max);
+	if (!ps->extended && p[0] == '\\' && p[1] == '{')
+		return parse_interval(ps, p + 2, min, max);
 	if (*p == '*') {
 		ps->p++;
 		return N_STAR;
@@ -259,8 +293,24 @@ static int parse_cat(struct parser *ps)
 		// Repeats of a repeat fold into one (a** is a*, a+? is a*), so
 		// no run of operators can nest the tree deeper.
 		enum node_type rep, folded = N_EMPTY;
-		while ((rep = repeat_op(ps)) != N_EMPTY)
+		int min = 0, max = 0, intervals = 0;
+		while ((rep = repeat_op(ps, &min, &max)) != N_EMPTY) {
+			if (rep == N_INTERVAL) { // a{m,n}: its own node (a{2}{3} nests)
+				int r = new_node(ps, N_INTERVAL, 0);
+				if (r < 0)
+					return -1;
+				ps->nodes[r].child = atom;
+				ps->nodes[r].min = min;
+				ps->nodes[r].max = max;
+				atom = r;
+				if (++intervals > 4) // gen() recurses once per interval
+					return fail(ps, "pattern nested too deeply");
+				continue;
+			}
 			folded = folded == N_EMPTY || folded == rep ? rep : N_STAR;
+		}
+		if (ps->err)
+			return -1;
 		if (folded != N_EMPTY) {
 			int r = new_node(ps, folded, 0);
 			if (r < 0)
@@ -307,8 +357,16 @@ struct emitter {
 	int nomem;
 };
 
+// Programs are bounded (intervals inside intervals multiply): a bigger one
+// fails as out of memory.
+#define MAX_PROGRAM (1 << 18)
+
 static int emit(struct emitter *e, enum op op, int value)
 {
+	if (e->n >= MAX_PROGRAM) {
+		e->nomem = 1;
+		return 0;
+	}
 	if (e->n == e->cap) {
 		int cap = e->cap ? e->cap * 2 : 32;
 		struct inst *p = realloc(e->prog, sizeof(*p) * (size_t)cap);
@@ -403,6 +461,30 @@ static void gen(struct emitter *e, int idx)
 		gen(e, nd->child);
 		emit(e, I_SAVE, 2 * nd->value + 1);
 		break;
+	case N_INTERVAL: { // a{m,n}: a m times, then n-m optional copies (or a*)
+		for (int k = 0; k < nd->min && !e->nomem; k++)
+			gen(e, nd->child);
+		if (nd->max < 0) { // L1: SPLIT L2 L3; L2: a; JMP L1; L3:
+			int split = emit(e, I_SPLIT, 0);
+			gen(e, nd->child);
+			int j = emit(e, I_JMP, 0);
+			if (e->nomem)
+				return;
+			e->prog[j].x = split;
+			e->prog[split].x = split + 1;
+			e->prog[split].y = e->n;
+			break;
+		}
+		for (int k = nd->min; k < nd->max && !e->nomem; k++) {
+			int split = emit(e, I_SPLIT, 0);
+			gen(e, nd->child);
+			if (e->nomem)
+				return;
+			e->prog[split].x = split + 1;
+			e->prog[split].y = e->n;
+		}
+		break;
+	}
 	case N_QUEST: { // SPLIT L1 L2; L1: a; L2:
 		int split = emit(e, I_SPLIT, 0);
 		gen(e, nd->child);

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { A_NONE, A_LINE, A_LAST, A_REGEX };
+enum { A_NONE, A_LINE, A_LAST, A_REGEX, A_PLUS /* ADDR1,+N */ };
 
 struct sed_addr {
 	int type;
@@ -52,6 +52,8 @@ struct sed_script {
 	// if more output follows.
 	int unterminated; // the current line had no '\n'
 	int owe_newline;  // the last output was such a line
+	char *hold;       // the hold space (g G h H x), from malloc
+	size_t hold_len;
 };
 
 struct sed_input {
@@ -287,8 +289,12 @@ static int sed_compile(struct sed_script *s, const char *src)
 			goto fail;
 		if (*p == ',' && c->a1.type != A_NONE) {
 			p++;
-			if (sed_parse_addr(s, &p, &c->a2) < 0)
+			if (*p == '+' && p[1] >= '0' && p[1] <= '9') { // GNU: the N lines after
+				c->a2.type = A_PLUS;
+				c->a2.line = strtoul(p + 1, (char **)&p, 10);
+			} else if (sed_parse_addr(s, &p, &c->a2) < 0) {
 				goto fail;
+			}
 			if (c->a2.type == A_NONE) {
 				sed_error(s, p, "unexpected `,'");
 				goto fail;
@@ -332,6 +338,7 @@ static int sed_compile(struct sed_script *s, const char *src)
 			s->cmds[open[--nopen]].jump = s->n - 1;
 			break;
 		case 'p': case 'd': case 'q': case '=': case 'n': case 'N': case 'D': case 'P':
+		case 'g': case 'G': case 'h': case 'H': case 'x': case 'l':
 			break;
 		default: {
 			char msg[40];
@@ -431,13 +438,16 @@ static int sed_selected(struct sed_cmd *c, const char *line, size_t len,
 		hit = sed_addr_match(&c->a1, line, len, lineno, last);
 	} else if (c->in_range) {
 		hit = 1;
-		if (c->a2.type == A_LINE ? lineno >= c->a2.line
-					 : sed_addr_match(&c->a2, line, len, lineno, last))
+		if (c->a2.type == A_LINE || c->a2.type == A_PLUS
+			    ? lineno >= c->range_end
+			    : sed_addr_match(&c->a2, line, len, lineno, last))
 			c->in_range = 0;
 	} else {
 		hit = sed_addr_match(&c->a1, line, len, lineno, last);
+		c->range_end = c->a2.type == A_PLUS ? lineno + c->a2.line : c->a2.line;
 		if (hit)
-			c->in_range = !(c->a2.type == A_LINE && c->a2.line <= lineno) &&
+			c->in_range = !((c->a2.type == A_LINE || c->a2.type == A_PLUS) &&
+					c->range_end <= lineno) &&
 				      !(c->a2.type == A_LAST && last);
 	}
 	return hit != c->negate;
@@ -554,107 +564,196 @@ static void sed_text(struct sed_script *sc, FILE *out, const char *text)
 	fputs(text, out);
 }
 
+// g G h H x: copy or append between the pattern space (*line) and the
+// hold space; x swaps them.
+static void sed_hold(struct sed_script *s, char cmd, char **line, size_t *len)
+{
+	const char *from = cmd == 'g' || cmd == 'G' ? (s->hold ? s->hold : "") : *line;
+	size_t flen = cmd == 'g' || cmd == 'G' ? s->hold_len : *len;
+	if (cmd == 'x') {
+		char *t = s->hold ? s->hold : strdup("");
+		if (!t)
+			return;
+		s->hold = *line;
+		s->hold_len = *len;
+		*line = t;
+		*len = strlen(t);
+		return;
+	}
+	char **to = cmd == 'g' || cmd == 'G' ? line : &s->hold;
+	size_t *tlen = cmd == 'g' || cmd == 'G' ? len : &s->hold_len;
+	int append = cmd == 'G' || cmd == 'H';
+	size_t keep = append && *to ? *tlen : 0;
+	char *n = malloc(keep + (append ? 1 : 0) + flen + 1);
+	if (!n)
+		return;
+	if (keep)
+		memcpy(n, *to, keep);
+	if (append)
+		n[keep++] = '\n';
+	memcpy(n + keep, from, flen);
+	n[keep + flen] = '\0';
+	free(*to);
+	*to = n;
+	*tlen = keep + flen;
+}
+
+// l: the pattern space with escapes, wrapped at 70 columns, ending in $.
+static void sed_list(struct sed_script *s, FILE *out, const char *line, size_t len)
+{
+	char buf[8];
+	int col = 0;
+	if (s->owe_newline)
+		fputc('\n', out);
+	s->owe_newline = 0;
+	for (size_t k = 0; k < len; k++) {
+		unsigned char c = (unsigned char)line[k];
+		const char *esc = c == '\\' ? "\\\\" : c == '\a' ? "\\a" : c == '\b' ? "\\b"
+				: c == '\f' ? "\\f" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+				: c == '\t' ? "\\t" : c == '\v' ? "\\v" : NULL;
+		if (!esc && (c < 32 || c >= 127)) {
+			snprintf(buf, sizeof(buf), "\\%03o", c);
+			esc = buf;
+		}
+		int w = esc ? (int)strlen(esc) : 1;
+		if (col + w > 69) {
+			fputs("\\\n", out);
+			col = 0;
+		}
+		if (esc)
+			fputs(esc, out);
+		else
+			fputc(c, out);
+		col += w;
+	}
+	fputs("$\n", out);
+}
+
+// One cycle's state: the pattern space and where the input is.
+struct sed_cycle {
+	char *line;            // the pattern space, from malloc
+	size_t len;
+	unsigned long lineno;
+	int last;              // the line is the input's last
+	int deleted, quit;     // end the cycle without printing / the run
+	struct sed_buf append; // a's text, written at the end of the cycle
+};
+
+// n and N: print (n) and replace, or append (N), the next input line.
+static void sed_next_input(struct sed_script *s, struct sed_input *in, FILE *out, char cmd,
+			   struct sed_cycle *cy)
+{
+	char *next;
+	size_t nlen;
+	int nlast;
+	if (cmd == 'n' && !s->quiet)
+		sed_print(s, out, cy->line, cy->len, 1);
+	if (!sed_next_line(s, in, &next, &nlen, &nlast)) {
+		if (cmd == 'N' && !s->quiet) // GNU prints the pattern space
+			sed_print(s, out, cy->line, cy->len, 1);
+		cy->deleted = cy->quit = 1;
+		return;
+	}
+	cy->lineno++;
+	cy->last = nlast;
+	if (cmd == 'n') {
+		free(cy->line);
+		cy->line = next;
+		cy->len = nlen;
+		return;
+	}
+	char *joined = malloc(cy->len + nlen + 2);
+	if (joined) {
+		memcpy(joined, cy->line, cy->len);
+		joined[cy->len] = '\n';
+		memcpy(joined + cy->len + 1, next, nlen + 1);
+		free(cy->line);
+		cy->line = joined;
+		cy->len += nlen + 1;
+	}
+	free(next);
+}
+
+// Run command c (selected for this line) on the cycle.
+static void sed_command(struct sed_script *s, struct sed_input *in, FILE *out,
+			const struct sed_cmd *c, struct sed_cycle *cy)
+{
+	char num[32];
+	switch (c->cmd) {
+	case 's':
+		if (sed_substitute(c, &cy->line, &cy->len) && c->print)
+			sed_print(s, out, cy->line, cy->len, 1);
+		break;
+	case 'y':
+		for (size_t k = 0; k < cy->len; k++)
+			cy->line[k] = (char)c->ymap[(unsigned char)cy->line[k]];
+		break;
+	case 'p': case 'P':
+		sed_print(s, out, cy->line, c->cmd == 'P' ? strcspn(cy->line, "\n") : cy->len,
+			  c->cmd == 'p');
+		break;
+	case 'd': case 'D':
+		cy->deleted = 1;
+		break;
+	case 'g': case 'G': case 'h': case 'H': case 'x':
+		sed_hold(s, c->cmd, &cy->line, &cy->len);
+		break;
+	case 'l':
+		sed_list(s, out, cy->line, cy->len);
+		break;
+	case 'q':
+		cy->quit = 1;
+		break;
+	case '=':
+		snprintf(num, sizeof(num), "%lu\n", cy->lineno);
+		sed_text(s, out, num);
+		break;
+	case 'a':
+		sed_put(&cy->append, c->repl, strlen(c->repl));
+		sed_put(&cy->append, "\n", 1);
+		break;
+	case 'i':
+		sed_text(s, out, c->repl);
+		sed_text(s, out, "\n");
+		break;
+	case 'c': // a range prints its text once, at its end
+		if (c->a2.type == A_NONE || !c->in_range) {
+			sed_text(s, out, c->repl);
+			sed_text(s, out, "\n");
+		}
+		cy->deleted = 1;
+		break;
+	case 'n': case 'N':
+		sed_next_input(s, in, out, c->cmd, cy);
+		break;
+	}
+}
+
 // Run the script over the input. Returns the exit status.
 static int sed_run(struct sed_script *s, struct sed_input *in, FILE *out)
 {
-	char *line;
-	size_t len;
-	int last;
-	unsigned long lineno = 0;
-	int quit = 0;
-	while (!quit && sed_next_line(s, in, &line, &len, &last)) {
-		lineno++;
-		int deleted = 0;
-		struct sed_buf append = {0};
-		for (int i = 0; i < s->n && !deleted && !quit; i++) {
+	struct sed_cycle cy = {0};
+	while (!cy.quit && sed_next_line(s, in, &cy.line, &cy.len, &cy.last)) {
+		cy.lineno++;
+		cy.deleted = 0;
+		memset(&cy.append, 0, sizeof(cy.append));
+		for (int i = 0; i < s->n && !cy.deleted && !cy.quit; i++) {
 			struct sed_cmd *c = &s->cmds[i];
 			if (c->cmd == '}')
 				continue;
-			if (!sed_selected(c, line, len, lineno, last)) {
+			if (!sed_selected(c, cy.line, cy.len, cy.lineno, cy.last)) {
 				if (c->cmd == '{')
-					i = c->jump;
+					i = c->jump; // skip the block
 				continue;
 			}
-			switch (c->cmd) {
-			case 's':
-				if (sed_substitute(c, &line, &len) && c->print)
-					sed_print(s, out, line, len, 1);
-				break;
-			case 'y':
-				for (size_t k = 0; k < len; k++)
-					line[k] = (char)c->ymap[(unsigned char)line[k]];
-				break;
-			case 'p': case 'P':
-				sed_print(s, out, line, c->cmd == 'P' ? strcspn(line, "\n") : len, c->cmd == 'p');
-				break;
-			case 'd': case 'D':
-				deleted = 1;
-				break;
-			case 'q':
-				quit = 1;
-				break;
-			case '=': {
-				char num[32];
-				snprintf(num, sizeof(num), "%lu\n", lineno);
-				sed_text(s, out, num);
-				break;
-			}
-			case 'a':
-				sed_put(&append, c->repl, strlen(c->repl));
-				sed_put(&append, "\n", 1);
-				break;
-			case 'i':
-				sed_text(s, out, c->repl);
-				sed_text(s, out, "\n");
-				break;
-			case 'c':
-				if (c->a2.type == A_NONE || !c->in_range) {
-					sed_text(s, out, c->repl);
-					sed_text(s, out, "\n");
-				}
-				deleted = 1;
-				break;
-			case 'n': case 'N': {
-				char *next;
-				size_t nlen;
-				int nlast;
-				if (c->cmd == 'n' && !s->quiet)
-					sed_print(s, out, line, len, 1);
-				if (!sed_next_line(s, in, &next, &nlen, &nlast)) {
-					if (c->cmd == 'N' && !s->quiet)
-						sed_print(s, out, line, len, 1);
-					deleted = 1;
-					quit = 1;
-					break;
-				}
-				lineno++;
-				last = nlast;
-				if (c->cmd == 'n') {
-					free(line);
-					line = next;
-					len = nlen;
-				} else {
-					char *joined = malloc(len + nlen + 2);
-					if (joined) {
-						memcpy(joined, line, len);
-						joined[len] = '\n';
-						memcpy(joined + len + 1, next, nlen + 1);
-						free(line);
-						line = joined;
-						len += nlen + 1;
-					}
-					free(next);
-				}
-				break;
-			}
-			}
+			sed_command(s, in, out, c, &cy);
 		}
-		if (!deleted && !s->quiet)
-			sed_print(s, out, line, len, 1);
-		if (append.len)
-			sed_text(s, out, append.s);
-		free(append.s);
-		free(line);
+		if (!cy.deleted && !s->quiet)
+			sed_print(s, out, cy.line, cy.len, 1);
+		if (cy.append.len)
+			sed_text(s, out, cy.append.s);
+		free(cy.append.s);
+		free(cy.line);
 	}
 	if (in->has_ahead)
 		free(in->ahead);
@@ -670,6 +769,7 @@ static int sed_run(struct sed_script *s, struct sed_input *in, FILE *out)
 
 static void sed_free(struct sed_script *s)
 {
+	free(s->hold);
 	for (int i = 0; i < s->n; i++) {
 		regex_free(s->cmds[i].a1.re);
 		regex_free(s->cmds[i].a2.re);

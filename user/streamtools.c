@@ -567,6 +567,8 @@ static int yes_main(int argc, char **argv)
 			   "Usage: yes [STRING]...\n"
 			   "Repeatedly output a line with all specified STRING(s), or 'y'.\n"))
 		return 0;
+	if (applib_operands("yes", &argc, argv) < 0)
+		return 1;
 	size_t len = 0;
 	for (int i = 1; i < argc; i++)
 		len += strlen(argv[i]) + 1;
@@ -603,33 +605,47 @@ static int basename_main(int argc, char **argv)
 			   "If specified, also remove a trailing SUFFIX.\n"))
 		return 0;
 	struct applib_opts op;
-	applib_opts_init(&op, "basename", argc, argv, "+", NULL);
-	if (applib_getopt(&op) != -1)
-		return 1;
+	static const struct applib_longopt longs[] = {
+		{"multiple", 0, 'a'}, {"suffix", 1, 's'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "basename", argc, argv, "as:", longs);
+	const char *suffix = NULL;
+	int multiple = 0, c;
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'a')
+			multiple = 1;
+		else if (c == 's')
+			suffix = op.arg, multiple = 1;
+		else
+			return 1;
+	}
 	int n = op.argc - op.ind;
 	if (n < 1)
 		return applib_missing_operand("basename");
-	if (n > 2) {
+	if (!multiple && n > 2) {
 		fprintf(stderr, "basename: extra operand '%s'\n", argv[op.ind + 2]);
 		applib_try_help("basename");
 		return 1;
 	}
-	const char *name = argv[op.ind];
-	size_t len = strlen(name);
-	while (len > 1 && name[len - 1] == '/')
-		len--;
-	size_t start = len;
-	while (start > 0 && name[start - 1] != '/')
-		start--;
-	if (len == 1 && name[0] == '/')
-		start = 0;
-	size_t blen = len - start;
-	if (n == 2) {
-		size_t slen = strlen(argv[op.ind + 1]);
-		if (slen < blen && memcmp(name + start + blen - slen, argv[op.ind + 1], slen) == 0)
-			blen -= slen;
+	if (!multiple && n == 2)
+		suffix = argv[op.ind + 1];
+	for (int i = op.ind; i < (multiple ? op.argc : op.ind + 1); i++) {
+		const char *name = argv[i];
+		size_t len = strlen(name);
+		while (len > 1 && name[len - 1] == '/')
+			len--;
+		size_t start = len;
+		while (start > 0 && name[start - 1] != '/')
+			start--;
+		if (len == 1 && name[0] == '/')
+			start = 0;
+		size_t blen = len - start;
+		if (suffix) {
+			size_t slen = strlen(suffix);
+			if (slen < blen && memcmp(name + start + blen - slen, suffix, slen) == 0)
+				blen -= slen;
+		}
+		printf("%.*s\n", (int)blen, name + start);
 	}
-	printf("%.*s\n", (int)blen, name + start);
 	return 0;
 }
 APP(basename, basename_main, "strip directory and suffix from a file name");

@@ -38,22 +38,20 @@ static int mount_main(int argc, char **argv)
 	if (argc == 1)
 		return print_file("mount", "/proc/mounts");
 	const char *type = NULL, *options = NULL, *pos[2];
-	int npos = 0;
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "-t") == 0 || strcmp(argv[i], "-o") == 0) &&
-		    i + 1 < argc) {
-			if (argv[i][1] == 't')
-				type = argv[++i];
-			else
-				options = argv[++i];
-		} else if (argv[i][0] == '-' || npos == 2) {
-			fputs(usage, stderr);
+	int npos = 0, c;
+	struct applib_opts op;
+	applib_opts_init(&op, "mount", argc, argv, "t:o:", NULL);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 't')
+			type = op.arg;
+		else if (c == 'o')
+			options = op.arg;
+		else
 			return 1;
-		} else {
-			pos[npos++] = argv[i];
-		}
 	}
-	if (npos != 2 || !type) {
+	for (int i = op.ind; i < op.argc && npos < 2; i++)
+		pos[npos++] = argv[i];
+	if (op.argc - op.ind != 2 || !type) {
 		fputs(usage, stderr);
 		return 1;
 	}
@@ -67,10 +65,10 @@ static int umount_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, "usage: umount DIR...\nUnmount the filesystem at DIR.\n"))
 		return 0;
-	if (argc < 2) {
-		fprintf(stderr, "umount: missing operand\n");
+	if (applib_operands("umount", &argc, argv) < 0)
 		return 1;
-	}
+	if (argc < 2)
+		return applib_missing_operand("umount");
 	int status = 0;
 	for (int i = 1; i < argc; i++)
 		if (umount(argv[i]) < 0)
@@ -92,8 +90,14 @@ static int ps_main(int argc, char **argv)
 		size_t k = 0;
 		while (k < sizeof(all) / sizeof(all[0]) && strcmp(argv[i], all[k]) != 0)
 			k++;
-		if (k == sizeof(all) / sizeof(all[0]))
-			return applib_error("ps", argv[i], EINVAL);
+		if (k == sizeof(all) / sizeof(all[0])) {
+			if (argv[i][0] == '-')
+				fprintf(stderr, "ps: invalid option -- '%c'\n", argv[i][1]);
+			else
+				fprintf(stderr, "ps: unsupported option '%s'\n", argv[i]);
+			fprintf(stderr, "usage: ps [-e | -A | -ef | aux]\n");
+			return 1;
+		}
 	}
 	struct applib_task *tasks;
 	int n = applib_read_tasks(&tasks);
@@ -199,12 +203,20 @@ static int sleep_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: sleep SECONDS\nPause; SECONDS may have a fraction (0.5).\n"))
 		return 0;
 	long long ns;
-	if (argc != 2) {
-		fprintf(stderr, "usage: sleep SECONDS\n");
+	if (applib_operands("sleep", &argc, argv) < 0)
+		return 1;
+	if (argc < 2)
+		return applib_missing_operand("sleep");
+	if (argc > 2) {
+		fprintf(stderr, "sleep: extra operand '%s'\n", argv[2]);
+		applib_try_help("sleep");
 		return 1;
 	}
-	if (applib_parse_seconds(argv[1], &ns) < 0)
-		return applib_error("sleep", argv[1], EINVAL);
+	if (applib_parse_seconds(argv[1], &ns) < 0) {
+		fprintf(stderr, "sleep: invalid time interval '%s'\n", argv[1]);
+		applib_try_help("sleep");
+		return 1;
+	}
 	applib_sleep_ns(ns);
 	return 0;
 }
@@ -258,18 +270,54 @@ static long long meminfo_kb(const char *text, const char *name)
 	return strtoll(v, NULL, 10);
 }
 
+// procps's -h: the largest unit that keeps the figure below 1024, one
+// decimal under 10 ("1.5Gi", "23Gi", "675Mi").
+static void free_human(long long kb, char *buf, size_t n)
+{
+	static const char *const units[] = {"Ki", "Mi", "Gi", "Ti", "Pi"};
+	if (kb == 0) {
+		snprintf(buf, n, "0B");
+		return;
+	}
+	double v = (double)kb;
+	int k = 0;
+	while (v >= 1024 && k < 4) {
+		v /= 1024;
+		k++;
+	}
+	if (v < 10)
+		snprintf(buf, n, "%.1f%s", v, units[k]);
+	else
+		snprintf(buf, n, "%.0f%s", v, units[k]);
+}
+
 static int free_main(int argc, char **argv)
 {
-	if (applib_wants_help(argc, argv, "usage: free [-k | -m]\nShow memory: total, used, free (KiB, or MiB with -m).\n"))
+	if (applib_wants_help(argc, argv,
+			   "Usage: free [-b | -k | -m | -g | -h]\n"
+			   "Show memory: total, used, free (KiB; -b bytes, -m MiB, -g GiB,\n"
+			   "-h human-readable: B, Ki, Mi, Gi).\n"))
 		return 0;
-	int shift = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-m") == 0)
-			shift = 10;
-		else if (strcmp(argv[i], "-k") == 0)
-			shift = 0;
-		else
-			return applib_error("free", argv[i], EINVAL);
+	int shift = 0, human = 0, c; // shift: of the kB figures (-b: -10)
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {
+		{"bytes", 0, 'b'}, {"kibi", 0, 'k'}, {"mebi", 0, 'm'}, {"gibi", 0, 'g'},
+		{"human", 0, 'h'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "free", argc, argv, "bkmgh", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'b': shift = -10; human = 0; break;
+		case 'k': shift = 0; human = 0; break;
+		case 'm': shift = 10; human = 0; break;
+		case 'g': shift = 20; human = 0; break;
+		case 'h': human = 1; break;
+		default: return 1;
+		}
+	}
+	if (op.ind < op.argc) {
+		fprintf(stderr, "free: extra operand '%s'\n", argv[op.ind]);
+		applib_try_help("free");
+		return 1;
 	}
 	char rpath[300];
 	char *text = applib_read_file(applib_sys_path("/proc/meminfo", rpath, sizeof(rpath)), NULL);
@@ -280,9 +328,17 @@ static int free_main(int argc, char **argv)
 	free(text);
 	if (total < 0 || freekb < 0)
 		return applib_error("free", "/proc/meminfo", EINVAL);
+	long long v[3] = {total, total - freekb, freekb};
+	char cell[3][32];
+	for (int k = 0; k < 3; k++) {
+		if (human)
+			free_human(v[k], cell[k], sizeof(cell[k]));
+		else
+			snprintf(cell[k], sizeof(cell[k]), "%lld",
+				 shift < 0 ? v[k] << -shift : v[k] >> shift);
+	}
 	printf("%-8s%12s%12s%12s\n", "", "total", "used", "free");
-	printf("%-8s%12lld%12lld%12lld\n", "Mem:", total >> shift,
-	       (total - freekb) >> shift, freekb >> shift);
+	printf("%-8s%12s%12s%12s\n", "Mem:", cell[0], cell[1], cell[2]);
 	return 0;
 }
 APP(free, free_main, "show total, used and free memory");
@@ -326,8 +382,12 @@ static int poweroff_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, "usage: poweroff [STATUS]\nTurn the machine off (QEMU exits; STATUS 0 is success).\n"))
 		return 0;
 	unsigned long status = 0;
-	if (argc > 1 && applib_parse_ulong(argv[1], &status) < 0)
-		return applib_error("poweroff", argv[1], EINVAL);
+	if (applib_operands("poweroff", &argc, argv) < 0)
+		return 1;
+	if (argc > 1 && applib_parse_ulong(argv[1], &status) < 0) {
+		fprintf(stderr, "poweroff: invalid status '%s'\n", argv[1]);
+		return 1;
+	}
 	fflush(NULL);
 	corral_poweroff((int)status);
 	return applib_error("poweroff", "poweroff", errno);

@@ -1,4 +1,6 @@
-// Text apps: echo, true, false, env, grep, wc, head.
+// Text apps: echo (-n -e -E, as GNU's /bin/echo), true, false, env, grep
+// (-E -G -i -v -c -n -q -e), wc (-l -w -c, GNU's column widths), head (-n,
+// -c, -N). Options go through applib_getopt, so a bad one reads as GNU's.
 #include "user/applib.h"
 #include "user/corral.h"
 #include "user/regex_match.h"
@@ -8,26 +10,93 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 // ---- echo, true, false ------------------------------------------------------
 
+// -e: print s with its backslash escapes; 1 if \c ended the output.
+static int echo_escaped(const char *s)
+{
+	for (; *s; s++) {
+		if (*s != '\\' || !s[1]) {
+			putchar(*s);
+			continue;
+		}
+		char c = *++s;
+		int v = 0, n = 0;
+		switch (c) {
+		case 'a': putchar('\a'); break;
+		case 'b': putchar('\b'); break;
+		case 'c': return 1;
+		case 'e': putchar(27); break;
+		case 'f': putchar('\f'); break;
+		case 'n': putchar('\n'); break;
+		case 'r': putchar('\r'); break;
+		case 't': putchar('\t'); break;
+		case 'v': putchar('\v'); break;
+		case '\\': putchar('\\'); break;
+		case '0': // \0NNN
+			while (n < 3 && s[1] >= '0' && s[1] <= '7') {
+				v = v * 8 + (*++s - '0');
+				n++;
+			}
+			putchar(v);
+			break;
+		case 'x':
+			while (n < 2 && ((s[1] >= '0' && s[1] <= '9') ||
+					 ((s[1] | 32) >= 'a' && (s[1] | 32) <= 'f'))) {
+				char h = *++s;
+				v = v * 16 + (h <= '9' ? h - '0' : (h | 32) - 'a' + 10);
+				n++;
+			}
+			if (n)
+				putchar(v);
+			else
+				fputs("\\x", stdout);
+			break;
+		default:
+			putchar('\\');
+			putchar(c);
+		}
+	}
+	return 0;
+}
+
+// As GNU's /bin/echo: leading arguments made only of n, e and E letters
+// are options (-n: no newline, -e: escapes, -E: none); others print.
 static int echo_main(int argc, char **argv)
 {
-	if (applib_wants_help(argc, argv, "usage: echo [-n] [ARG...]\nPrint the arguments.\n"))
+	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+		printf("Usage: echo [SHORT-OPTION]... [STRING]...\n"
+		       "Echo the STRING(s) to standard output.\n"
+		       "  -n  do not output the trailing newline\n"
+		       "  -e  enable interpretation of backslash escapes\n"
+		       "  -E  disable interpretation of backslash escapes (default)\n");
 		return 0;
-	int i = 1, newline = 1;
-	while (i < argc && strcmp(argv[i], "-n") == 0) {
-		newline = 0;
-		i++;
 	}
-	for (int k = i; k < argc; k++)
-		printf(k > i ? " %s" : "%s", argv[k]);
+	int i = 1, newline = 1, escapes = 0;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1] &&
+	       strspn(argv[i] + 1, "neE") == strlen(argv[i] + 1);
+	     i++) {
+		for (const char *f = argv[i] + 1; *f; f++) {
+			if (*f == 'n')
+				newline = 0;
+			else
+				escapes = *f == 'e';
+		}
+	}
+	for (int k = i; k < argc; k++) {
+		if (k > i)
+			putchar(' ');
+		if (!escapes)
+			fputs(argv[k], stdout);
+		else if (echo_escaped(argv[k]))
+			return 0;
+	}
 	if (newline)
 		putchar('\n');
-	if (fflush(stdout) != 0 && errno != EPIPE)
-		return applib_error("echo", "write error", errno);
 	return 0;
 }
 APP(echo, echo_main, "print the arguments");
@@ -61,7 +130,11 @@ static int env_main(int argc, char **argv)
 		i++;
 	}
 	if (i < argc && argv[i][0] == '-' && argv[i][1]) {
-		applib_error("env", argv[i], EINVAL);
+		if (argv[i][1] == '-')
+			fprintf(stderr, "env: unrecognized option '%s'\n", argv[i]);
+		else
+			fprintf(stderr, "env: invalid option -- '%c'\n", argv[i][1]);
+		applib_try_help("env");
 		return 125; // GNU env's status for its own errors
 	}
 	int first = i;
@@ -265,6 +338,26 @@ static int wc_fd(int fd, const char *name, struct wc_counts *c)
 	return status;
 }
 
+// GNU's column width: the digits of the inputs' total size when every
+// input is a regular file, else 7.
+static int wc_width(char **files, int n)
+{
+	unsigned long long total = 0;
+	for (int k = 0; k < (n ? n : 1); k++) {
+		struct stat st;
+		int ok = n ? stat(files[k], &st) == 0 : fstat(0, &st) == 0;
+		if (!ok)
+			continue; // reported when it is opened
+		if (!S_ISREG(st.st_mode))
+			return 7;
+		total += (unsigned long long)st.st_size;
+	}
+	int width = 1;
+	for (; total >= 10; total /= 10)
+		width++;
+	return width;
+}
+
 static void wc_print(const int *show, int width, const struct wc_counts *c,
 		     const char *name)
 {
@@ -287,28 +380,30 @@ static int wc_main(int argc, char **argv)
 			   "usage: wc [-l] [-w] [-c] [FILE...]\n"
 			   "Count lines, words and bytes (all three by default).\n"))
 		return 0;
-	int show[3] = {0, 0, 0}, i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		for (const char *f = argv[i] + 1; *f; f++) {
-			if (*f == 'l')
-				show[0] = 1;
-			else if (*f == 'w')
-				show[1] = 1;
-			else if (*f == 'c')
-				show[2] = 1;
-			else {
-				fprintf(stderr, "wc: -%c: %s\n", *f, strerror(EINVAL));
-				return 1;
-			}
-		}
+	int show[3] = {0, 0, 0}, c;
+	struct applib_opts op;
+	static const struct applib_longopt longs[] = {
+		{"lines", 0, 'l'}, {"words", 0, 'w'}, {"bytes", 0, 'c'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "wc", argc, argv, "lwcm", longs);
+	while ((c = applib_getopt(&op)) != -1) {
+		if (c == 'l')
+			show[0] = 1;
+		else if (c == 'w')
+			show[1] = 1;
+		else if (c == 'c' || c == 'm')
+			show[2] = 1;
+		else
+			return 1;
 	}
+	argc = op.argc;
+	int i = op.ind;
 	int nshow = show[0] + show[1] + show[2];
 	if (nshow == 0) {
 		show[0] = show[1] = show[2] = 1;
 		nshow = 3;
 	}
 	int nfiles = argc - i;
-	int width = nshow == 1 && nfiles <= 1 ? 1 : 7;
+	int width = nshow == 1 && nfiles <= 1 ? 1 : wc_width(argv + i, nfiles);
 	int status = 0;
 	struct wc_counts total = {0, 0, 0};
 	if (nfiles == 0) {
@@ -339,8 +434,8 @@ APP(wc, wc_main, "count lines, words and bytes");
 
 // ---- head -------------------------------------------------------------------
 
-// Copy the first n lines of fd to stdout.
-static int head_fd(int fd, const char *name, unsigned long n)
+// Copy the first n lines (or bytes) of fd to stdout.
+static int head_fd(int fd, const char *name, unsigned long n, int bytes)
 {
 	char *buf = malloc(8192);
 	if (!buf)
@@ -351,15 +446,21 @@ static int head_fd(int fd, const char *name, unsigned long n)
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0) {
-			status = applib_error("head", name, errno);
+			fprintf(stderr, "head: error reading '%s': %s\n", name, strerror(errno));
+			status = 1;
 			break;
 		}
 		if (got == 0)
 			break;
 		size_t keep = 0;
-		while (keep < (size_t)got && n > 0)
-			if (buf[keep++] == '\n')
-				n--;
+		if (bytes) {
+			keep = (size_t)got < n ? (size_t)got : n;
+			n -= keep;
+		} else {
+			while (keep < (size_t)got && n > 0)
+				if (buf[keep++] == '\n')
+					n--;
+		}
 		if (fwrite(buf, 1, keep, stdout) != keep)
 			break;
 	}
@@ -370,45 +471,59 @@ static int head_fd(int fd, const char *name, unsigned long n)
 static int head_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
-			   "usage: head [-n N | -N] [FILE...]\nPrint the first N lines (10).\n"))
+			   "Usage: head [OPTION]... [FILE]...\n"
+			   "Print the first 10 lines of each FILE to standard output.\n"
+			   "  -c NUM  print the first NUM bytes of each file\n"
+			   "  -n NUM  print the first NUM lines instead of the first 10\n"
+			   "  -NUM    the same as -n NUM\n"))
 		return 0;
 	unsigned long n = 10;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *num = NULL;
-		if (strcmp(argv[i], "-n") == 0) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "head: -n: %s\n", strerror(EINVAL));
-				return 1;
-			}
-			num = argv[++i];
-		} else if (strncmp(argv[i], "-n", 2) == 0) {
-			num = argv[i] + 2;
-		} else {
-			num = argv[i] + 1;
-		}
-		if (applib_parse_ulong(num, &n) < 0) {
-			fprintf(stderr, "head: %s: %s\n", num, strerror(EINVAL));
+	int bytes = 0, c;
+	// The old form: head -5.
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1] >= '0' && argv[1][1] <= '9') {
+		if (applib_parse_ulong(argv[1] + 1, &n) < 0) {
+			fprintf(stderr, "head: invalid number of lines: '%s'\n", argv[1] + 1);
 			return 1;
 		}
+		argv[1] = argv[0];
+		argv++;
+		argc--;
 	}
-	int status = 0, nfiles = argc - i;
+	struct applib_opts op;
+	applib_opts_init(&op, "head", argc, argv, "c:n:qv", NULL);
+	while ((c = applib_getopt(&op)) != -1) {
+		switch (c) {
+		case 'c': case 'n':
+			bytes = c == 'c';
+			if (applib_parse_ulong(op.arg, &n) < 0) {
+				fprintf(stderr, "head: invalid number of %s: '%s'\n",
+					bytes ? "bytes" : "lines", op.arg);
+				return 1;
+			}
+			break;
+		case 'q': case 'v': break;
+		default: return 1;
+		}
+	}
+	int status = 0, nfiles = op.argc - op.ind;
 	if (nfiles == 0)
-		status = head_fd(0, "stdin", n);
-	for (int k = i; k < argc; k++) {
-		int fd = open(argv[k], O_RDONLY);
+		status = head_fd(0, "standard input", n, bytes);
+	for (int k = op.ind; k < op.argc; k++) {
+		int fd = strcmp(argv[k], "-") == 0 ? 0 : open(argv[k], O_RDONLY);
 		if (fd < 0) {
-			status = applib_error("head", argv[k], errno);
+			fprintf(stderr, "head: cannot open '%s' for reading: %s\n", argv[k],
+				strerror(errno));
+			status = 1;
 			continue;
 		}
 		if (nfiles > 1)
-			printf("%s==> %s <==\n", k > i ? "\n" : "", argv[k]);
-		if (head_fd(fd, argv[k], n))
+			printf("%s==> %s <==\n", k > op.ind ? "\n" : "",
+			       fd ? argv[k] : "standard input");
+		if (head_fd(fd, argv[k], n, bytes))
 			status = 1;
-		close(fd);
+		if (fd)
+			close(fd);
 	}
-	if (fflush(stdout) != 0 && errno != EPIPE)
-		status = applib_error("head", "write error", errno);
 	return status;
 }
 APP(head, head_main, "print the first lines of files");

@@ -30,6 +30,8 @@ static int spin_main(int argc, char **argv)
 			   "usage: spin [SECONDS]\nBurn CPU for SECONDS of wall time (forever without).\n"))
 		return 0;
 	long long ns = -1;
+	if (applib_operands("spin", &argc, argv) < 0)
+		return 1;
 	if (argc > 2 || (argc == 2 && applib_parse_seconds(argv[1], &ns) < 0)) {
 		if (argc == 2)
 			return applib_error("spin", argv[1], EINVAL);
@@ -55,12 +57,17 @@ static int memhog_main(int argc, char **argv)
 		return 0;
 	long long hold_ns = -1;
 	unsigned long mib;
-	int i = 1;
-	if (i + 1 < argc && strcmp(argv[i], "-t") == 0) {
-		if (applib_parse_seconds(argv[i + 1], &hold_ns) < 0)
-			return applib_error("memhog", argv[i + 1], EINVAL);
-		i += 2;
+	struct applib_opts op;
+	applib_opts_init(&op, "memhog", argc, argv, "t:", NULL);
+	op.usage = usage;
+	for (int c; (c = applib_getopt(&op)) != -1;) {
+		if (c != 't')
+			return 1;
+		if (applib_parse_seconds(op.arg, &hold_ns) < 0)
+			return applib_error("memhog", op.arg, EINVAL);
 	}
+	argc = op.argc;
+	int i = op.ind;
 	if (i + 1 != argc) {
 		fputs(usage, stderr);
 		return 1;
@@ -99,6 +106,8 @@ static int fdhog_main(int argc, char **argv)
 			   "usage: fdhog N\nOpen /dev/null N times and hold the files until killed.\n"))
 		return 0;
 	unsigned long n;
+	if (applib_operands("fdhog", &argc, argv) < 0)
+		return 1;
 	if (argc != 2 || applib_parse_ulong(argv[1], &n) < 0) {
 		fprintf(stderr, "usage: fdhog N\n");
 		return 1;
@@ -128,14 +137,19 @@ static int spawnmany_main(int argc, char **argv)
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
 	char *seconds = "100000000"; // "until killed": about three years
-	int i = 1;
-	if (i + 1 < argc && strcmp(argv[i], "-t") == 0) {
+	struct applib_opts op;
+	applib_opts_init(&op, "spawnmany", argc, argv, "t:", NULL);
+	op.usage = usage;
+	for (int c; (c = applib_getopt(&op)) != -1;) {
 		long long ns;
-		if (applib_parse_seconds(argv[i + 1], &ns) < 0)
-			return applib_error("spawnmany", argv[i + 1], EINVAL);
-		seconds = argv[i + 1];
-		i += 2;
+		if (c != 't')
+			return 1;
+		if (applib_parse_seconds(op.arg, &ns) < 0)
+			return applib_error("spawnmany", op.arg, EINVAL);
+		seconds = (char *)op.arg;
 	}
+	argc = op.argc;
+	int i = op.ind;
 	unsigned long n;
 	if (i + 1 != argc) {
 		fputs(usage, stderr);

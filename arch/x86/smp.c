@@ -89,6 +89,7 @@ struct call_queue {
 struct cpu_calls {
 	struct call_queue queue;            // requests for this CPU
 	struct call_request slots[NR_CPUS]; // this CPU's requests, by target
+	bool taking; // call_queue_run is taking queue.lock (this CPU only)
 };
 
 static struct cpu_calls *cpu_calls[NR_CPUS];
@@ -97,13 +98,19 @@ static struct cpu_calls *cpu_calls[NR_CPUS];
 // IPI handler, or from a waiting caller (call_wait_relax).
 static void call_queue_run(void)
 {
-	struct call_queue *q = &cpu_calls[smp_processor_id()]->queue;
-	if (!READ_ONCE(q->head)) // the common case when polling: nothing
+	struct cpu_calls *calls = cpu_calls[smp_processor_id()];
+	struct call_queue *q = &calls->queue;
+	if (!READ_ONCE(q->head) || calls->taking) // nothing, or see below
 		return;
+	// spin_lock serves calls while it waits with interrupts off: not
+	// while it waits for this very lock. (A fn may wait for other CPUs,
+	// and serve calls meanwhile: that nesting is fine.)
+	calls->taking = true;
 	spin_lock(&q->lock);
 	struct call_request *req = q->head;
 	q->head = q->tail = NULL;
 	spin_unlock(&q->lock);
+	calls->taking = false;
 	while (req) {
 		// Once busy is clear the sender may reuse req: read it first.
 		struct call_request *next = req->next;

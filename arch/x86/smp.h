@@ -45,8 +45,11 @@
 // for its requests with interrupts off runs the requests queued for itself
 // meanwhile, so two CPUs calling each other cannot deadlock. (Linux forbids
 // calls with interrupts off instead; Corral's boot path runs with them
-// off.) A target CPU that spins with interrupts off forever, on the other
-// hand, makes a waiting caller wait forever.
+// off.) The same goes for a CPU waiting for a spinlock with interrupts off
+// (kernel/spinlock.c), so fn must not take a spinlock at all: the CPU it
+// runs on may be waiting for that very lock. A target CPU that spins with
+// interrupts off any other way, forever, makes a waiting caller wait
+// forever.
 #ifndef ARCH_X86_SMP_H
 #define ARCH_X86_SMP_H
 

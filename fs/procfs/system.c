@@ -11,6 +11,7 @@
 #include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
+#include "mm/task_heap.h"
 
 #define PAGE_KB (PAGE_SIZE / 1024)
 
@@ -155,6 +156,15 @@ static int file_nr_show(struct seq_buf *s)
 	return 0;
 }
 
+// Linux's names for the counters we have: heap pages moved by memset's
+// memory_migrate, and moves refused for want of memory (ENOMEM).
+static int vmstat_show(struct seq_buf *s)
+{
+	seq_printf(s, "pgmigrate_success %llu\n", (unsigned long long)heap_pages_migrated());
+	seq_printf(s, "pgmigrate_fail %llu\n", (unsigned long long)heap_migrations_failed());
+	return 0;
+}
+
 int proc_system_files_init(void)
 {
 	static const struct {
@@ -165,6 +175,7 @@ int proc_system_files_init(void)
 		{"uptime", uptime_show},     {"loadavg", loadavg_show},
 		{"mounts", mounts_show},     {"zoneinfo", zoneinfo_show},
 		{"nodes", nodes_show},       {"sys/fs/file-nr", file_nr_show},
+		{"vmstat", vmstat_show},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		int err = proc_create(files[i].path, files[i].show, NULL);

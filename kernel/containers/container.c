@@ -12,7 +12,12 @@
 //     (every mounted hierarchy has at least one);
 //   - a css is referenced by every css_set that contains it, and by
 //     css_get() users (bc's charged files); while any css of a container
-//     is referenced, rmdir is EBUSY -- that is how "has tasks" is checked.
+//     is referenced other than by an exited set, rmdir is EBUSY -- that
+//     is how "has tasks" is checked;
+//   - an exiting task moves to the exited ("dead") twin of its set: it
+//     keeps its css (numtasks counts it until it is reaped) but no longer
+//     uses them, so its exit alone can empty a container (release, rmdir),
+//     as Linux's cgroup_exit; the reap only drops the last references.
 //
 // Locks, in the order they are taken:
 //   container_mutex   hierarchies (list, binding, mounts), the trees
@@ -21,7 +26,8 @@
 //   task->lock, rq lock   t->css_set is written under both
 //                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
-//   css_set_lock      the css_set list and every css_set refcount;
+//   css_set_lock      the css_set list and every css_set refcount, each
+//                     css's dead_refs (and its refcnt compared with them);
 //                     t->css_set is also written under it; held across
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
@@ -29,11 +35,12 @@
 // Refcounts (who owns each reference is also written at each count):
 //   css_set.refcnt (css_set_lock): one per task, owned by the task from
 //     cgroup_fork to cgroup_release, plus transient gets.
-//   css.refcnt (atomic): one per css_set holding it, plus css_get users.
+//   css.refcnt (atomic): one per css_set holding it (dead_refs of them
+//     exited sets'), plus css_get users; each pins its container.
 //   container.refcnt (atomic): the tree's own (dropped by rmdir; for a
 //     top, by the unlinking of its hierarchy), one per child until that
-//     child is freed, one per confs directory inode, one per queued
-//     release check, plus transient gets. So a parent outlives every
+//     child is freed, one per reference to one of its css, one per confs
+//     directory inode, one per queued release check, plus transient gets. So a parent outlives every
 //     child, and a hierarchy (freed with its top) outlives every
 //     container in it. container_put frees a whole chain of ancestors
 //     whose counts reach zero in a loop, not by recursion.
@@ -88,7 +95,12 @@ bool container_locked(void) { return mutex_owned(&container_mutex); }
 
 // ---- css and container references ---------------------------------------
 
-void css_get(struct container_subsys_state *css) { atomic_inc(&css->refcnt); }
+void css_get(struct container_subsys_state *css)
+{
+	atomic_inc(&css->refcnt);
+	if (!css->root)
+		container_get(css->container); // the reference pins it
+}
 
 void css_put(struct container_subsys_state *css)
 {
@@ -98,13 +110,16 @@ void css_put(struct container_subsys_state *css)
 		atomic_dec(&css->refcnt);
 		return;
 	}
-	// Hold the container: once the count is 0 it may be removed and
-	// freed by another CPU before the release check reads it.
+	// Compared with dead_refs under css_set_lock, so that an exited set
+	// freed meanwhile (which drops one of each) cannot hide the moment
+	// the last user goes.
 	struct container *c = css->container;
-	container_get(c);
-	if (atomic_dec_and_test(&css->refcnt))
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	bool unused = atomic_dec_return(&css->refcnt) == css->dead_refs;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	if (unused)
 		container_queue_release(c);
-	container_put(c);
+	container_put(c); // the reference's pin (c may go now)
 }
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
@@ -161,10 +176,63 @@ static void css_set_put(struct css_set *cs)
 		return;
 	}
 	list_del(&cs->list);
+	if (!cs->dead) {
+		spin_unlock_irqrestore(&css_set_lock, f);
+		for (int i = 0; i < container_subsys_count; i++)
+			css_put(cs->subsys[i]);
+		kfree(cs);
+		return;
+	}
+	// An exited set: its references were not uses, so dropping them
+	// changes no container's emptiness (refcnt - dead_refs stays).
+	for (int i = 0; i < container_subsys_count; i++) {
+		atomic_dec(&cs->subsys[i]->refcnt);
+		if (!cs->subsys[i]->root)
+			cs->subsys[i]->dead_refs--;
+	}
 	spin_unlock_irqrestore(&css_set_lock, f);
 	for (int i = 0; i < container_subsys_count; i++)
-		css_put(cs->subsys[i]);
+		if (!cs->subsys[i]->root)
+			container_put(cs->subsys[i]->container);
 	kfree(cs);
+}
+
+// The exited twin of live set cs (same css, dead), referenced; NULL for
+// ENOMEM. Made under css_set_lock alone (exit does not take
+// container_mutex), looked up again before it is added.
+static struct css_set *find_dead_css_set(struct css_set *cs)
+{
+	size_t n = container_subsys_count * sizeof(cs->subsys[0]);
+	struct css_set *ncs = NULL;
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&css_set_lock);
+		struct css_set *x;
+		list_for_each_entry(x, &css_set_list, list) {
+			if (x->dead && !memcmp(x->subsys, cs->subsys, n)) {
+				css_set_get_locked(x);
+				spin_unlock_irqrestore(&css_set_lock, f);
+				kfree(ncs);
+				return x;
+			}
+		}
+		if (ncs) {
+			for (int i = 0; i < container_subsys_count; i++) {
+				css_get(ncs->subsys[i]);
+				if (!ncs->subsys[i]->root)
+					ncs->subsys[i]->dead_refs++;
+			}
+			list_add(&ncs->list, &css_set_list);
+			spin_unlock_irqrestore(&css_set_lock, f);
+			return ncs;
+		}
+		spin_unlock_irqrestore(&css_set_lock, f);
+		ncs = kzalloc(sizeof(*ncs), GFP_KERNEL);
+		if (!ncs)
+			return NULL;
+		memcpy(ncs->subsys, cs->subsys, n);
+		ncs->dead = true;
+		ncs->refcnt = 1;
+	}
 }
 
 // The css_set equal to old but with c's css for the subsystems of c's
@@ -181,7 +249,7 @@ static struct css_set *find_css_set(struct css_set *old, struct container *c)
 	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	struct css_set *cs;
 	list_for_each_entry(cs, &css_set_list, list) {
-		if (!memcmp(cs->subsys, want, n)) {
+		if (!cs->dead && !memcmp(cs->subsys, want, n)) {
 			css_set_get_locked(cs);
 			spin_unlock_irqrestore(&css_set_lock, f);
 			return cs;
@@ -272,18 +340,29 @@ int cgroup_fork(struct task *child)
 // which every such write holds from its change to its last member, the
 // subsystems re-read what they gave it: a write either saw child on the
 // list or finished before this re-read.
-void cgroup_post_fork(struct task *child)
+// Does child have a non-root css of a subsystem with a post_fork hook? A
+// root css's state is read-only (the root's masks are every CPU and node),
+// so a child of the roots has nothing to re-read and takes no mutex. (An
+// attach that moves child meanwhile applies its new css itself.)
+static bool post_fork_needed(struct task *child)
 {
 	bool any = false;
-	for (int i = 0; i < container_subsys_count; i++)
-		any |= subsys[i]->post_fork != NULL;
-	if (!any || !child->css_set)
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	for (int i = 0; i < container_subsys_count && child->css_set; i++)
+		any |= subsys[i]->post_fork && !child->css_set->subsys[i]->root;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return any;
+}
+
+void cgroup_post_fork(struct task *child)
+{
+	if (!post_fork_needed(child))
 		return;
 	bool locked = container_locked(); // (a spawn by a container_mutex holder)
 	if (!locked)
 		container_lock();
 	for (int i = 0; i < container_subsys_count; i++)
-		if (subsys[i]->post_fork)
+		if (subsys[i]->post_fork && child->css_set && !task_css(child, i)->root)
 			subsys[i]->post_fork(subsys[i], child);
 	if (!locked)
 		container_unlock();
@@ -295,11 +374,43 @@ void cgroup_fork_failed(struct task *child)
 		fork_undo(child, container_subsys_count);
 }
 
+// t (current) has exited: it moves to the exited twin of its set, so it
+// no longer uses its containers -- the last task leaving one makes it
+// empty now, not when t is reaped, which may be much later. (Without
+// memory for the twin, t stays where it is until then.)
+static void css_set_exit(struct task *t)
+{
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&css_set_lock);
+		struct css_set *cs = t->css_set;
+		bool roots_only = true;
+		for (int i = 0; cs && i < container_subsys_count; i++)
+			roots_only = roots_only && cs->subsys[i]->root;
+		if (!cs || cs->dead || roots_only) { // nothing to leave
+			spin_unlock_irqrestore(&css_set_lock, f);
+			return;
+		}
+		css_set_get_locked(cs);
+		spin_unlock_irqrestore(&css_set_lock, f);
+		struct css_set *dead = find_dead_css_set(cs);
+		bool swapped = dead && sched_swap_css_set(t, cs, dead, &css_set_lock);
+		if (swapped)
+			css_set_put(cs); // t's reference, now on dead
+		else if (dead)
+			css_set_put(dead); // an attach moved t meanwhile: again
+		css_set_put(cs);        // ours
+		if (swapped || !dead)
+			return;
+	}
+}
+
 void cgroup_exit(struct task *t)
 {
 	for (int i = 0; i < container_subsys_count; i++)
 		if (subsys[i]->exit)
 			subsys[i]->exit(subsys[i], t);
+	if (t == current)
+		css_set_exit(t);
 }
 
 void cgroup_release(struct task *t)
@@ -369,6 +480,10 @@ int container_attach_locked(struct container *c, struct task *t)
 	struct css_set *oldcs = task_css_set(t);
 	css_set_get_locked(oldcs);
 	spin_unlock_irqrestore(&css_set_lock, f);
+	if (oldcs->dead) { // exited meanwhile
+		css_set_put(oldcs);
+		return -ESRCH;
+	}
 	struct css_set *ncs = find_css_set(oldcs, c);
 	if (!ncs) {
 		css_set_put(oldcs);
@@ -516,6 +631,7 @@ int container_mkdir(struct container *parent, const char *name, struct container
 		}
 		css->container = c;
 		atomic_set(&css->refcnt, 0);
+		css->dead_refs = 0;
 		c->subsys[i] = css;
 		atomic_inc(&container_css_count[i]);
 	}
@@ -544,12 +660,16 @@ static bool is_last_child(struct container *c)
 
 bool container_busy(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	if (!list_empty(&c->children))
 		return true;
+	bool busy = false;
+	unsigned long f = spin_lock_irqsave(&css_set_lock); // refcnt and dead_refs together
 	for (int i = 0; i < container_subsys_count; i++)
-		if (c->subsys[i] && atomic_read(&c->subsys[i]->refcnt) > 0)
-			return true;
-	return false;
+		if (c->subsys[i] && atomic_read(&c->subsys[i]->refcnt) > c->subsys[i]->dead_refs)
+			busy = true;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return busy;
 }
 
 int container_rmdir(struct container *c)
@@ -622,6 +742,7 @@ size_t container_path_len(struct container *c)
 
 char *container_path_alloc(struct container *c)
 {
+	assert_mutex_held(&container_mutex);
 	size_t n = container_path_len(c);
 	char *buf = kmalloc(n + 1, GFP_KERNEL);
 	if (buf && container_path(c, buf, n + 1) < 0) {
@@ -644,6 +765,7 @@ static size_t longest_path_below(struct container *c)
 
 struct container *container_next_descendant_pre(struct container *pos, struct container *root)
 {
+	assert_mutex_held(&container_mutex);
 	if (!pos)
 		return root;
 	if (!list_empty(&pos->children))
@@ -724,6 +846,17 @@ int container_task_count(struct container *c)
 	struct count_arg a = {c, 0, NULL, 0};
 	for_each_task(count_member, &a);
 	return a.n;
+}
+
+int container_css_set_count(void)
+{
+	int n = 0;
+	struct css_set *cs;
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	list_for_each_entry(cs, &css_set_list, list)
+		n++;
+	spin_unlock_irqrestore(&css_set_lock, f);
+	return n;
 }
 
 // ---- hierarchies and mounting -----------------------------------------------

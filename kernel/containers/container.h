@@ -38,10 +38,15 @@ struct hierarchy;
 
 struct container_subsys_state {
 	struct container *container;
-	// References: one per css_set that points here, plus css_get() users
-	// (a bc-charged file holds one). Non-zero makes rmdir EBUSY; the
-	// last put of a notify_on_release container queues a release check.
+	// References: one per css_set that points here (live or exited),
+	// plus css_get() users (a bc-charged file holds one). Each pins the
+	// container (container_get), except on a root css, whose container
+	// is a top that changes when the subsystem is rebound.
 	atomic_t refcnt;
+	// Of refcnt, those of exited css_sets (zombies': css_set_lock). The
+	// css is in use -- rmdir EBUSY, no release -- while refcnt > dead_refs;
+	// the put that makes them equal queues a release check.
+	int dead_refs;
 	bool root; // a hierarchy's top: never released, moves when rebound
 };
 
@@ -122,8 +127,9 @@ struct container {
 	unsigned long flags;            // CONT_* bits (atomic bitops)
 	// References: one while in the tree (dropped by rmdir; a top's, by
 	// the unlinking of its hierarchy), one per child until that child is
-	// freed, one per confs directory inode, one per queued release check,
-	// plus transient container_get()s. Freed (and every css destroyed) at
+	// freed, one per reference to one of its css (css.refcnt), one per
+	// confs directory inode, one per queued release check, plus transient
+	// container_get()s. Freed (and every css destroyed) at
 	// zero, so an open control file keeps its css readable, a parent
 	// outlives its children and a hierarchy (freed with its top) outlives
 	// every container in it.
@@ -147,6 +153,11 @@ struct hierarchy {
 
 struct css_set {
 	int refcnt; // one per task pointing here, plus transient gets (css_set_lock)
+	// The set of exited tasks (zombies) with these css: they still hold
+	// them (numtasks counts a task until it is reaped, cpuacct charges its
+	// last slice), but no longer use them, so their containers are empty
+	// (released, and rmdir works, at exit, as in Linux). Never changes.
+	bool dead;
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	struct list_head list; // in the css_set list, for lookup/sharing
 };
@@ -210,6 +221,7 @@ struct container_subsys_state *task_css_get(struct task *t, int id);
 // bits, else -EINVAL.
 int container_parse_bool(const char *buf, bool *out);
 extern atomic_t container_releases; // release agents started (tests)
+int container_css_set_count(void);   // css_sets alive (leak checks)
 // Live objects, for leak checks: containers (tops included) and, per
 // subsystem id, the css its create() made (root css excluded).
 extern atomic_t container_count;

@@ -4,9 +4,10 @@
 // thread runs the hierarchy's release_agent once for it, with the
 // container's path (relative to the hierarchy) as the last argument. The
 // agent is an app spawned by the thread, which sits in every root.
-// The agent runs as soon as the worker is woken: a task's exit frees its
-// membership when it is reaped, and tasks nobody waits for are reaped by
-// kernel/task.c's reaper at once, so an idle system releases promptly.
+// The agent runs as soon as the worker is woken, and a container is
+// empty as soon as its last task exits (container.c's exited css_sets):
+// nothing waits for the zombie to be reaped, so an idle system releases
+// at once.
 // The path has no length limit here (container.c keeps paths within
 // CONTAINER_PATH_MAX, which an app's arguments hold); the command line is
 // split into as many words as it has.
@@ -116,8 +117,9 @@ static bool release_check(struct container *c)
 	container_unlock();
 	bool started = false;
 	if (path) {
-		atomic_inc(&container_releases);
 		started = run_release_agent(agent, path);
+		if (started)
+			atomic_inc(&container_releases);
 		kfree(path);
 	}
 	container_put(c); // the queue's reference

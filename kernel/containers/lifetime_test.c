@@ -187,3 +187,89 @@ KTEST(container_lifetime, kernel_threads_and_init_stay_in_the_root)
 	EXPECT_EQ(sys_rmdir("/tmp/ct_kt/k"), 0);
 	unmount_at("/tmp/ct_kt");
 }
+
+// Paths: up to CONTAINER_PATH_MAX a container is released (its agent gets
+// the whole path); a mkdir or rename that would pass it is ENAMETOOLONG.
+static int cwrite(struct container *c, const char *name, const char *buf)
+{
+	const struct cftype *cft = container_file_lookup(c, name, strlen(name));
+	return cft ? container_file_write(c, cft, buf, strlen(buf)) : -ENOENT;
+}
+
+KTEST(container_lifetime, the_longest_path_is_released_and_longer_is_refused)
+{
+	static char name[CONTAINER_NAME_MAX + 1];
+	memset(name, 'n', CONTAINER_NAME_MAX);
+	name[CONTAINER_NAME_MAX] = '\0';
+	struct life_counts before;
+	life_counts_take(&before);
+	struct hierarchy *h;
+	ASSERT_EQ(container_mount("cpuacct", &h), 0);
+	EXPECT_EQ(cwrite(&h->top, "release_agent", "true"), 0);
+	struct container *c = &h->top;
+	int levels = CONTAINER_PATH_MAX / (CONTAINER_NAME_MAX + 1); // 256
+	for (int i = 0; i < levels; i++)
+		ASSERT_EQ(container_mkdir(c, name, &c), 0);
+	EXPECT_EQ(container_path_len(c), CONTAINER_PATH_MAX);
+	EXPECT_EQ(container_mkdir(c, "x", NULL), -ENAMETOOLONG);
+	struct container *first = list_first_entry(&h->top.children, struct container, sibling);
+	EXPECT_EQ(container_rename(first, "short"), 0); // shorter: fine
+	struct container *x;
+	ASSERT_EQ(container_mkdir(c, "x", &x), 0);      // in the room that made
+	EXPECT_EQ(container_rename(first, name), -ENAMETOOLONG); // x's path would pass it
+	EXPECT_EQ(container_rmdir(x), 0);
+	EXPECT_EQ(container_rename(first, name), 0);
+	EXPECT_EQ(container_path_len(c), CONTAINER_PATH_MAX);
+	EXPECT_EQ(cwrite(c, "notify_on_release", "1"), 0);
+	int releases = atomic_read(&container_releases);
+	int checks = atomic_read(&container_release_checks);
+	EXPECT_EQ(container_attach(c, current), 0);
+	EXPECT_EQ(container_attach(&h->top, current), 0); // c is empty: released
+	EXPECT_TRUE(wait_release_checks(checks, 1));
+	EXPECT_EQ(atomic_read(&container_releases), releases + 1); // the agent started
+	EXPECT_EQ(cwrite(&h->top, "release_agent", ""), 0);
+	while (c->parent) {
+		struct container *parent = c->parent;
+		ASSERT_EQ(container_rmdir(c), 0);
+		c = parent;
+	}
+	container_umount(h);
+	EXPECT_COUNTS_BACK(before);
+}
+
+// A task's exit empties its containers, whether or not anyone reaps it
+// (Linux's cgroup_exit): the agent runs while it is still a zombie, and
+// rmdir works; numtasks keeps counting it until the reap, on the removed
+// container's parent chain.
+KTEST(container_lifetime, exit_releases_before_the_reap_and_rmdir_works)
+{
+	struct life_counts before;
+	life_counts_take(&before);
+	ASSERT_EQ(mount_at("/tmp/ct_zr", "numtasks,cpuacct"), 0);
+	EXPECT_GT(put("/tmp/ct_zr/release_agent", "true"), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p", 0755), 0);
+	ASSERT_EQ(sys_mkdir("/tmp/ct_zr/p/k", 0755), 0);
+	EXPECT_GT(put("/tmp/ct_zr/p/k/notify_on_release", "1"), 0);
+	volatile int stop = 0;
+	struct task *t = test_spawn("ct_zombie", sleeper, (void *)&stop, NULL);
+	ASSERT_NE(t, NULL);
+	EXPECT_GT(putpid("/tmp/ct_zr/p/k/tasks", t->pid), 0);
+	int releases = atomic_read(&container_releases);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p/k"), -EBUSY); // a live member
+	stop = 1;
+	for (int i = 0; i < 400 && atomic_read(&container_releases) == releases; i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(task_state_char(t), 'Z'); // not reaped...
+	EXPECT_EQ(atomic_read(&container_releases), releases + 1); // ...yet released
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p/k"), 0);
+	char buf[160];
+	EXPECT_GT(get("/tmp/ct_zr/p/numtasks.stats", buf, sizeof(buf)), 0);
+	EXPECT_TRUE(strstr(buf, "Current usage 1\n") != NULL); // counted until reaped
+	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
+	EXPECT_GT(get("/tmp/ct_zr/p/numtasks.stats", buf, sizeof(buf)), 0);
+	EXPECT_TRUE(strstr(buf, "Current usage 0\n") != NULL);
+	EXPECT_EQ(put("/tmp/ct_zr/release_agent", ""), 0);
+	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p"), 0);
+	unmount_at("/tmp/ct_zr");
+	EXPECT_COUNTS_BACK(before);
+}

@@ -123,6 +123,23 @@ int sched_getaffinity_mask(pid_t pid, unsigned long long *mask)
 	return 0;
 }
 
+// No memory policy on the host build: every task has the default.
+int set_mempolicy_mask(int mode, unsigned long long nodes)
+{
+	(void)nodes;
+	if (mode == MPOL_DEFAULT)
+		return 0;
+	errno = ENOSYS;
+	return -1;
+}
+
+int get_mempolicy_mask(int *mode, unsigned long long *nodes)
+{
+	*mode = MPOL_DEFAULT;
+	*nodes = 0;
+	return 0;
+}
+
 int setpriority_nice(pid_t pid, int nice)
 {
 	return setpriority(PRIO_PROCESS, (id_t)pid, nice);

@@ -80,6 +80,16 @@ int sched_getaffinity_mask(pid_t pid, unsigned long long *mask)
 	return LIBC_RESULT(kabi_sched_getaffinity(pid, mask));
 }
 
+int set_mempolicy_mask(int mode, unsigned long long nodes)
+{
+	return LIBC_RESULT(kabi_set_mempolicy(mode, nodes));
+}
+
+int get_mempolicy_mask(int *mode, unsigned long long *nodes)
+{
+	return LIBC_RESULT(kabi_get_mempolicy(mode, nodes));
+}
+
 int setpriority_nice(pid_t pid, int nice) { return LIBC_RESULT(sys_setpriority(pid, nice)); }
 
 int corral_poweroff(int status) { sys_poweroff(status); }

@@ -137,6 +137,30 @@ int kabi_sched_getaffinity(int pid, unsigned long long *mask)
 	return 0;
 }
 
+_Static_assert(MAX_NUMNODES <= 64, "node masks are 64 bits");
+
+int kabi_set_mempolicy(int mode, unsigned long long nodes)
+{
+	nodemask_t m = NODE_MASK_NONE;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (nodes & (1ULL << nid))
+			node_set(nid, &m);
+	return sys_set_mempolicy(mode, &m);
+}
+
+int kabi_get_mempolicy(int *mode, unsigned long long *nodes)
+{
+	nodemask_t m;
+	int ret = sys_get_mempolicy(mode, &m);
+	if (ret < 0)
+		return ret;
+	*nodes = 0;
+	for (int nid = 0; nid < MAX_NUMNODES; nid++)
+		if (node_isset(nid, &m))
+			*nodes |= 1ULL << nid;
+	return 0;
+}
+
 int kabi_dirent_next(const void *buf, size_t len, size_t *pos, struct kabi_dirent *out)
 {
 	size_t at = *pos, head = offsetof(struct kdirent, d_name);

@@ -106,6 +106,9 @@ int kabi_uname(struct kabi_utsname *u);
 // Affinity as a 64-bit CPU mask.
 int kabi_sched_setaffinity(int pid, unsigned long long mask);
 int kabi_sched_getaffinity(int pid, unsigned long long *mask);
+// Memory policy with the nodes as a 64-bit mask (sys_set_mempolicy).
+int kabi_set_mempolicy(int mode, unsigned long long nodes);
+int kabi_get_mempolicy(int *mode, unsigned long long *nodes);
 
 // One record of a sys_getdents buffer: the one at *pos, which is then
 // advanced. 1, or 0 when the buffer holds no more records.

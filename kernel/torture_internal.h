@@ -1,0 +1,113 @@
+// Shared between the torture suite's workers (kernel/torture.c) and its
+// controller (kernel/torture_run.c). See kernel/torture.h.
+//
+// Locks: mount_mutex serialises mount/umount of the slots and guards
+// torture.slot_mounted. Everything else in `torture` is written by the
+// controller while the workers are parked, or by each worker for its own
+// struct torture_worker (the controller reads the counters racily).
+#ifndef KERNEL_TORTURE_INTERNAL_H
+#define KERNEL_TORTURE_INTERNAL_H
+
+#include "kernel/atomic.h"
+#include "kernel/mutex.h"
+#include "kernel/torture.h"
+#include "kernel/types.h"
+#include "lib/printf.h"
+
+#define TORTURE_INTERVAL_S 15
+#define MAX_WORKERS 16
+#define MAX_SLOTS 3
+#define RING 16
+#define HELD_MAX 6   // files a worker holds open
+#define KIDS_MAX 6   // children a worker has at once
+#define DEPTH_MAX 6  // usual container depth (sometimes up to DEEP_MAX)
+#define DEEP_MAX 24
+#define PARK_TIMEOUT_S 60
+
+enum op {
+	OP_MKDIR, OP_RMDIR, OP_RENAME, OP_ATTACH, OP_SPAWN, OP_REAP, OP_KILL,
+	OP_MOUNT, OP_WRITE, OP_READ, OP_OPEN, OP_CLOSE, OP_CONSOLE, OP_NR
+};
+extern const char *const op_names[OP_NR];
+
+// Control files: writable ones first (the top's config files among them
+// are restored at each quiesce), then read-only ones.
+extern const char *const torture_files[];
+#define NR_FILES 20
+#define NR_CONFIG_FILES 12 // torture_files[1..11]: the top's settings (not tasks)
+
+struct op_record {
+	u64 seq;
+	u8 op;
+	int result;
+	char text[88];
+};
+
+struct torture_worker {
+	int id;
+	pid_t pid;
+	u64 rng;
+	u64 ops, op_count[OP_NR];
+	struct op_record ring[RING];
+	int fds[HELD_MAX], nfds;
+	pid_t kids[KIDS_MAX];
+	int nkids;
+	int tmp_seq;
+};
+
+struct torture_state {
+	bool running;
+	bool no_top_writes;         // notop: no writes to the tops' files, no
+				    // rmdir of the mountpoints
+	u64 seed, seconds;
+	int nworkers;               // plus the injector, which is worker[nworkers]
+	int nslots;
+	char opts[MAX_SLOTS][64];   // mount options per slot
+	volatile int pause, done;
+	atomic_t parked;
+	bool slot_mounted[MAX_SLOTS]; // mount_mutex
+	struct torture_worker w[MAX_WORKERS + 1];
+	char root_values[MAX_SLOTS][NR_CONFIG_FILES][80];
+	long root_usage[MAX_SLOTS], root_held[MAX_SLOTS];
+	u64 reports_at_start;
+};
+extern struct torture_state torture;
+extern struct mutex mount_mutex;
+
+// ---- PRNG (xorshift64*, seeded through splitmix64) ----
+
+static inline u64 splitmix(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static inline u64 rnd64(u64 *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+static inline unsigned rnd(u64 *s, unsigned n) { return n ? (unsigned)(rnd64(s) >> 33) % n : 0; }
+
+static inline void slot_dir(int slot, char *buf, size_t len)
+{
+	snprintf(buf, len, "/torture/h%d", slot);
+}
+
+// `echo VALUE > PATH` without O_CREAT: write's result or the first error.
+long torture_write_file(const char *path, const char *s, size_t n);
+long torture_write_str(const char *path, const char *s);
+// PATH into buf, NUL-terminated: read's result or open's error.
+long torture_read_file(const char *path, char *buf, size_t len);
+// s with control characters as \xNN.
+void torture_print_text(const char *s);
+void torture_print_rings(void);
+int torture_worker_main(void *arg);   // arg: its struct torture_worker
+int torture_injector_main(void *arg); // arg: torture.w[torture.nworkers]
+
+#endif
