@@ -63,8 +63,12 @@ nomem:
 	return -1;
 }
 
+// buf: COPY_BUF bytes, one for the whole copy (a block of 2 KiB or more
+// from the heap is whole pages, mapped and unmapped at each malloc/free).
+#define COPY_BUF 8192
+
 static int cp_file(const struct cp_opts *o, const char *src, const char *dst,
-		   const struct stat *st)
+		   const struct stat *st, char *buf)
 {
 	struct stat dt;
 	if (stat(dst, &dt) == 0) {
@@ -88,10 +92,9 @@ static int cp_file(const struct cp_opts *o, const char *src, const char *dst,
 		close(in);
 		return 1;
 	}
-	char *buf = malloc(8192);
-	int status = buf ? 0 : applib_error("cp", src, ENOMEM);
-	while (buf) {
-		ssize_t n = read(in, buf, 8192);
+	int status = 0;
+	for (;;) {
+		ssize_t n = read(in, buf, COPY_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -107,7 +110,6 @@ static int cp_file(const struct cp_opts *o, const char *src, const char *dst,
 			break;
 		}
 	}
-	free(buf);
 	close(in);
 	if (close(out) < 0 && !status) {
 		fprintf(stderr, "cp: error writing '%s': %s\n", dst, strerror(errno));
@@ -164,8 +166,11 @@ static int cp_tree(const struct cp_opts *o, const char *src, const char *dst)
 {
 	struct cp_jobs jobs = {0};
 	int status = 0;
-	if (cp_push(&jobs, strdup(src), strdup(dst)) < 0)
+	char *buf = malloc(COPY_BUF);
+	if (!buf || cp_push(&jobs, strdup(src), strdup(dst)) < 0) {
+		free(buf);
 		return applib_error("cp", src, ENOMEM);
+	}
 	while (jobs.n > 0) {
 		struct cp_job j = jobs.v[--jobs.n];
 		struct stat st;
@@ -180,12 +185,13 @@ static int cp_tree(const struct cp_opts *o, const char *src, const char *dst)
 				status |= cp_dir(o, &jobs, j.src, j.dst, &st);
 			}
 		} else {
-			status |= cp_file(o, j.src, j.dst, &st);
+			status |= cp_file(o, j.src, j.dst, &st, buf);
 		}
 		free(j.src);
 		free(j.dst);
 	}
 	free(jobs.v);
+	free(buf);
 	return status;
 }
 

@@ -42,6 +42,9 @@ struct regex {
 	int nclasses;
 	int icase;
 	int ngroups; // \( \) or ( ) groups, numbered from 1
+	int *scratch; // regex_search's lists, marks and stack (5n + 2 ints),
+		      // kept: a block of 2 KiB or more per call would be
+		      // pages mapped and unmapped for every line
 };
 
 struct parser {
@@ -526,6 +529,14 @@ struct regex *regex_compile(const char *pattern, int flags, const char **err)
 	re->nclasses = ps.nclasses;
 	re->icase = ps.icase;
 	re->ngroups = ps.ngroups;
+	re->scratch = malloc(sizeof(int) * ((size_t)e.n * 5 + 2));
+	if (!re->scratch) {
+		free(re);
+		re = NULL;
+		*err = NULL;
+		free(e.prog);
+		goto out;
+	}
 	ps.classes = NULL;
 out:
 	free(ps.nodes);
@@ -539,6 +550,7 @@ void regex_free(struct regex *re)
 		return;
 	free(re->prog);
 	free(re->classes);
+	free(re->scratch);
 	free(re);
 }
 
@@ -611,9 +623,7 @@ static int step_matches(const struct regex *re, const struct inst *in,
 int regex_search(const struct regex *re, const char *text, size_t len)
 {
 	int n = re->nprog;
-	int *mem = calloc((size_t)n * 5 + 2, sizeof(int));
-	if (!mem)
-		return 0;
+	int *mem = re->scratch;
 	int *clist = mem, *nlist = mem + n, ncl = 0, nnl = 0;
 	// Each pc is marked once per list, and each marked pc pushes at most
 	// two more: the stack never holds more than 2n + 1 entries.
@@ -639,7 +649,6 @@ int regex_search(const struct regex *re, const char *text, size_t len)
 		nlist = t;
 		ncl = nnl;
 	}
-	free(mem);
 	return matched;
 }
 
@@ -663,17 +672,31 @@ int regex_ngroups(const struct regex *re)
 	return re->ngroups;
 }
 
+// Small searches (sed runs one per line, or more with s///g) use buffers
+// on the stack: a heap block of 2 KiB or more is whole pages, mapped and
+// unmapped at each call (TLB shootdowns on every CPU).
+#define BT_SMALL_FRAMES 32
+#define BT_SMALL_SEEN 128 // bytes: 1024 states
+#define BT_SMALL_SLOTS 20
+
 int regex_exec(const struct regex *re, const char *text, size_t len, size_t from,
 	       long *caps, int ncaps)
 {
+	struct bt_frame small_stack[BT_SMALL_FRAMES];
+	unsigned char small_seen[BT_SMALL_SEEN];
+	long small_slot[BT_SMALL_SLOTS];
 	size_t nstates = (size_t)re->nprog * (len + 1);
-	unsigned char *seen = calloc(nstates / 8 + 1, 1);
-	size_t cap = 64, sp = 0;
-	struct bt_frame *stack = malloc(cap * sizeof(*stack));
+	size_t seen_bytes = nstates / 8 + 1;
+	unsigned char *seen = seen_bytes <= BT_SMALL_SEEN ? small_seen : calloc(seen_bytes, 1);
+	if (seen == small_seen)
+		memset(seen, 0, seen_bytes);
+	size_t cap = BT_SMALL_FRAMES, sp = 0;
+	struct bt_frame *stack = small_stack;
 	int nslots = 2 * (re->ngroups + 1);
-	long *slot = malloc(sizeof(long) * (size_t)nslots);
+	long *slot = nslots <= BT_SMALL_SLOTS ? small_slot
+					      : malloc(sizeof(long) * (size_t)nslots);
 	int found = -1; // -1: out of memory
-	if (!seen || !stack || !slot)
+	if (!seen || !slot)
 		goto out;
 	found = 0;
 	for (size_t start = from; start <= len && !found; start++) {
@@ -714,11 +737,14 @@ int regex_exec(const struct regex *re, const char *text, size_t len, size_t from
 				if (in->op == I_SPLIT || in->op == I_SAVE) {
 					if (sp + 1 >= cap) {
 						struct bt_frame *bigger =
-							realloc(stack, 2 * cap * sizeof(*stack));
+							malloc(2 * cap * sizeof(*stack));
 						if (!bigger) {
 							found = -1;
 							goto out;
 						}
+						memcpy(bigger, stack, sp * sizeof(*stack));
+						if (stack != small_stack)
+							free(stack);
 						stack = bigger;
 						cap *= 2;
 					}
@@ -743,8 +769,11 @@ int regex_exec(const struct regex *re, const char *text, size_t len, size_t from
 	for (int k = 0; found == 1 && k < ncaps; k++)
 		caps[k] = k < nslots ? slot[k] : -1;
 out:
-	free(seen);
-	free(stack);
-	free(slot);
+	if (seen != small_seen)
+		free(seen);
+	if (stack != small_stack)
+		free(stack);
+	if (slot != small_slot)
+		free(slot);
 	return found;
 }

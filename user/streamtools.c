@@ -201,10 +201,14 @@ static int tr_main(int argc, char **argv)
 	if (squeeze)
 		for (int k = 0; k < sqset->n; k++)
 			sq[sqset->c[k]] = 1;
-	char buf[4096], out[4096];
+	char *buf = malloc(2 * 4096), *out = buf + 4096; // (not 8 KiB of stack)
 	int last = -1, status = 0;
+	if (!buf) {
+		free(s1);
+		return applib_error("tr", "malloc", ENOMEM);
+	}
 	for (;;) {
-		ssize_t n = read(0, buf, sizeof(buf));
+		ssize_t n = read(0, buf, 4096);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -227,6 +231,7 @@ static int tr_main(int argc, char **argv)
 		if (fwrite(out, 1, o, stdout) != o)
 			break;
 	}
+	free(buf);
 	free(s1);
 	return status;
 }
