@@ -14,6 +14,33 @@
 // slept or moved lands near the front of its new queue, never far behind
 // (which would let it monopolise the CPU) or far ahead.
 //
+// Groups (the `cpu` container subsystem, Linux's CFS group scheduling made
+// flat). Every container of the cpu hierarchy has a sched_group with, per
+// CPU, a load (the weights of its tasks queued there plus its child
+// groups' weights there) and a weight: its entity's weight in its
+// parent's load on that CPU, shares * load_here / load_on_all_CPUs
+// (clamped to SCHED_MIN_SHARES..shares), so a group's CPUs together weigh
+// its shares. The root group's load on a CPU is rq->load_weight. The run
+// queue itself stays one tree of tasks: a task's vruntime advances at
+// the weight it has through its chain of groups,
+//   h_weight = weight * prod over its groups g (g.weight / g.load),
+// which is its fraction of the CPU times the root load -- the CPU time a
+// hierarchy of queues would give it when its siblings are as runnable as
+// it is. Loads and weights change at enqueue/dequeue (a loop up the
+// chain, stopping where a weight no longer changes) and are refreshed
+// along the running task's chain at every tick (other CPUs' loads move
+// load_on_all_CPUs). The chain is at most SCHED_GROUP_MAX_DEPTH groups:
+// deeper containers share their ancestor's group (cpu.c).
+//
+// Bandwidth (cpu.cfs_quota_us). update_curr charges the running time to
+// every group of the chain that has a quota; when a group's runtime for
+// the period runs out it is throttled: its tasks leave their queues when
+// the scheduler next looks at them (the running one at the next tick or
+// switch, queued ones when picked) and wait on the group's list, state
+// TASK_RUNNING but off every queue, until the group's period timer
+// refills the runtime (an overrun is a debt carried into the next period,
+// so the long-run rate is exactly quota/period) and puts them back.
+//
 // Preemption. preempt_count (gs:16) > 0 -- a spinlock is held, or
 // preempt_disable() -- forbids switching. need_resched (per CPU) asks for
 // a switch; it happens when the outermost interrupt returns
@@ -31,6 +58,7 @@
 //   wait_queue.lock, mutex.wait_lock
 //   task->lock       serialises wake-ups of a task and its affinity
 //   rq->lock         two at once: lower CPU id first (double_rq_lock)
+//   sched_group.bw_lock
 //   timer base lock  (timer.c; a leaf: callbacks run without it)
 // task->lock and rq->lock are always taken with interrupts off: the tick
 // and wake-ups from interrupt handlers take them too.
@@ -69,6 +97,96 @@ static const u32 sched_prio_to_weight[40] = {
 };
 
 u32 sched_nice_to_weight(int nice) { return sched_prio_to_weight[nice + 20]; }
+
+// ---- Groups: weights (rq->lock held) -------------------------------------
+
+// h_weight is fixed point with this many fraction bits (Linux's scale_load).
+#define WEIGHT_SHIFT 10
+
+struct sched_group root_sched_group = {
+	.shares = NICE_0_WEIGHT,
+	.quota_ns = -1,
+	.period_ns = 100 * NSEC_PER_MSEC,
+	.bw_lock = SPINLOCK_INIT("root_sched_group.bw"),
+	.throttled_tasks = LIST_HEAD_INIT(root_sched_group.throttled_tasks),
+};
+
+static inline bool group_is_root(const struct sched_group *g)
+{
+	return !g || g == &root_sched_group;
+}
+
+unsigned long sched_group_cpu_weight(unsigned long shares, unsigned long load,
+				     unsigned long total)
+{
+	if (!load)
+		return 0;
+	if (total < load) // (a racy sum behind this CPU's own load)
+		total = load;
+	unsigned long w = (unsigned long)((u64)shares * load / total);
+	return MAX(MIN(w, shares), (unsigned long)SCHED_MIN_SHARES);
+}
+
+// Add delta to g's load on rq's CPU and carry the change of its weight
+// up the chain (a loop: one step per level). Without refresh, stop at
+// the first level whose weight does not change; with it, recompute every
+// level (their load_sum may have moved on other CPUs).
+static void group_load_add(struct rq *rq, struct sched_group *g, long delta, bool refresh)
+{
+	assert_held(&rq->lock);
+	int cpu = rq->cpu;
+	for (; !group_is_root(g); g = g->parent) {
+		struct sched_group_cpu *gc = &g->cpu[cpu];
+		long sum;
+		if (delta) {
+			gc->load += delta;
+			sum = __atomic_add_fetch(&g->load_sum, delta, __ATOMIC_RELAXED);
+		} else {
+			sum = __atomic_load_n(&g->load_sum, __ATOMIC_RELAXED);
+		}
+		unsigned long w = sched_group_cpu_weight(READ_ONCE(g->shares), gc->load,
+							 sum > 0 ? (unsigned long)sum : 0);
+		delta = (long)w - (long)gc->weight;
+		gc->weight = w;
+		if (!delta && !refresh)
+			return;
+	}
+	rq->load_weight += delta;
+}
+
+// t (on rq's queue) weighs `weight` in its group; account delta of it.
+static void account_task_load(struct rq *rq, struct task *t, long delta)
+{
+	group_load_add(rq, t->sched_group, delta, false);
+}
+
+// t's weight as seen from the root of rq's CPU, << WEIGHT_SHIFT.
+static u64 task_h_weight(struct rq *rq, struct task *t)
+{
+	u64 w = (u64)t->weight << WEIGHT_SHIFT;
+	int cpu = rq->cpu;
+	for (struct sched_group *g = t->sched_group; !group_is_root(g); g = g->parent) {
+		struct sched_group_cpu *gc = &g->cpu[cpu];
+		if (gc->load && gc->weight != gc->load) // (alone in its parent: equal)
+			w = w * gc->weight / gc->load;
+	}
+	return w ? w : 1;
+}
+
+static void group_charge_runtime(struct rq *rq, struct sched_group *g, u64 delta, u64 now);
+
+// How many groups have a quota (atomic; changed under their bw_lock): at
+// 0, nobody's time is charged to a quota and no task is checked for
+// throttling -- the hot paths skip the walks.
+static int sched_bw_groups;
+
+static inline bool bw_active(void) { return __atomic_load_n(&sched_bw_groups, __ATOMIC_RELAXED); }
+
+static void bw_count(s64 was_quota, s64 quota)
+{
+	if ((was_quota >= 0) != (quota >= 0))
+		__atomic_add_fetch(&sched_bw_groups, quota >= 0 ? 1 : -1, __ATOMIC_RELAXED);
+}
 
 // ---- Run queue primitives (rq->lock held) ------------------------------
 
@@ -136,8 +254,17 @@ static void update_curr(struct rq *rq)
 	c->sum_exec_ns += delta;
 	if (c == rq->idle)
 		return;
-	c->vruntime += c->weight == NICE_0_WEIGHT ? (u64)delta
-						   : (u64)delta * NICE_0_WEIGHT / c->weight;
+	if (likely(group_is_root(c->sched_group))) {
+		c->vruntime += c->weight == NICE_0_WEIGHT ? (u64)delta
+							   : (u64)delta * NICE_0_WEIGHT / c->weight;
+	} else {
+		u64 h = task_h_weight(rq, c);
+		c->vruntime += h == (u64)NICE_0_WEIGHT << WEIGHT_SHIFT
+				       ? (u64)delta
+				       : (u64)delta * ((u64)NICE_0_WEIGHT << WEIGHT_SHIFT) / h;
+		if (bw_active())
+			group_charge_runtime(rq, c->sched_group, delta, now);
+	}
 	cpuacct_charge(c, rq->cpu, delta);
 	update_min_vruntime(rq);
 }
@@ -154,12 +281,31 @@ void activate_task(struct rq *rq, struct task *t)
 	s64 rel = (s64)t->vruntime;
 	if (rel < -(s64)(SCHED_LATENCY_NS / 2)) // long sleepers get a bounded head start
 		rel = -(s64)(SCHED_LATENCY_NS / 2);
+	// ... and a bounded lag: at most what the queue's min_vruntime
+	// covers in SCHED_LATENCY_NS of real time (it advances at
+	// NICE_0_WEIGHT / load_weight). Without it a task of a tiny weight
+	// (a 2-share shell beside 262144-share spinners) that ran a moment
+	// would wait minutes after every wake-up.
+	s64 max_lag = (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT /
+			    MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
+	if (rel > max_lag)
+		rel = max_lag;
 	t->vruntime = rq->min_vruntime + rel;
 	t->on_rq = true;
 	rq->nr_running++;
-	rq->load_weight += t->weight;
+	t->sched_group = cpu_task_group(t);
+	account_task_load(rq, t, t->weight);
 	if (t != rq->curr)
 		enqueue_tree(rq, t);
+}
+
+// deactivate_task without the tree (t is not in it).
+static void deactivate_off_tree(struct rq *rq, struct task *t)
+{
+	t->on_rq = false;
+	rq->nr_running--;
+	account_task_load(rq, t, -(long)t->weight);
+	t->vruntime -= rq->min_vruntime;
 }
 
 void deactivate_task(struct rq *rq, struct task *t)
@@ -167,10 +313,7 @@ void deactivate_task(struct rq *rq, struct task *t)
 	assert_held(&rq->lock);
 	if (t != rq->curr)
 		dequeue_tree(rq, t);
-	t->on_rq = false;
-	rq->nr_running--;
-	rq->load_weight -= t->weight;
-	t->vruntime -= rq->min_vruntime;
+	deactivate_off_tree(rq, t);
 }
 
 void resched_curr(struct rq *rq)
@@ -197,7 +340,10 @@ void check_preempt_wakeup(struct rq *rq, struct task *t)
 		return;
 	}
 	update_curr(rq);
-	s64 gran = SCHED_WAKEUP_GRANULARITY_NS * NICE_0_WEIGHT / t->weight;
+	s64 gran = group_is_root(t->sched_group)
+			   ? (s64)(SCHED_WAKEUP_GRANULARITY_NS * NICE_0_WEIGHT / t->weight)
+			   : (s64)(SCHED_WAKEUP_GRANULARITY_NS *
+				   ((u64)NICE_0_WEIGHT << WEIGHT_SHIFT) / task_h_weight(rq, t));
 	if ((s64)(c->vruntime - t->vruntime) > gran)
 		resched_curr(rq);
 }
@@ -238,18 +384,76 @@ static struct rq *task_rq_lock(struct task *t)
 
 // ---- Picking and switching ---------------------------------------------
 
+// ---- Throttling (rq->lock held) ------------------------------------------
+
+// The first group of t's chain that is throttled, or NULL.
+static struct sched_group *task_throttled_group(struct task *t)
+{
+	for (struct sched_group *g = t->sched_group; !group_is_root(g); g = g->parent)
+		if (READ_ONCE(g->throttled))
+			return g;
+	return NULL;
+}
+
+// t is on rq (running, or just taken out of the tree): if a group of its
+// chain is throttled, take it off the queue onto that group's list.
+// Only a TASK_RUNNING task: one preempted on its way to sleep goes on.
+static bool throttle_task(struct rq *rq, struct task *t)
+{
+	assert_held(&rq->lock);
+	struct sched_group *g = task_throttled_group(t);
+	if (!g || t->state != TASK_RUNNING)
+		return false;
+	spin_lock(&g->bw_lock);
+	bool still = g->throttled;
+	if (still) {
+		deactivate_off_tree(rq, t);
+		t->throttled_on = g;
+		list_add_tail(&t->throttle_node, &g->throttled_tasks);
+		t->throttle_listed = true;
+	}
+	spin_unlock(&g->bw_lock);
+	return still;
+}
+
+static void group_charge_runtime(struct rq *rq, struct sched_group *g, u64 delta, u64 now)
+{
+	bool throttled = false;
+	for (; !group_is_root(g); g = g->parent) {
+		if (READ_ONCE(g->quota_ns) < 0)
+			continue;
+		spin_lock(&g->bw_lock);
+		if (g->quota_ns >= 0) {
+			g->runtime_ns -= (s64)delta;
+			g->used = true;
+			if (g->runtime_ns <= 0 && !g->throttled) {
+				g->throttled = true;
+				g->throttled_at = now;
+				g->nr_throttled++;
+			}
+			throttled |= g->throttled;
+		}
+		spin_unlock(&g->bw_lock);
+	}
+	if (throttled)
+		resched_curr(rq);
+}
+
 static struct task *pick_next_task(struct rq *rq)
 {
-	struct rb_node *n = rb_first_cached(&rq->tasks);
 	struct task *skip = rq->skip;
 	rq->skip = NULL;
-	if (!n)
-		return rq->idle;
-	struct task *t = rb_entry(n, struct task, run_node);
-	if (t == skip && rb_next(n))
-		t = rb_entry(rb_next(n), struct task, run_node);
-	dequeue_tree(rq, t);
-	return t;
+	for (;;) {
+		struct rb_node *n = rb_first_cached(&rq->tasks);
+		if (!n)
+			return rq->idle;
+		struct task *t = rb_entry(n, struct task, run_node);
+		if (t == skip && rb_next(n))
+			t = rb_entry(rb_next(n), struct task, run_node);
+		dequeue_tree(rq, t);
+		if (likely(group_is_root(t->sched_group)) || !bw_active() || !throttle_task(rq, t))
+			return t;
+	}
 }
 
 // Put t, which has just become runnable off every queue, on an allowed CPU.
@@ -312,6 +516,8 @@ static void __schedule(bool preempt)
 			deactivate_task(rq, prev); // finish_task_switch moves it
 			prev->migrate_pending = true;
 		}
+		if (prev->on_rq && !group_is_root(prev->sched_group) && bw_active())
+			throttle_task(rq, prev);
 		if (prev->on_rq)
 			enqueue_tree(rq, prev);
 	}
@@ -447,9 +653,10 @@ bool wake_up_state(struct task *t, int mask)
 		goto out;
 	woke = true;
 	struct rq *rq = task_rq_lock(t);
-	if (t->on_rq) {
+	if (t->on_rq || t->throttled_on) {
 		// It has not switched away yet (or was preempted before it
-		// could): it only needs to be running again.
+		// could), or it waits for its group's next period: it only
+		// needs to be running again.
 		t->state = TASK_RUNNING;
 		spin_unlock(&rq->lock);
 		goto out;
@@ -497,7 +704,9 @@ static void check_preempt_tick(struct rq *rq, struct task *curr)
 {
 	u64 ran = curr->sum_exec_ns - curr->slice_start_exec;
 	u64 period = MAX(SCHED_LATENCY_NS, rq->nr_running * SCHED_MIN_GRANULARITY_NS);
-	u64 ideal = period * curr->weight / rq->load_weight;
+	u64 ideal = group_is_root(curr->sched_group)
+			    ? period * curr->weight / rq->load_weight
+			    : period * task_h_weight(rq, curr) / ((u64)rq->load_weight << WEIGHT_SHIFT);
 	if (ran > ideal) {
 		resched_curr(rq);
 		return;
@@ -591,6 +800,8 @@ void sched_tick(void)
 	struct rq *rq = c->rq;
 	spin_lock(&rq->lock); // interrupts are off in the handler
 	update_curr(rq);
+	if (!group_is_root(rq->curr->sched_group) && rq->curr->on_rq)
+		group_load_add(rq, rq->curr->sched_group, 0, true);
 	if (rq->curr == rq->idle) {
 		if (rq->nr_running)
 			resched_curr(rq);
@@ -738,13 +949,35 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 	unsigned long f = spin_lock_irqsave(&t->lock);
 	struct rq *rq = task_rq_lock(t);
 	spin_lock(css_lock);
-	bool ok = t->css_set == old;
+	bool ok = t->css_set == old, unthrottle = false;
 	if (ok && rq->curr == t)
 		update_curr(rq); // its time so far goes to the old containers
-	if (ok)
+	if (ok && t->on_rq) { // its load moves to its new group
+		account_task_load(rq, t, -(long)t->weight);
 		t->css_set = new;
+		t->sched_group = cpu_task_group(t);
+		account_task_load(rq, t, t->weight);
+	} else if (ok) {
+		t->css_set = new;
+		struct sched_group *g = t->throttled_on;
+		if (g) { // leaves its old group's wait at once
+			spin_lock(&g->bw_lock);
+			unthrottle = t->throttle_listed;
+			if (unthrottle) {
+				list_del_init(&t->throttle_node);
+				t->throttle_listed = false;
+			}
+			spin_unlock(&g->bw_lock);
+		}
+	}
 	spin_unlock(css_lock);
 	spin_unlock(&rq->lock);
+	if (unthrottle) {
+		t->throttled_on = NULL;
+		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+			cpu_relax(); // (throttled as it switched away)
+		enqueue_woken(t);
+	}
 	spin_unlock_irqrestore(&t->lock, f);
 	return ok;
 }
@@ -810,7 +1043,7 @@ int sched_setnice(struct task *t, int nice)
 		dequeue_tree(rq, t);
 	u32 w = sched_nice_to_weight(nice);
 	if (t->on_rq)
-		rq->load_weight += w - t->weight;
+		account_task_load(rq, t, (long)w - (long)t->weight);
 	t->nice = nice;
 	t->weight = w;
 	if (queued)
@@ -855,6 +1088,152 @@ void sched_dump(void)
 			(unsigned long long)rq->min_vruntime);
 	}
 	for_each_task(dump_task, NULL);
+}
+
+// ---- Groups: life and bandwidth ---------------------------------------------
+
+s64 sched_bw_refill(s64 runtime, s64 quota)
+{
+	// An overrun is paid from the next period; what was not used is not
+	// kept (a period never offers more than quota).
+	return MIN(runtime + quota, quota);
+}
+
+// t was taken off g's list by the caller (claimed): put it back on a queue.
+static void unthrottle_task(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->throttled_on = NULL;
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax(); // (throttled as it switched away)
+	enqueue_woken(t);
+	spin_unlock_irqrestore(&t->lock, f);
+}
+
+// Put g's throttled tasks back, one at a time, while g is not throttled
+// (again) -- all of them once it is dying.
+static void unthrottle_list(struct sched_group *g)
+{
+	for (;;) {
+		unsigned long f = spin_lock_irqsave(&g->bw_lock);
+		struct task *t = NULL;
+		if ((!g->throttled || g->dying) && !list_empty(&g->throttled_tasks)) {
+			t = list_first_entry(&g->throttled_tasks, struct task, throttle_node);
+			list_del_init(&t->throttle_node);
+			t->throttle_listed = false;
+		}
+		spin_unlock_irqrestore(&g->bw_lock, f);
+		if (!t)
+			return;
+		unthrottle_task(t);
+	}
+}
+
+// The end of one of g's periods (interrupt context).
+static void period_timer_fn(struct timer *tm)
+{
+	struct sched_group *g = container_of(tm, struct sched_group, period_timer);
+	u64 now = clock_ns();
+	unsigned long f = spin_lock_irqsave(&g->bw_lock);
+	if (g->used || g->throttled)
+		g->nr_periods++;
+	g->used = false;
+	if (g->quota_ns >= 0)
+		g->runtime_ns = sched_bw_refill(g->runtime_ns, g->quota_ns);
+	bool unthrottle = g->throttled && (g->quota_ns < 0 || g->runtime_ns > 0);
+	if (unthrottle) {
+		g->throttled = false;
+		g->throttled_ns += now - g->throttled_at;
+	}
+	if (g->quota_ns >= 0 && !g->dying) {
+		u64 next = tm->expires_ns + g->period_ns;
+		timer_add(tm, next > now ? next : now + g->period_ns);
+	} else {
+		g->timer_on = false;
+	}
+	spin_unlock_irqrestore(&g->bw_lock, f);
+	if (unthrottle)
+		unthrottle_list(g);
+}
+
+struct sched_group *sched_group_create(struct sched_group *parent)
+{
+	struct sched_group *g = kzalloc(sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return NULL;
+	g->parent = parent ? parent : &root_sched_group;
+	g->shares = NICE_0_WEIGHT;
+	spin_lock_init(&g->bw_lock, "sched_group.bw");
+	g->quota_ns = -1;
+	g->period_ns = 100 * NSEC_PER_MSEC;
+	INIT_LIST_HEAD(&g->throttled_tasks);
+	timer_init(&g->period_timer, period_timer_fn);
+	return g;
+}
+
+void sched_group_destroy(struct sched_group *g)
+{
+	if (group_is_root(g))
+		return;
+	unsigned long f = spin_lock_irqsave(&g->bw_lock);
+	g->dying = true;
+	bw_count(g->quota_ns, -1);
+	g->quota_ns = -1;
+	if (g->throttled) {
+		g->throttled = false;
+		g->throttled_ns += clock_ns() - g->throttled_at;
+	}
+	spin_unlock_irqrestore(&g->bw_lock, f);
+	// The timer may re-arm itself once more if it was running.
+	do
+		timer_del_sync(&g->period_timer);
+	while (timer_pending(&g->period_timer));
+	unthrottle_list(g); // tasks that moved out while throttled
+	WARN_ON(__atomic_load_n(&g->load_sum, __ATOMIC_RELAXED) != 0);
+	kfree(g);
+}
+
+void sched_group_set_shares(struct sched_group *g, unsigned long shares)
+{
+	if (group_is_root(g))
+		return;
+	WRITE_ONCE(g->shares, MAX(MIN(shares, (unsigned long)SCHED_MAX_SHARES),
+				  (unsigned long)SCHED_MIN_SHARES));
+	// Weights follow at each CPU's next enqueue, dequeue or tick.
+}
+
+void sched_group_set_bandwidth(struct sched_group *g, s64 quota_ns, u64 period_ns)
+{
+	if (group_is_root(g))
+		return;
+	unsigned long f = spin_lock_irqsave(&g->bw_lock);
+	bw_count(g->quota_ns, quota_ns);
+	g->quota_ns = quota_ns < 0 ? -1 : quota_ns;
+	g->period_ns = period_ns;
+	g->runtime_ns = quota_ns < 0 ? 0 : quota_ns;
+	bool unthrottle = g->throttled;
+	if (unthrottle) {
+		g->throttled = false;
+		g->throttled_ns += clock_ns() - g->throttled_at;
+	}
+	if (quota_ns >= 0 && !g->timer_on && !g->dying) {
+		g->timer_on = true;
+		timer_add(&g->period_timer, clock_ns() + period_ns);
+	}
+	spin_unlock_irqrestore(&g->bw_lock, f);
+	if (unthrottle)
+		unthrottle_list(g);
+}
+
+void sched_group_stat(struct sched_group *g, struct sched_group_stat *st)
+{
+	unsigned long f = spin_lock_irqsave(&g->bw_lock);
+	st->nr_periods = g->nr_periods;
+	st->nr_throttled = g->nr_throttled;
+	st->throttled_ns = g->throttled_ns;
+	if (g->throttled) // the wait so far
+		st->throttled_ns += clock_ns() - g->throttled_at;
+	spin_unlock_irqrestore(&g->bw_lock, f);
 }
 
 // ---- Boot ----------------------------------------------------------------------

@@ -81,4 +81,36 @@ struct spinlock;
 bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new,
 			struct spinlock *css_lock);
 
+// Group scheduling and bandwidth (the `cpu` container subsystem,
+// kernel/containers/cpu.c; the policy is described in kernel/sched.c).
+// A sched_group is one container's per-CPU load and its quota.
+struct sched_group;
+extern struct sched_group root_sched_group;
+#define SCHED_MIN_SHARES 2
+#define SCHED_MAX_SHARES 262144
+// Containers deeper than this share their ancestor's group at this depth
+// (the scheduler walks a task's groups at every tick and switch).
+#define SCHED_GROUP_MAX_DEPTH 32
+// A new group below parent with 1024 shares and no quota; NULL: ENOMEM.
+struct sched_group *sched_group_create(struct sched_group *parent);
+// g has no tasks left (its container is being freed): unthrottle whatever
+// is still on its list, stop its period timer, free it.
+void sched_group_destroy(struct sched_group *g);
+void sched_group_set_shares(struct sched_group *g, unsigned long shares); // clamped
+// quota_ns < 0: unlimited. The caller checks the ranges.
+void sched_group_set_bandwidth(struct sched_group *g, s64 quota_ns, u64 period_ns);
+struct sched_group_stat {
+	u64 nr_periods, nr_throttled, throttled_ns;
+};
+void sched_group_stat(struct sched_group *g, struct sched_group_stat *st);
+// The hook cpu.c defines: t's group (root_sched_group while the cpu
+// subsystem has no state for it). Called with t's rq lock held.
+struct sched_group *cpu_task_group(struct task *t);
+// Unit-test view of the arithmetic: the weight a group with `shares`
+// gets on a CPU where its load is load, out of total over all CPUs.
+unsigned long sched_group_cpu_weight(unsigned long shares, unsigned long load,
+				     unsigned long total);
+// Refill of a quota at a period's end: the runtime left (debt carried).
+s64 sched_bw_refill(s64 runtime, s64 quota);
+
 #endif

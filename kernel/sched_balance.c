@@ -17,7 +17,9 @@
 //     only when the imbalance was seen on two balances in a row, and then
 //     preferring a task whose home is this CPU's node.
 // Load is the number of runnable tasks (nr_running), read racily to choose
-// and re-checked under both run-queue locks before moving.
+// and re-checked under both run-queue locks before moving. Between CPUs of
+// a node with as many tasks each, tasks of containers are swapped so that
+// each container's tasks are spread evenly (try_spread, below).
 #include "arch/x86/x86.h"
 #include "kernel/sched_internal.h"
 #include "mm/numa.h"
@@ -133,6 +135,105 @@ bool idle_balance(struct rq *me)
 	return false;
 }
 
+// ---- Spreading groups (the cpu subsystem) ----
+//
+// Balancing counts tasks, but a container's shares are split over its
+// CPUs by its load on each (kernel/sched.c, "Groups"): with A, A, C on
+// one CPU and B, B, C on the other, A and B each share a CPU with one C
+// instead of with two different groups, and the split is off by tens of
+// percent although the counts are even. So when two CPUs have as many
+// tasks each, a container with two or more tasks more on one of them
+// swaps one queued task with a queued task of a container that has two or
+// more more on the other. Each swap lowers the sum over containers of
+// their task-count differences, so swapping stops. Root tasks never move
+// this way.
+
+#define SPREAD_GROUPS 8
+#define SPREAD_SCAN 16
+
+struct group_count {
+	struct sched_group *g;
+	int n[2]; // queued here on rq[0], rq[1] (running ones count too)
+	struct task *queued[2]; // one that may move to the other rq
+};
+
+static void count_task(struct group_count *c, int *nc, struct task *t, int side,
+		       int other_cpu, bool queued)
+{
+	if (!t->sched_group || t->sched_group == &root_sched_group)
+		return;
+	int i;
+	for (i = 0; i < *nc && c[i].g != t->sched_group; i++)
+		;
+	if (i == *nc) {
+		if (*nc == SPREAD_GROUPS)
+			return;
+		c[i] = (struct group_count){.g = t->sched_group};
+		(*nc)++;
+	}
+	c[i].n[side]++;
+	if (queued && !c[i].queued[side] && cpumask_test_cpu(other_cpu, &t->cpus_allowed))
+		c[i].queued[side] = t;
+}
+
+static void count_rq(struct group_count *c, int *nc, struct rq *rq, int side, int other_cpu)
+{
+	if (rq->curr != rq->idle && rq->curr->on_rq)
+		count_task(c, nc, rq->curr, side, other_cpu, false);
+	int scanned = 0;
+	for (struct rb_node *n = rb_first_cached(&rq->tasks); n && scanned < SPREAD_SCAN;
+	     n = rb_next(n), scanned++)
+		count_task(c, nc, rb_entry(n, struct task, run_node), side, other_cpu, true);
+}
+
+static void move_queued(struct rq *src, struct rq *dst, struct task *t)
+{
+	deactivate_task(src, t);
+	t->cpu = dst->cpu;
+	activate_task(dst, t);
+}
+
+// me and other locked, as many tasks each.
+static bool spread_groups(struct rq *me, struct rq *other)
+{
+	struct group_count c[SPREAD_GROUPS];
+	int nc = 0;
+	count_rq(c, &nc, me, 0, other->cpu);
+	count_rq(c, &nc, other, 1, me->cpu);
+	struct task *to_me = NULL, *to_other = NULL;
+	for (int i = 0; i < nc; i++) {
+		if (!to_me && c[i].n[1] >= c[i].n[0] + 2 && c[i].queued[1])
+			to_me = c[i].queued[1];
+		if (!to_other && c[i].n[0] >= c[i].n[1] + 2 && c[i].queued[0])
+			to_other = c[i].queued[0];
+	}
+	if (!to_me || !to_other)
+		return false;
+	move_queued(other, me, to_me);
+	move_queued(me, other, to_other);
+	return true;
+}
+
+static void try_spread(struct rq *me)
+{
+	unsigned n = READ_ONCE(me->nr_running);
+	if (n < 2)
+		return;
+	int node = cpu_to_node(me->cpu), cpu;
+	for_each_cpu(cpu, &cpu_online_mask) {
+		struct rq *other = cpu_rq(cpu);
+		if (cpu == me->cpu || cpu_to_node(cpu) != node || READ_ONCE(other->nr_running) != n)
+			continue;
+		unsigned long f = local_irq_save();
+		double_rq_lock(me, other);
+		bool moved = me->nr_running == other->nr_running && spread_groups(me, other);
+		double_rq_unlock(me, other);
+		local_irq_restore(f);
+		if (moved)
+			return;
+	}
+}
+
 void periodic_balance(struct rq *me)
 {
 	unsigned need = READ_ONCE(me->nr_running) + 2; // imbalance of two or more
@@ -144,6 +245,7 @@ void periodic_balance(struct rq *me)
 	struct rq *remote = find_busiest(me, false, NULL, need);
 	if (!remote) {
 		me->cross_node_streak = 0;
+		try_spread(me);
 		return;
 	}
 	if (++me->cross_node_streak >= 2) { // the imbalance persists

@@ -7,6 +7,7 @@
 #include "kernel/sched.h"
 #include "kernel/spinlock.h"
 #include "kernel/task.h"
+#include "kernel/timer.h"
 #include "lib/rbtree.h"
 
 // One per CPU. Everything here is guarded by lock (taken with interrupts
@@ -26,6 +27,39 @@ struct rq {
 	int cpu;
 	int cross_node_streak;        // periodic balances that saw a cross-node
 				      // imbalance in a row
+};
+
+// A container's group (kernel/containers/cpu.c makes them). Per CPU, the
+// group is an entity in its parent's queue whose weight is
+// shares * load_here / load_everywhere (at least SCHED_MIN_SHARES); the
+// CPU's queue itself stays flat (tasks only), each task running at the
+// weight it has through its chain of groups (see kernel/sched.c).
+struct sched_group_cpu {
+	unsigned long load;   // tasks of the group queued here (their weight)
+			      // + its child groups' weights here (rq lock)
+	unsigned long weight; // this group's entity weight in the parent's
+			      // load here, 0 while load is 0 (rq lock)
+};
+
+struct sched_group {
+	struct sched_group *parent; // NULL for the root; outlives the child
+	unsigned long shares;       // written racily, read once per use
+	long load_sum;              // sum of cpu[].load (atomic adds)
+	// Bandwidth. bw_lock (irq-safe, taken inside rq locks) guards:
+	struct spinlock bw_lock;
+	s64 quota_ns;               // < 0: unlimited (read racily as a hint)
+	u64 period_ns;
+	s64 runtime_ns;             // left in this period (may go negative: a debt)
+	bool throttled;             // runtime ran out: its tasks come off
+				    // their queues as they are next looked at
+	bool used;                  // ran in the current period
+	bool timer_on;              // period_timer armed or about to be
+	bool dying;                 // sched_group_destroy: do not re-arm
+	u64 throttled_at;
+	u64 nr_periods, nr_throttled, throttled_ns;
+	struct list_head throttled_tasks; // tasks it took off (task->throttle_node)
+	struct timer period_timer;
+	struct sched_group_cpu cpu[NR_CPUS];
 };
 
 extern struct rq runqueues[NR_CPUS];

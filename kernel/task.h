@@ -63,6 +63,7 @@
 #endif
 
 struct css_set;
+struct sched_group;
 
 struct task {
 	// ---- Fixed once the task is created: read without locks ----
@@ -103,6 +104,14 @@ struct task {
 	u64 slice_start_exec;       // sum_exec_ns when it got the CPU
 	u64 sum_exec_ns;            // CPU time used, ns (read racily by others)
 	u64 nr_switches;            // times it got the CPU
+	// Group scheduling (kernel/sched.c): the cpu group whose load counts
+	// t while on_rq; the group whose quota throttled it (off every queue
+	// though TASK_RUNNING) and its place on that group's list (the list:
+	// the group's bw_lock).
+	struct sched_group *sched_group;
+	struct sched_group *throttled_on;
+	struct list_head throttle_node;
+	bool throttle_listed;
 
 	// ---- Context switch: touched only by the CPU switching it ----
 	u64 kstack_rsp;             // saved stack pointer while switched out

@@ -25,7 +25,8 @@ FILES = ["tasks", "notify_on_release", "cpuset.cpus", "cpuset.cpu_exclusive",
          "cpuacct.usage", "cpuacct.usage_percpu", "cpuacct.load", "numtasks.shares",
          "numtasks.stats", "bc.numfiles.held", "bc.numfiles.maxheld",
          "bc.numfiles.minheld", "bc.numfiles.barrier", "bc.numfiles.limit",
-         "bc.numfiles.failcnt"]
+         "bc.numfiles.failcnt", "cpu.shares", "cpu.cfs_period_us", "cpu.cfs_quota_us",
+         "cpu.stat"]
 KERNEL_ERRORS = ("after it was freed", "double free", "not an object", "WARN", "BUG",
                  "Double fault", "#PF", "panic")
 
@@ -66,7 +67,7 @@ def deep_round_trip(topo):
         assert "No such file" not in out and "rror" not in out, out[-500:]
         assert "numtasks: Current usage" in out, out[-500:]
         out = g.run("cat /proc/$$/container")
-        m = re.search(r"^\d+:cpuset,memset,cpuacct,numtasks,bc:(\S*)$", out, re.M)
+        m = re.search(r"^\d+:cpuset,memset,cpuacct,numtasks,bc,cpu:(\S*)$", out, re.M)
         assert m, out[:200]
         assert m.group(1) == "/d" * LEVELS, len(m.group(1))
 

@@ -58,7 +58,7 @@ def test_proc_cgroups_has_linux_header_and_counts():
         out = check(g, "cat /proc/cgroups", re.compile(r"(?s).*"))
         assert out.splitlines()[0] == "#subsys_name\thierarchy\tnum_cgroups\tenabled", out
         rows = subsys_rows(out)
-        assert sorted(rows) == sorted(["cpuset", "memset", "cpuacct", "numtasks", "bc"]), out
+        assert sorted(rows) == sorted(["cpuset", "memset", "cpuacct", "numtasks", "bc", "cpu"]), out
         assert all(r == (0, 1, 1) for r in rows.values()), out  # bound nowhere
         check(g, "mkdir -p /c && mount -t cgroup -o cpuacct,numtasks none /c", "")
         check(g, "mkdir /c/a /c/a/b", "")
@@ -134,7 +134,7 @@ def test_mount_lists_a_hierarchy_with_its_subsystems_as_options():
         check(g, "umount /c", "")
         # No -o: every subsystem, listed by name as Linux does.
         check(g, "mount -t cgroup cgroup /all", "")
-        assert ("cgroup /all cgroup rw,cpuset,memset,cpuacct,numtasks,bc 0 0"
+        assert ("cgroup /all cgroup rw,cpuset,memset,cpuacct,numtasks,bc,cpu 0 0"
                 in g.run("mount").splitlines())
         check(g, "umount /all", "")
         assert "/all" not in g.run("mount")
