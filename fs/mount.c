@@ -70,19 +70,22 @@ struct mount *mntget(struct mount *m)
 }
 
 // The last reference goes only after umount took the mount off the list.
+// A mount holds a reference on its parent mount, so the last put of a
+// mount may free a whole chain of parents: a loop, not a recursion (mounts
+// nest as deep as a user stacks them).
 void mntput(struct mount *m)
 {
-	if (!m || !atomic_dec_and_test(&m->refcnt))
-		return;
-	dput(m->root);
-	if (m->mountpoint)
-		dput(m->mountpoint);
-	if (m->parent)
-		mntput(m->parent);
-	sb_put(m->sb);
-	kfree(m->source);
-	kfree(m->options);
-	kfree(m);
+	while (m && atomic_dec_and_test(&m->refcnt)) {
+		struct mount *parent = m->parent;
+		dput(m->root);
+		if (m->mountpoint)
+			dput(m->mountpoint);
+		sb_put(m->sb);
+		kfree(m->source);
+		kfree(m->options);
+		kfree(m);
+		m = parent;
+	}
 }
 
 struct mount *lookup_mnt_locked(struct mount *parent, struct dentry *d)

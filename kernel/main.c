@@ -77,10 +77,14 @@ void kmain(u32 magic, u32 info)
 	timer_start_cpu();
 	sti();
 
+	// The kernel threads first, parentless: the boot context may not
+	// sleep (it is about to be CPU 0's idle task), and creating a task
+	// can wait for container_mutex (cgroup_post_fork), which nobody holds
+	// until pid 1 runs.
+	task_reaper_start();   // frees orphans' zombies as they die
+	container_late_init(); // the release worker
 	// pid 1 runs the tests, the benchmarks or the console (init_task.c);
 	// this boot context becomes CPU 0's idle task.
 	init_task_start();
-	task_reaper_start(); // frees orphans' zombies as they die
-	container_late_init(); // after pid 1, parentless: the release worker
 	cpu_idle_loop();
 }

@@ -50,8 +50,12 @@ void spin_lock(struct spinlock *l)
 	if (unlikely(l->cpu == this_cpu()->id))
 		panic("spinlock %s: recursive lock on cpu %d", l->name, l->cpu);
 	u16 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
-	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket)
-		smp_wait_relax(); // cpu_relax(), serving calls if interrupts are off
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
+		if (irqs_enabled())
+			cpu_relax();
+		else
+			smp_wait_relax(); // serves calls (see the top)
+	}
 	lock_acquired(l);
 }
 

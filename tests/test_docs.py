@@ -181,8 +181,9 @@ def run_python(src, where):
         where, proc.returncode, proc.stdout.decode("utf-8", "replace"))
 
 
-def check_file(name):
-    """Run every example of one file; at least one must be there."""
+def check_file(name, **topology):
+    """Run every example of one file; at least one must be there. topology
+    overrides TOPOLOGY's guest options (tests/test_tour.py: iso=True)."""
     with open(os.path.join(ROOT, name), encoding="utf-8") as f:
         items = parse(f.read(), name)
     assert any(not isinstance(it, str) for it in items), "%s: no checked example" % name
@@ -200,7 +201,7 @@ def check_file(name):
                     got = run_host(it)
                 else:
                     if guest is None:
-                        guest = corral.Corral(**TOPOLOGY)
+                        guest = corral.Corral(**dict(TOPOLOGY, **topology))
                     got = run_guest(guest, it)
                 assert output_matches(it.want, got), (
                     "%s: %r printed\n%s\nwant\n%s" % (it.where, "\n".join(it.lines),

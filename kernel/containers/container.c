@@ -22,13 +22,18 @@
 // Locks, in the order they are taken:
 //   container_mutex   hierarchies (list, binding, mounts), the trees
 //                     (children, names, flags), subsystem state changed
-//                     through control files, attach, release_agent text
+//                     through control files, attach, release_agent text;
+//                     a spawn takes it in cgroup_post_fork (outside any
+//                     lock), a memset write holds members' heap locks
+//                     inside it
 //   task->lock, rq lock   t->css_set is written under both
 //                     (sched_swap_css_set), so the scheduler's accounting
 //                     hook sees a live css_set under the rq lock
 //   css_set_lock      the css_set list and every css_set refcount, each
 //                     css's dead_refs (and its refcnt compared with them);
-//                     t->css_set is also written under it; held across
+//                     t->css_set is also written under it, so readers of
+//                     another task's set (task_container) take it, also
+//                     inside tasklist_lock (container_pids); held across
 //                     the subsystems' release callbacks (their own
 //                     spinlocks nest inside it)
 //   release_lock      release_list
@@ -334,12 +339,6 @@ int cgroup_fork(struct task *child)
 	return 0;
 }
 
-// child is on the task list now, where a cpuset.cpus or memset.mems write
-// would find it; but it copied its parent's masks before (task_create's
-// inherit), maybe before such a write changed them. Under container_mutex,
-// which every such write holds from its change to its last member, the
-// subsystems re-read what they gave it: a write either saw child on the
-// list or finished before this re-read.
 // Does child have a non-root css of a subsystem with a post_fork hook? A
 // root css's state is read-only (the root's masks are every CPU and node),
 // so a child of the roots has nothing to re-read and takes no mutex. (An
@@ -354,6 +353,12 @@ static bool post_fork_needed(struct task *child)
 	return any;
 }
 
+// child is on the task list now, where a cpuset.cpus or memset.mems write
+// would find it; but it copied its parent's masks before (task_create's
+// inherit), maybe before such a write changed them. Under container_mutex,
+// which every such write holds from its change to its last member, the
+// subsystems re-read what they gave it: a write either saw child on the
+// list or finished before this re-read.
 void cgroup_post_fork(struct task *child)
 {
 	if (!post_fork_needed(child))

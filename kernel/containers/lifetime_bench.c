@@ -23,6 +23,18 @@ static int cwrite(struct container *c, const char *name, const char *buf)
 	return cft ? container_file_write(c, cft, buf, strlen(buf)) : -ENOENT;
 }
 
+// A hierarchy of its own for opts (the tests' rule): true if every
+// subsystem is free, else it says why it is skipped.
+static bool bench_may_use(const char *name, const char *opts)
+{
+	int id;
+	const char *busy = subsys_in_use(opts, &id);
+	if (busy)
+		kprintf("# %s: skipped: %s is in use by hierarchy %d; the figure needs a "
+			"hierarchy of its own\n", name, busy, id);
+	return !busy;
+}
+
 static void sort_u64(u64 *v, int n)
 {
 	for (int i = 1; i < n; i++)
@@ -36,7 +48,8 @@ static void sort_u64(u64 *v, int n)
 KBENCH(container_release_latency_us)
 {
 	struct hierarchy *h;
-	if (container_mount("cpuacct", &h))
+	if (!bench_may_use("container_release_latency_us", "cpuacct") ||
+	    container_mount("cpuacct", &h))
 		return;
 	struct container *k;
 	if (container_mkdir(&h->top, "k", &k) || cwrite(&h->top, "release_agent", "true") ||
@@ -99,7 +112,7 @@ static u64 spawn_at_depth(struct hierarchy *h, int depth)
 KBENCH(container_spawn_depth)
 {
 	struct hierarchy *h;
-	if (container_mount(NULL, &h))
+	if (!bench_may_use("container_spawn_depth", NULL) || container_mount(NULL, &h))
 		return;
 	static const int depths[] = {1, 1000, 10000};
 	for (int i = 0; i < 3; i++) {

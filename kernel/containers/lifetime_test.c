@@ -129,6 +129,7 @@ KTEST(container_lifetime, last_put_frees_a_removed_chain_bottom_up)
 	struct life_counts before;
 	life_counts_take(&before);
 	SKIP_UNLESS_FREE("cpuacct,numtasks");
+	SKIP_UNLESS_FREE("cpuacct,numtasks");
 	struct hierarchy *h;
 	ASSERT_EQ(container_mount("cpuacct,numtasks", &h), 0);
 	struct container *c = &h->top;
@@ -203,6 +204,7 @@ KTEST(container_lifetime, the_longest_path_is_released_and_longer_is_refused)
 	name[CONTAINER_NAME_MAX] = '\0';
 	struct life_counts before;
 	life_counts_take(&before);
+	SKIP_UNLESS_FREE("cpuacct");
 	struct hierarchy *h;
 	ASSERT_EQ(container_mount("cpuacct", &h), 0);
 	EXPECT_EQ(cwrite(&h->top, "release_agent", "true"), 0);
@@ -271,5 +273,143 @@ KTEST(container_lifetime, exit_releases_before_the_reap_and_rmdir_works)
 	EXPECT_EQ(put("/tmp/ct_zr/release_agent", ""), 0);
 	EXPECT_EQ(sys_rmdir("/tmp/ct_zr/p"), 0);
 	unmount_at("/tmp/ct_zr");
+	EXPECT_COUNTS_BACK(before);
+}
+
+// ---- SMP stress of the lifetimes ----
+
+// Tasks other than kernel threads (which boot may still be starting when
+// the first test runs).
+static int nr_user_tasks(void)
+{
+	pid_t pids[256];
+	int n = task_pids(pids, 256), users = 0;
+	for (int i = 0; i < n; i++) {
+		struct task *t = task_find_get(pids[i]);
+		if (t) {
+			users += !t->kthread;
+			task_put(t);
+		}
+	}
+	return users;
+}
+
+struct life_stress {
+	volatile int stop;
+	atomic_t ops;
+	volatile pid_t last_child; // a pid the movers race with its own exit
+};
+
+static u32 life_rand(u32 *s)
+{
+	*s = *s * 1103515245 + 12345;
+	return *s >> 8;
+}
+
+static int life_child(void *arg) // moves itself somewhere, then exits
+{
+	char *dir = arg;
+	char path[80];
+	snprintf(path, sizeof(path), "%s/tasks", dir);
+	put(path, "0");
+	kfree(dir);
+	return 0;
+}
+
+static int life_orphan_parent(void *arg) // leaves its child to the reaper
+{
+	pid_t pid = kernel_spawn("ct_life_orphan", life_child, arg);
+	if (pid < 0)
+		kfree(arg);
+	return 0;
+}
+
+static int life_worker(void *arg)
+{
+	struct life_stress *st = arg;
+	u32 seed = 11 + current->pid;
+	char path[80];
+	while (!st->stop) {
+		char *dir = kmalloc(48, GFP_KERNEL);
+		if (!dir)
+			break;
+		snprintf(dir, 48, "/tmp/ct_life/d%u/e%u", life_rand(&seed) % 3, life_rand(&seed) % 2);
+		if (life_rand(&seed) % 2)
+			dir[strlen("/tmp/ct_life/d0")] = '\0'; // the parent, d%u
+		switch (life_rand(&seed) % 6) {
+		case 0:
+			snprintf(path, sizeof(path), "%.15s", dir); // d%u, then maybe e%u
+			sys_mkdir(path, 0755);
+			put(strcat(path, "/notify_on_release"), "1");
+			sys_mkdir(dir, 0755);
+			kfree(dir);
+			break;
+		case 1:
+			sys_rmdir(dir);
+			kfree(dir);
+			break;
+		case 2: { // a child that enters dir and exits; reaped at once
+			pid_t pid = kernel_spawn("ct_life_child", life_child, dir);
+			if (pid > 0) {
+				st->last_child = pid;
+				do_waitpid(pid, NULL, 0);
+			} else {
+				kfree(dir);
+			}
+			break;
+		}
+		case 3: { // the same, an orphan: the reaper frees it
+			pid_t pid = kernel_spawn("ct_life_parent", life_orphan_parent, dir);
+			if (pid > 0)
+				do_waitpid(pid, NULL, 0);
+			else
+				kfree(dir);
+			break;
+		}
+		default: // move someone else's child, racing its exit
+			snprintf(path, sizeof(path), "%s/tasks", dir);
+			putpid(path, st->last_child);
+			kfree(dir);
+			break;
+		}
+		atomic_inc(&st->ops);
+	}
+	return 0;
+}
+
+KTEST(container_lifetime, smp_stress_of_exit_attach_rmdir_leaves_nothing_behind)
+{
+	struct life_counts before;
+	life_counts_take(&before);
+	int tasks_before = nr_user_tasks();
+	MOUNT_OR_SKIP("/tmp/ct_life", "numtasks,cpuacct,bc");
+	struct life_stress st = {0};
+	struct task *w[8];
+	int n = MIN(8, 2 * cpumask_weight(&cpu_online_mask));
+	for (int i = 0; i < n; i++)
+		w[i] = test_spawn("ct_life", life_worker, &st, NULL);
+	sleep_ns(500 * MS);
+	st.stop = 1;
+	for (int i = 0; i < n; i++)
+		if (w[i])
+			EXPECT_EQ(test_reap(w[i], 5000 * MS), 0);
+	kprintf("# %d operations by %d workers\n", atomic_read(&st.ops), n);
+	for (int i = 0; i < 200 && nr_user_tasks() != tasks_before; i++)
+		sleep_ns(5 * MS); // orphans still exiting
+	EXPECT_EQ(nr_user_tasks(), tasks_before);
+	char buf[160], dir[48];
+	EXPECT_GT(get("/tmp/ct_life/numtasks.stats", buf, sizeof(buf)), 0);
+	for (int d = 0; d < 3; d++) {
+		for (int e = 0; e < 2; e++) {
+			snprintf(dir, sizeof(dir), "/tmp/ct_life/d%d/e%d", d, e);
+			int r = sys_rmdir(dir);
+			EXPECT_TRUE(r == 0 || r == -ENOENT);
+		}
+		snprintf(dir, sizeof(dir), "/tmp/ct_life/d%d", d);
+		int r = sys_rmdir(dir);
+		EXPECT_TRUE(r == 0 || r == -ENOENT);
+	}
+	unmount_at("/tmp/ct_life");
+	sleep_ns(50 * MS); // the release worker's last checks
 	EXPECT_COUNTS_BACK(before);
 }
