@@ -28,7 +28,7 @@ KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wmissing-prototypes -ffreest
 LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments -T linker.ld
 
-.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime torture
+.PHONY: all iso run test ktest e2e bench qemu-gdb clean deps boottime torture grade labs-check lab-start
 all: $(B)/corral.elf $(B)/corral.iso
 
 deps:
@@ -123,6 +123,18 @@ DURATION ?= 300
 torture: all
 	scripts/torture --duration $(DURATION) $(if $(SEED),--seed $(SEED)) $(if $(NOTOP),--notop) \
 		--cpus $(CPUS) --nodes $(NODES) --mem $(MEM)
+
+# Labs (labs/README.md): `make grade LAB=freezer` grades this tree in a
+# scratch copy (build/labs/freezer), SOLUTION=1 with the reference solution;
+# `make lab-start LAB=freezer` puts the lab's starting point in this tree;
+# `make labs-check`: every grader gives less than full marks without its
+# solution and full marks with it.
+grade: all
+	@python3 labs/grade.py $(LAB) $(if $(SOLUTION),--solution)
+lab-start:
+	@labs/lab-start $(LAB)
+labs-check: all
+	@python3 labs/grade.py --check
 
 boottime: all
 	scripts/boottime 5

@@ -618,11 +618,11 @@ void irq_exit_hook(struct trap_frame *tf)
 	struct task *t = current;
 	if (!sched_running || !t || preempt_count() != 0 || !(tf->rflags & RFLAGS_IF))
 		return;
-	if (unlikely(t->kill_pending) && tf->rip >= (u64)__app_text_start &&
+	if (unlikely(t->kill_pending || t->stop_pending) && tf->rip >= (u64)__app_text_start &&
 	    tf->rip < (u64)__app_text_end) {
-		// Killed while running app code: exit right here, on its own
-		// stack, as if the app had called exit. The interrupt is over
-		// (EOI sent, irq_depth 0); the frame below is abandoned.
+		// Killed (or stopped) while running app code: exit (or stop) right
+		// here, on its own stack, as if the app had called exit. The interrupt
+		// is over (EOI sent, irq_depth 0); the frame below is abandoned on exit.
 		sti();
 		task_check_killed();
 		cli();

@@ -65,9 +65,13 @@ struct kutsname {
 
 // waitpid options, signals
 #define WNOHANG 1
+#define WUNTRACED 2 // also report a child that stopped: status (sig << 8) | 0x7f
 #define SIGINT 2
 #define SIGKILL 9
 #define SIGTERM 15
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
 // Exit status encoding (as POSIX wait status): normal exit (status & 0xff) << 8,
 // killed by signal: the signal number in the low 7 bits.
 

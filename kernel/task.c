@@ -146,6 +146,22 @@ static void task_stack_free(void *top, int nid)
 	kstack_free(top); // (NULL: kept)
 }
 
+void task_stack_cache_drain(void)
+{
+	for (int nid = 0; nid < MAX_NUMNODES; nid++) {
+		for (;;) {
+			void *top = NULL;
+			spin_lock(&kstack_cache_lock);
+			if (kstack_cached[nid] > 0)
+				top = kstack_cache[nid][--kstack_cached[nid]];
+			spin_unlock(&kstack_cache_lock);
+			if (!top)
+				break;
+			kstack_free(top);
+		}
+	}
+}
+
 // ---- Creation ----
 
 static void task_init_common(struct task *t, const char *name)
@@ -460,7 +476,30 @@ static void reparent_children_locked(struct task *t)
 	}
 }
 
+static void __attribute__((noreturn)) do_exit_on_own_stack(int status);
+
+// An app may run on a stack of its own in its heap (sh does, so that a
+// script can nest deeper than 16 KiB allows). Exit frees that heap, so
+// it must finish on the task's kernel stack: whatever the kernel stack
+// held is dead, as the task never returns to it.
 static void __attribute__((noreturn)) do_exit(int status)
+{
+	struct task *t = current;
+	u64 sp = (u64)__builtin_frame_address(0);
+	u64 top = (u64)t->kstack_top;
+	if (top && (sp >= top || sp < top - KSTACK_SIZE)) {
+		asm volatile("mov %0, %%rsp\n\t"
+			     "xor %%ebp, %%ebp\n\t"
+			     "call *%1\n\t"
+			     "ud2"
+			     : : "r"(top - 64), "r"(do_exit_on_own_stack), "D"((long)status)
+			     : "memory");
+		__builtin_unreachable();
+	}
+	do_exit_on_own_stack(status);
+}
+
+static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 {
 	struct task *t = current;
 	if (t->is_idle)
@@ -492,21 +531,74 @@ static void __attribute__((noreturn)) do_exit(int status)
 
 void task_exit(int code) { do_exit((code & 0xff) << 8); }
 
+// Obey a stop: off the run queue until task_continue() or a kill wakes
+// it. The parent is woken, for waitpid(WUNTRACED).
+static void task_stop_self(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	if (!t->stop_pending) { // a SIGCONT came first
+		spin_unlock_irqrestore(&t->lock, f);
+		return;
+	}
+	t->stop_pending = 0;
+	t->state = TASK_STOPPED;
+	spin_unlock_irqrestore(&t->lock, f);
+	spin_lock(&tasklist_lock);
+	t->stop_reported = false;
+	if (t->parent)
+		wake_up(&t->parent->child_wait);
+	spin_unlock(&tasklist_lock);
+	schedule();
+}
+
 void task_check_killed(void)
 {
 	struct task *t = current;
-	if (likely(!t || !READ_ONCE(t->kill_pending)))
+	if (likely(!t || (!READ_ONCE(t->kill_pending) && !READ_ONCE(t->stop_pending))))
 		return;
 	if (t->is_idle || preempt_count() != 0 || this_cpu()->irq_depth != 0)
 		return;
-	do_exit(t->kill_pending & 0x7f);
+	if (READ_ONCE(t->stop_pending) && !READ_ONCE(t->kill_pending))
+		task_stop_self(t);
+	if (READ_ONCE(t->kill_pending))
+		do_exit(t->kill_pending & 0x7f);
+}
+
+// Safe in interrupt context (the console's Ctrl-Z): only t->lock and a
+// wake-up. An interruptible sleep ends (-EINTR, as a kill would end it:
+// task_kill_pending() counts a pending stop), so that t reaches its safe
+// point and stops there, and tells its parent.
+void task_stop_request(struct task *t, int sig)
+{
+	if (t->kthread || t == init_task)
+		return;
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->stop_pending = sig;
+	t->stop_signal = sig;
+	spin_unlock_irqrestore(&t->lock, f);
+	wake_up_state(t, TASK_INTERRUPTIBLE);
+	// Running on another CPU: interrupt it, so that in app code it stops
+	// now (irq_exit_hook).
+	int cpu = READ_ONCE(t->cpu);
+	if (READ_ONCE(t->on_cpu) && cpu != smp_processor_id())
+		smp_send_reschedule(cpu);
+}
+
+void task_continue(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	t->stop_pending = 0;
+	t->stop_signal = 0;
+	spin_unlock_irqrestore(&t->lock, f);
+	wake_up_state(t, TASK_STOPPED);
 }
 
 pid_t do_waitpid(pid_t pid, int *status, int options)
 {
 	struct task *me = current, *found = NULL, *c;
 	struct wait_entry w;
-	pid_t ret;
+	pid_t ret, stopped = 0;
+	int stop_status = 0;
 	if (pid < -1)
 		return -ECHILD; // no process groups
 	if (pid == 0)
@@ -526,8 +618,21 @@ pid_t do_waitpid(pid_t pid, int *status, int options)
 				task_unlink_locked(c);
 				break;
 			}
+			if ((options & WUNTRACED) && READ_ONCE(c->state) == TASK_STOPPED &&
+			    !c->stop_reported) {
+				c->stop_reported = true;
+				stopped = c->pid;
+				stop_status = (READ_ONCE(c->stop_signal) << 8) | 0x7f;
+				break;
+			}
 		}
 		spin_unlock(&tasklist_lock);
+		if (stopped) {
+			ret = stopped;
+			if (status)
+				*status = stop_status;
+			break;
+		}
 		if (found) {
 			ret = found->pid;
 			if (status)
@@ -554,7 +659,7 @@ void task_signal(struct task *t, int sig)
 	int none = 0;
 	__atomic_compare_exchange_n(&t->kill_pending, &none, sig, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
-	wake_up_state(t, TASK_INTERRUPTIBLE);
+	wake_up_state(t, TASK_INTERRUPTIBLE | TASK_STOPPED); // a stopped task dies too
 	// Running on another CPU: interrupt it, so that if it is in app code
 	// it dies now rather than at its next tick.
 	int cpu = READ_ONCE(t->cpu);
@@ -564,7 +669,8 @@ void task_signal(struct task *t, int sig)
 
 int do_kill(pid_t pid, int sig)
 {
-	if (sig != 0 && sig != SIGINT && sig != SIGTERM && sig != SIGKILL)
+	bool job_control = sig == SIGSTOP || sig == SIGTSTP || sig == SIGCONT;
+	if (sig != 0 && sig != SIGINT && sig != SIGTERM && sig != SIGKILL && !job_control)
 		return -EINVAL;
 	struct task *t = pid > 0 ? task_find_get(pid) : NULL;
 	if (!t)
@@ -572,7 +678,13 @@ int do_kill(pid_t pid, int sig)
 	int err = 0;
 	if (t == init_task && sig)
 		err = -EPERM;
-	else if (sig && !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
+	else if (!sig || (READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
+		;
+	else if (sig == SIGCONT)
+		task_continue(t);
+	else if (job_control)
+		task_stop_request(t, sig);
+	else
 		task_signal(t, sig);
 	task_put(t);
 	return err;
@@ -637,7 +749,10 @@ int nr_tasks(void) { return READ_ONCE(task_count); }
 
 char task_state_char(struct task *t)
 {
-	switch (READ_ONCE(t->state)) {
+	int state = READ_ONCE(t->state);
+	if (READ_ONCE(t->stop_signal) && !(state & (TASK_ZOMBIE | TASK_DEAD)))
+		return 'T'; // (a sleeper stops when it wakes: it is T already)
+	switch (state) {
 	case TASK_RUNNING: return 'R';
 	case TASK_INTERRUPTIBLE: return 'S';
 	case TASK_UNINTERRUPTIBLE: return 'D';

@@ -53,6 +53,7 @@
 #define TASK_NEW 4             // created, not started yet
 #define TASK_ZOMBIE 8          // exited, waiting to be reaped
 #define TASK_DEAD 16           // reaped: only references keep the struct
+#define TASK_STOPPED 32        // stopped (SIGSTOP/SIGTSTP) until SIGCONT or a kill
 
 // Errors in a pointer (Linux's ERR_PTR): kthread_create returns them.
 #ifndef ERR_PTR
@@ -135,6 +136,14 @@ struct task {
 	// must outlive the task). The struct is freed at zero.
 	int refcount;
 	volatile int kill_pending;  // signal number of a pending kill, or 0
+	// Job control (t->lock orders them against SIGCONT): stop_pending is
+	// a SIGSTOP/SIGTSTP the task obeys at its next safe point;
+	// stop_signal says it is stopped (or will be at that point) until a
+	// SIGCONT: ps shows T. waitpid(WUNTRACED) reports a TASK_STOPPED
+	// child once (stop_reported, under tasklist_lock).
+	volatile int stop_pending;
+	volatile int stop_signal;
+	bool stop_reported;
 
 	// ---- The task itself (no lock: only current touches them) ----
 	struct list_head held_mutexes; // kernel/mutex.c
@@ -170,16 +179,26 @@ void task_exit(int code) __attribute__((noreturn));
 // exited yet. -ECHILD if there is no such child; -EINTR if killed while
 // waiting. *status (if status) gets the POSIX wait status.
 pid_t do_waitpid(pid_t pid, int *status, int options);
-// SIGKILL, SIGTERM, SIGINT: terminate pid; 0: only check that it exists.
-// -EINVAL for another signal, -ESRCH if no such task, -EPERM for init.
+// SIGKILL, SIGTERM, SIGINT: terminate pid; SIGSTOP, SIGTSTP: stop it at
+// its next safe point; SIGCONT: let a stopped pid run again; 0: only
+// check that it exists. -EINVAL for another signal, -ESRCH if no such
+// task, -EPERM for init.
 int do_kill(pid_t pid, int sig);
 // Mark t killed by sig (first kill wins) and wake it if it sleeps
 // interruptibly.
 void task_signal(struct task *t, int sig);
+// Job control: ask t to stop (SIGSTOP/SIGTSTP), or let it run again.
+void task_stop_request(struct task *t, int sig);
+void task_continue(struct task *t);
 // The safe point: if the current task has been killed, exit now.
 // A no-op in an interrupt handler or with preemption disabled.
 void task_check_killed(void);
-static inline bool task_kill_pending(struct task *t) { return READ_ONCE(t->kill_pending) != 0; }
+// A kill, or a stop (which also ends interruptible sleeps: see
+// task_stop_request).
+static inline bool task_kill_pending(struct task *t)
+{
+	return READ_ONCE(t->kill_pending) != 0 || READ_ONCE(t->stop_pending) != 0;
+}
 
 // ---- References and lookup ----
 void task_get(struct task *t);
@@ -197,6 +216,9 @@ char task_state_char(struct task *t);
 // Reap exited tasks nobody waits for (auto-reap); run when tasks are
 // created and reaped, and by tests that count tasks.
 void task_reap_dead(void);
+// Free the kernel stacks kept for reuse (leak checks that count pages:
+// how many are kept depends on how many tasks exited lately). Task context.
+void task_stack_cache_drain(void);
 void task_reaper_start(void); // boot, once tasks run: the thread that frees auto-reaped zombies
 
 // ---- Boot ----

@@ -39,9 +39,10 @@ static const int op_weight[OP_NR] = {14, 10, 4, 12, 8, 5, 3, 2, 25, 8, 5, 4, 0};
 const char *const torture_files[NR_FILES] = {
 	"tasks", "notify_on_release", "release_agent", "cpuset.cpus", "cpuset.cpu_exclusive",
 	"memset.mems", "memset.mem_exclusive", "memset.memory_migrate", "numtasks.shares",
-	"numtasks.max", "bc.numfiles.barrier", "bc.numfiles.limit", "cpuacct.usage",
-	"cpuacct.usage_percpu", "cpuacct.load", "numtasks.stats", "bc.numfiles.held",
-	"bc.numfiles.maxheld", "bc.numfiles.minheld", "bc.numfiles.failcnt"};
+	"numtasks.max", "bc.numfiles.barrier", "bc.numfiles.limit", "cpu.shares",
+	"cpu.cfs_period_us", "cpu.cfs_quota_us", "cpuacct.usage", "cpuacct.usage_percpu",
+	"cpuacct.load", "numtasks.stats", "bc.numfiles.held", "bc.numfiles.maxheld",
+	"bc.numfiles.minheld", "bc.numfiles.failcnt", "cpu.stat"};
 
 // What gets written: valid values, out-of-range, negative, huge, garbage,
 // empty (random bytes too, in op_write).
@@ -51,7 +52,8 @@ static const char *const values[] = {
 	"9223372036854775807", "9223372036854775808", "100000000000000000", "", "\n", " ",
 	"abc", "1x", " 1", "0x10", "010", "1\n2", "max_shares=100", "max_shares=0",
 	"min_shares=1", "max_shares=-5", "max_shares=99999999999999999999", "true", "nosuchapp",
-	"5", "10", "100", "1000", "1,", ",", "-", "0-", "-0"};
+	"5", "10", "100", "1000", "1,", ",", "-", "0-", "-0", "1024", "100000", "1000000",
+	"2", "262144", "262145", "1000001"};
 static const char *const agents[] = {"true", "true", "false", "", "nosuchapp", "sleep 0",
 				      "true with some arguments"};
 
@@ -446,10 +448,12 @@ static void worker_park(struct torture_worker *w)
 		snprintf(path, sizeof(path), "/tmp/torture_w%d_%d", w->id, i);
 		sys_unlink(path);
 	}
+	w->parked = true;
 	atomic_inc(&torture.parked);
 	while (READ_ONCE(torture.pause) && !READ_ONCE(torture.done))
 		sleep_ns(2 * NSEC_PER_MSEC);
 	atomic_dec(&torture.parked);
+	w->parked = false;
 }
 
 int torture_worker_main(void *arg)
@@ -538,10 +542,12 @@ int torture_injector_main(void *arg)
 		if (READ_ONCE(torture.pause)) {
 			shell_stop(sh);
 			sh = 0;
+			w->parked = true;
 			atomic_inc(&torture.parked);
 			while (READ_ONCE(torture.pause) && !READ_ONCE(torture.done))
 				sleep_ns(2 * NSEC_PER_MSEC);
 			atomic_dec(&torture.parked);
+			w->parked = false;
 			continue;
 		}
 		if (sh <= 0) {

@@ -41,6 +41,7 @@ void torture_counts_take(struct torture_counts *c)
 	memset(c, 0, sizeof(*c));
 	// Read the file first: its own open must not be counted.
 	read_file("/proc/containers", c->proc_containers, sizeof(c->proc_containers));
+	task_stack_cache_drain();
 	vmap_purge_lazy();
 	kmem_cache_shrink_all();
 	int nid;

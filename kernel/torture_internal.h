@@ -22,7 +22,7 @@
 #define KIDS_MAX 6   // children a worker has at once
 #define DEPTH_MAX 6  // usual container depth (sometimes up to DEEP_MAX)
 #define DEEP_MAX 24
-#define PARK_TIMEOUT_S 60
+#define PARK_TIMEOUT_S 120
 
 enum op {
 	OP_MKDIR, OP_RMDIR, OP_RENAME, OP_ATTACH, OP_SPAWN, OP_REAP, OP_KILL,
@@ -33,8 +33,8 @@ extern const char *const op_names[OP_NR];
 // Control files: writable ones first (the top's config files among them
 // are restored at each quiesce), then read-only ones.
 extern const char *const torture_files[];
-#define NR_FILES 20
-#define NR_CONFIG_FILES 12 // torture_files[1..11]: the top's settings (not tasks)
+#define NR_FILES 24
+#define NR_CONFIG_FILES 15 // torture_files[1..14]: the top's settings (not tasks)
 
 struct op_record {
 	u64 seq;
@@ -53,6 +53,7 @@ struct torture_worker {
 	pid_t kids[KIDS_MAX];
 	int nkids;
 	int tmp_seq;
+	volatile bool parked; // set by the worker while it is parked
 };
 
 struct torture_state {

@@ -29,8 +29,6 @@
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
 
-static const char *const subsys_names[] = {"cpuset", "memset", "cpuacct", "numtasks", "bc"};
-#define NR_SUBSYS 5
 
 // ---- Quiesce and check (the controller, init's task) ----
 
@@ -352,6 +350,35 @@ static u64 total_ops(void)
 	return n;
 }
 
+// A task the controller is waiting for: its state, CPU and allowed CPUs
+// and nodes (a task that can never run cannot die).
+static void print_task_state(const char *what, pid_t pid)
+{
+	struct task *t = task_find_get(pid);
+	if (!t) {
+		kprintf("torture:   %s %d: gone\n", what, pid);
+		return;
+	}
+	char cpus[64], mems[64];
+	cpumask_print(cpus, sizeof(cpus), &t->cpus_allowed);
+	nodemask_print(mems, sizeof(mems), &t->mems_allowed);
+	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s\n", what, pid,
+		t->name, task_state_char(t), t->cpu, cpus, mems);
+	task_put(t);
+}
+
+static void print_unparked(void)
+{
+	for (int i = 0; i <= torture.nworkers; i++) {
+		struct torture_worker *w = &torture.w[i];
+		if (READ_ONCE(w->parked))
+			continue;
+		print_task_state("not parked: worker", w->pid);
+		for (int k = 0; k < w->nkids; k++)
+			print_task_state("  its child", w->kids[k]);
+	}
+}
+
 static int park_all_within(int seconds)
 {
 	WRITE_ONCE(torture.pause, 1);
@@ -360,6 +387,7 @@ static int park_all_within(int seconds)
 		if (clock_ns() > deadline) {
 			kprintf("torture: only %d of %d workers parked within %d s\n",
 				atomic_read(&torture.parked), torture.nworkers + 1, seconds);
+			print_unparked();
 			return 1;
 		}
 		reap_orphans();
@@ -431,27 +459,27 @@ static void final_line(bool pass, u64 elapsed_ns, const char *why)
 		(unsigned long long)(ms / 1000), why ? ": " : "", why ? why : "");
 }
 
-// Which subsystems each slot mounts: the seed's partition of the five into
-// 2 or 3 non-empty groups.
+// Which subsystems each slot mounts: the seed's partition of every
+// registered subsystem into 2 or 3 non-empty groups.
 static void choose_slots(u64 *rng)
 {
 	torture.nslots = 2 + rnd(rng, 2);
-	int slot_of[NR_SUBSYS];
-	for (int i = 0; i < NR_SUBSYS; i++)
+	int nr = container_subsys_count, slot_of[CONTAINER_SUBSYS_MAX];
+	for (int i = 0; i < nr; i++)
 		slot_of[i] = i < torture.nslots ? i : (int)rnd(rng, torture.nslots);
-	for (int i = NR_SUBSYS - 1; i > 0; i--) { // shuffle
+	for (int i = nr - 1; i > 0; i--) { // shuffle
 		int j = rnd(rng, i + 1), t = slot_of[i];
 		slot_of[i] = slot_of[j];
 		slot_of[j] = t;
 	}
 	for (int s = 0; s < torture.nslots; s++) {
 		torture.opts[s][0] = '\0';
-		for (int i = 0; i < NR_SUBSYS; i++) {
+		for (int i = 0; i < nr; i++) {
 			if (slot_of[i] != s)
 				continue;
 			size_t n = strlen(torture.opts[s]);
 			snprintf(torture.opts[s] + n, sizeof(torture.opts[s]) - n, "%s%s", n ? "," : "",
-				 subsys_names[i]);
+				 container_subsys_by_id(i)->name);
 		}
 	}
 }
@@ -489,6 +517,28 @@ int torture_parse(const char *s, struct torture_params *p)
 	*p = (struct torture_params){.seconds = v[0], .seed = v[1], .workers = (int)v[2],
 				     .no_top_writes = notop};
 	return 0;
+}
+
+// The boot CPU starts the reaper and the release worker just after init
+// (kernel/main.c): they must exist before the baseline counts tasks.
+static bool find_named(struct task *t, void *arg)
+{
+	int *found = arg;
+	if (!strcmp(t->name, "reaper") || !strcmp(t->name, "container_release"))
+		(*found)++;
+	return true;
+}
+
+static void wait_boot_threads(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		int found = 0;
+		for_each_task(find_named, &found);
+		if (found >= 2)
+			return;
+		sleep_ns(10 * NSEC_PER_MSEC);
+	}
+	kprintf("torture: the reaper or the release worker did not start\n");
 }
 
 static int start_tasks(void)
@@ -530,6 +580,7 @@ int torture_run(const struct torture_params *p)
 		slot_dir(s, dir, sizeof(dir));
 		sys_mkdir(dir, 0755);
 	}
+	wait_boot_threads();
 	torture.pause = 1;
 	torture.running = true;
 	torture.reports_at_start = READ_ONCE(kernel_reports);

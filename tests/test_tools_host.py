@@ -232,7 +232,8 @@ def test_grep():
         ["grep", "fig", "words"], ["grep", "-c", "fig", "words"], ["grep", "-v", "fig", "words"],
         ["grep", "-i", "pear", "words"], ["grep", "-n", "a", "words"], ["grep", "-q", "fig", "words"],
         ["grep", "-q", "kiwi", "words"], ["grep", "-E", "^(a|b)", "words"],
-        ["grep", "-e", "fig", "words"], ["grep", "fig", "words", "missing"],
+        ["grep", "-e", "fig", "words"], ["grep", "-e", "fig", "-e", "^a", "words"],
+        ["grep", "-c", "fig\npear", "words"], ["grep", "fig", "words", "missing"],
         ["grep", "-y", "fig", "words"], ["grep", "-j", "fig", "words"], ["grep"],
         ["grep", "fig", "words", "text"], ["grep", "kiwi", "missing"],
     ])

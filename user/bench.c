@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int ktest_main(int argc, char **argv)
@@ -188,12 +189,51 @@ static int bench_open_close(void)
 	return status;
 }
 
+// Run `sh -c text` and wait: the nanoseconds it took, or -1.
+static long long time_sh(const char *text)
+{
+	char *argv[] = {"sh", "-c", (char *)text, NULL};
+	long long t0 = applib_now_ns();
+	pid_t pid = spawn("sh", argv, NULL);
+	if (pid < 0)
+		return -1;
+	int st;
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return -1;
+	return applib_now_ns() - t0;
+}
+
+// The shell's loop of builtins (no spawn in it): 10,000 rounds of test
+// and arithmetic, in milliseconds, shell start-up included.
+static int bench_sh_loop(void)
+{
+	long long t = time_sh("i=0; while [ $i -lt 10000 ]; do i=$((i+1)); done");
+	if (t < 0)
+		return applib_error("bench", "sh loop", errno ? errno : EIO);
+	report("sh_loop_10k_ms", (double)t / 1e6, "ms");
+	return 0;
+}
+
+// One $(echo x) (an in-process subshell writing a temporary file): 200 of
+// them in a loop, less the same loop without them.
+static int bench_sh_cmdsubst(void)
+{
+	const int rounds = 200;
+	long long with = time_sh("i=0; while [ $i -lt 200 ]; do x=$(echo y); i=$((i+1)); done");
+	long long without = time_sh("i=0; while [ $i -lt 200 ]; do x=y; i=$((i+1)); done");
+	if (with < 0 || without < 0)
+		return applib_error("bench", "sh cmdsubst", errno ? errno : EIO);
+	report("sh_cmdsubst_us", (double)(with - without) / rounds / 1e3, "us");
+	return 0;
+}
+
 static int bench_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
 			   "usage: bench [PATTERN]\n"
 			   "Run the kernel's benchmarks, then spawn_app_exit_wait_us,\n"
-			   "pipe_roundtrip_us, getpid_ns and open_close_us, printing\n"
+			   "pipe_roundtrip_us, getpid_ns, open_close_us, sh_loop_10k_ms\n"
+			   "and sh_cmdsubst_us, printing\n"
 			   "`name value unit` lines. PATTERN selects names: a prefix or a\n"
 			   "'*' glob, or several separated by commas (as ktest=). The kernel's\n"
 			   "lines go to the console, the apps' to stdout.\n"))
@@ -219,6 +259,10 @@ static int bench_main(int argc, char **argv)
 		status |= bench_getpid();
 	if (wanted(pattern, "open_close_us"))
 		status |= bench_open_close();
+	if (wanted(pattern, "sh_loop_10k_ms"))
+		status |= bench_sh_loop();
+	if (wanted(pattern, "sh_cmdsubst_us"))
+		status |= bench_sh_cmdsubst();
 	return status;
 }
 APP(bench, bench_main, "run the benchmarks");

@@ -1,7 +1,8 @@
-// sh: the Corral shell. `sh` reads commands from the console (with the
-// line editor of sh_edit.c) or, when stdin is not the console, plainly from
-// stdin; `sh -c CMD [NAME [ARG...]]` runs CMD; `sh FILE [ARG...]` runs a
-// script. The prompt is `corral:CWD# `.
+// sh: the Corral shell, a POSIX sh as dash implements it (docs/shell.md).
+// `sh` reads commands from the console (with the line editor of
+// sh_edit.c) or, when stdin is not the console, from stdin; `sh -c CMD
+// [NAME [ARG...]]` runs CMD; `sh FILE [ARG...]` runs a script. The prompt
+// is `corral:CWD# `.
 //
 // This file holds the entry point and input loop, the variables, and the
 // output helpers; sh.h lists the other files. All state is in the struct
@@ -68,6 +69,79 @@ void sh_error(const char *fmt, ...)
 	errno = err;
 }
 
+void sh_msg(struct sh *sh, const char *fmt, ...)
+{
+	int err = errno;
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sh->interactive)
+		sh_print(2, "sh: %s\n", msg);
+	else
+		sh_print(2, "%s: %d: %s\n", sh->arg0, sh->lineno, msg);
+	errno = err;
+}
+
+// ---- the stack guard -----------------------------------------------------
+
+// Apps run on their task's kernel stack, 16 KiB on Corral: too little for
+// a recursive interpreter. So sh_main moves to a stack of SH_STACK_SIZE
+// bytes from its heap (the kernel finishes an exit on the task's own
+// stack, kernel/task.c), and the guard keeps SH_STACK_MARGIN free below
+// for the deepest leaf: a builtin, newlib's printf, a spawn system call
+// and an interrupt all run on this stack. If the big stack cannot be had,
+// the shell stays on the kernel stack with a small limit. The host build
+// runs on its usual 8 MiB.
+#define SH_STACK_SIZE (256L << 10)
+#define SH_STACK_MARGIN (32L << 10)
+
+int sh_stack_check(struct sh *sh)
+{
+	char here;
+	if (!sh || !sh->stack_base)
+		return 0;
+	long used = sh->stack_base - &here;
+	if (used < sh->stack_limit)
+		return 0;
+	sh_msg(sh, "nesting too deep");
+	return -1;
+}
+
+// ---- positional parameters --------------------------------------------------
+
+void sh_free_params(struct sh *sh)
+{
+	for (int i = 1; i < sh->nparams; i++)
+		free(sh->params[i]);
+	free(sh->params);
+	sh->params = NULL;
+	sh->nparams = 0;
+}
+
+// $0 stays; $1... become args (copied).
+void sh_set_params(struct sh *sh, const char *arg0, char **args, int nargs)
+{
+	char **p = calloc((size_t)nargs + 2, sizeof(char *));
+	if (!p) {
+		sh_msg(sh, "out of memory");
+		return;
+	}
+	for (int i = 0; i < nargs; i++)
+		p[i + 1] = strdup(args[i]);
+	if (arg0) {
+		char *a = strdup(arg0);
+		if (a) {
+			free(sh->arg0);
+			sh->arg0 = a;
+		}
+	}
+	sh_free_params(sh);
+	sh->params = p;
+	sh->nparams = nargs + 1;
+}
+
 // ---- variables --------------------------------------------------------------
 
 int sh_is_name(const char *s, size_t len)
@@ -83,7 +157,7 @@ int sh_is_name(const char *s, size_t len)
 	return 1;
 }
 
-static struct sh_var *var_find(struct sh *sh, const char *name)
+struct sh_var *sh_var_find(struct sh *sh, const char *name)
 {
 	for (int i = 0; i < sh->nvars; i++)
 		if (strcmp(sh->vars[i].name, name) == 0)
@@ -93,7 +167,7 @@ static struct sh_var *var_find(struct sh *sh, const char *name)
 
 const char *sh_var_get(struct sh *sh, const char *name)
 {
-	struct sh_var *v = var_find(sh, name);
+	struct sh_var *v = sh_var_find(sh, name);
 	if (v)
 		return v->value;
 	return sh->env_by_getenv ? getenv(name) : NULL;
@@ -101,10 +175,16 @@ const char *sh_var_get(struct sh *sh, const char *name)
 
 int sh_var_set(struct sh *sh, const char *name, const char *value, int export)
 {
+	struct sh_var *v = sh_var_find(sh, name);
+	if (v && v->value && strlen(value) <= strlen(v->value)) {
+		// fits where the old value was (i=$((i+1)) mallocs nothing)
+		memmove(v->value, value, strlen(value) + 1);
+		v->exported |= export;
+		return 0;
+	}
 	char *copy = strdup(value);
 	if (!copy)
 		return -1;
-	struct sh_var *v = var_find(sh, name);
 	if (v) {
 		free(v->value);
 		v->value = copy;
@@ -126,13 +206,13 @@ int sh_var_set(struct sh *sh, const char *name, const char *value, int export)
 		free(copy);
 		return -1;
 	}
-	sh->vars[sh->nvars++] = (struct sh_var){n, copy, export};
+	sh->vars[sh->nvars++] = (struct sh_var){n, copy, export, 0};
 	return 0;
 }
 
 int sh_var_unset(struct sh *sh, const char *name)
 {
-	struct sh_var *v = var_find(sh, name);
+	struct sh_var *v = sh_var_find(sh, name);
 	if (!v)
 		return 0;
 	free(v->name);
@@ -165,7 +245,7 @@ char **sh_build_env(struct sh *sh, char **assigns, int nassigns)
 	int n = 0;
 	for (int i = 0; i < sh->nvars; i++) {
 		struct sh_var *v = &sh->vars[i];
-		if (!v->exported)
+		if (!v->exported || !v->value)
 			continue;
 		size_t len = strlen(v->name);
 		int overridden = 0;
@@ -196,35 +276,56 @@ char *sh_read_script(const char *path)
 	return applib_read_file(path, NULL);
 }
 
-// Run each line of text (a script, or the argument of -c). As POSIX asks
-// of a non-interactive shell, a syntax error ends it.
-int sh_run_text(struct sh *sh, const char *text)
+// Run text (a script, `sh -c`, eval, a sourced file) one complete command
+// at a time, as dash does: a command runs before the next is parsed, so
+// a syntax error further on does not stop what comes before it. As POSIX
+// asks of a non-interactive shell, a syntax error ends it.
+int sh_run_text(struct sh *sh, const char *text, int lineno)
 {
-	char *line = malloc(SH_LINE_MAX + 1);
-	if (!line) {
-		sh_error("sh: out of memory\n");
-		return 1;
+	struct sh_parser *p = sh_parser_new(sh, text, lineno);
+	if (!p) {
+		sh_msg(sh, "out of memory");
+		return 2;
 	}
-	const char *p = text;
-	while (*p && !sh->exit_requested) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len > SH_LINE_MAX) {
-			sh_error("sh: line too long\n");
-			sh->status = 2;
-		} else {
-			memcpy(line, p, len);
-			line[len] = '\0';
-			sh_run_line(sh, line);
-			if (sh->syntax_error)
-				break;
+	for (;;) {
+		struct sh_node *n;
+		int st = sh_parse_next(p, &n);
+		if (st == SH_PARSE_EOF)
+			break;
+		if (st != SH_PARSE_OK) {
+			if (st == SH_PARSE_INCOMPLETE)
+				sh_parser_report_eof(p);
+			sh->syntax_error = 1;
+			sh_fatal(sh, 2);
+			break;
 		}
-		p += len;
-		if (*p)
-			p++;
+		if (sh->opt_n) {
+			sh_arena_put(n->arena);
+			continue;
+		}
+		sh_exec(sh, n);
+		sh_arena_put(n->arena);
+		if (sh->jump)
+			break;
 	}
-	free(line);
+	sh_parser_free(p);
 	return sh->status;
+}
+
+void sh_run_exit_trap(struct sh *sh)
+{
+	char *t = sh->traps[0];
+	if (!t)
+		return;
+	sh->traps[0] = NULL;
+	int status = sh->status;
+	enum sh_jump jump = sh->jump;
+	sh->jump = J_NONE;
+	sh_run_text(sh, t, sh->lineno);
+	if (sh->jump != J_EXIT)
+		sh->status = status;
+	sh->jump = jump;
+	free(t);
 }
 
 // Read one line from stdin a byte at a time (so that what follows stays
@@ -263,26 +364,62 @@ static int read_plain_line(char *line)
 	return SH_READ_LINE;
 }
 
-static void make_prompt(char *prompt, size_t n)
+static void make_prompt(struct sh *sh, char *prompt, size_t n, int more)
 {
+	if (more) {
+		const char *ps2 = sh_var_get(sh, "PS2");
+		snprintf(prompt, n, "%s", ps2 ? ps2 : "> ");
+		return;
+	}
+	const char *ps1 = sh_var_get(sh, "PS1");
+	if (ps1) {
+		snprintf(prompt, n, "%s", ps1);
+		return;
+	}
 	char cwd[256];
 	if (!getcwd(cwd, sizeof(cwd)))
 		strcpy(cwd, "?");
 	snprintf(prompt, n, "corral:%s# ", cwd);
 }
 
-static int interactive_loop(struct sh *sh, char *line)
+// Does text hold only complete commands? (A dry parse, silent.)
+static int text_complete(const char *text)
+{
+	struct sh_parser *p = sh_parser_new(NULL, text, 1);
+	if (!p)
+		return 1;
+	int st;
+	for (;;) {
+		struct sh_node *n;
+		st = sh_parse_next(p, &n);
+		if (st != SH_PARSE_OK)
+			break;
+		sh_arena_put(n->arena);
+	}
+	sh_parser_free(p);
+	return st != SH_PARSE_INCOMPLETE;
+}
+
+// The prompt (or commands piped into stdin): read lines until they make
+// complete commands, then run them.
+static int input_loop(struct sh *sh, char *line)
 {
 	char prompt[300];
 	sh->editing = console_set_raw(0, 1) == 0;
 	sh->interactive = sh->editing || isatty(0);
+	if (sh->editing) {
+		int fd = dup(0);
+		sh->console_fd = fd >= 0 ? sh_move_high(fd) : -1;
+	}
 	if (sh->editing)
 		console_set_fg(0, 0); // Ctrl-C is a byte for the editor
+	struct strbuf pending = {0};
+	int lineno = 1, pending_lines = 0;
 	for (;;) {
 		int r;
-		if (sh->interactive)
+		if (sh->interactive && pending.len == 0)
 			sh_jobs_poll(sh, 1);
-		make_prompt(prompt, sizeof(prompt));
+		make_prompt(sh, prompt, sizeof(prompt), pending.len > 0);
 		if (sh->editing) {
 			r = sh_edit_read_line(sh, prompt, line);
 		} else {
@@ -290,24 +427,57 @@ static int interactive_loop(struct sh *sh, char *line)
 				sh_print(2, "%s", prompt);
 			r = read_plain_line(line);
 		}
-		if (r == SH_READ_EOF)
+		if (r == SH_READ_EOF) {
+			if (pending.len > 0 && !pending.nomem) // run what there is: an error
+				sh_run_text(sh, pending.s, lineno);
 			break;
-		if (r == SH_READ_TOO_LONG)
+		}
+		if (r == SH_READ_TOO_LONG) {
 			sh->status = 2;
-		else if (r == SH_READ_INTERRUPT)
+			continue;
+		}
+		if (r == SH_READ_INTERRUPT) {
 			sh->status = 130;
-		else
-			sh_run_line(sh, line);
-		if (sh->exit_requested)
+			pending.len = 0;
+			pending_lines = 0;
+			continue;
+		}
+		sb_adds(&pending, line);
+		sb_addc(&pending, '\n');
+		pending_lines++;
+		if (pending.nomem) {
+			sh_msg(sh, "out of memory");
+			free(pending.s);
+			pending = (struct strbuf){0};
+			pending_lines = 0;
+			continue;
+		}
+		if (!text_complete(pending.s))
+			continue;
+		sh->interrupted = 0;
+		sh_run_text(sh, pending.s, lineno);
+		lineno += pending_lines;
+		pending.len = 0;
+		pending.s[0] = '\0';
+		pending_lines = 0;
+		if (sh->jump == J_EXIT)
+			break;
+		sh->jump = J_NONE;
+		sh->syntax_error = 0;
+		if (!sh->interactive && sh->status == 2 && sh->syntax_error)
 			break;
 	}
-	if (sh->editing)
+	free(pending.s);
+	if (sh->editing) {
 		console_set_raw(0, 0);
+		if (sh->console_fd > 0)
+			close(sh->console_fd);
+	}
 	return sh->status;
 }
 
 static const char usage[] =
-	"usage: sh [-c CMD [NAME [ARG...]] | FILE [ARG...]]\n"
+	"usage: sh [-eux] [-c CMD [NAME [ARG...]] | FILE [ARG...]]\n"
 	"The Corral shell. Type `help` at its prompt for builtins and apps.\n";
 
 static void sh_free(struct sh *sh)
@@ -317,6 +487,20 @@ static void sh_free(struct sh *sh)
 		free(sh->vars[i].value);
 	}
 	free(sh->vars);
+	for (int i = 0; i < sh->nfuncs; i++) {
+		free(sh->funcs[i].name);
+		sh_arena_put(sh->funcs[i].body->arena);
+	}
+	free(sh->funcs);
+	for (int i = 0; i < sh->naliases; i++) {
+		free(sh->aliases[i].name);
+		free(sh->aliases[i].value);
+	}
+	free(sh->aliases);
+	for (int i = 0; i < SH_NSIG; i++)
+		free(sh->traps[i]);
+	sh_free_params(sh);
+	free(sh->arg0);
 	while (sh->njobs > 0)
 		sh_job_remove(sh, &sh->jobs[0]);
 	free(sh->jobs);
@@ -324,23 +508,27 @@ static void sh_free(struct sh *sh)
 	free(sh);
 }
 
-static int sh_main(int argc, char **argv)
+// -e -u -x -f -n -v -C -a (and + to turn off): 0, or -1 for a bad one.
+int sh_set_option(struct sh *sh, char c, int on)
 {
-	if (applib_wants_help(argc, argv, usage))
-		return 0;
-	struct sh *sh = calloc(1, sizeof(*sh));
-	char *line = malloc(SH_LINE_MAX + 1);
-	if (!sh || !line || !(sh->ed.buf = malloc(SH_LINE_MAX + 1))) {
-		sh_error("sh: %s\n", strerror(ENOMEM));
-		if (sh)
-			free(sh->ed.buf);
-		free(sh);
-		free(line);
-		return 1;
+	switch (c) {
+	case 'e': sh->opt_e = on; return 0;
+	case 'u': sh->opt_u = on; return 0;
+	case 'x': sh->opt_x = on; return 0;
+	case 'f': sh->opt_f = on; return 0;
+	case 'n': sh->opt_n = on; return 0;
+	case 'v': sh->opt_v = on; return 0;
+	case 'C': sh->opt_C = on; return 0;
+	case 'a': sh->opt_a = on; return 0;
+	case 'm': case 'i': case 's': return 0;
 	}
-	// Import the environment as exported variables. If it cannot be
-	// listed (an older user/libc without corral_environ()), at least look
-	// names up in it.
+	return -1;
+}
+
+static void import_environment(struct sh *sh)
+{
+	// If the environment cannot be listed (an older user/libc without
+	// corral_environ()), at least look names up in it.
 	char **env = applib_environ();
 	sh->env_by_getenv = !env || !*env;
 	for (char **e = env; e && *e; e++) {
@@ -351,36 +539,138 @@ static int sh_main(int argc, char **argv)
 		sh_var_set(sh, *e, eq + 1, 1);
 		*eq = '=';
 	}
-	static char *const default_params[] = {"sh", NULL};
+	if (!sh_var_get(sh, "IFS"))
+		sh_var_set(sh, "IFS", " \t\n", 0);
+	if (!sh_var_get(sh, "PS4"))
+		sh_var_set(sh, "PS4", "+ ", 0);
+	char cwd[1024];
+	if (getcwd(cwd, sizeof(cwd)))
+		sh_var_set(sh, "PWD", cwd, 1);
+}
+
+static int sh_main_body(int argc, char **argv, long stack_limit)
+{
+	struct sh *sh = calloc(1, sizeof(*sh));
+	char *line = malloc(SH_LINE_MAX + 1);
+	if (!sh || !line || !(sh->ed.buf = malloc(SH_LINE_MAX + 1))) {
+		sh_error("sh: %s\n", strerror(ENOMEM));
+		if (sh)
+			free(sh->ed.buf);
+		free(sh);
+		free(line);
+		return 1;
+	}
+	char stack_mark;
+	sh->stack_base = &stack_mark;
+	sh->stack_limit = stack_limit;
+	sh->pid = getpid();
+	sh->umask = 022;
+	import_environment(sh);
+	int i = 1;
+	int command = 0;
+	for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		int on = argv[i][0] == '-';
+		for (const char *o = argv[i] + 1; *o; o++) {
+			if (*o == 'c' && on) {
+				command = 1;
+			} else if (sh_set_option(sh, *o, on) < 0) {
+				sh_error("sh: %s: illegal option\n", argv[i]);
+				sh_free(sh);
+				free(line);
+				return 2;
+			}
+		}
+	}
 	int status;
-	if (argc > 1 && strcmp(argv[1], "-c") == 0) {
-		if (argc < 3) {
-			sh_error("sh: -c: option requires an argument\n");
+	if (command) {
+		if (i >= argc) {
+			sh_error("sh: -c requires an argument\n");
 			status = 2;
 		} else {
-			sh->params = argc > 3 ? argv + 3 : (char **)default_params;
-			sh->nparams = argc > 3 ? argc - 3 : 1;
-			status = sh_run_text(sh, argv[2]);
+			const char *text = argv[i++];
+			sh->arg0 = strdup(i < argc ? argv[i] : argv[0]);
+			if (i < argc)
+				i++;
+			sh_set_params(sh, NULL, argv + i, argc - i);
+			sh_run_text(sh, text, 1);
+			status = sh->status;
 		}
-	} else if (argc > 1) {
-		sh->params = argv + 1;
-		sh->nparams = argc - 1;
-		char *text = sh_read_script(argv[1]);
+	} else if (i < argc) {
+		sh->arg0 = strdup(argv[i]);
+		sh_set_params(sh, NULL, argv + i + 1, argc - i - 1);
+		char *text = sh_read_script(argv[i]);
 		if (!text) {
-			sh_error("sh: %s: %s\n", argv[1], strerror(errno));
-			status = errno == ENOENT ? 127 : 126;
+			sh_error("sh: 0: cannot open %s: %s\n", argv[i],
+				 errno == ENOENT ? "No such file" : strerror(errno));
+			status = 2;
 		} else {
-			status = sh_run_text(sh, text);
+			sh_run_text(sh, text, 1);
+			status = sh->status;
 			free(text);
 		}
 	} else {
-		sh->params = (char **)default_params;
-		sh->nparams = 1;
-		status = interactive_loop(sh, line);
+		sh->arg0 = strdup(argv[0]);
+		sh_set_params(sh, NULL, NULL, 0);
+		status = input_loop(sh, line);
 	}
+	sh->jump = J_NONE;
+	sh->status = status;
+	sh_run_exit_trap(sh);
+	status = sh->status;
 	free(line);
 	sh_free(sh);
 	return status;
 }
+
+#ifdef CORRAL_HOST
+static int sh_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	return sh_main_body(argc, argv, 4L << 20);
+}
+#else
+struct main_call {
+	int argc;
+	char **argv;
+	int status;
+};
+
+static void main_on_big_stack(struct main_call *c)
+{
+	c->status = sh_main_body(c->argc, c->argv, SH_STACK_SIZE - SH_STACK_MARGIN);
+}
+
+// Call fn(c) with the stack pointer at top, then come back to this stack.
+static void call_on_stack(char *top, void (*fn)(struct main_call *), struct main_call *c)
+{
+	asm volatile("mov %%rsp, %%rbx\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "call *%[fn]\n\t"
+		     "mov %%rbx, %%rsp"
+		     : "+D"(c), [top] "+S"(top), [fn] "+d"(fn)
+		     :
+		     : "rax", "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc",
+		       "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+		       "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
+}
+
+static int sh_main(int argc, char **argv)
+{
+	if (applib_wants_help(argc, argv, usage))
+		return 0;
+	char *stack = malloc(SH_STACK_SIZE);
+	if (!stack) // the kernel stack, less what the leaves need
+		return sh_main_body(argc, argv, 9L << 10);
+	struct main_call c = {argc, argv, 1};
+	call_on_stack(stack + SH_STACK_SIZE - 64, main_on_big_stack, &c);
+	free(stack);
+	return c.status;
+}
+#endif
 
 APP(sh, sh_main, "the command shell: sh [-c CMD | FILE [ARG...]]");

@@ -1,16 +1,24 @@
 // The shell's internal interface, shared by its files:
-//   sh.c          entry point, input loop, variables, the shell's state
+//   sh.c          entry point, input loop, variables, error messages
 //   sh_edit.c     the console line editor and history
-//   sh_parse.c    lexer and parser: a line becomes a struct sh_list
-//   sh_expand.c   word expansion: quotes, $NAME, field splitting
-//   sh_exec.c     running lists, pipelines and redirections
+//   sh_complete.c Tab completion of command names and paths
+//   sh_parse.c    lexer and parser: text becomes a tree of struct sh_node
+//   sh_expand.c   word expansion: parameters, command substitution,
+//                 arithmetic, field splitting, quote removal
+//   sh_glob.c     patterns: matching (case, ${v#p}) and pathname expansion
+//   sh_arith.c    $((...)): C's integer operators
+//   sh_exec.c     running trees: commands, pipelines, redirections,
+//                 subshells (see its top comment: there is no fork)
 //   sh_jobs.c     background jobs; the console's foreground task
 //   sh_builtin.c  the builtins (cd, echo, exit, export, wait, jobs, ...)
+//   sh_builtin2.c more builtins (read, set, trap, type, umask, ...)
+//   sh_test.c     test / [ (test_main, also usable as an app)
+//   sh_printf.c   printf (printf_main)
 //
 // There is no fork, so everything the shell remembers lives in one struct sh
 // allocated per shell instance; several shells run at once in the one
 // address space. File descriptors 0-9 belong to the user (redirections may
-// name only those); the shell's own descriptors (saved copies of 0-2 while
+// name only those); the shell's own descriptors (saved copies of 0-9 while
 // a command runs, pipe ends) are kept at 10 and above.
 #ifndef USER_SH_H
 #define USER_SH_H
@@ -18,53 +26,116 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define SH_LINE_MAX 4096 // longest input line, in bytes
+#define SH_LINE_MAX 4096 // longest input line from the console, in bytes
 #define SH_HISTORY 100   // lines kept for the up/down arrows
 #define SH_USER_FDS 10   // fds below this are the user's
 
-// ---- parsed form of one line (owned by its struct sh_list) ------------
+// ---- growing strings ---------------------------------------------------
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	int nomem;
+};
+void sb_addn(struct strbuf *b, const char *s, size_t n);
+void sb_adds(struct strbuf *b, const char *s);
+void sb_addc(struct strbuf *b, char c);
+char *sb_take(struct strbuf *b); // the string (never NULL unless nomem)
+
+// ---- parsed form (sh_parse.c), allocated in a refcounted arena -----------
+struct sh_arena;
+struct sh;
 enum sh_redir_kind {
-	RD_IN,     // N<FILE
-	RD_OUT,    // N>FILE
-	RD_APPEND, // N>>FILE
-	RD_RDWR,   // N<>FILE
-	RD_DUP,    // N>&M, N<&M, N>&- (word is "M" or "-"), >&FILE
-	RD_BOTH,   // &>FILE: stdout and stderr
+	RD_IN,      // N<FILE
+	RD_OUT,     // N>FILE and N>|FILE
+	RD_APPEND,  // N>>FILE
+	RD_RDWR,    // N<>FILE
+	RD_DUPIN,   // N<&M, N<&-
+	RD_DUPOUT,  // N>&M, N>&-
+	RD_HEREDOC, // N<<WORD, N<<-WORD
 };
 struct sh_redir {
 	int fd;
 	enum sh_redir_kind kind;
-	char *word; // unexpanded target
+	char *word;     // unexpanded target (the delimiter for a here-doc)
+	char *heredoc;  // RD_HEREDOC: the body
+	int quoted;     // RD_HEREDOC: the delimiter was quoted: no expansion
 	struct sh_redir *next;
 };
-struct sh_cmd {
-	char **words; // unexpanded, including leading NAME=VALUE assignments
-	int nwords;
-	struct sh_redir *redirs; // in source order
+enum sh_node_type {
+	N_CMD,      // words, redirs
+	N_PIPE,     // kids (linked by next); bang: `!`
+	N_ANDOR,    // kids, each kid->op joins it to the previous one
+	N_LIST,     // kids; kid->bg: ends with &
+	N_SUBSHELL, // body
+	N_GROUP,    // body
+	N_IF,       // cond, body, orelse (an N_IF for elif, or a list)
+	N_WHILE,    // cond, body (until: until set)
+	N_FOR,      // name, words (NULL: "$@"), body
+	N_CASE,     // words[0], items
+	N_FUNC,     // name, body
 };
-struct sh_pipeline {
-	struct sh_cmd *cmds;
-	int ncmds;
+enum { OP_AND = 1, OP_OR = 2 };
+struct sh_case_item {
+	char **pats;
+	int npats;
+	struct sh_node *body; // may be NULL
+	struct sh_case_item *next;
 };
-enum sh_andor_op { OP_AND = 1, OP_OR = 2 };
-struct sh_andor {
-	struct sh_pipeline *pipes;
-	int *ops; // ops[i] joins pipes[i] and pipes[i+1]
-	int npipes;
-	int background;
-	int start, end; // its source text, for jobs and `sh -c`
+struct sh_node {
+	enum sh_node_type type;
+	int lineno;
+	struct sh_node *next; // sibling in a list / pipeline / and-or
+	int op;               // in an and-or: OP_AND or OP_OR before this one
+	int bg;               // in a list: run in the background
+	int bang;             // N_PIPE: !
+	int until;            // N_WHILE: until
+	char **words;
+	int nwords, nassign; // N_CMD: the first nassign words are NAME=VALUE
+	struct sh_redir *redirs;
+	struct sh_node *cond, *body, *orelse, *kids;
+	struct sh_case_item *items;
+	char *name;
+	const char *text; // the source text (for jobs and background runs)
+	int textlen;
+	struct sh_arena *arena;
 };
-struct sh_list {
-	struct sh_andor *items;
-	int nitems;
-	char *text;         // a copy of the line
-	struct sh_chunk *arena; // everything above is allocated here
-};
+
+// Parse status.
+enum { SH_PARSE_OK, SH_PARSE_EOF, SH_PARSE_ERROR, SH_PARSE_INCOMPLETE };
+struct sh_parser;
+// A parser over text (copied): sh_parse_next parses one complete command
+// (to the end of its line) into *out (NULL for an empty line).
+struct sh_parser *sh_parser_new(struct sh *sh, const char *text, int lineno);
+int sh_parse_next(struct sh_parser *p, struct sh_node **out);
+int sh_parser_lineno(struct sh_parser *p);
+void sh_parser_free(struct sh_parser *p);
+// After SH_PARSE_INCOMPLETE with no more text: "end of file unexpected".
+void sh_parser_report_eof(struct sh_parser *p);
+// Everything in text at once (eval, $(...), functions): NULL + status.
+struct sh_node *sh_parse_all(struct sh *sh, const char *text, int lineno, int *status);
+// Length of the $(...) body starting at s (just after "$("), up to its ')'.
+// -1 if it does not end.
+long sh_scan_subst(struct sh *sh, const char *s);
+void sh_arena_get(struct sh_arena *a);
+void sh_arena_put(struct sh_arena *a);
 
 // ---- the shell's state ---------------------------------------------------
 struct sh_var {
-	char *name, *value;
+	char *name, *value; // value NULL: declared (export X) but unset
 	int exported;
+	int readonly;
+};
+struct sh_func {
+	char *name;
+	struct sh_node *body;
+};
+struct sh_local { // a variable saved by `local`, restored at return
+	char *name, *value;
+	int exported, was_set;
+	struct sh_local *next;
+};
+struct sh_alias {
+	char *name, *value;
 };
 struct sh_job {
 	int id;
@@ -72,6 +143,7 @@ struct sh_job {
 	int *live; // live[i]: pids[i] not yet reaped
 	int npids;
 	int status; // of the last pid, once reaped
+	int stopped; // Ctrl-Z or SIGSTOP stopped it; fg/bg continue it
 	char *text;
 };
 struct sh_editor {
@@ -80,22 +152,57 @@ struct sh_editor {
 	int overflow; // more than SH_LINE_MAX bytes were typed
 	int esc;      // escape-sequence state
 	int esc_param;
+	int last_tab;  // the previous key was Tab (a second one lists)
 	int last_cr;  // the previous byte was '\r' (a following '\n' is part of it)
 	char *history[SH_HISTORY]; // oldest first
 	int nhistory;
 	int hist_pos;   // -1: editing a new line, else an index into history
 	char *stashed;  // the new line, while browsing history
+	char ahead[256]; // typed while builtins ran (sh_check_interrupt)
+	int nahead;      // bytes in ahead, replayed before reading the console
 };
+// Where execution jumps to (break, continue, return, exit): set by the
+// builtin, obeyed by every loop of sh_exec.c on the way up.
+// J_ABORT: an error at the prompt abandons the rest of the line.
+enum sh_jump { J_NONE, J_BREAK, J_CONTINUE, J_RETURN, J_EXIT, J_ABORT };
+#define SH_NSIG 32
 struct sh {
 	struct sh_var *vars;
 	int nvars, capvars;
-	char **params; // $0, $1, ...
+	struct sh_func *funcs;
+	int nfuncs, capfuncs;
+	struct sh_alias *aliases;
+	int naliases;
+	char **params; // $0, $1, ... (owned, from malloc)
 	int nparams;
 	int status;     // $?
 	pid_t last_bg;  // $!, 0 if none
+	pid_t pid;      // $$
+	enum sh_jump jump;
+	int jump_count;   // break/continue N: loops still to leave
+	int loop_depth;   // loops running (break outside one is ignored)
+	int func_depth;   // functions running
+	int subshell;     // in-process subshells running
+	struct sh_local *locals; // of the running functions, newest first
+	int opt_e, opt_u, opt_x, opt_f, opt_n, opt_v, opt_C, opt_a;
+	int no_errexit;   // >0: set -e is ignored (if/while conditions, && ...)
+	int lineno;       // $LINENO: the command running
+	int errors_fatal; // a syntax/expansion error ends the shell (scripts)
 	int exit_requested;
-	int syntax_error; // the last line did not parse
+	int syntax_error; // the last text did not parse
 	int source_depth; // `source` calls running
+	int eval_depth;   // expansions/commands nested (guards the stack)
+	char *traps[SH_NSIG]; // trap action per signal; traps[0]: EXIT
+	char *arg0;       // $0 and the prefix of messages
+	char *stack_base; // address of a local of sh_main (stack guard)
+	long stack_limit; // bytes of stack the guard lets the shell use
+	unsigned long subst_seq; // names of temporary files
+	int subst_count;  // command substitutions run (for $? after x=$(...))
+	int subst_status; // the status of the last one
+	int pipe_stage;   // >0: running an in-process stage of a pipeline
+	int umask;        // Corral: the value umask reports (no mode bits)
+	int interrupted;  // a Ctrl-C was seen while this line ran (prompt only)
+	int console_fd;   // the prompt's console at a high fd (redirections move 0)
 	struct sh_job *jobs;
 	int njobs, capjobs;
 	int env_by_getenv; // the environment could not be listed: ask getenv()
@@ -108,20 +215,31 @@ struct sh {
 const char *sh_var_get(struct sh *sh, const char *name);
 int sh_var_set(struct sh *sh, const char *name, const char *value, int export);
 int sh_var_unset(struct sh *sh, const char *name);
+struct sh_var *sh_var_find(struct sh *sh, const char *name);
 int sh_is_name(const char *s, size_t len);
 char **sh_build_env(struct sh *sh, char **assigns, int nassigns);
 int sh_env_inherited(struct sh *sh, int nassigns);
+void sh_set_params(struct sh *sh, const char *arg0, char **args, int nargs);
+void sh_free_params(struct sh *sh);
+int sh_set_option(struct sh *sh, char c, int on); // 0, -1: no such option
+// Stack guard: 0 if there is room for another level of nesting, else
+// reports "nesting too deep" and returns -1.
+int sh_stack_check(struct sh *sh);
 
 // sh.c: output. Format and write(2) at once (no stdio buffering, so the
 // error of a redirected write is seen at once). 0, or -1 + errno.
 int sh_print(int fd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+// A message as dash words it: "ARG0: LINENO: MESSAGE\n" (scripts) or
+// "sh: MESSAGE\n" (the prompt).
+void sh_msg(struct sh *sh, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sh_write_all(int fd, const void *buf, size_t n);
 
-// sh.c: run each line of a script or `sh -c` text; the last status.
-int sh_run_text(struct sh *sh, const char *text);
+// sh.c: run text (a script, `sh -c`, eval, source); the last status.
+int sh_run_text(struct sh *sh, const char *text, int lineno);
 char *sh_read_script(const char *path); // from malloc; NULL + errno
+void sh_run_exit_trap(struct sh *sh);
 
 // sh_edit.c: read a line from the console in raw mode into line
 // (SH_LINE_MAX + 1 bytes). Returns SH_READ_LINE, SH_READ_EOF,
@@ -129,24 +247,102 @@ char *sh_read_script(const char *path); // from malloc; NULL + errno
 enum { SH_READ_EOF, SH_READ_LINE, SH_READ_TOO_LONG, SH_READ_INTERRUPT };
 int sh_edit_read_line(struct sh *sh, const char *prompt, char *line);
 void sh_edit_free(struct sh *sh);
+// At the prompt, while the shell itself runs (a loop of builtins), the
+// console is raw and Ctrl-C is only a byte: this takes what was typed
+// (kept for the next prompt) and reports a Ctrl-C by abandoning the line
+// (J_ABORT, status 130). Cheap enough for every loop iteration.
+void sh_check_interrupt(struct sh *sh);
+// sh_complete.c: Tab. What to insert at pos and/or a listing of the
+// matches to print (both from malloc, or NULL); the number of matches.
+int sh_complete(struct sh *sh, const char *buf, int pos, int again, char **insert,
+		char **listing);
 
-// sh_parse.c: NULL on a syntax error (reported) or no memory (errno set).
-struct sh_list *sh_parse(const char *line, int *syntax_error);
-void sh_list_free(struct sh_list *list);
-
-// sh_expand.c: a NULL-terminated argv from malloc, or NULL + ENOMEM.
-char **sh_expand_words(struct sh *sh, char **words, int nwords, int *count);
-char *sh_expand_word(struct sh *sh, const char *word); // no splitting
+// sh_expand.c
+// Expand words into fields (split, globbed): a NULL-terminated argv from
+// malloc in *out and its count; -1 on an expansion error (reported).
+int sh_expand_words(struct sh *sh, char **words, int nwords, char ***out, int *count);
+// One word, no splitting or globbing (assignments, redirection targets,
+// case subjects); NULL on an error (reported).
+char *sh_expand_word(struct sh *sh, const char *word);
+// A pattern: quoted characters come out backslash-escaped.
+char *sh_expand_pattern(struct sh *sh, const char *word);
+// A here-document body: $, ` and \ expand as inside double quotes.
+char *sh_expand_heredoc(struct sh *sh, const char *body);
 void sh_argv_free(char **argv);
+const char *sh_ifs(struct sh *sh);
+// Split s into fields at IFS (read): as the expansions do.
+long long sh_arith(struct sh *sh, const char *expr, int *err);
+
+// sh_glob.c
+int sh_pattern_match(const char *pat, const char *s); // 1 on a match
+int sh_pattern_has_magic(const char *pat);
+// Pathname expansion of pattern into *fields (appended, sorted). Returns
+// how many were added (0: nothing matched).
+int sh_glob(const char *pat, char ***fields, int *n, int *cap);
+char *sh_unescape(const char *pat); // drop the backslashes of a pattern
+
+// sh_redir.c: file descriptors, redirections and in-process subshells.
+struct sh_fd_saves {
+	struct {
+		int fd;
+		int saved; // the shell's copy (>= SH_USER_FDS), -1: fd was closed
+	} s[SH_USER_FDS];
+	int n;
+};
+int sh_move_high(int fd); // fd moved to >= SH_USER_FDS (closing fd)
+int sh_redirect_to(struct sh_fd_saves *saves, int fd, int src);
+void sh_fd_restore(struct sh_fd_saves *saves);
+// Apply a command's redirections (saves NULL: for good, as `exec` does).
+// 0, or -1 after reporting.
+int sh_apply_redirs(struct sh *sh, struct sh_fd_saves *saves, struct sh_redir *r);
+// A temporary file at a high fd, open for reading and writing, already
+// unlinked from /tmp... or -1 (reported).
+int sh_temp_file(struct sh *sh);
+struct sh_state; // what an in-process subshell restores
+struct sh_state *sh_subshell_begin(struct sh *sh);
+// Ends the subshell: runs its EXIT trap, restores the state, returns its
+// exit status.
+int sh_subshell_end(struct sh *sh, struct sh_state *st);
+int sh_run_pipeline(struct sh *sh, struct sh_node *pipe);
+int sh_run_background(struct sh *sh, struct sh_node *andor);
+// Run cmd as a simple app command with fds in/out: the pid, or -1 if it
+// is not an app command (then nothing ran).
+pid_t sh_spawn_simple(struct sh *sh, struct sh_node *cmd, int *status);
 
 // sh_exec.c
+int sh_exec(struct sh *sh, struct sh_node *n);
+// An error that ends a script (or abandons the line at the prompt).
+void sh_fatal(struct sh *sh, int status);
 int sh_run_line(struct sh *sh, const char *line);
-int sh_run_list(struct sh *sh, struct sh_list *list);
+// $(...) text: its output, trailing newlines removed (from malloc), or NULL.
+char *sh_command_subst(struct sh *sh, const char *text, size_t len);
+int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv);
+struct sh_func *sh_func_find(struct sh *sh, const char *name);
+int sh_func_define(struct sh *sh, const char *name, struct sh_node *body);
+void sh_func_unset(struct sh *sh, const char *name);
+// Run text in an in-process subshell: nothing it changes leaks out.
+int sh_subshell_text(struct sh *sh, const char *text);
+int sh_exec_script_file(struct sh *sh, const char *path, int argc, char **argv);
+// Lookup, as `type` and `command -v` describe it.
+enum { CMD_NONE, CMD_FUNC, CMD_SPECIAL, CMD_BUILTIN, CMD_APP, CMD_PATH, CMD_ALIAS, CMD_KEYWORD };
+int sh_command_kind(struct sh *sh, const char *name);
 
 // sh_jobs.c
 int sh_wait_status(int wstatus); // a wait status as an exit status
 // waitpid() for one child: its exit status, or -1 if it is not our child.
 int sh_wait_pid(pid_t pid, int *wstatus);
+// The same for a foreground child of the prompt: a child that stops
+// (Ctrl-Z) returns SH_STOPPED instead (only an interactive shell does job
+// control).
+#define SH_STOPPED (-2)
+// The kernel's job-control signals (Linux's numbers; newlib's headers
+// number them differently, so the shell does not use theirs).
+#define SH_SIGCONT 18
+#define SH_SIGSTOP 19
+#define SH_SIGTSTP 20
+int sh_wait_fg(struct sh *sh, pid_t pid, int *wstatus);
+// A foreground job stopped: remember it as a stopped job and say so.
+void sh_job_stopped(struct sh *sh, const pid_t *pids, int npids, const char *text);
 void sh_console_job_begin(struct sh *sh, pid_t fg);
 void sh_console_job_end(struct sh *sh);
 int sh_job_add(struct sh *sh, const pid_t *pids, int npids, const char *text,
@@ -166,10 +362,22 @@ struct sh_builtin {
 	const char *name;
 	sh_builtin_fn fn;
 	const char *help;
+	int special; // POSIX special builtin: assignments before it stay
 };
 const struct sh_builtin *sh_builtin_find(const char *name);
 // Runs a builtin (`NAME --help` prints its help line); its exit status.
 int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **argv);
 const struct sh_builtin *sh_builtins(int *count);
+// sh_builtin2.c: the second table.
+extern const struct sh_builtin sh_builtins2[];
+extern const int sh_nbuiltins2;
+int sh_parse_int(const char *s, long long *v); // 0 if s is a whole integer
+
+// sh_test.c, sh_printf.c: the logic of test/[ and printf (argv[0] is the
+// name; messages name prog).
+int test_main(int argc, char **argv);
+int printf_main(int argc, char **argv);
+int sh_test_builtin(struct sh *sh, int argc, char **argv);
+int sh_printf_builtin(struct sh *sh, int argc, char **argv);
 
 #endif

@@ -4,12 +4,14 @@
 //
 // Keys: printable bytes insert; Backspace/DEL delete; Ctrl-A/Ctrl-E or
 // Home/End move to the ends; Left/Right (or Ctrl-B/Ctrl-F) move; Up/Down
-// (or Ctrl-P/Ctrl-N) walk the history; Ctrl-U deletes to the start, Ctrl-K
+// (or Ctrl-P/Ctrl-N) walk the history; Ctrl-W deletes a word; Tab completes
+// (sh_complete.c); Ctrl-D on an empty line ends the input; Ctrl-U deletes to the start, Ctrl-K
 // to the end; Ctrl-C discards the line; Ctrl-L redraws. Other control
 // bytes and escape sequences (even ones cut short) are ignored. A line
 // longer than SH_LINE_MAX is not stored past the limit: when it ends it is
 // discarded with `sh: line too long`.
 #include "user/sh.h"
+#include "user/corral.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -233,6 +235,27 @@ static int escape_byte(struct sh_editor *ed, unsigned char c, const char *prompt
 	return 1;
 }
 
+// Tab: complete the word before the cursor (sh_complete.c); a second Tab
+// lists the matches and redraws the line under them.
+static void complete(struct sh *sh, const char *prompt)
+{
+	struct sh_editor *ed = &sh->ed;
+	char *ins, *listing;
+	ed->buf[ed->len] = '\0';
+	int n = sh_complete(sh, ed->buf, ed->pos, ed->last_tab, &ins, &listing);
+	if (n == 0)
+		out("\a", 1);
+	for (char *s = ins; s && *s; s++)
+		insert(ed, *s, prompt);
+	if (listing) {
+		out("\n", 1);
+		out(listing, strlen(listing));
+		redraw(ed, prompt);
+	}
+	free(ins);
+	free(listing);
+}
+
 static int finish(struct sh *sh, char *line)
 {
 	struct sh_editor *ed = &sh->ed;
@@ -249,6 +272,45 @@ static int finish(struct sh *sh, char *line)
 	return SH_READ_LINE;
 }
 
+void sh_check_interrupt(struct sh *sh)
+{
+	if (!sh->editing || sh->jump)
+		return;
+	struct sh_editor *ed = &sh->ed;
+	int fd = sh->console_fd;
+	int n = fd > 0 ? console_pending(fd) : 0;
+	while (n-- > 0) {
+		unsigned char c;
+		if (read(fd, &c, 1) != 1)
+			break;
+		if (c == 0x03) { // Ctrl-C: what was typed before it goes too
+			ed->nahead = 0;
+			out("^C\n", 3);
+			sh->interrupted = 1; // (subshells pass it on: sh_subshell_end)
+			sh_fatal(sh, 130);
+			return;
+		}
+		if (ed->nahead < (int)sizeof(ed->ahead))
+			ed->ahead[ed->nahead++] = (char)c;
+	}
+}
+
+// The next byte: typed ahead, else from the console. 1, or 0 at EOF.
+static int next_byte(struct sh_editor *ed, unsigned char *c)
+{
+	if (ed->nahead > 0) {
+		*c = (unsigned char)ed->ahead[0];
+		memmove(ed->ahead, ed->ahead + 1, (size_t)--ed->nahead);
+		return 1;
+	}
+	for (;;) {
+		ssize_t r = read(0, c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		return r == 1;
+	}
+}
+
 int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 {
 	struct sh_editor *ed = &sh->ed;
@@ -259,10 +321,7 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 	out(prompt, strlen(prompt));
 	for (;;) {
 		unsigned char c;
-		ssize_t r = read(0, &c, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
+		if (!next_byte(ed, &c))
 			return SH_READ_EOF;
 		if (ed->last_cr && c == '\n') { // "\r\n" is one Enter
 			ed->last_cr = 0;
@@ -271,10 +330,30 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 		ed->last_cr = c == '\r';
 		if (ed->esc != ESC_NONE && escape_byte(ed, c, prompt))
 			continue;
+		int tab = c == '\t';
 		switch (c) {
 		case '\r':
 		case '\n':
 			return finish(sh, line);
+		case 0x04: // Ctrl-D: end of input on an empty line, else delete
+			if (ed->len == 0) {
+				out("\n", 1);
+				return SH_READ_EOF;
+			}
+			delete_range(ed, ed->pos, ed->pos + 1, prompt);
+			break;
+		case 0x17: { // Ctrl-W: the word before the cursor
+			int k = ed->pos;
+			while (k > 0 && ed->buf[k - 1] == ' ')
+				k--;
+			while (k > 0 && ed->buf[k - 1] != ' ')
+				k--;
+			delete_range(ed, k, ed->pos, prompt);
+			break;
+		}
+		case '\t':
+			complete(sh, prompt);
+			break;
 		case 0x03: // Ctrl-C
 			out("^C\n", 3);
 			free(ed->stashed);
@@ -319,6 +398,7 @@ int sh_edit_read_line(struct sh *sh, const char *prompt, char *line)
 				insert(ed, (char)c, prompt);
 			break;
 		}
+		ed->last_tab = tab;
 	}
 }
 

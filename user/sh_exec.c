@@ -1,603 +1,755 @@
-// Running what the parser produced: lists, and-or chains, pipelines and
-// redirections (the job table is in sh_jobs.c).
+// Running parsed trees: lists, and-or chains, compound commands, simple
+// commands and functions (pipelines, redirections and subshells are in
+// sh_redir.c).
 //
-// There is no fork, and a spawned app inherits exactly fds 0-2 of its
-// parent. So to give a child its redirections and pipe ends, the shell
-// points its *own* fds 0-2 at them, spawns, and then puts its own back:
-// every fd it changes is first saved (dup'ed to a fd >= SH_USER_FDS) in a
-// struct fd_saves, and fd_restore() undoes the changes in reverse order on
-// every path, error or not. Builtins run in the shell the same way.
-//
-// In a pipeline the apps are spawned first, left to right, and the
-// builtins run afterwards in the shell, so a builtin writing into a pipe
-// always has its reader running.
+// How it works without fork (see docs/shell.md):
+// - Builtins, functions and compound commands run in the shell itself.
+//   Their redirections point the shell's own fds 0-9 at the files, after
+//   saving the old ones at fds >= 10, and put them back afterwards.
+// - An app is spawned with fds 0-2 pointing where the command wants them;
+//   the child inherits exactly those.
+// - A subshell -- ( ... ), $(...), a builtin or compound stage of a
+//   pipeline -- runs in-process: sh_subshell_begin() copies everything a
+//   subshell could change (variables, functions, positional parameters,
+//   options, traps, cwd, fds 0-9) and sh_subshell_end() puts it back, so
+//   nothing leaks out. `exit` inside one unwinds to its end (J_EXIT).
+// - $(...) writes into an unlinked temporary file in /tmp, read back when
+//   the subshell ends: it never blocks on a full pipe with no reader.
+// - In a pipeline the apps are spawned first; then the in-process stages
+//   run left to right, each reading the file the previous in-process
+//   stage wrote, or the pipe from an app.
+// - A background job that is more than one app (`{ ...; } &`, `a && b &`)
+//   is a new `sh -c TEXT`; it sees the exported variables only.
+// Control flow (break, continue, return, exit, errors) is a jump code in
+// struct sh, checked by every loop on the way up: nothing longjmps, so
+// every path frees what it allocated and restores what it saved.
 #include "user/sh.h"
 #include "user/corral.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-// ---- saving and redirecting file descriptors ------------------------------
-
-struct fd_saves {
-	struct {
-		int fd;
-		int saved; // the shell's copy (>= SH_USER_FDS), -1: fd was closed
-	} s[SH_USER_FDS];
-	int n;
-};
-
-static int fd_is_open(int fd)
+void sh_fatal(struct sh *sh, int status)
 {
-	struct stat st;
-	return fstat(fd, &st) == 0 || errno != EBADF;
+	sh->status = status;
+	if (sh->jump == J_NONE)
+		sh->jump = sh->interactive && !sh->subshell ? J_ABORT : J_EXIT;
 }
 
-// A copy of fd at the lowest free descriptor >= SH_USER_FDS. -1 + errno.
-static int dup_high(int fd)
+// ---- functions -----------------------------------------------------------
+
+struct sh_func *sh_func_find(struct sh *sh, const char *name)
 {
-	for (int k = SH_USER_FDS; k < 4096; k++) {
-		if (fd_is_open(k))
-			continue;
-		if (dup2(fd, k) >= 0)
-			return k;
-		if (errno == EBADF && fd_is_open(fd))
-			errno = EMFILE; // k is past the end of the fd table
-		return -1;
-	}
-	errno = EMFILE;
-	return -1;
+	for (int i = 0; i < sh->nfuncs; i++)
+		if (strcmp(sh->funcs[i].name, name) == 0)
+			return &sh->funcs[i];
+	return NULL;
 }
 
-// Move a descriptor the shell opened for itself out of the user's range.
-static int move_high(int fd)
+int sh_func_define(struct sh *sh, const char *name, struct sh_node *body)
 {
-	if (fd < 0 || fd >= SH_USER_FDS)
-		return fd;
-	int high = dup_high(fd);
-	if (high < 0) {
-		int err = errno;
-		close(fd);
-		errno = err;
-		return -1;
-	}
-	close(fd);
-	return high;
-}
-
-static int fd_save(struct fd_saves *saves, int fd)
-{
-	for (int i = 0; i < saves->n; i++)
-		if (saves->s[i].fd == fd)
-			return 0;
-	int saved = -1;
-	if (fd_is_open(fd)) {
-		saved = dup_high(fd);
-		if (saved < 0)
-			return -1;
-	}
-	saves->s[saves->n].fd = fd;
-	saves->s[saves->n].saved = saved;
-	saves->n++;
-	return 0;
-}
-
-static void fd_restore(struct fd_saves *saves)
-{
-	for (int i = saves->n - 1; i >= 0; i--) {
-		if (saves->s[i].saved >= 0) {
-			dup2(saves->s[i].saved, saves->s[i].fd);
-			close(saves->s[i].saved);
-		} else {
-			close(saves->s[i].fd);
-		}
-	}
-	saves->n = 0;
-}
-
-// Make fd refer to src's open file, saving fd first (saves may be NULL:
-// `exec` redirections are permanent).
-static int redirect_to(struct fd_saves *saves, int fd, int src)
-{
-	if (saves && fd_save(saves, fd) < 0)
-		return -1;
-	if (src != fd && dup2(src, fd) < 0)
-		return -1;
-	return 0;
-}
-
-static int parse_fd(const char *s)
-{
-	if (!*s || strlen(s) > 4)
-		return -1;
-	int v = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
-}
-
-// Apply one redirection; on failure report it and return -1.
-static int apply_redir(struct sh *sh, struct fd_saves *saves,
-		       const struct sh_redir *r)
-{
-	char *word = sh_expand_word(sh, r->word);
-	if (!word) {
-		sh_error("sh: out of memory\n");
-		return -1;
-	}
-	int rc = -1;
-	enum sh_redir_kind kind = r->kind;
-	if (kind == RD_DUP) {
-		int src = parse_fd(word);
-		if (strcmp(word, "-") == 0) {
-			if (saves && fd_save(saves, r->fd) < 0)
-				goto syserr;
-			close(r->fd);
-			rc = 0;
-			goto out;
-		}
-		if (src >= 0) {
-			if (src >= SH_USER_FDS || !fd_is_open(src)) {
-				sh_error("sh: %s: Bad file descriptor\n", word);
-				goto out;
-			}
-			if (redirect_to(saves, r->fd, src) < 0)
-				goto syserr;
-			rc = 0;
-			goto out;
-		}
-		kind = RD_BOTH; // >&FILE: stdout and stderr to FILE
-	}
-	int flags = O_RDONLY;
-	switch (kind) {
-	case RD_OUT:
-	case RD_BOTH:
-		flags = O_WRONLY | O_CREAT | O_TRUNC;
-		break;
-	case RD_APPEND:
-		flags = O_WRONLY | O_CREAT | O_APPEND;
-		break;
-	case RD_RDWR:
-		flags = O_RDWR | O_CREAT;
-		break;
-	default:
-		break;
-	}
-	int fd = open(word, flags, 0666);
-	if (fd < 0) {
-		sh_error("sh: %s: %s\n", word, strerror(errno));
-		goto out;
-	}
-	int failed;
-	if (kind == RD_BOTH)
-		failed = redirect_to(saves, 1, fd) < 0 || redirect_to(saves, 2, fd) < 0;
-	else
-		failed = redirect_to(saves, r->fd, fd) < 0;
-	int err = errno;
-	if (fd != r->fd && !(kind == RD_BOTH && fd == 2))
-		close(fd);
-	errno = err;
-	if (failed)
-		goto syserr;
-	rc = 0;
-	goto out;
-syserr:
-	sh_error("sh: redirection: %s\n", strerror(errno));
-out:
-	free(word);
-	return rc;
-}
-
-// ---- commands and pipelines -------------------------------------------------
-
-struct stage {
-	char **argv;
-	int argc;
-	char **assigns; // "NAME=VALUE" words before the command name
-	int nassigns;
-	const struct sh_builtin *builtin;
-	const struct app *app;
-	pid_t pid; // an app that was spawned, else -1
-	int status;
-};
-
-static int is_assignment(const char *word)
-{
-	const char *eq = strchr(word, '=');
-	return eq && eq > word && sh_is_name(word, (size_t)(eq - word));
-}
-
-static void stage_resolve(struct stage *st)
-{
-	st->builtin = NULL;
-	st->app = NULL;
-	if (st->argc == 0)
-		return;
-	st->builtin = sh_builtin_find(st->argv[0]);
-	if (!st->builtin)
-		st->app = app_find(st->argv[0]);
-}
-
-static int stage_expand(struct sh *sh, const struct sh_cmd *cmd,
-			struct stage *st)
-{
-	int n = 0;
-	while (n < cmd->nwords && is_assignment(cmd->words[n]))
-		n++;
-	st->pid = -1;
-	st->assigns = calloc((size_t)n + 1, sizeof(char *));
-	if (!st->assigns)
-		return -1;
-	for (int i = 0; i < n; i++) {
-		const char *eq = strchr(cmd->words[i], '=');
-		char *value = sh_expand_word(sh, eq + 1);
-		size_t len = (size_t)(eq - cmd->words[i]) + 1;
-		char *a = value ? malloc(len + strlen(value) + 1) : NULL;
-		if (!a) {
-			free(value);
-			return -1;
-		}
-		memcpy(a, cmd->words[i], len);
-		strcpy(a + len, value);
-		free(value);
-		st->assigns[st->nassigns++] = a;
-	}
-	st->argv = sh_expand_words(sh, cmd->words + n, cmd->nwords - n, &st->argc);
-	if (!st->argv)
-		return -1;
-	stage_resolve(st);
-	return 0;
-}
-
-static void stage_free(struct stage *st)
-{
-	sh_argv_free(st->argv);
-	sh_argv_free(st->assigns);
-}
-
-// Run one stage with stdin from in and stdout to out (-1: leave as is) plus
-// its own redirections: an app is spawned (st->pid), a builtin runs here.
-static void stage_run(struct sh *sh, struct stage *st, const struct sh_cmd *cmd,
-		      int in, int out)
-{
-	struct fd_saves saves = {.n = 0};
-	st->status = 1;
-	if ((in >= 0 && redirect_to(&saves, 0, in) < 0) ||
-	    (out >= 0 && redirect_to(&saves, 1, out) < 0)) {
-		sh_error("sh: redirection: %s\n", strerror(errno));
-		goto out;
-	}
-	for (const struct sh_redir *r = cmd->redirs; r; r = r->next)
-		if (apply_redir(sh, &saves, r) < 0)
-			goto out;
-	if (st->argc == 0) {
-		st->status = 0;
-	} else if (st->builtin) {
-		st->status = sh_builtin_run(sh, st->builtin, st->argc, st->argv);
-	} else if (!st->app) {
-		sh_error("sh: %s: not found\n", st->argv[0]);
-		st->status = 127;
-	} else if (strcmp(st->app->name, "kill") == 0 &&
-		   sh_jobs_kill_args(sh, &st->argv, &st->argc) < 0) {
-		st->status = 1;
-	} else {
-		char **envp = NULL;
-		if (!sh_env_inherited(sh, st->nassigns) &&
-		    !(envp = sh_build_env(sh, st->assigns, st->nassigns))) {
-			sh_error("sh: out of memory\n");
-			goto out;
-		}
-		st->pid = spawn(st->app->name, st->argv, envp);
-		if (st->pid < 0)
-			sh_error("sh: spawn: %s\n", strerror(errno));
-		else
-			st->status = 0;
-		sh_argv_free(envp);
-	}
-out:
-	fd_restore(&saves);
-}
-
-// Wait for a foreground pipeline's apps; a Ctrl-C that kills the last one
-// is passed on to the others.
-static void stages_wait(struct sh *sh, struct stage *stages, int n)
-{
-	int last = -1;
-	for (int i = 0; i < n; i++)
-		if (stages[i].pid > 0)
-			last = i;
-	if (last < 0)
-		return;
-	sh_console_job_begin(sh, stages[last].pid);
-	int wst = 0;
-	int st = sh_wait_pid(stages[last].pid, &wst);
-	stages[last].status = st < 0 ? 127 : st;
-	int interrupted = st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT;
-	// Ctrl-C ends a script or `sh -c` too, not only the command it was
-	// running (bash: "wait and cooperative exit"); a prompt carries on.
-	if (interrupted && !sh->interactive)
-		sh->exit_requested = 1;
-	for (int i = 0; i < last; i++) {
-		if (stages[i].pid <= 0)
-			continue;
-		if (interrupted)
-			kill(stages[i].pid, SIGINT);
-		st = sh_wait_pid(stages[i].pid, NULL);
-		stages[i].status = st < 0 ? 127 : st;
-	}
-	sh_console_job_end(sh);
-}
-
-static void report_background(struct sh *sh, const pid_t *pids, int npids,
-			      const char *text, size_t len)
-{
-	int id = sh_job_add(sh, pids, npids, text, len);
-	sh->last_bg = pids[npids - 1];
-	if (id < 0)
-		sh_error("sh: out of memory: job not remembered\n");
-	else if (sh->interactive)
-		sh_print(2, "[%d] %d\n", id, (int)pids[npids - 1]);
-}
-
-static int open_devnull(void)
-{
-	int fd = open("/dev/null", O_RDONLY);
-	if (fd < 0)
-		sh_error("sh: /dev/null: %s\n", strerror(errno));
-	return move_high(fd);
-}
-
-// A background job that needs the shell itself (builtins, && and ||):
-// a new `sh -c TEXT`, with stdin from /dev/null as POSIX asks.
-static int run_subshell_background(struct sh *sh, const char *text, size_t len)
-{
-	char *copy = malloc(len + 1);
-	char **envp = sh_env_inherited(sh, 0) ? NULL : sh_build_env(sh, NULL, 0);
-	int devnull = open_devnull();
-	int status = 1;
-	if (!copy || (!envp && !sh_env_inherited(sh, 0))) {
-		sh_error("sh: out of memory\n");
-		goto out;
-	}
-	if (devnull < 0)
-		goto out;
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	char *argv[] = {"sh", "-c", copy, NULL};
-	struct fd_saves saves = {.n = 0};
-	pid_t pid = -1;
-	if (redirect_to(&saves, 0, devnull) < 0)
-		sh_error("sh: redirection: %s\n", strerror(errno));
-	else if ((pid = spawn("sh", argv, envp)) < 0)
-		sh_error("sh: spawn: %s\n", strerror(errno));
-	fd_restore(&saves);
-	if (pid > 0) {
-		report_background(sh, &pid, 1, text, len);
-		status = 0;
-	}
-out:
-	if (devnull >= 0)
-		close(devnull);
-	free(copy);
-	sh_argv_free(envp);
-	return status;
-}
-
-// `NAME=VALUE...` alone, or `exec` with only redirections.
-static int run_in_shell(struct sh *sh, struct stage *st, const struct sh_cmd *cmd)
-{
-	if (st->argc == 1) { // exec: permanent redirections
-		for (const struct sh_redir *r = cmd->redirs; r; r = r->next)
-			if (apply_redir(sh, NULL, r) < 0)
-				return 1;
+	struct sh_func *f = sh_func_find(sh, name);
+	sh_arena_get(body->arena);
+	if (f) {
+		sh_arena_put(f->body->arena);
+		f->body = body;
 		return 0;
 	}
-	struct fd_saves saves = {.n = 0};
-	int status = 0;
-	for (const struct sh_redir *r = cmd->redirs; r && !status; r = r->next)
-		if (apply_redir(sh, &saves, r) < 0)
-			status = 1;
-	fd_restore(&saves);
-	for (int i = 0; i < st->nassigns && !status; i++) {
-		char *eq = strchr(st->assigns[i], '=');
-		*eq = '\0';
-		if (sh_var_set(sh, st->assigns[i], eq + 1, 0) < 0) {
-			sh_error("sh: out of memory\n");
-			status = 1;
-		}
-		*eq = '=';
+	if (sh->nfuncs == sh->capfuncs) {
+		int cap = sh->capfuncs ? sh->capfuncs * 2 : 8;
+		struct sh_func *nf = realloc(sh->funcs, sizeof(*nf) * (size_t)cap);
+		if (!nf)
+			goto nomem;
+		sh->funcs = nf;
+		sh->capfuncs = cap;
 	}
-	return status;
-}
-
-static void pipes_close(int (*pipes)[2], int n)
-{
-	for (int i = 0; i < n; i++)
-		for (int k = 0; k < 2; k++)
-			if (pipes[i][k] >= 0) {
-				close(pipes[i][k]);
-				pipes[i][k] = -1;
-			}
-}
-
-// The n - 1 pipes between n commands, at fds >= SH_USER_FDS. 0 or -1.
-static int pipes_open(int (*pipes)[2], int n)
-{
-	for (int i = 0; i + 1 < n; i++) {
-		if (pipe(pipes[i]) < 0) {
-			pipes[i][0] = pipes[i][1] = -1;
-			goto fail;
-		}
-		pipes[i][0] = move_high(pipes[i][0]);
-		pipes[i][1] = move_high(pipes[i][1]);
-		if (pipes[i][0] < 0 || pipes[i][1] < 0)
-			goto fail;
-	}
+	char *n = strdup(name);
+	if (!n)
+		goto nomem;
+	sh->funcs[sh->nfuncs++] = (struct sh_func){n, body};
 	return 0;
-fail:
-	sh_error("sh: pipe: %s\n", strerror(errno));
-	pipes_close(pipes, n);
+nomem:
+	sh_arena_put(body->arena);
 	return -1;
 }
 
-// Start every stage of a pipeline: the apps first, left to right, then the
-// builtins (see the top of this file). in0 is the first stage's stdin, -1
-// to leave it.
-static void stages_start(struct sh *sh, const struct sh_pipeline *pl,
-			 struct stage *stages, int (*pipes)[2], int in0)
+void sh_func_unset(struct sh *sh, const char *name)
 {
-	int n = pl->ncmds;
-	for (int i = 0; i < n; i++) {
-		struct stage *st = &stages[i];
-		if (!st->builtin && st->argc != 0)
-			stage_run(sh, st, &pl->cmds[i], i > 0 ? pipes[i - 1][0] : in0,
-				  i + 1 < n ? pipes[i][1] : -1);
-	}
-	// Builtins never read their stdin: close it, so a builtin feeding
-	// another builtin gets EPIPE rather than filling a pipe forever. And
-	// `exit` in a pipeline of several commands does not end the shell.
-	int exit_requested = sh->exit_requested;
-	for (int i = 0; i < n; i++) {
-		struct stage *st = &stages[i];
-		if (!st->builtin && st->argc != 0)
-			continue;
-		if (i > 0 && pipes[i - 1][0] >= 0) {
-			close(pipes[i - 1][0]);
-			pipes[i - 1][0] = -1;
-		}
-		stage_run(sh, st, &pl->cmds[i], -1, i + 1 < n ? pipes[i][1] : -1);
-	}
-	if (n > 1)
-		sh->exit_requested = exit_requested;
+	struct sh_func *f = sh_func_find(sh, name);
+	if (!f)
+		return;
+	sh_arena_put(f->body->arena);
+	free(f->name);
+	int i = (int)(f - sh->funcs);
+	memmove(f, f + 1, sizeof(*f) * (size_t)(sh->nfuncs - i - 1));
+	sh->nfuncs--;
 }
 
-// Run a pipeline (text is its source, for a background job's name).
-static int pipeline_run(struct sh *sh, const struct sh_pipeline *pl,
-			int background, const char *text, size_t len)
+static void locals_restore(struct sh *sh, struct sh_local *until)
 {
-	int n = pl->ncmds, status = 1, devnull = -1, exec_cmd = 0, subshell = 0;
-	struct stage *stages = calloc((size_t)n, sizeof(*stages));
-	int(*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
-	if (!stages || !pipes) {
-		sh_error("sh: out of memory\n");
-		goto out;
-	}
-	for (int i = 0; i < n; i++) {
-		pipes[i][0] = pipes[i][1] = -1;
-		stages[i].pid = -1;
-	}
-	for (int i = 0; i < n; i++) {
-		if (stage_expand(sh, &pl->cmds[i], &stages[i]) < 0) {
-			sh_error("sh: out of memory\n");
-			goto out;
+	while (sh->locals != until) {
+		struct sh_local *l = sh->locals;
+		sh->locals = l->next;
+		if (l->was_set) {
+			sh_var_set(sh, l->name, l->value, 0);
+			struct sh_var *v = sh_var_find(sh, l->name);
+			if (v)
+				v->exported = l->exported;
+		} else {
+			sh_var_unset(sh, l->name);
 		}
-		subshell |= stages[i].builtin || stages[i].argc == 0;
+		free(l->name);
+		free(l->value);
+		free(l);
 	}
-	if (background && subshell) {
-		status = run_subshell_background(sh, text, len);
-		goto out;
-	}
-	struct stage *first = &stages[0];
-	int is_exec = first->argc > 0 && strcmp(first->argv[0], "exec") == 0 &&
-		      !(first->argc == 2 && strcmp(first->argv[1], "--help") == 0);
-	if (n == 1 && !background && (first->argc == 0 || (is_exec && first->argc == 1))) {
-		status = run_in_shell(sh, first, &pl->cmds[0]);
-		goto out;
-	}
-	if (n == 1 && is_exec) { // exec CMD: run CMD, then exit with its status
-		free(first->argv[0]);
-		memmove(first->argv, first->argv + 1, sizeof(char *) * (size_t)first->argc);
-		first->argc--;
-		stage_resolve(first);
-		if (!first->builtin && !first->app) {
-			// Not found: an interactive shell carries on (as bash does).
-			sh_error("sh: exec: %s: not found\n", first->argv[0]);
-			status = 127;
-			sh->exit_requested = !sh->interactive;
-			goto out;
-		}
-		exec_cmd = 1;
-	}
-	if (background && (devnull = open_devnull()) < 0)
-		goto out;
-	if (pipes_open(pipes, n) < 0)
-		goto out;
-	stages_start(sh, pl, stages, pipes, devnull);
-	pipes_close(pipes, n);
-	if (background) {
-		pid_t *pids = malloc(sizeof(pid_t) * (size_t)n);
-		int npids = 0;
-		for (int i = 0; pids && i < n; i++)
-			if (stages[i].pid > 0)
-				pids[npids++] = stages[i].pid;
-		if (!pids)
-			sh_error("sh: out of memory: job not remembered\n");
-		else if (npids > 0)
-			report_background(sh, pids, npids, text, len);
-		free(pids);
-		status = npids > 0 ? 0 : stages[n - 1].status;
-	} else {
-		stages_wait(sh, stages, n);
-		status = stages[n - 1].status;
-	}
-	if (exec_cmd)
-		sh->exit_requested = 1;
-out:
-	if (pipes)
-		pipes_close(pipes, n);
-	if (devnull >= 0)
-		close(devnull);
-	for (int i = 0; stages && i < n; i++)
-		stage_free(&stages[i]);
-	free(stages);
-	free(pipes);
-	return status;
 }
 
-static int andor_run(struct sh *sh, const struct sh_list *list,
-		     const struct sh_andor *ao)
+int sh_call_function(struct sh *sh, struct sh_func *f, int argc, char **argv)
 {
-	const char *text = list->text + ao->start;
-	size_t len = (size_t)(ao->end - ao->start);
-	if (ao->background && ao->npipes > 1)
-		return run_subshell_background(sh, text, len);
-	int status = pipeline_run(sh, &ao->pipes[0], ao->background, text, len);
+	if (sh_stack_check(sh) < 0) {
+		sh_fatal(sh, 2);
+		return 2;
+	}
+	sh_check_interrupt(sh); // (a recursion of functions)
+	if (sh->jump)
+		return sh->status;
+	struct sh_node *body = f->body;
+	sh_arena_get(body->arena); // the function may redefine itself
+	char **old_params = sh->params;
+	int old_nparams = sh->nparams;
+	char **params = calloc((size_t)argc + 1, sizeof(char *));
+	if (!params) {
+		sh_arena_put(body->arena);
+		sh_msg(sh, "out of memory");
+		return 2;
+	}
+	for (int i = 1; i < argc; i++)
+		if (!(params[i] = strdup(argv[i])))
+			break;
+	sh->params = params;
+	sh->nparams = argc;
+	struct sh_local *mark = sh->locals;
+	int loops = sh->loop_depth;
+	sh->loop_depth = 0;
+	sh->func_depth++;
+	int status = sh_exec(sh, body);
+	sh->func_depth--;
+	sh->loop_depth = loops;
+	if (sh->jump == J_RETURN) {
+		sh->jump = J_NONE;
+		status = sh->status;
+	}
+	locals_restore(sh, mark);
+	sh_free_params(sh);
+	sh->params = old_params;
+	sh->nparams = old_nparams;
+	sh_arena_put(body->arena);
+	if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+		return sh->status; // (set by exit or the error)
 	sh->status = status;
-	for (int i = 1; i < ao->npipes && !sh->exit_requested; i++) {
-		if ((ao->ops[i - 1] == OP_AND) != (status == 0))
+	return status;
+}
+
+// ---- command lookup --------------------------------------------------------
+
+static const char *const keywords[] = {
+	"if", "then", "else", "elif", "fi", "do", "done", "case", "esac",
+	"while", "until", "for", "{", "}", "!", "in", NULL,
+};
+
+int sh_command_kind(struct sh *sh, const char *name)
+{
+	for (int i = 0; keywords[i]; i++)
+		if (strcmp(keywords[i], name) == 0)
+			return CMD_KEYWORD;
+	for (int i = 0; i < sh->naliases; i++)
+		if (strcmp(sh->aliases[i].name, name) == 0)
+			return CMD_ALIAS;
+	const struct sh_builtin *b = sh_builtin_find(name);
+	if (b && b->special)
+		return CMD_SPECIAL;
+	if (sh_func_find(sh, name))
+		return CMD_FUNC;
+	if (b)
+		return CMD_BUILTIN;
+	if (strchr(name, '/'))
+		return access(name, F_OK) == 0 ? CMD_PATH : CMD_NONE;
+	if (app_find(name))
+		return CMD_APP;
+	return CMD_NONE;
+}
+
+// ---- simple commands ----------------------------------------------------------
+
+struct saved_assign {
+	char *name, *value; // value NULL: was unset
+	int exported;
+};
+
+static __attribute__((noinline)) void xtrace(struct sh *sh, char **assigns, int nassign, char **argv, int argc)
+{
+	struct strbuf b = {0};
+	const char *ps4 = sh_var_get(sh, "PS4");
+	sb_adds(&b, ps4 ? ps4 : "+ ");
+	for (int i = 0; i < nassign; i++) {
+		sb_adds(&b, assigns[i]);
+		if (i + 1 < nassign || argc)
+			sb_addc(&b, ' ');
+	}
+	for (int i = 0; i < argc; i++) {
+		sb_adds(&b, argv[i]);
+		if (i + 1 < argc)
+			sb_addc(&b, ' ');
+	}
+	sb_addc(&b, '\n');
+	if (!b.nomem)
+		sh_write_all(2, b.s, b.len);
+	free(b.s);
+}
+
+// Expand NAME=VALUE words into "NAME=value" strings.
+static char **expand_assigns(struct sh *sh, struct sh_node *n)
+{
+	char **a = calloc((size_t)n->nassign + 1, sizeof(char *));
+	if (!a)
+		return NULL;
+	for (int i = 0; i < n->nassign; i++) {
+		const char *w = n->words[i];
+		const char *eq = strchr(w, '=');
+		char *v = sh_expand_word(sh, eq + 1);
+		if (!v) {
+			sh_argv_free(a);
+			return NULL;
+		}
+		size_t nl = (size_t)(eq - w) + 1;
+		a[i] = malloc(nl + strlen(v) + 1);
+		if (!a[i]) {
+			free(v);
+			sh_argv_free(a);
+			return NULL;
+		}
+		memcpy(a[i], w, nl);
+		strcpy(a[i] + nl, v);
+		free(v);
+	}
+	return a;
+}
+
+static __attribute__((noinline)) int assign(struct sh *sh, const char *a,
+					      struct saved_assign *save)
+{
+	const char *eq = strchr(a, '=');
+	char name[256];
+	size_t n = (size_t)(eq - a);
+	if (n >= sizeof(name))
+		n = sizeof(name) - 1;
+	memcpy(name, a, n);
+	name[n] = '\0';
+	struct sh_var *v = sh_var_find(sh, name);
+	if (v && v->readonly) {
+		sh_msg(sh, "%s: is read only", name);
+		return -1;
+	}
+	if (save) {
+		save->name = strdup(name);
+		save->value = v && v->value ? strdup(v->value) : NULL;
+		save->exported = v ? v->exported : 0;
+	}
+	if (sh_var_set(sh, name, eq + 1, sh->opt_a) < 0) {
+		sh_msg(sh, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static __attribute__((noinline)) void unassign(struct sh *sh, struct saved_assign *s, int n)
+{
+	for (int i = n - 1; i >= 0; i--) {
+		if (!s[i].name)
 			continue;
-		status = pipeline_run(sh, &ao->pipes[i], 0, NULL, 0);
+		if (s[i].value) {
+			sh_var_set(sh, s[i].name, s[i].value, 0);
+			struct sh_var *v = sh_var_find(sh, s[i].name);
+			if (v)
+				v->exported = s[i].exported;
+		} else {
+			sh_var_unset(sh, s[i].name);
+		}
+		free(s[i].name);
+		free(s[i].value);
+	}
+}
+
+// Spawn argv as an app (or a script by path) with the shell's fds 0-2,
+// and wait for it. Returns its status.
+static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, char **argv, char **assigns, int nassign,
+		   int wait_it)
+{
+	char **envp = NULL;
+	if (!sh_env_inherited(sh, nassign) && !(envp = sh_build_env(sh, assigns, nassign))) {
+		sh_msg(sh, "out of memory");
+		return 2;
+	}
+	pid_t pid = spawn(app, argv, envp);
+	sh_argv_free(envp);
+	if (pid < 0) {
+		sh_msg(sh, "spawn: %s", strerror(errno));
+		return 126;
+	}
+	if (!wait_it) {
+		sh->last_bg = pid;
+		return 0;
+	}
+	sh_console_job_begin(sh, pid);
+	int wst = 0;
+	int st = sh_wait_fg(sh, pid, &wst);
+	sh_console_job_end(sh);
+	if (st == SH_STOPPED) {
+		struct strbuf b = {0};
+		for (int i = 0; argv[i]; i++) {
+			if (i)
+				sb_addc(&b, ' ');
+			sb_adds(&b, argv[i]);
+		}
+		char *text = sb_take(&b);
+		sh_job_stopped(sh, &pid, 1, text ? text : argv[0]);
+		free(text);
+		return 128 + SH_SIGTSTP;
+	}
+	// Ctrl-C ends a script too, and at the prompt the rest of the line
+	// (a loop around the command included), as dash's own SIGINT would.
+	if (st == 128 + 2)
+		sh_fatal(sh, st);
+	return st < 0 ? 127 : st;
+}
+
+// A command name with a slash: a script file run by a new sh.
+static __attribute__((noinline)) int run_path(struct sh *sh, char **argv, int argc, char **assigns, int nassign)
+{
+	struct stat st;
+	if (stat(argv[0], &st) < 0) {
+		sh_msg(sh, "%s: not found", argv[0]);
+		return 127;
+	}
+	if (S_ISDIR(st.st_mode) || access(argv[0], R_OK) < 0) {
+		sh_msg(sh, "%s: Permission denied", argv[0]);
+		return 126;
+	}
+	char **nargv = calloc((size_t)argc + 2, sizeof(char *));
+	if (!nargv) {
+		sh_msg(sh, "out of memory");
+		return 2;
+	}
+	nargv[0] = "sh";
+	for (int i = 0; i < argc; i++)
+		nargv[i + 1] = argv[i];
+	int status = run_app(sh, "sh", nargv, assigns, nassign, 1);
+	free(nargv);
+	return status;
+}
+
+// NAME=VALUE... with no command: left to right, so `a=1 b=$a` sees the
+// new a. The "NAME=value" strings in *out (for set -x). 0 or -1.
+static __attribute__((noinline)) int assign_only(struct sh *sh, struct sh_node *n, char ***out)
+{
+	// The "NAME=value" strings are made only for set -x.
+	char **assigns = sh->opt_x ? calloc((size_t)n->nassign + 1, sizeof(char *)) : NULL;
+	*out = assigns;
+	for (int i = 0; i < n->nassign; i++) {
+		const char *w = n->words[i];
+		const char *eq = strchr(w, '=');
+		char name[256];
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - w), w);
+		char *v = sh_expand_word(sh, eq + 1);
+		if (!v) {
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		struct sh_var *var = sh_var_find(sh, name);
+		if (var && var->readonly) {
+			sh_msg(sh, "%s: is read only", name);
+			free(v);
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		if (sh_var_set(sh, name, v, sh->opt_a) < 0) {
+			sh_msg(sh, "out of memory");
+			free(v);
+			sh_fatal(sh, 2);
+			return -1;
+		}
+		if (assigns && (assigns[i] = malloc(strlen(name) + strlen(v) + 2)))
+			sprintf(assigns[i], "%s=%s", name, v);
+		free(v);
+	}
+	if (assigns && n->nassign)
+		xtrace(sh, assigns, n->nassign, NULL, 0);
+	return 0;
+}
+
+static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *n)
+{
+	sh->lineno = n->lineno;
+	char **argv = NULL, **assigns = NULL;
+	int argc = 0, status = 0;
+	struct sh_fd_saves saves = {.n = 0};
+	struct saved_assign *saved = NULL;
+	int nsaved = 0;
+	int subst_before = sh->subst_count;
+	if (sh_expand_words(sh, n->words + n->nassign, n->nwords - n->nassign, &argv, &argc) < 0 ||
+	    (argc > 0 && n->nassign && !(assigns = expand_assigns(sh, n)))) {
+		sh_fatal(sh, 2);
+		status = 2;
+		goto out;
+	}
+	if (sh->jump) {
+		status = sh->status;
+		goto out;
+	}
+	if (sh->opt_x && argc)
+		xtrace(sh, assigns, n->nassign, argv, argc);
+	if (argc == 0) {
+		// Assignments (and redirections) only.
+		status = sh->subst_count != subst_before ? sh->subst_status : 0;
+		if (sh_apply_redirs(sh, &saves, n->redirs) < 0) {
+			status = 2;
+			goto out;
+		}
+		if (assign_only(sh, n, &assigns) < 0)
+			status = 2;
+		if (sh->subst_count != subst_before && status == 0)
+			status = sh->subst_status;
+		goto out;
+	}
+	const char *name = argv[0];
+	int kind = sh_command_kind(sh, name);
+	if (kind == CMD_ALIAS || kind == CMD_KEYWORD) {
+		const struct sh_builtin *b = sh_builtin_find(name);
+		kind = b ? (b->special ? CMD_SPECIAL : CMD_BUILTIN)
+			 : sh_func_find(sh, name) ? CMD_FUNC
+			 : app_find(name) ? CMD_APP : CMD_NONE;
+	}
+	int is_exec = kind == CMD_SPECIAL && strcmp(name, "exec") == 0;
+	if (sh_apply_redirs(sh, is_exec && argc == 1 ? NULL : &saves, n->redirs) < 0) {
+		status = sh->interactive ? 1 : 2; // (dash: 2; the prompt keeps Corral's 1)
+		if (kind == CMD_SPECIAL)
+			sh_fatal(sh, 2);
+		goto out;
+	}
+	if ((kind == CMD_FUNC || kind == CMD_BUILTIN) && n->nassign) {
+		saved = calloc((size_t)n->nassign + 1, sizeof(*saved));
+		for (int i = 0; saved && i < n->nassign; i++, nsaved++)
+			if (assign(sh, assigns[i], &saved[i]) < 0)
+				break;
+		// exported for the command (dash exports a function's too)
+		for (int i = 0; saved && i < nsaved; i++) {
+			struct sh_var *v = sh_var_find(sh, saved[i].name);
+			if (v)
+				v->exported = 1;
+		}
+	} else if (kind == CMD_SPECIAL) {
+		for (int i = 0; i < n->nassign; i++)
+			if (assign(sh, assigns[i], NULL) < 0)
+				sh_fatal(sh, 2);
+	}
+	switch (kind) {
+	case CMD_SPECIAL:
+	case CMD_BUILTIN:
+		errno = 0;
+		status = sh_builtin_run(sh, sh_builtin_find(name), argc, argv);
+		if (errno == EPIPE && sh->pipe_stage && sh->jump == J_NONE)
+			sh_fatal(sh, 141); // killed by SIGPIPE, as a forked stage would be
+		break;
+	case CMD_FUNC:
+		status = sh_call_function(sh, sh_func_find(sh, name), argc, argv);
+		break;
+	case CMD_APP:
+		status = run_app(sh, name, argv, assigns, n->nassign, 1);
+		break;
+	case CMD_PATH:
+		status = run_path(sh, argv, argc, assigns, n->nassign);
+		break;
+	default:
+		sh_msg(sh, "%s: not found", name);
+		status = 127;
+	}
+out:
+	if (saved)
+		unassign(sh, saved, nsaved);
+	free(saved);
+	sh_fd_restore(&saves);
+	sh_argv_free(argv);
+	sh_argv_free(assigns);
+	return status;
+}
+
+// ---- compound commands ----------------------------------------------------------
+
+// A loop saw a jump: 1 if it must stop looping.
+static int loop_jump(struct sh *sh)
+{
+	if (sh->jump == J_BREAK) {
+		if (--sh->jump_count <= 0)
+			sh->jump = J_NONE;
+		return 1;
+	}
+	if (sh->jump == J_CONTINUE) {
+		if (--sh->jump_count <= 0) {
+			sh->jump = J_NONE;
+			return 0;
+		}
+		return 1;
+	}
+	return sh->jump != J_NONE;
+}
+
+static __attribute__((noinline)) int exec_while(struct sh *sh, struct sh_node *n)
+{
+	int status = 0;
+	sh->loop_depth++;
+	for (;;) {
+		sh_check_interrupt(sh);
+		if (sh->jump)
+			break;
+		sh->no_errexit++;
+		int c = sh_exec(sh, n->cond);
+		sh->no_errexit--;
+		if (sh->jump) {
+			if (loop_jump(sh))
+				break;
+			continue;
+		}
+		if ((c == 0) == n->until)
+			break;
+		status = sh_exec(sh, n->body);
+		if (sh->jump && loop_jump(sh))
+			break;
+	}
+	sh->loop_depth--;
+	return status;
+}
+
+static __attribute__((noinline)) int exec_for(struct sh *sh, struct sh_node *n)
+{
+	char **items;
+	int count;
+	if (n->words) {
+		if (sh_expand_words(sh, n->words, n->nwords, &items, &count) < 0) {
+			sh_fatal(sh, 2);
+			return 2;
+		}
+	} else {
+		count = sh->nparams - 1;
+		items = calloc((size_t)count + 1, sizeof(char *));
+		for (int i = 0; items && i < count; i++)
+			items[i] = strdup(sh->params[i + 1]);
+		if (!items) {
+			sh_msg(sh, "out of memory");
+			return 2;
+		}
+	}
+	int status = 0;
+	sh->loop_depth++;
+	for (int i = 0; i < count; i++) {
+		sh_check_interrupt(sh);
+		if (sh->jump)
+			break;
+		if (sh_var_set(sh, n->name, items[i], 0) < 0) {
+			sh_msg(sh, "out of memory");
+			status = 2;
+			break;
+		}
+		status = sh_exec(sh, n->body);
+		if (sh->jump && loop_jump(sh))
+			break;
+	}
+	sh->loop_depth--;
+	sh_argv_free(items);
+	return status;
+}
+
+static __attribute__((noinline)) int exec_case(struct sh *sh, struct sh_node *n)
+{
+	sh->lineno = n->lineno;
+	char *subject = sh_expand_word(sh, n->words[0]);
+	if (!subject) {
+		sh_fatal(sh, 2);
+		return 2;
+	}
+	int status = 0;
+	for (struct sh_case_item *it = n->items; it; it = it->next) {
+		int matched = 0;
+		for (int i = 0; i < it->npats && !matched; i++) {
+			char *pat = sh_expand_pattern(sh, it->pats[i]);
+			if (!pat) {
+				free(subject);
+				sh_fatal(sh, 2);
+				return 2;
+			}
+			matched = sh_pattern_match(pat, subject);
+			free(pat);
+		}
+		if (matched) {
+			if (it->body)
+				status = sh_exec(sh, it->body);
+			break;
+		}
+	}
+	free(subject);
+	return status;
+}
+
+static __attribute__((noinline)) int exec_if(struct sh *sh, struct sh_node *n)
+{
+	sh->no_errexit++;
+	int c = sh_exec(sh, n->cond);
+	sh->no_errexit--;
+	if (sh->jump)
+		return c;
+	if (c == 0)
+		return sh_exec(sh, n->body);
+	if (n->orelse)
+		return sh_exec(sh, n->orelse);
+	return 0;
+}
+
+static __attribute__((noinline)) int exec_andor(struct sh *sh, struct sh_node *n)
+{
+	int status = 0;
+	for (struct sh_node *k = n->kids; k; k = k->next) {
+		if (k->op == OP_AND && status != 0)
+			continue;
+		if (k->op == OP_OR && status == 0)
+			continue;
+		int last = !k->next;
+		// set -e does not look at all but the last of an and-or chain
+		if (!last)
+			sh->no_errexit++;
+		status = sh_exec(sh, k);
+		if (!last)
+			sh->no_errexit--;
+		if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+			return sh->status; // (set by exit or the error)
 		sh->status = status;
+		if (sh->jump)
+			break;
 	}
 	return status;
 }
 
-int sh_run_list(struct sh *sh, struct sh_list *list)
+static __attribute__((noinline)) int exec_list(struct sh *sh, struct sh_node *n)
 {
-	for (int i = 0; i < list->nitems && !sh->exit_requested; i++)
-		sh->status = andor_run(sh, list, &list->items[i]);
-	return sh->status;
+	int status = sh->status;
+	for (struct sh_node *k = n->kids; k; k = k->next) {
+		if (k->bg)
+			status = sh_run_background(sh, k);
+		else
+			status = sh_exec(sh, k);
+		if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+			return sh->status;
+		sh->status = status;
+		if (sh->jump)
+			break;
+	}
+	return status;
 }
 
+// A compound command with redirections. (Two functions, so that the
+// saved fds take stack only where there are redirections.)
+static __attribute__((noinline)) int exec_with_redirs(struct sh *sh, struct sh_node *n,
+						      int (*fn)(struct sh *, struct sh_node *))
+{
+	struct sh_fd_saves saves = {.n = 0};
+	int status = 2;
+	if (sh_apply_redirs(sh, &saves, n->redirs) == 0)
+		status = fn(sh, n);
+	sh_fd_restore(&saves);
+	return status;
+}
+
+static int exec_redirected(struct sh *sh, struct sh_node *n, int (*fn)(struct sh *, struct sh_node *))
+{
+	if (!n->redirs)
+		return fn(sh, n);
+	return exec_with_redirs(sh, n, fn);
+}
+
+static __attribute__((noinline)) int exec_group(struct sh *sh, struct sh_node *n) { return sh_exec(sh, n->body); }
+
+static __attribute__((noinline)) int exec_subshell(struct sh *sh, struct sh_node *n)
+{
+	struct sh_state *st = sh_subshell_begin(sh);
+	if (!st)
+		return 2;
+	sh_exec(sh, n->body);
+	return sh_subshell_end(sh, st);
+}
+
+static __attribute__((noinline)) int exec_pipe(struct sh *sh, struct sh_node *n)
+{
+	if (n->bang)
+		sh->no_errexit++;
+	int status;
+	if (n->kids && !n->kids->next)
+		status = sh_exec(sh, n->kids);
+	else
+		status = sh_run_pipeline(sh, n);
+	if (n->bang) {
+		sh->no_errexit--;
+		status = !status;
+	}
+	if (sh->jump == J_EXIT || sh->jump == J_ABORT)
+		return sh->status; // (set by exit or the error)
+	sh->status = status;
+	return status;
+}
+
+int sh_exec(struct sh *sh, struct sh_node *n)
+{
+	if (!n)
+		return 0;
+	if (sh_stack_check(sh) < 0) {
+		sh_fatal(sh, 2);
+		return 2;
+	}
+	int status = 0;
+	switch (n->type) {
+	case N_CMD: status = exec_simple(sh, n); break;
+	case N_PIPE: status = exec_pipe(sh, n); break;
+	case N_ANDOR: status = exec_andor(sh, n); break;
+	case N_LIST: status = exec_list(sh, n); break;
+	case N_SUBSHELL: status = exec_redirected(sh, n, exec_subshell); break;
+	case N_GROUP: status = exec_redirected(sh, n, exec_group); break;
+	case N_IF: status = exec_redirected(sh, n, exec_if); break;
+	case N_WHILE: status = exec_redirected(sh, n, exec_while); break;
+	case N_FOR: status = exec_redirected(sh, n, exec_for); break;
+	case N_CASE: status = exec_redirected(sh, n, exec_case); break;
+	case N_FUNC:
+		if (sh_func_define(sh, n->name, n->body) < 0) {
+			sh_msg(sh, "out of memory");
+			status = 2;
+		}
+		break;
+	}
+	if (sh->jump == J_NONE || sh->jump == J_BREAK || sh->jump == J_CONTINUE)
+		sh->status = status;
+	// set -e: a command that fails ends the shell, unless it is tested
+	// (if/while conditions, all but the last of && ||, after !).
+	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump && n->type != N_LIST &&
+	    n->type != N_ANDOR && !(n->type == N_PIPE && n->bang))
+		sh_fatal(sh, status);
+	return status;
+}
+
+// Run one line typed at the prompt (or from `sh -c`): parse and run each
+// complete command in it.
 int sh_run_line(struct sh *sh, const char *line)
 {
-	int syntax_error;
-	struct sh_list *list = sh_parse(line, &syntax_error);
-	sh->syntax_error = syntax_error;
-	if (!list) {
-		sh->status = syntax_error ? 2 : 1;
-		return sh->status;
-	}
-	sh_run_list(sh, list);
-	sh_list_free(list);
-	return sh->status;
+	return sh_run_text(sh, line, 1);
 }

@@ -43,6 +43,37 @@ int sh_wait_status(int wstatus)
 	return 1;
 }
 
+int sh_wait_fg(struct sh *sh, pid_t pid, int *wstatus)
+{
+	if (!sh->interactive)
+		return sh_wait_pid(pid, wstatus);
+	for (;;) {
+		int st = 0;
+		pid_t r = waitpid(pid, &st, WUNTRACED);
+		if (r == pid) {
+			if (wstatus)
+				*wstatus = st;
+			if (WIFSTOPPED(st))
+				return SH_STOPPED;
+			return sh_wait_status(st);
+		}
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+void sh_job_stopped(struct sh *sh, const pid_t *pids, int npids, const char *text)
+{
+	int id = sh_job_add(sh, pids, npids, text, strlen(text));
+	struct sh_job *job = id > 0 ? sh_job_find_id(sh, id) : NULL;
+	if (!job) {
+		sh_error("sh: out of memory: stopped job not remembered\n");
+		return;
+	}
+	job->stopped = 1;
+	sh_print(2, "[%d]+ Stopped  %s\n", id, job->text);
+}
+
 int sh_wait_pid(pid_t pid, int *wstatus)
 {
 	for (;;) {
@@ -148,6 +179,8 @@ int sh_job_poll(struct sh_job *job)
 // How `jobs` and the prompt describe a finished job, as bash does.
 const char *sh_job_state(const struct sh_job *job, char *buf, size_t n)
 {
+	if (job->stopped)
+		return "Stopped";
 	switch (job->status) {
 	case 0: return "Done";
 	case 128 + SIGINT: return "Interrupt";
@@ -187,14 +220,24 @@ int sh_job_wait(struct sh *sh, struct sh_job *job)
 	for (int i = job->npids - 1; i >= 0; i--) {
 		if (!job->live[i])
 			continue;
-		int st = sh_wait_pid(job->pids[i], NULL);
+		if (fg)
+			console_set_fg(0, job->pids[i]);
+		int st = sh_wait_fg(sh, job->pids[i], NULL);
+		if (st == SH_STOPPED) { // Ctrl-Z again: the others stop too
+			for (int k = 0; k < job->npids; k++)
+				if (job->live[k] && k != i)
+					kill(job->pids[k], SH_SIGTSTP);
+			job->stopped = 1;
+			sh_print(2, "[%d]+ Stopped  %s\n", job->id, job->text);
+			break;
+		}
 		job->live[i] = 0;
 		if (i == job->npids - 1)
 			job->status = st < 0 ? 127 : st;
 	}
 	if (fg)
 		sh_console_job_end(sh);
-	return job->status;
+	return job->stopped ? 128 + SH_SIGTSTP : job->status;
 }
 
 // The job a `%N` word names: %N, or %%/%+ for the newest. NULL if none.

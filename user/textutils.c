@@ -184,8 +184,17 @@ struct grep_opts {
 	int invert, count, number, quiet, names;
 };
 
+// Does the line match any of the n patterns?
+static int grep_any(struct regex *const *re, int n, const char *line, size_t len)
+{
+	for (int k = 0; k < n; k++)
+		if (regex_search(re[k], line, len))
+			return 1;
+	return 0;
+}
+
 // 1 if some line was selected, 0 if none, -1 on a read error (reported).
-static int grep_fd(const struct grep_opts *o, const struct regex *re, int fd,
+static int grep_fd(const struct grep_opts *o, struct regex *const *re, int nre, int fd,
 		   const char *name)
 {
 	struct applib_lines lines;
@@ -196,7 +205,7 @@ static int grep_fd(const struct grep_opts *o, const struct regex *re, int fd,
 	int rc;
 	while ((rc = applib_lines_next(&lines, &line, &len)) > 0) {
 		lineno++;
-		if (regex_search(re, line, len) == o->invert)
+		if (grep_any(re, nre, line, len) == o->invert)
 			continue;
 		count++;
 		if (o->quiet)
@@ -232,13 +241,20 @@ static int grep_main(int argc, char **argv)
 		return 0;
 	struct grep_opts o = {0, 0, 0, 0, 0};
 	int flags = 0, c;
-	const char *pattern = NULL;
+	// Every -e (and each line of one) is a pattern; a line is selected if
+	// any matches, as GNU grep. Without -e the first operand is the list.
+	const char **patterns = calloc((size_t)argc + 1, sizeof(*patterns));
+	int npatterns = 0;
+	if (!patterns) {
+		applib_error("grep", "malloc", ENOMEM);
+		return 2;
+	}
 	struct applib_opts op;
 	applib_opts_init(&op, "grep", argc, argv, "EGivcnqsye:", NULL);
 	op.usage = "Usage: grep [OPTION]... PATTERNS [FILE]...\n";
 	while ((c = applib_getopt(&op)) != -1) {
 		switch (c) {
-		case 'e': pattern = op.arg; break;
+		case 'e': patterns[npatterns++] = op.arg; break;
 		case 'E': flags |= REGEX_EXTENDED; break;
 		case 'G': flags &= ~REGEX_EXTENDED; break;
 		case 'i': case 'y': flags |= REGEX_ICASE; break;
@@ -248,29 +264,65 @@ static int grep_main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 's': break;
 		default:
+			free(patterns);
 			return 2;
 		}
 	}
 	argc = op.argc;
 	int i = op.ind;
-	if (!pattern) {
-		if (i >= argc)
+	if (!npatterns) {
+		if (i >= argc) {
+			free(patterns);
 			goto usage;
-		pattern = argv[i++];
+		}
+		patterns[npatterns++] = argv[i++];
 	}
+	// Split each pattern at its newlines.
+	int nre = 0;
+	for (int k = 0; k < npatterns; k++)
+		for (const char *p = patterns[k];; p++) {
+			nre++;
+			p = strchr(p, '\n');
+			if (!p)
+				break;
+		}
+	struct regex **re = calloc((size_t)nre, sizeof(*re));
 	const char *err = NULL;
-	struct regex *re = regex_compile(pattern, flags, &err);
-	if (!re) {
-		if (err)
-			fprintf(stderr, "grep: %s: %s\n", pattern, err);
-		else
-			applib_error("grep", "malloc", ENOMEM);
+	int bad = !re;
+	nre = 0;
+	for (int k = 0; k < npatterns && !bad; k++) {
+		const char *p = patterns[k];
+		for (;;) {
+			size_t n = strcspn(p, "\n");
+			char *one = strndup(p, n);
+			re[nre] = one ? regex_compile(one, flags, &err) : NULL;
+			if (!re[nre]) {
+				if (err)
+					fprintf(stderr, "grep: %s: %s\n", one, err);
+				else
+					applib_error("grep", "malloc", ENOMEM);
+				free(one);
+				bad = 1;
+				break;
+			}
+			free(one);
+			nre++;
+			if (!p[n])
+				break;
+			p += n + 1;
+		}
+	}
+	free(patterns);
+	if (bad) {
+		for (int k = 0; k < nre; k++)
+			regex_free(re[k]);
+		free(re);
 		return 2;
 	}
 	o.names = argc - i > 1;
 	int selected = 0, error = 0;
 	if (i >= argc) {
-		int r = grep_fd(&o, re, 0, "(standard input)");
+		int r = grep_fd(&o, re, nre, 0, "(standard input)");
 		selected |= r > 0;
 		error |= r < 0;
 	}
@@ -281,13 +333,15 @@ static int grep_main(int argc, char **argv)
 			error = 1;
 			continue;
 		}
-		int r = grep_fd(&o, re, fd, argv[i]);
+		int r = grep_fd(&o, re, nre, fd, argv[i]);
 		if (fd != 0)
 			close(fd);
 		selected |= r > 0;
 		error |= r < 0;
 	}
-	regex_free(re);
+	for (int k = 0; k < nre; k++)
+		regex_free(re[k]);
+	free(re);
 	if (applib_check_stdout("grep"))
 		return 2;
 	if (error && !(o.quiet && selected))

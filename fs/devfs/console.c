@@ -9,6 +9,7 @@
 //      (the task was looked up when it was set, so this is only a wake-up)
 //      and the byte is not queued; unread input is thrown away, as Linux
 //      does on an interrupt. Without a foreground task it is queued.
+//      Ctrl-Z (0x1a) likewise stops the foreground task (SIGTSTP).
 //   2. reader context: console_read runs the raw bytes through the line
 //      discipline into the queue readers take from:
 //        cooked (default)  echo; backspace/DEL erases, Ctrl-U erases the
@@ -86,9 +87,25 @@ static bool interrupt_foreground(void)
 	return true;
 }
 
+// Ctrl-Z: SIGTSTP to the foreground task (job control: its shell sees it
+// stopped); false if there is none.
+static bool stop_foreground(void)
+{
+	unsigned long f = spin_lock_irqsave(&fg_lock);
+	struct task *t = fg_task;
+	if (t && t != init_task && !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
+		task_stop_request(t, SIGTSTP);
+	spin_unlock_irqrestore(&fg_lock, f);
+	if (t && !raw)
+		echo("^Z\n", 3);
+	return t != NULL;
+}
+
 static void rx_byte(int c)
 {
 	if (c == 0x03 && interrupt_foreground())
+		return;
+	if (c == 0x1a && stop_foreground())
 		return;
 	unsigned long f = spin_lock_irqsave(&rx_lock);
 	if (rx_len < CON_QUEUE)

@@ -13,6 +13,7 @@ static const char *state_name(char c)
 	case 'S': return "sleeping";
 	case 'D': return "disk sleep";
 	case 'Z': return "zombie";
+	case 'T': return "stopped";
 	case 'N': return "new";
 	default: return "dead";
 	}

@@ -74,11 +74,13 @@ static bool release_pending(void)
 
 // Spawn the agent: its command line split at spaces (every word: a
 // line of RELEASE_AGENT_MAX bytes has at most RELEASE_AGENT_MAX / 2), then
-// the path. line is the worker's copy and is cut up here.
+// the path. line is the worker's copy and is cut up here. A first word
+// with a slash (/tmp/agent.sh) is a script: `sh` runs it.
 static bool run_release_agent(char *line, char *path)
 {
-	char *argv[RELEASE_AGENT_MAX / 2 + 2];
-	int argc = 0;
+	char *argv[RELEASE_AGENT_MAX / 2 + 3];
+	int argc = 1; // argv[0]: "sh" for a script
+	argv[0] = "sh";
 	for (char *p = line; *p;) {
 		while (*p == ' ')
 			*p++ = '\0';
@@ -88,14 +90,15 @@ static bool run_release_agent(char *line, char *path)
 		while (*p && *p != ' ')
 			p++;
 	}
-	if (!argc)
+	if (argc == 1)
 		return false;
 	argv[argc++] = path;
 	argv[argc] = NULL;
+	char **args = strchr(argv[1], '/') ? argv : argv + 1;
 	char *envp[] = {"PATH=/", NULL};
-	pid_t pid = sys_spawn(argv[0], argv, envp);
+	pid_t pid = sys_spawn(args[0], args, envp);
 	if (pid < 0)
-		pr_warn("container: release agent '%s' for %.64s: error %d\n", argv[0], path, pid);
+		pr_warn("container: release agent '%s' for %.64s: error %d\n", argv[1], path, pid);
 	return pid > 0;
 }
 

@@ -321,3 +321,4 @@ int main(int argc, char **argv)
 	fflush(NULL);
 	return status;
 }
+

@@ -187,11 +187,38 @@ def _(p):
 def _(p):
     rng = random.Random(1)
     for _ in range(20):
-        junk = bytes(b for b in rng.randbytes(500) if b not in (10, 13))
+        junk = bytes(b for b in rng.randbytes(500) if b not in (4, 10, 13))  # (4: Ctrl-D)
         p.send(junk)
         p.send(b"\x03")
         p.expect(PROMPT)
     run(p, b"echo alive\r", b"\r\nalive\r\n")
+
+
+@case("edit-ctrl-w")
+def _(p):
+    run(p, b"echo one two\x17three\r", b"\r\none three\r\n")
+
+
+@case("edit-ctrl-d-empty-line-exits")
+def _(p):
+    p.send(b"echo x\x01\x04\x04\x04\x04\x04\x04\r")   # Ctrl-D deletes on a non-empty line
+    p.expect(PROMPT)
+    p.send(b"\x04")
+    p.expect(pexpect.EOF)
+    p.close()
+    assert p.exitstatus == 0, p.exitstatus
+
+
+@case("edit-tab-completes-commands-and-paths")
+def _(p):
+    run(p, b"mkdir -p tabdir/sub; touch tabdir/file1\r", b"\r\n")
+    run(p, b"ech\t tab-done\r", b"\r\ntab-done\r\n")         # one command
+    run(p, b"ls tabd\tsu\t\r", b"\r\n")                         # tabdir/ then sub/
+    run(p, b"echo tabdir/fi\t\r", b"\r\ntabdir/file1\r\n")      # a file
+    p.send(b"echo tabdir/\t\t")                                  # two matches: listed
+    p.expect(b"tabdir/file1  tabdir/sub/")
+    p.send(b"\x03")
+    p.expect(PROMPT)
 
 
 @case("edit-exit")

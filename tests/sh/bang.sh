@@ -1,0 +1,6 @@
+! true
+echo $?
+! false
+echo $?
+! false | false
+echo $?

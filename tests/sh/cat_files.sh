@@ -1,0 +1,6 @@
+printf 'first\n' > a
+printf 'second\n' > b
+cat a b
+cat a - b <<EOF
+middle
+EOF

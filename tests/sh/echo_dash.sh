@@ -1,0 +1,6 @@
+echo -n no-newline
+echo
+echo -e x
+echo 'esc\tx'
+echo 'a\cb'
+echo "\\"

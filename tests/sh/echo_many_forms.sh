@@ -1,0 +1,5 @@
+echo
+echo ""
+echo "" ""
+echo -n
+echo -n ""; echo x

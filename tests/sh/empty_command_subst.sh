@@ -1,0 +1,4 @@
+$(true)
+echo "s=$?"
+x=`false`
+echo "s=$?"

@@ -1,0 +1,5 @@
+name=value
+var=name
+eval "echo \$$var"
+eval "$var=changed"
+echo $name

@@ -1,0 +1,5 @@
+eval false
+echo $?
+eval
+echo $?
+eval 'exit 4' ; echo never

@@ -1,0 +1,3 @@
+trap 'echo trap-ran $?' EXIT
+echo body
+exit 3

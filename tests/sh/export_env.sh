@@ -1,0 +1,5 @@
+export EXPVAR=exported
+NOTEXP=local
+env | grep -E '^(EXPVAR|NOTEXP)='
+ONE=shot env | grep '^ONE='
+echo "[$ONE]"

@@ -1,0 +1,6 @@
+echo no-lineno
+f() {
+	echo "in f"
+}
+f
+echo no-lineno

@@ -1,0 +1,2 @@
+f() echo simple-body
+f

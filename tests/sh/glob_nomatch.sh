@@ -1,0 +1,6 @@
+echo *.nothing
+echo "*"
+echo 'a*'
+x='a*'
+echo $x
+echo "$x"

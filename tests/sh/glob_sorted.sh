@@ -1,0 +1,2 @@
+touch zeta alpha Beta _under 10 9
+echo *

@@ -1,0 +1,4 @@
+{ echo a; echo b; } > out
+cat out
+{ echo in-group; x=set-in-group; }
+echo $x

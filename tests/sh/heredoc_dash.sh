@@ -1,0 +1,5 @@
+	cat <<-EOF
+	tab stripped
+		two tabs
+	EOF
+echo done

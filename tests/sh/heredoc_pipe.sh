@@ -1,0 +1,4 @@
+cat <<EOF | while read a; do echo "piped $a"; done
+x
+y
+EOF

@@ -1,0 +1,4 @@
+IFS=:
+echo a:b c:d
+x=a:b
+echo $x "$x"

@@ -1,0 +1,5 @@
+s=abcdefghij
+s=$s$s$s$s$s$s$s$s$s$s
+s=$s$s$s$s$s$s$s$s$s$s
+echo ${#s}
+echo ${s%%j*}

@@ -1,0 +1,6 @@
+true | false
+echo $?
+false | true
+echo $?
+! true | true
+echo $?

@@ -1,0 +1,6 @@
+echo one \
+two \
+three
+x=con\
+cat
+echo $x

@@ -1,0 +1,4 @@
+echo "\$ \` \\ \" \a \n"
+x=val
+echo "$x\$x${x}"
+echo "it's"

@@ -1,0 +1,6 @@
+readonly R=1
+echo $R
+(R=2) 2>&1
+echo "s=$?"
+(unset R) 2>&1
+echo "s=$?"

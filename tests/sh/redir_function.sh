@@ -1,0 +1,3 @@
+f() { echo fout; echo ferr >&2; }
+f > fo 2> fe
+cat fo fe

@@ -1,0 +1,3 @@
+{ echo inside; } > g.out
+echo outside
+cat g.out

@@ -1,0 +1,5 @@
+x=$(cat <<EOF
+captured $((3*3))
+EOF
+)
+echo "$x"

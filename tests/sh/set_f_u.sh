@@ -1,0 +1,5 @@
+set -f
+echo *
+set +f
+set -u
+echo ${unset_x-default}

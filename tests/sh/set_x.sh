@@ -1,0 +1,6 @@
+set -x
+echo traced
+x=5
+echo "$x"
+set +x
+echo untraced

@@ -1,0 +1,2 @@
+. ./nosuchfile 2>&1
+echo never

@@ -1,0 +1,3 @@
+f() { echo outer-f; }
+(f() { echo inner-f; }; f)
+f

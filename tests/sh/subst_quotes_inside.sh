@@ -1,0 +1,3 @@
+echo "$(echo 'single " inside')"
+echo "$(echo "a\"b")"
+echo $(echo "it's")

@@ -1,0 +1,6 @@
+x=$(false)
+echo $?
+x=$(exit 7)
+echo $?
+x=$(true)
+echo $?

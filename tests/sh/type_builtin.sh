@@ -1,0 +1,7 @@
+type cd
+type if
+type f 2>&1
+g() { :; }
+type g
+type nosuch_zz
+echo "s=$?"

@@ -1,0 +1,5 @@
+umask 027
+umask
+umask -S
+umask 022
+umask

@@ -1,0 +1,5 @@
+x="a	b
+c"
+unset IFS
+set -- $x
+echo $#

@@ -1,0 +1,6 @@
+sleep 0 &
+wait
+echo "waited $?"
+true &
+wait $!
+echo "bg status $?"
