@@ -279,14 +279,17 @@ def heading_anchors(text):
 
 def test_docs_links_lead_to_pages_and_headings_that_exist():
     """Every relative link of README.md and docs/*.md names a file of the
-    repository (and a heading of it, for #anchors), and no page sends its
-    reader to the design document, which is not in the repository."""
+    repository (and a heading of it, for #anchors), no page sends its
+    reader to the design document, which is not in the repository, and no
+    page keeps a merge conflict's markers."""
     bad = []
     for name in doc_files():
         with open(os.path.join(ROOT, name), encoding="utf-8") as f:
             text = f.read()
         if "DESIGN.md" in text:
             bad.append("%s: mentions DESIGN.md" % name)
+        if re.search(r"^(<<<<<<<|>>>>>>>) ", text, re.M):
+            bad.append("%s: a merge conflict's markers are left in it" % name)
         for target in LINK.findall(text):
             if re.match(r"^[a-z]+:", target):
                 continue  # http:, https:, mailto:
