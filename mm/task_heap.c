@@ -19,6 +19,7 @@
 // (fault-and-wait, see mm/vmap.h), so the owner may keep running, and
 // every page it touches mid-move just waits for the copy.
 #include "mm/task_heap.h"
+#include "arch/x86/call_on_stack.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/layout.h"
 #include "kernel/panic.h"
@@ -85,7 +86,12 @@ struct task_heap {
 	void *reserved;                // free pages for the move, chained
 	u64 nr_reserved;
 	nodemask_t migrate_to;
+	void *migrate_stack;           // MIGRATE_STACK_ORDER pages, or NULL (see commit)
 };
+
+// A stack of 16 KiB (the kernel's own size) for moving the pages of a heap
+// the mover is running on.
+#define MIGRATE_STACK_ORDER 2
 
 static size_t class_size(int class) { return (size_t)1 << (class + CLASS_MIN_SHIFT); }
 
@@ -596,13 +602,37 @@ int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to)
 		}
 		reserve_push(h, page);
 	}
+	// Is the mover running on a stack in this heap (an app that made its
+	// stack with malloc, as the shell does, moving itself)? Its pages
+	// cannot move under the code that moves them (a not-present stack
+	// page is a double fault): commit moves them from a stack of its own.
+	u64 sp;
+	asm volatile("mov %%rsp, %0" : "=r"(sp));
+	h->migrate_stack = NULL;
+	if (heap_segment_of(h, sp)) {
+		h->migrate_stack = alloc_pages(GFP_KERNEL, MIGRATE_STACK_ORDER);
+		if (!h->migrate_stack) {
+			reserve_free(h);
+			mutex_unlock(&h->lock);
+			atomic64_inc(&migrations_failed);
+			return -ENOMEM;
+		}
+	}
 	nodes_copy(&h->migrate_to, to);
 	return 0;
+}
+
+static void migrate_stack_free(struct task_heap *h)
+{
+	if (h->migrate_stack)
+		free_pages(h->migrate_stack, MIGRATE_STACK_ORDER);
+	h->migrate_stack = NULL;
 }
 
 void heap_migrate_cancel(struct task_heap *h)
 {
 	reserve_free(h);
+	migrate_stack_free(h);
 	mutex_unlock(&h->lock);
 }
 
@@ -626,10 +656,9 @@ static void heap_move_batch(struct task_heap *h, const u64 *va, int n)
 	}
 }
 
-void heap_migrate_commit(struct task_heap *h)
+static void heap_move_all(void *arg)
 {
-	if (!mutex_owned(&h->lock))
-		panic("heap_migrate_commit: not prepared by this task");
+	struct task_heap *h = arg;
 	u64 va[VMAP_MOVE_MAX];
 	int n = 0;
 	struct heap_segment *seg;
@@ -647,6 +676,18 @@ void heap_migrate_commit(struct task_heap *h)
 	}
 	if (n)
 		heap_move_batch(h, va, n);
+}
+
+void heap_migrate_commit(struct task_heap *h)
+{
+	if (!mutex_owned(&h->lock))
+		panic("heap_migrate_commit: not prepared by this task");
+	if (h->migrate_stack)
+		call_on_stack((char *)h->migrate_stack + (PAGE_SIZE << MIGRATE_STACK_ORDER),
+			      heap_move_all, h);
+	else
+		heap_move_all(h);
+	migrate_stack_free(h);
 	reserve_free(h); // (none left over, unless a count was off)
 	mutex_unlock(&h->lock);
 }

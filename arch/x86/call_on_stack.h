@@ -1,0 +1,21 @@
+// call_on_stack(top, fn, arg): run fn(arg) with the stack pointer at top
+// (16-byte aligned, the end of a stack the caller owns), then return here
+// on the caller's own stack. For code that must not use the stack it was
+// called on: task_heap.c moves the pages of a heap an app may be running
+// on (the shell makes its big stack from its heap).
+#ifndef ARCH_X86_CALL_ON_STACK_H
+#define ARCH_X86_CALL_ON_STACK_H
+
+static inline void call_on_stack(void *top, void (*fn)(void *), void *arg)
+{
+	// rbx is callee-saved: it keeps the old stack pointer across the call.
+	asm volatile("mov %%rsp, %%rbx\n\t"
+		     "mov %[top], %%rsp\n\t"
+		     "call *%[fn]\n\t"
+		     "mov %%rbx, %%rsp"
+		     : "+D"(arg), [top] "+S"(top), [fn] "+d"(fn)
+		     :
+		     : "rax", "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
+}
+
+#endif
