@@ -46,6 +46,10 @@ static struct list_head pid_hash[PID_HASH_SIZE]; // by pid % PID_HASH_SIZE
 static pid_t next_pid = 2;                      // where the pid search starts
 						// (1 is kept for init)
 static int task_count;
+// Allocated struct tasks (atomic): one from task_create_pid's kzalloc to
+// the kfree of the last reference. Above task_count while a task is
+// being created or has been unlinked but not yet freed.
+static int task_structs;
 struct task *init_task;
 
 static DEFINE_SPINLOCK(dead_lock); // guards dead_list
@@ -249,6 +253,7 @@ static struct task *task_create_pid(const char *name, int (*fn)(void *arg), void
 	struct task *t = kzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
+	__atomic_add_fetch(&task_structs, 1, __ATOMIC_RELAXED);
 	task_init_common(t, name);
 	t->state = TASK_NEW;
 	t->cpu = smp_processor_id();
@@ -304,6 +309,7 @@ free_stack:
 uncharge_stack:
 	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
 free_task:
+	__atomic_sub_fetch(&task_structs, 1, __ATOMIC_RELAXED);
 	kfree(t);
 	return ERR_PTR(err);
 }
@@ -711,6 +717,7 @@ void task_put(struct task *t)
 		return;
 	if (t->state != TASK_DEAD)
 		panic("task_put: last reference to %s/%d, which was never reaped", t->name, t->pid);
+	__atomic_sub_fetch(&task_structs, 1, __ATOMIC_RELAXED);
 	kfree(t);
 }
 
@@ -757,6 +764,7 @@ int task_pids(pid_t *buf, int max)
 }
 
 int nr_tasks(void) { return READ_ONCE(task_count); }
+int nr_task_structs(void) { return __atomic_load_n(&task_structs, __ATOMIC_RELAXED); }
 
 char task_state_char(struct task *t)
 {

@@ -214,6 +214,7 @@ pid_t task_ppid(struct task *t);       // parent's pid, 0 if none
 void for_each_task(bool (*fn)(struct task *t, void *arg), void *arg);
 int task_pids(pid_t *buf, int max);    // snapshot; returns the count
 int nr_tasks(void);                    // tasks in the list, zombies included
+int nr_task_structs(void);             // struct tasks allocated (nr_tasks + in creation or being freed)
 // One letter as in /proc/<pid>/status: R (running), S (sleeping),
 // D (disk sleep: uninterruptible), Z (zombie), N (new), X (dead).
 char task_state_char(struct task *t);

@@ -41,6 +41,11 @@ void torture_counts_take(struct torture_counts *c)
 	memset(c, 0, sizeof(*c));
 	// Read the file first: its own open must not be counted.
 	read_file("/proc/containers", c->proc_containers, sizeof(c->proc_containers));
+	// A task reaped just now may still be on its way to kfree (unlinked,
+	// not yet freed): its struct would count in its slab cache but not in
+	// nr_tasks. Wait (the workers are parked) until every struct is listed.
+	for (int i = 0; i < 200 && nr_task_structs() != nr_tasks(); i++)
+		sleep_ns(5 * 1000 * 1000);
 	task_stack_cache_drain();
 	vmap_purge_lazy();
 	kmem_cache_shrink_all();
