@@ -8,6 +8,7 @@
 // output helpers; sh.h lists the other files. All state is in the struct
 // sh allocated here: no mutable globals, as several shells run at once.
 #include "user/sh.h"
+#include "arch/x86/call_on_stack.h"
 #include "user/applib.h"
 #include "user/corral.h"
 
@@ -640,23 +641,10 @@ struct main_call {
 	int status;
 };
 
-static void main_on_big_stack(struct main_call *c)
+static void main_on_big_stack(void *arg)
 {
+	struct main_call *c = arg;
 	c->status = sh_main_body(c->argc, c->argv, SH_STACK_SIZE - SH_STACK_MARGIN);
-}
-
-// Call fn(c) with the stack pointer at top, then come back to this stack.
-static void call_on_stack(char *top, void (*fn)(struct main_call *), struct main_call *c)
-{
-	asm volatile("mov %%rsp, %%rbx\n\t"
-		     "mov %[top], %%rsp\n\t"
-		     "call *%[fn]\n\t"
-		     "mov %%rbx, %%rsp"
-		     : "+D"(c), [top] "+S"(top), [fn] "+d"(fn)
-		     :
-		     : "rax", "rbx", "rcx", "r8", "r9", "r10", "r11", "memory", "cc",
-		       "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
-		       "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15");
 }
 
 static int sh_main(int argc, char **argv)
