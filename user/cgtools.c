@@ -182,6 +182,23 @@ static void cg_report(const char *prog, int pid, const struct cg_hier *h, const 
 		strerror(errno));
 }
 
+// One -g CONTROLLERS:PATH of cgexec or cgclassify into t[*nt] (the
+// mounts are read at the first one); -1 after saying what is wrong.
+static int cg_add_target(const char *prog, struct cg_mounts *m, struct cg_target *t, int *nt,
+			 const char *arg)
+{
+	if (*nt == 0 && cg_read_mounts(prog, m) < 0)
+		return -1;
+	if (*nt == CG_MAX_HIER) {
+		fprintf(stderr, "%s: too many -g options\n", prog);
+		return -1;
+	}
+	if (cg_parse_target(prog, m, arg, &t[*nt]) < 0)
+		return -1;
+	(*nt)++;
+	return 0;
+}
+
 static const struct applib_longopt cg_longs[] = {
 	{"sticky", 0, 's'}, {"cancel-sticky", 0, 'c'}, {"help", 0, 'h'}, {NULL, 0, 0}};
 
@@ -214,15 +231,8 @@ static int cgexec_main(int argc, char **argv)
 			continue; // no cgred daemon: every task is "sticky"
 		if (c != 'g')
 			goto out;
-		if (nt == 0 && cg_read_mounts("cgexec", m) < 0)
+		if (cg_add_target("cgexec", m, t, &nt, op.arg) < 0)
 			goto out;
-		if (nt == CG_MAX_HIER) {
-			fprintf(stderr, "cgexec: too many -g options\n");
-			goto out;
-		}
-		if (cg_parse_target("cgexec", m, op.arg, &t[nt]) < 0)
-			goto out;
-		nt++;
 	}
 	if (op.ind >= op.argc || nt == 0) {
 		fputs(usage, stderr);
@@ -306,15 +316,8 @@ static int cgclassify_main(int argc, char **argv)
 			continue;
 		if (c != 'g')
 			goto out;
-		if (nt == 0 && cg_read_mounts("cgclassify", m) < 0)
+		if (cg_add_target("cgclassify", m, t, &nt, op.arg) < 0)
 			goto out;
-		if (nt == CG_MAX_HIER) {
-			fprintf(stderr, "cgclassify: too many -g options\n");
-			goto out;
-		}
-		if (cg_parse_target("cgclassify", m, op.arg, &t[nt]) < 0)
-			goto out;
-		nt++;
 	}
 	if (op.ind >= op.argc || nt == 0) {
 		fputs(usage, stderr);
