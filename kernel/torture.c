@@ -58,7 +58,7 @@ static const char *const agents[] = {"true", "true", "false", "", "nosuchapp", "
 				      "true with some arguments"};
 
 struct torture_state torture;
-DEFINE_MUTEX(mount_mutex);
+DEFINE_MUTEX(torture_mount_mutex);
 
 // ---- The ring of recent operations ----
 
@@ -322,7 +322,7 @@ static void op_mount(struct torture_worker *w)
 	slot_dir(slot, dir, sizeof(dir));
 	snprintf(opts, sizeof(opts), "%s%s", torture.opts[slot],
 		 rnd(&w->rng, 2) ? ",release_agent=true" : "");
-	mutex_lock(&mount_mutex);
+	mutex_lock(&torture_mount_mutex);
 	int r;
 	if (torture.slot_mounted[slot]) {
 		r = sys_umount(dir);
@@ -335,7 +335,7 @@ static void op_mount(struct torture_worker *w)
 			torture.slot_mounted[slot] = true;
 		record(w, OP_MOUNT, r, "mount -o %s %s", opts, dir);
 	}
-	mutex_unlock(&mount_mutex);
+	mutex_unlock(&torture_mount_mutex);
 }
 
 static void op_write(struct torture_worker *w)

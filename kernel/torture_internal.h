@@ -1,7 +1,7 @@
 // Shared between the torture suite's workers (kernel/torture.c) and its
 // controller (kernel/torture_run.c). See kernel/torture.h.
 //
-// Locks: mount_mutex serialises mount/umount of the slots and guards
+// Locks: torture_mount_mutex serialises mount/umount of the slots and guards
 // torture.slot_mounted. Everything else in `torture` is written by the
 // controller while the workers are parked, or by each worker for its own
 // struct torture_worker (the controller reads the counters racily).
@@ -66,14 +66,16 @@ struct torture_state {
 	char opts[MAX_SLOTS][64];   // mount options per slot
 	volatile int pause, done;
 	atomic_t parked;
-	bool slot_mounted[MAX_SLOTS]; // mount_mutex
+	bool slot_mounted[MAX_SLOTS]; // torture_mount_mutex
 	struct torture_worker w[MAX_WORKERS + 1];
 	char root_values[MAX_SLOTS][NR_CONFIG_FILES][80];
 	long root_usage[MAX_SLOTS], root_held[MAX_SLOTS];
 	u64 reports_at_start;
 };
 extern struct torture_state torture;
-extern struct mutex mount_mutex;
+// Guards torture.slot_mounted[] and makes a slot's mount or umount and
+// the flag's update one step (workers' op_mount, the controller's remount).
+extern struct mutex torture_mount_mutex;
 
 // ---- PRNG (xorshift64*, seeded through splitmix64) ----
 

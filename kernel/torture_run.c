@@ -46,13 +46,13 @@ static int slot_teardown(int slot, bool baseline)
 	char dir[32], path[48], pid[16];
 	int fails = 0;
 	slot_dir(slot, dir, sizeof(dir));
-	mutex_lock(&mount_mutex);
+	mutex_lock(&torture_mount_mutex);
 	if (!torture.slot_mounted[slot]) {
 		sys_mkdir(dir, 0755); // a worker may have renamed or removed it
 		int r = sys_mount("none", dir, "container", torture.opts[slot]);
 		if (r) {
 			kprintf("torture: mount -o %s %s: error %d\n", torture.opts[slot], dir, r);
-			mutex_unlock(&mount_mutex);
+			mutex_unlock(&torture_mount_mutex);
 			return 1;
 		}
 		torture.slot_mounted[slot] = true;
@@ -81,7 +81,7 @@ static int slot_teardown(int slot, bool baseline)
 		torture_read_file("/proc/mounts", mounts, sizeof(mounts));
 		kprintf("torture: /proc/mounts:\n%s", mounts);
 	}
-	mutex_unlock(&mount_mutex);
+	mutex_unlock(&torture_mount_mutex);
 	return fails;
 }
 
