@@ -4,8 +4,8 @@
 // worker's /dev/null, the script starts in /tmp/tsh_wN) and gives it a
 // deadline of a few seconds. Past it -- or when the controller pauses the
 // workers -- the script's shell and everything it started get SIGKILL and
-// must be gone within SH_REAP_S; what a script started and left running
-// when it ended (`sleep 99 &`) is killed the same way. A script that
+// must be gone soon (kill_script says how soon); what a script started
+// and left running when it ended (`sleep 99 &`) is killed the same way. A script that
 // cannot be killed is a failure (torture_fail); its exit status, however
 // odd, is not. Kernel error reports and the end checks' counts judge the
 // rest. What scripts make in /, /tmp and /torture goes at each check
@@ -35,7 +35,9 @@
 #define SH_DEPTH_MAX 3     // nesting of generated commands and words
 #define SH_DEADLINE_MIN_MS 1000
 #define SH_DEADLINE_RANGE_MS 2000 // deadline: 1 to 3 s
-#define SH_REAP_S 10      // from SIGKILL to every task of the script gone
+#define SH_REAP_S 10      // a killed task that ran SH_RAN_MS since and lives after
+#define SH_RAN_MS 500     // this long is a failure, and so is one that is
+#define SH_REAP_MAX_S 60  // still there at all after this long
 #define SH_TRACKED 32     // descendants remembered while a script runs
 
 // Each worker's last script, for the failure report (written by the
@@ -504,33 +506,93 @@ void torture_print_scripts(void)
 			print_script(&torture.w[i]);
 }
 
+// CPU time used by pid so far (0 if it is gone).
+static u64 cpu_time(pid_t pid)
+{
+	struct task *t = task_find_get(pid);
+	if (!t)
+		return 0;
+	u64 ns = task_cpu_time_ns(t);
+	task_put(t);
+	return ns;
+}
+
+// What ended scripts left running (and the injector's ended shells):
+// init's children that are not workers. Killed as soon as seen, so that
+// a script that spawned in a loop (`while :; do sh -c x & done`) does not
+// leave the machine to its hundreds of children until the next check.
+struct orphans {
+	pid_t pids[64];
+	int n;
+};
+
+static bool orphan_add(struct task *t, void *arg)
+{
+	struct orphans *o = arg;
+	if (t->parent != init_task || (READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)) ||
+	    o->n == (int)ARRAY_SIZE(o->pids))
+		return true;
+	for (int i = 0; i <= torture.nworkers; i++)
+		if (torture.w[i].pid == t->pid)
+			return true;
+	o->pids[o->n++] = t->pid;
+	return true;
+}
+
+static void kill_orphans(void)
+{
+	struct orphans o = {.n = 0};
+	for_each_task(orphan_add, &o);
+	for (int i = 0; i < o.n; i++)
+		do_kill(o.pids[i], SIGKILL);
+}
+
 // SIGKILL to the shell and everything below it, then wait (reaping the
-// shell) until all are gone. false if one outlives SH_REAP_S. Once the
-// shell has ended, the tasks it left (init's now) are found by the pids
-// remembered while it ran: pids are not reused within seconds.
+// shell) until all are gone; false (a failure, reported) if one still
+// runs SH_REAP_S after the kill, having had SH_RAN_MS of CPU since, or is
+// there at all after SH_REAP_MAX_S (under a fork bomb a killed task may
+// wait long for a CPU: that is load, not a task that cannot die). Once
+// the shell has ended, the tasks it left (init's now) are found by the
+// pids remembered while it ran: pids are not reused within seconds.
 static bool kill_script(struct torture_worker *w, struct sh_tree *tr, bool shell_reaped, int *status)
 {
-	if (!shell_reaped)
-		for_each_task(tree_add, tr); // the latest children, while linked
-	for (int i = 0; i < tr->n; i++)
-		if (alive(tr->pids[i]))
-			do_kill(tr->pids[i], SIGKILL);
+	u64 start = clock_ns(), base[SH_TRACKED], root_base = cpu_time(tr->root);
+	int killed = 0; // tr->pids[0..killed) have had their SIGKILL
 	if (!shell_reaped)
 		do_kill(tr->root, SIGKILL);
-	u64 end = clock_ns() + SH_REAP_S * NSEC_PER_SEC;
 	for (;;) {
+		if (!shell_reaped) // children it made since, while they are linked
+			for_each_task(tree_add, tr);
+		for (; killed < tr->n; killed++) {
+			base[killed] = cpu_time(tr->pids[killed]);
+			do_kill(tr->pids[killed], SIGKILL);
+		}
+		kill_orphans();
 		if (!shell_reaped && do_waitpid(tr->root, status, WNOHANG) == tr->root)
 			shell_reaped = true;
 		bool left = !shell_reaped;
-		for (int i = 0; i < tr->n && !left; i++)
-			left = alive(tr->pids[i]);
+		u64 ran = shell_reaped ? 0 : cpu_time(tr->root) - root_base;
+		for (int i = 0; i < tr->n; i++)
+			if (alive(tr->pids[i])) {
+				left = true;
+				ran = MAX(ran, cpu_time(tr->pids[i]) - base[i]);
+			}
 		if (!left)
 			return true;
-		if (clock_ns() > end)
+		u64 waited = clock_ns() - start;
+		if (waited > SH_REAP_MAX_S * NSEC_PER_SEC) {
+			torture_fail(w, "a script's tasks are still there %d s after SIGKILL", SH_REAP_MAX_S);
 			break;
+		}
+		if (waited > SH_REAP_S * NSEC_PER_SEC && ran > SH_RAN_MS * NSEC_PER_MSEC) {
+			torture_fail(w, "a script's task ran %llu ms in the %d s after SIGKILL, and lives",
+				     (unsigned long long)(ran / NSEC_PER_MSEC), SH_REAP_S);
+			break;
+		}
 		sleep_ns(5 * NSEC_PER_MSEC);
 	}
-	torture_fail(w, "a script's tasks outlived SIGKILL by %d s", SH_REAP_S);
+	if (atomic_read(&torture.failures) == 1)
+		sched_dump(); // every CPU's task and every task's state, once
 	torture_print_task("  its shell", tr->root);
 	for (int i = 0; i < tr->n; i++)
 		if (alive(tr->pids[i]))
