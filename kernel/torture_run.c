@@ -337,8 +337,13 @@ static void reap_orphans(void)
 		for_each_task(find_stray, &s);
 	for (int i = 0; i < s.n; i++)
 		do_kill(s.pids[i], SIGKILL);
-	while (do_waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	pid_t pid;
+	int status;
+	while ((pid = do_waitpid(-1, &status, WNOHANG)) > 0)
+		for (int i = 0; i <= torture.nworkers; i++)
+			if (torture.w[i].pid == pid && !READ_ONCE(torture.done))
+				kprintf("torture: FAILED: worker %d (pid %d) ended: status 0x%x\n", i, pid,
+					status);
 	task_reap_dead();
 }
 
