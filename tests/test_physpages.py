@@ -44,7 +44,7 @@ def teardown(g):
 def test_memhog_stops_at_a_64_mib_barrier_and_everything_returns_at_exit():
     g = guests[0]
     setup(g, 16384)  # 64 MiB
-    out, st = g.run_status("echo $$ > /pp/m/tasks; memhog -t 0 200; echo $$ > /pp/tasks",
+    out, st = g.run_status("cgexec -g bc:/m memhog -t 0 200",
                            timeout=120)
     out = without_kernel_lines(out)
     m = re.fullmatch(r"memhog: allocated (\d+) MiB\nmemhog: malloc: Cannot allocate memory",
@@ -66,7 +66,7 @@ def test_memhog_stops_at_a_64_mib_barrier_and_everything_returns_at_exit():
 def test_yes_into_a_file_stops_with_enospc_at_16_mib_and_rm_uncharges():
     g = guests[0]
     setup(g, 4096)  # 16 MiB
-    out, st = g.run_status("echo $$ > /pp/m/tasks; yes > /tmp/ppf; echo $$ > /pp/tasks",
+    out, st = g.run_status("cgexec -g bc:/m yes > /tmp/ppf",
                            timeout=300)
     assert without_kernel_lines(out) == "yes: standard output: No space left on device", out
     size = int(check(g, "wc -c < /tmp/ppf", re.compile(r"\d+")))
@@ -88,3 +88,15 @@ def test_the_roots_physpages_bounds_are_read_only():
     check(g, "cat /pp/bc.physpages.barrier /pp/bc.physpages.limit", "max\nmax")
     check(g, "cat /pp/bc.physpages.numa", re.compile(r"total=\d+ N0=\d+ N1=\d+"))
     check(g, "umount /pp && rmdir /pp", "")
+
+
+def test_a_page_charged_to_a_container_keeps_it_until_freed():
+    """rmdir is EBUSY while the container holds pages, as while it holds
+    files: here a file's page written from inside, uncharged by rm."""
+    g = guests[0]
+    setup(g, 1024)
+    check(g, "cgexec -g bc:/m sh -c 'echo hello > /tmp/ppk'", "")
+    check(g, "cat /pp/m/tasks /pp/m/bc.physpages.held", "1")
+    check(g, "rmdir /pp/m", "rmdir: /pp/m: Device or resource busy", status=1)
+    check(g, "rm /tmp/ppk && cat /pp/m/bc.physpages.held", "0")
+    teardown(g)

@@ -55,20 +55,31 @@
 // bc.physpages.numa: "total=N N0=N N1=N ..." (memcg's memory.numa_stat),
 // the held pages per online node.
 //
-// A charged page records its css in its struct page (page->bc_charge):
-// it is uncharged to that container when freed, wherever its task went.
-// Unlike a file, a page does not keep the container alive: a shell that
-// visited a container keeps heap pages charged there for its whole life,
-// so rmdir goes ahead, and the struct bc lives on (pinned by bc->pins,
-// unseen) until its last page is uncharged -- Linux's dying memcg. Migration
-// (heap_migrate) hands the charge to the new page (bc_move_page_charge).
-// Refusals of pages are logged once per container without its path: the
-// page hooks run under a heap's lock, which nests inside container_mutex.
+// A charged page records its css in its struct page (page->bc_charge),
+// and holds a reference on it (css_get), as a charged file does: it is
+// uncharged to that container when freed, wherever its task went, and
+// until then the container cannot be removed (rmdir EBUSY). So rmdir's
+// rule is exact: a container goes only when it has no task (zombies do
+// not count), no child, and 0 in both bc.*.held -- each container's held
+// counts its own charges only, never its children's, and its children
+// already make it busy. The last uncharge of an emptied notify_on_release
+// container queues the release agent (css_put), as the last close does.
+// A kernel stack is uncharged when its task exits (kernel/task.c, as
+// Linux's exit_task_stack_account), though freed at the reap: a zombie
+// holds no charge, so only-zombies still lets rmdir go ahead.
+// A shell that moves itself into a container and out again leaves the
+// heap pages it grew there charged there, keeping it busy until it frees
+// them (docs/containers.md says how to avoid it: cgexec).
+// Migration (heap_migrate) hands the charge to the new page
+// (bc_move_page_charge). Refusals of pages are logged once per container
+// without its path: the page hooks run under a heap's lock, which nests
+// inside container_mutex.
 //
 #include "kernel/containers/container.h"
 #include "kernel/containers/bc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/task.h"
@@ -90,11 +101,6 @@ struct bc {
 	struct container_subsys_state css;
 	struct bc_res res[BC_NR];
 	long node_pages[MAX_NUMNODES]; // physpages held, per node
-	// Page charges pin this struct, not the container: one per charge
-	// (a page, a kernel stack). dead: the container is gone (rmdir),
-	// the last uncharge frees it (Linux's dying memcg). Both under bc_lock.
-	long pins;
-	bool dead;
 };
 
 static struct container_subsys bc_subsys;
@@ -214,26 +220,14 @@ int bc_charge_current(long n, int nid, struct container_subsys_state **cssp)
 				current->pid, current->name, hard ? "limit" : "barrier", bound);
 		return -ENOMEM;
 	}
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	css_bc(css)->pins++; // the charge pins the struct bc...
-	spin_unlock_irqrestore(&bc_lock, fl);
-	css_put(css); // ...not the container: rmdir may go ahead
-	*cssp = css;
+	*cssp = css; // the charge owns the reference: the container stays
 	return 0;
 }
 
 void bc_uncharge_css(struct container_subsys_state *css, long n, int nid)
 {
-	if (!css)
-		return;
-	struct bc *bc = css_bc(css);
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	bc->res[PHYSPAGES].held -= n;
-	bc->node_pages[nid] -= n;
-	bool free = --bc->pins == 0 && bc->dead;
-	spin_unlock_irqrestore(&bc_lock, fl);
-	if (free)
-		kfree(bc);
+	if (css)
+		bc_uncharge(css, PHYSPAGES, n, nid); // drops the charge's reference
 }
 
 int bc_charge_pages(void *addr, unsigned order)
@@ -300,13 +294,10 @@ static struct container_subsys_state *bc_create(struct container_subsys *ss,
 
 static void bc_destroy(struct container_subsys *ss, struct container *c)
 {
+	// Every charge held a reference on the css: none is left.
 	struct bc *bc = css_bc(container_css(c, ss->subsys_id));
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	bool free = bc->pins == 0;
-	bc->dead = true; // else the last page uncharged frees it
-	spin_unlock_irqrestore(&bc_lock, fl);
-	if (free)
-		kfree(bc);
+	WARN_ON(bc->res[NUMFILES].held || bc->res[PHYSPAGES].held);
+	kfree(bc);
 }
 
 // cft->private: the resource times 8 plus the file.

@@ -20,9 +20,10 @@
 //                                   up yet), or -ENOMEM
 //   bc_uncharge_css(css, n, nid)    undo it (css NULL: nothing)
 // The charge of a page is recorded in the head page's struct page
-// (bc_charge). A charge pins bc's state for that css, not the container
-// (rmdir goes ahead; the state goes with the last uncharge). Never sleeps;
-// takes bc_lock.
+// (bc_charge). A charge holds a reference on that css (css_get), so the
+// container cannot be removed while it holds pages (rmdir EBUSY), and the
+// last uncharge of an emptied one queues its release check. Never sleeps;
+// takes bc_lock, then css_set_lock (css_put).
 #ifndef KERNEL_CONTAINERS_BC_H
 #define KERNEL_CONTAINERS_BC_H
 
