@@ -66,11 +66,10 @@
 // A charged page records its css in its struct page (page->bc_charge),
 // as a file does in f->charge: it is uncharged to that container when
 // freed, wherever its task went, and until then the container cannot be
-// removed (rmdir EBUSY). So rmdir's
-// rule is exact: a container goes only when it has no task (zombies do
-// not count), no child, and 0 in both bc.*.held -- each container's held
-// counts its own charges only, never its children's, and its children
-// already make it busy. The last uncharge of an emptied notify_on_release
+// removed (rmdir EBUSY). So rmdir's rule is exact: a container goes only
+// when it has no task (zombies do not count), no child, and 0 in both
+// bc.*.held -- each container's held counts its own charges only, never
+// its children's (which make it busy anyway). The last uncharge of an emptied notify_on_release
 // container queues the release agent, as the last close does.
 // A kernel stack is uncharged when its task exits (kernel/task.c, as
 // Linux's exit_task_stack_account), though freed at the reap: a zombie
