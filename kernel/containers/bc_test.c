@@ -664,8 +664,11 @@ KTEST(bc, physpages_the_release_agent_runs_when_the_last_charged_page_is_freed)
 	bc_umount();
 }
 
+static long status_figure(pid_t pid, const char *key);
+
 // A kernel stack is uncharged at its task's exit, though freed at the
-// reap: a zombie keeps no container, as for the other subsystems.
+// reap: a zombie keeps no container, as for the other subsystems, and
+// shows no pages in /proc/PID/status.
 KTEST(bc, physpages_a_zombies_kernel_stack_is_uncharged_at_exit_and_rmdir_works)
 {
 	bc_mount();
@@ -676,12 +679,14 @@ KTEST(bc, physpages_a_zombies_kernel_stack_is_uncharged_at_exit_and_rmdir_works)
 	leave(out);
 	ASSERT_NE(t, NULL);
 	EXPECT_EQ(get_num(PP(BC "/z", "held")), KSTACK_SIZE / PAGE_SIZE);
+	EXPECT_EQ(status_figure(t->pid, "VmRSS:"), KSTACK_SIZE / 1024);
 	EXPECT_EQ(sys_rmdir(BC "/z"), -EBUSY); // a live member
 	stop = 1;
 	for (int i = 0; i < 400 && task_state_char(t) != 'Z'; i++)
 		sleep_ns(5 * MS);
 	EXPECT_EQ(task_state_char(t), 'Z');
 	EXPECT_EQ(get_num(PP(BC "/z", "held")), 0);
+	EXPECT_EQ(status_figure(t->pid, "VmRSS:"), 0);
 	EXPECT_EQ(sys_rmdir(BC "/z"), 0);
 	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
 	bc_umount();
