@@ -88,6 +88,12 @@ int console_pending(int fd);
 
 int corral_poweroff(int status);
 
+// One pointer of the app instance's own (NULL until set): what a signal
+// handler uses to find its instance's state, since apps share their
+// globals (see user/libc/signal.c for when handlers run).
+void corral_set_app_data(void *p);
+void *corral_app_data(void);
+
 // The kernel's own test suite and KBENCH benchmarks (kernel/ktest.h),
 // whose output goes to the console. pattern NULL: all. The number of
 // failed tests / benchmarks run, or -1 + errno (EBUSY: another run is on).

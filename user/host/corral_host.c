@@ -267,6 +267,11 @@ int corral_poweroff(int status)
 	exit(status);
 }
 
+// One app instance per host process: a global will do.
+static void *app_data;
+void corral_set_app_data(void *p) { app_data = p; }
+void *corral_app_data(void) { return app_data; }
+
 int corral_ktest(const char *pattern)
 {
 	printf("ktest: the in-kernel suite runs only on Corral (pattern %s)\n",
