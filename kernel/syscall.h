@@ -84,6 +84,8 @@ struct kutsname {
 // console ioctls (fd of /dev/console)
 #define CONSOLE_SET_RAW 0x5401    // arg: 1 = raw (no echo/editing), 0 = cooked
 #define CONSOLE_SET_FG 0x5402     // arg: pid of the foreground task (Ctrl-C target)
+#define CONSOLE_SET_FG_NOSTOP 0x5403 // the same, but Ctrl-Z does not stop it
+				     // (a shell taking Ctrl-C itself)
 #define CONSOLE_NREAD 0x541B      // the result: bytes a read would get now (Linux's
 				  // FIONREAD number), so an app can poll for keys
 

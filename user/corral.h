@@ -82,6 +82,9 @@ int cdir_close(CDIR *d);
 // ---- console ---------------------------------------------------------
 int console_set_raw(int fd, int raw); // raw: no echo, no line editing
 int console_set_fg(int fd, pid_t pid); // Ctrl-C sends SIGINT to pid
+// The same, but Ctrl-Z does not stop pid: a shell that takes Ctrl-C itself
+// (its `wait`) while ignoring SIGTSTP, as shells do.
+int console_set_fg_nostop(int fd, pid_t pid);
 // Bytes a read of the console would return now (0: it would wait); in
 // raw mode, the keys typed (top polls for `q` with it).
 int console_pending(int fd);

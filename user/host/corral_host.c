@@ -261,6 +261,10 @@ int console_set_fg(int fd, pid_t pid)
 	return rc;
 }
 
+// The host's terminal has no "Ctrl-C only" mode: the shell's process
+// group takes the terminal.
+int console_set_fg_nostop(int fd, pid_t pid) { return console_set_fg(fd, pid); }
+
 int corral_poweroff(int status)
 {
 	fflush(NULL);

@@ -98,6 +98,7 @@ void signal_deliver(void (*handler)(int sig));
 // The kernel's console ioctls (kernel/syscall.h), the same on both sides.
 #define KABI_CONSOLE_SET_RAW 0x5401
 #define KABI_CONSOLE_SET_FG 0x5402
+#define KABI_CONSOLE_SET_FG_NOSTOP 0x5403
 #define KABI_CONSOLE_NREAD 0x541B
 
 // ---- Calls whose kernel types newlib's side cannot see (kabi.c) ----
