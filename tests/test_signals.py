@@ -137,6 +137,22 @@ def test_background_jobs_of_a_script_ignore_sigint():
         check(g, "kill -INT %s; wait %s" % (pid, pid), "", status=130)
 
 
+def test_ctrl_c_during_a_scripts_wait_ends_the_script_not_its_background_job():
+    for g in guests:
+        end_jobs(g)
+        g.run("printf 'sleep 100 &\\necho $!\\nwait\\necho not reached\\n' > /tmp/bgw.sh")
+        g.sendline("sh /tmp/bgw.sh")
+        g.expect(r"\n(\d+)\r*\n", timeout=10)
+        pid = g.match.group(1)
+        time.sleep(0.5)
+        g.send_ctrl_c()
+        out = g.expect_prompt(timeout=10)
+        assert "not reached" not in out, out
+        assert g.last_status() == 130
+        assert running(g, pid), "%s: the script's background job died of its Ctrl-C" % g.describe()
+        g.run("kill %s" % pid)
+
+
 def test_trap_ignore_is_inherited_by_commands():
     for g in guests:
         end_jobs(g)

@@ -627,6 +627,7 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 	sh_run_exit_trap(sh);
 	status = sh->status;
 	free(line);
+	corral_set_app_data(NULL); // a late signal's handler must not find sh
 	sh_free(sh);
 	return status;
 }
