@@ -100,6 +100,19 @@ def test_trap_int_runs_its_action_and_the_shell_goes_on():
         check(g, "trap - INT; trap", "")
 
 
+def test_ctrl_c_ends_a_trap_that_keeps_sending_its_own_signal():
+    for g in guests:
+        end_jobs(g)
+        g.sendline("i=0; trap 'i=$((i+1)); kill -INT $$' INT; kill -INT $$; echo not reached")
+        time.sleep(1.0)
+        g.send_ctrl_c()
+        out = g.expect_prompt(timeout=20).split("\n", 1)[1]
+        assert "not reached" not in out, out
+        assert g.last_status() == 130
+        assert int(g.run("echo $i")) > 1
+        check(g, "trap - INT; echo $((1 + 1))", "2")
+
+
 def test_an_interactive_shell_survives_int_and_term_sent_to_itself():
     for g in guests:
         end_jobs(g)

@@ -104,6 +104,14 @@ void sh_run_traps(struct sh *sh)
 	sh->in_trap = 1;
 	unsigned skip = 0;
 	while (sh->sig_pending & ~skip) {
+		// An action that sends its own signal runs again and again (dash
+		// recurses until it crashes): at the prompt, Ctrl-C ends it, and
+		// the signals still pending with it.
+		sh_check_interrupt(sh);
+		if (sh->jump == J_ABORT)
+			sh->sig_pending = 0;
+		if (sh->jump)
+			break;
 		int sig = __builtin_ctz(sh->sig_pending & ~skip);
 		char *action = sh->traps[sig];
 		if (!action && sh->subshell) {
@@ -124,6 +132,8 @@ void sh_run_traps(struct sh *sh)
 		sh->jump = J_NONE;
 		sh_run_text(sh, action, sh->lineno);
 		free(action);
+		if (sh->jump == J_ABORT)
+			sh->sig_pending = 0; // Ctrl-C in the action: drop the rest
 		if (sh->jump == J_EXIT || sh->jump == J_ABORT)
 			break; // `exit` in a trap: the shell ends with its status
 		sh->status = status;
@@ -153,8 +163,9 @@ void sh_child_interrupted(struct sh *sh)
 	const char *trap = sh->traps[SH_SIGINT];
 	if (sh->sig_hard_ignored & BIT(SH_SIGINT))
 		return; // the shell would not have died of it
-	if (!trap)
+	if (!trap || (trap[0] && sh->in_trap))
 		sh_fatal(sh, 130); // as if the shell had died of the Ctrl-C too
+				   // (in a trap action: that action ends)
 	else if (trap[0])
 		sh->sig_pending |= BIT(SH_SIGINT); // the trap runs, as it would have
 }
