@@ -198,6 +198,7 @@ struct sh {
 	volatile unsigned sig_pending; // caught signals whose trap has not run
 				       // (bit n: Linux's signal n; sh_signal.c)
 	unsigned sig_hard_ignored; // ignored when the shell started: stay so
+	unsigned sig_catching, sig_ignoring; // what the shell has set (sh_signal_sync)
 	int in_trap;      // a trap action is running
 	char *arg0;       // $0 and the prefix of messages
 	char *stack_base; // address of a local of sh_main (stack guard)

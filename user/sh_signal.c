@@ -65,8 +65,10 @@ void sh_signals_init(struct sh *sh)
 	for (int sig = 1; sig < 32; sig++) {
 		struct sigaction old;
 		if (sh_signal_catchable(sig) && sigaction(sig, NULL, &old) == 0 &&
-		    old.sa_handler == SIG_IGN)
+		    old.sa_handler == SIG_IGN) {
 			sh->sig_hard_ignored |= BIT(sig);
+			sh->sig_ignoring |= BIT(sig);
+		}
 	}
 }
 
@@ -80,14 +82,23 @@ void sh_signal_sync(struct sh *sh, int sig)
 		want = SIG_IGN;
 	else if (trap || (sh->interactive && (SH_INTERACTIVE_CATCH & BIT(sig))))
 		want = sh_on_signal;
-	struct sigaction act, old;
-	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == want)
+	// What is set already (no kernel call for a subshell's end, say).
+	if (want == (sh->sig_catching & BIT(sig)   ? sh_on_signal
+		     : sh->sig_ignoring & BIT(sig) ? SIG_IGN
+						   : SIG_DFL))
 		return;
+	struct sigaction act;
 	memset(&act, 0, sizeof(act));
 	act.sa_handler = want;
 	sigaction(sig, &act, NULL);
-	if (want != sh_on_signal)
+	sh->sig_catching &= ~BIT(sig);
+	sh->sig_ignoring &= ~BIT(sig);
+	if (want == sh_on_signal)
+		sh->sig_catching |= BIT(sig);
+	else
 		sh->sig_pending &= ~BIT(sig);
+	if (want == SIG_IGN)
+		sh->sig_ignoring |= BIT(sig);
 }
 
 void sh_signal_sync_all(struct sh *sh)
