@@ -224,6 +224,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;
+	signal_inherit(t, parent);
 }
 
 // Lay out the new stack so that switch_context "returns" into task_entry
@@ -378,7 +379,7 @@ static void task_release(struct task *t)
 	cgroup_release(t);
 	task_stack_free(t->kstack_top, t->home_node);
 	t->kstack_top = NULL;
-	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node); // discarded: never exited
 	t->kstack_charge = NULL;
 	t->state = TASK_DEAD;
 	task_put(t);
@@ -472,7 +473,9 @@ void task_reap_dead(void)
 // init does not wait for them. Zombies among them are reaped now. If t
 // dies of SIGINT (the console's Ctrl-C) its children get it too, as a
 // process group would: `sh -c`, taskset or env never leave their child
-// running.
+// running. (A task that catches SIGINT does not die of it, so its
+// children -- a shell's background jobs -- are left alone; a child that
+// ignores SIGINT ignores this one too.)
 static void reparent_children_locked(struct task *t)
 {
 	assert_held(&tasklist_lock);
@@ -530,6 +533,10 @@ static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 	fs_task_exit(t);
 	task_release_app_state(t);
 	cgroup_exit(t);
+	// The kernel stack is uncharged now, freed at the reap: a zombie holds
+	// no bc charge, so it does not keep its container (exit_task_stack_account).
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
+	t->kstack_charge = NULL;
 
 	spin_lock(&tasklist_lock);
 	reparent_children_locked(t);
@@ -673,6 +680,8 @@ void task_signal(struct task *t, int sig)
 {
 	if (t->kthread)
 		return; // a kernel thread ignores signals (as in Linux)
+	if (signal_send(t, sig))
+		return; // caught, held blocked or ignored: not a kill
 	int none = 0;
 	__atomic_compare_exchange_n(&t->kill_pending, &none, sig, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
@@ -687,7 +696,7 @@ void task_signal(struct task *t, int sig)
 int do_kill(pid_t pid, int sig)
 {
 	bool job_control = sig == SIGSTOP || sig == SIGTSTP || sig == SIGCONT;
-	if (sig != 0 && sig != SIGINT && sig != SIGTERM && sig != SIGKILL && !job_control)
+	if (sig != 0 && sig != SIGKILL && !signal_catchable(sig) && !job_control)
 		return -EINVAL;
 	struct task *t = pid > 0 ? task_find_get(pid) : NULL;
 	if (!t)
