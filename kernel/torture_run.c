@@ -386,6 +386,28 @@ static int park_all_within(int seconds)
 
 static bool have_mem_base;
 
+// What is in dir and in each of its subdirectories (one level): where a
+// file the counts miss may be.
+static void print_listing(const char *dir)
+{
+	char names[512], path[300], sub[512];
+	scratch_list(dir, names, sizeof(names));
+	kprintf("torture: %s holds:", dir);
+	for (const char *p = names + 1; *p; p += strlen(p) + 1)
+		kprintf(" %s", p);
+	kprintf("\n");
+	for (const char *p = names + 1; *p; p += strlen(p) + 1) {
+		if (!strcmp(p, ".") || !strcmp(p, "..") || !strcmp(p, "proc"))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", dir, p);
+		scratch_list(path, sub, sizeof(sub));
+		kprintf("torture:   %s:", path);
+		for (const char *q = sub + 1; *q; q += strlen(q) + 1)
+			kprintf(" %s", q);
+		kprintf("\n");
+	}
+}
+
 static int check_counts(void)
 {
 	int diffs = 0;
@@ -403,6 +425,7 @@ static int check_counts(void)
 		torture_counts_compare(&base, &now, TORTURE_OBJECTS, true);
 		if (have_mem_base)
 			torture_counts_compare(&mem_base, &now, TORTURE_MEMORY, true);
+		print_listing("/");
 	} else if (!have_mem_base) {
 		mem_base = now;
 		have_mem_base = true;
