@@ -94,7 +94,11 @@ static const char *const soup[] = {
 };
 
 static const char *const var_names[] = {"x", "y", "i", "n", "v", "IFS", "PATH", "HOME", "1"};
-static const char *const assignable[] = {"x", "x", "y", "i", "n", "v", "IFS", "HOME"};
+// Never IFS: with digits in IFS, `kill -TERM $$` splits the shell's pid
+// into small numbers -- a torture worker's pid (as dash would; the
+// workers are tasks a script may kill). IFS gets values without digits
+// in builtin_lines.
+static const char *const assignable[] = {"x", "x", "y", "i", "n", "v", "HOME"};
 static const char *const literals[] = {
 	"a", "b", "x", "hello", "a b", "-n", "-e", "--", "-", "0", "1", "2", "10", "-1", "%s", "%d",
 	"\\n", "99999999999999999999", "-2147483649", ".", "..", "/", "/tmp", "/nonexistent", "=",
@@ -132,6 +136,7 @@ static const char *const builtin_lines[] = {
 	"kill -0 $$", "trap 'echo t' EXIT", "trap '' INT", "trap - TERM", "trap 'exit 3' TERM",
 	"trap 'echo $x' EXIT INT", "sleep 0", "sleep 1", "sleep 100", "sleep x", "sh -c 'exit 4'",
 	"echo 'echo in f; f() { :; }; x=f' > f.sh", "chmod 755 f.sh", "sh f.sh a", "sh -c 'echo $$' &",
+	"IFS=:", "IFS=' '", "IFS=", "unset IFS", "IFS=/", "IFS='a b'", "IFS=\"$IFS-\"",
 	"type f g cat", "command -v echo", "printf '%s %d\\n' a 1 b", "echo $x >> x", "cat x",
 	"cat <x", "cat x x > y"};
 // Control files a script reads or writes below a hierarchy's top.
@@ -199,7 +204,7 @@ static void gen_arith(struct gen *g)
 	case 0: put(g, "("); gen_arith(g); put(g, ")"); break;
 	case 1: put(g, PICK(g, ((const char *const[]){"-", "!", "~", "+", "++", "--"}))); gen_arith(g); break;
 	case 2: gen_arith(g); put(g, " ? "); gen_arith(g); put(g, " : "); gen_arith(g); break;
-	case 3: put(g, PICK(g, var_names)); put(g, PICK(g, ((const char *const[]){"=", "+=", "-=", "*=", "/=", "%=", "<<=", "|="}))); gen_arith(g); break;
+	case 3: put(g, PICK(g, assignable)); put(g, PICK(g, ((const char *const[]){"=", "+=", "-=", "*=", "/=", "%=", "<<=", "|="}))); gen_arith(g); break;
 	default: gen_arith(g); put(g, PICK(g, arith_ops)); gen_arith(g);
 	}
 	g->depth--;
@@ -219,11 +224,13 @@ static void gen_word(struct gen *g)
 	switch (roll(g, 18)) {
 	case 0: case 1: case 2: put(g, PICK(g, literals)); break;
 	case 3: putf(g, "$%s", PICK(g, var_names)); break;
-	case 4:
-		putf(g, "${%s%s", PICK(g, var_names), PICK(g, subst_ops));
+	case 4: {
+		const char *op = PICK(g, subst_ops);
+		putf(g, "${%s%s", strchr(op, '=') ? PICK(g, assignable) : PICK(g, var_names), op);
 		put(g, roll(g, 2) ? PICK(g, patterns) : PICK(g, literals));
 		put(g, "}");
 		break;
+	}
 	case 5: putf(g, "${#%s}", PICK(g, var_names)); break;
 	case 6: put(g, PICK(g, specials)); break;
 	case 7:
