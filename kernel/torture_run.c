@@ -439,12 +439,15 @@ static int quiesce_and_check(void)
 	if (fails)
 		return fails;
 	reap_orphans();
-	for (int slot = 0; slot < torture.nslots; slot++)
-		fails += slot_teardown(slot, false);
+	// Files first: a file's pages stay charged to the container of the
+	// task that wrote them (bc.physpages), whose rmdir is EBUSY until
+	// they are freed.
 	if (scratch_clean()) {
-		kprintf("torture: cannot remove what the console input made in / or /tmp\n");
+		kprintf("torture: cannot remove what the console input and scripts made in / or /tmp\n");
 		fails++;
 	}
+	for (int slot = 0; slot < torture.nslots; slot++)
+		fails += slot_teardown(slot, false);
 	return fails + check_counts();
 }
 
