@@ -981,11 +981,14 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 	bool ok = t->css_set == old, unthrottle = false;
 	if (ok && rq->curr == t)
 		update_curr(rq); // its time so far goes to the old containers
-	if (ok && t->on_rq) { // its load moves to its new group
-		account_task_load(rq, t, -(long)t->weight);
+	if (ok && t->on_rq) { // its load moves to its new group, if it has one
+		struct sched_group *was = t->sched_group;
 		t->css_set = new;
 		t->sched_group = cpu_task_group(t);
-		account_task_load(rq, t, t->weight);
+		if (t->sched_group != was) { // (an exit's move to the dead twin keeps it)
+			group_load_add(rq, was, -(long)t->weight, false);
+			account_task_load(rq, t, t->weight);
+		}
 	} else if (ok) {
 		t->css_set = new;
 		struct sched_group *g = t->throttled_on;
