@@ -207,6 +207,7 @@ struct sh {
 	int njobs, capjobs;
 	int env_by_getenv; // the environment could not be listed: ask getenv()
 	int interactive; // prompt and job notices
+	int prompt_child; // a forkshell of the prompt: messages as the prompt's
 	int editing;     // the console is ours, in raw mode, while reading
 	struct sh_editor ed;
 };
@@ -308,6 +309,16 @@ int sh_run_background(struct sh *sh, struct sh_node *andor);
 // Run cmd as a simple app command with fds in/out: the pid, or -1 if it
 // is not an app command (then nothing ran).
 pid_t sh_spawn_simple(struct sh *sh, struct sh_node *cmd, int *status);
+
+// sh_forkshell.c: a new sh task that starts as a copy of this shell's state
+// and runs node n with stdin in and stdout out (-1: the shell's own); its
+// pid, or -1 (reported). flags: SH_FORKSHELL_STAGE for a pipeline stage
+// (a write into a closed pipe ends it quietly).
+#define SH_FORKSHELL_STAGE 1
+#define SH_FORKSHELL_ARG "\001forkshell" // sh's hidden first argument
+pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags);
+// The child's side (sh.c calls it for `sh SH_FORKSHELL_ARG PATH`): its status.
+int sh_forkshell_main(struct sh *sh, const char *path);
 
 // sh_exec.c
 int sh_exec(struct sh *sh, struct sh_node *n);

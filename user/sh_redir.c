@@ -93,7 +93,7 @@ int sh_temp_file(struct sh *sh)
 {
 	char path[64];
 	for (int tries = 0; tries < 100; tries++) {
-		snprintf(path, sizeof(path), "/tmp/.sh%d.%lu", (int)sh->pid, sh->subst_seq++);
+		snprintf(path, sizeof(path), "/tmp/.sh%d.%lu", (int)getpid(), sh->subst_seq++);
 		int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno == EEXIST)
 			continue;
@@ -578,77 +578,31 @@ static char *pipeline_text(struct sh_node *pipe_node)
 	return sb_take(&b);
 }
 
-int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
+// Is one of fds 3-9 open? A forkshell child could not have it.
+static int user_fds_beyond_stdio(void)
 {
-	int n = 0;
-	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
-		n++;
-	struct sh_node **cmds = calloc((size_t)n, sizeof(*cmds));
-	pid_t *pids = calloc((size_t)n, sizeof(pid_t));
-	int *status = calloc((size_t)n, sizeof(int));
-	int (*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
-	int result = 2;
-	if (!cmds || !pids || !status || !pipes) {
-		sh_msg(sh, "out of memory");
-		goto out;
-	}
-	int i = 0;
-	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
-		cmds[i++] = k;
-	for (i = 0; i < n; i++) {
-		pids[i] = -1;
-		pipes[i][0] = pipes[i][1] = -1;
-	}
-	// Which stages are apps (spawned now, connected by pipes)?
-	for (i = 0; i < n; i++) {
-		char **argv;
-		int argc;
-		if (!stage_is_app(sh, cmds[i], &argv, &argc))
-			continue;
-		pids[i] = 0; // an app, to be started
-		sh_argv_free(argv);
-	}
-	// Pipes wherever an app is on either side; between two in-process
-	// stages a temporary file is used instead.
-	for (i = 0; i + 1 < n; i++) {
-		if (pids[i] != 0 && pids[i + 1] != 0)
-			continue;
-		int p[2];
-		if (pipe(p) < 0) {
-			sh_msg(sh, "pipe: %s", strerror(errno));
-			goto out;
-		}
-		pipes[i][0] = sh_move_high(p[0]);
-		pipes[i][1] = sh_move_high(p[1]);
-	}
-	pid_t fg = 0;
-	for (i = 0; i < n; i++) {
-		if (pids[i] != 0)
-			continue;
-		char **argv;
-		int argc;
-		stage_is_app(sh, cmds[i], &argv, &argc);
-		pids[i] = spawn_stage(sh, cmds[i], argv, i > 0 ? pipes[i - 1][0] : -1,
-				      i + 1 < n ? pipes[i][1] : -1);
-		sh_argv_free(argv);
-		status[i] = pids[i] < 0 ? 127 : 0;
-		if (pids[i] > 0)
-			fg = pids[i];
-		// The app holds its ends now.
-		if (i > 0 && pipes[i - 1][0] >= 0) {
-			close(pipes[i - 1][0]);
-			pipes[i - 1][0] = -1;
-		}
-		if (i + 1 < n && pipes[i][1] >= 0) {
-			close(pipes[i][1]);
-			pipes[i][1] = -1;
-		}
-	}
-	// The in-process stages, left to right. (The console stays the
-	// shell's meanwhile, so that sh_check_interrupt sees a Ctrl-C.)
+	for (int fd = 3; fd < SH_USER_FDS; fd++)
+		if (fd_is_open(fd))
+			return 1;
+	return 0;
+}
+
+// How a stage of a pipeline runs.
+enum stage_kind {
+	STAGE_APP,  // spawned
+	STAGE_FORK, // a forkshell child (sh_forkshell.c)
+	STAGE_HERE, // in this shell, in an in-process subshell
+};
+
+// Run the stages that stay in this shell, left to right: in a pipeline
+// with forkshells only the last; otherwise each reads the temporary file
+// the one before it wrote (or a pipe from an app).
+static void run_stages_here(struct sh *sh, struct sh_node **cmds, enum stage_kind *kind,
+			    int (*pipes)[2], int *status, int n)
+{
 	int prev_file = -1; // what the previous in-process stage wrote
-	for (i = 0; i < n; i++) {
-		if (pids[i] != -1)
+	for (int i = 0; i < n; i++) {
+		if (kind[i] != STAGE_HERE)
 			continue;
 		int in = i > 0 ? (pipes[i - 1][0] >= 0 ? pipes[i - 1][0] : prev_file) : -1;
 		int out = -1;
@@ -690,15 +644,94 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	}
 	if (prev_file >= 0)
 		close(prev_file);
+}
+
+int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
+{
+	int n = 0;
+	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
+		n++;
+	struct sh_node **cmds = calloc((size_t)n, sizeof(*cmds));
+	pid_t *pids = calloc((size_t)n, sizeof(pid_t));
+	int *status = calloc((size_t)n, sizeof(int));
+	int (*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
+	enum stage_kind *kind = calloc((size_t)n, sizeof(*kind));
+	int result = 2;
+	if (!cmds || !pids || !status || !pipes || !kind) {
+		sh_msg(sh, "out of memory");
+		goto out;
+	}
+	int i = 0;
+	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
+		cmds[i++] = k;
+	for (i = 0; i < n; i++)
+		pipes[i][0] = pipes[i][1] = -1;
+	// Apps are spawned; the other stages but the last are forkshells,
+	// all running at once, connected by pipes. When one of fds 3-9 is
+	// open (a forkshell would not have it), the other stages run here,
+	// one after the other.
+	int forks = !user_fds_beyond_stdio();
+	for (i = 0; i < n; i++) {
+		char **argv;
+		int argc;
+		if (stage_is_app(sh, cmds[i], &argv, &argc))
+			kind[i] = STAGE_APP;
+		else
+			kind[i] = forks && i + 1 < n ? STAGE_FORK : STAGE_HERE;
+		sh_argv_free(argv);
+	}
+	// Pipes wherever a spawned stage is on either side; between two
+	// in-process stages a temporary file is used instead.
+	for (i = 0; i + 1 < n; i++) {
+		if (kind[i] == STAGE_HERE && kind[i + 1] == STAGE_HERE)
+			continue;
+		int p[2];
+		if (pipe(p) < 0) {
+			sh_msg(sh, "pipe: %s", strerror(errno));
+			goto out;
+		}
+		pipes[i][0] = sh_move_high(p[0]);
+		pipes[i][1] = sh_move_high(p[1]);
+	}
+	pid_t fg = 0;
+	for (i = 0; i < n; i++) {
+		if (kind[i] == STAGE_HERE)
+			continue;
+		int in = i > 0 ? pipes[i - 1][0] : -1, out = i + 1 < n ? pipes[i][1] : -1;
+		if (kind[i] == STAGE_FORK) {
+			pids[i] = sh_forkshell(sh, cmds[i], in, out, SH_FORKSHELL_STAGE);
+		} else {
+			char **argv;
+			int argc;
+			stage_is_app(sh, cmds[i], &argv, &argc);
+			pids[i] = spawn_stage(sh, cmds[i], argv, in, out);
+			sh_argv_free(argv);
+		}
+		status[i] = pids[i] < 0 ? 127 : 0;
+		if (pids[i] > 0)
+			fg = pids[i];
+		// The child holds its ends now.
+		if (i > 0 && pipes[i - 1][0] >= 0) {
+			close(pipes[i - 1][0]);
+			pipes[i - 1][0] = -1;
+		}
+		if (i + 1 < n && pipes[i][1] >= 0) {
+			close(pipes[i][1]);
+			pipes[i][1] = -1;
+		}
+	}
+	// (The console stays the shell's meanwhile, so that
+	// sh_check_interrupt sees a Ctrl-C.)
+	run_stages_here(sh, cmds, kind, pipes, status, n);
 	if (fg)
 		sh_console_job_begin(sh, fg);
 	int interrupted = sh->interrupted;
 	for (i = 0; interrupted && i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGINT);
-	// Wait for the apps, the last first. The console's Ctrl-C goes to
-	// the one being waited for (so `head | ls` still answers it once ls
-	// is gone), and a Ctrl-C that ends one ends all the others too.
+	// Wait for the children, the last first. The console's Ctrl-C goes
+	// to the one being waited for (so `head | ls` still answers it once
+	// ls is gone), and a Ctrl-C that ends one ends all the others too.
 	for (i = n - 1; i >= 0; i--) {
 		if (pids[i] <= 0)
 			continue;
@@ -746,6 +779,7 @@ out:
 	free(pids);
 	free(status);
 	free(pipes);
+	free(kind);
 	return result;
 }
 
@@ -819,23 +853,10 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 		if (prev_in >= 0)
 			close(prev_in);
 	} else {
-		// A new shell runs the text (it sees exported variables only).
-		char *text = malloc((size_t)andor->textlen + 1);
-		char **envp = sh_env_inherited(sh, 0) ? NULL : sh_build_env(sh, NULL, 0);
-		if (text) {
-			memcpy(text, andor->text, (size_t)andor->textlen);
-			text[andor->textlen] = '\0';
-			char *argv[] = {"sh", "-c", text, NULL};
-			pid_t pid = spawn("sh", argv, envp);
-			if (pid < 0)
-				sh_msg(sh, "sh: %s", strerror(errno));
-			else
-				pids[npids++] = pid;
-		} else {
-			sh_msg(sh, "out of memory");
-		}
-		free(text);
-		sh_argv_free(envp);
+		// A forkshell runs it: it sees every variable and function.
+		pid_t pid = sh_forkshell(sh, andor, -1, -1, 0);
+		if (pid > 0)
+			pids[npids++] = pid;
 	}
 	sh_fd_restore(&saves);
 	if (npids == 0)
