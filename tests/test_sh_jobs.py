@@ -66,3 +66,60 @@ def test_kill_stop_and_cont_on_any_task():
         # a stopped task dies of a kill
         check(g, "kill -STOP %s; kill -9 %s; wait %s; echo $?" % (pid, pid, pid), "137")
         assert not re.search(r"^\s*%s\s" % pid, g.run("ps"), re.M)
+
+
+def sh_tasks(g):
+    """The pids of the tasks named sh."""
+    return re.findall(r"^\s*(\d+)\s.*\ssh$", g.run("ps"), re.M)
+
+
+def test_ctrl_c_ends_a_pipeline_of_two_compound_stages():
+    # The first stage is a forkshell (a new sh task) running at the same
+    # time as the loop in the prompt's shell: Ctrl-C ends both.
+    for g in guests:
+        before = sh_tasks(g)
+        g.sendline("while :; do echo y; done | while read l; do :; done; echo not-reached")
+        time.sleep(1.5)
+        g.send_ctrl_c()
+        out = g.expect_prompt(timeout=10)
+        assert not re.search(r"^not-reached", out, re.M), out
+        assert g.last_status() == 130
+        assert sh_tasks(g) == before, "a forkshell outlived Ctrl-C:\n" + g.run("ps")
+        # The same with an app as the last stage: the console's Ctrl-C
+        # ends cat, and the shell ends the forkshell.
+        g.sendline("yes_f() { while :; do echo y; done; }; yes_f | cat > /dev/null")
+        time.sleep(1.5)
+        g.send_ctrl_c()
+        g.expect_prompt(timeout=10)
+        assert g.last_status() == 130
+        assert sh_tasks(g) == before, "a forkshell outlived Ctrl-C:\n" + g.run("ps")
+
+
+def test_jobs_with_a_background_function():
+    # A background function is a forkshell: it sees unexported variables,
+    # and jobs, $!, fg, Ctrl-Z, bg, kill and wait treat it as any job.
+    for g in guests:
+        g.run("x=7; f() { echo \"f sees $x\" > /tmp/fjob; while :; do :; done; }")
+        out = g.run("f &")
+        m = re.fullmatch(r"\[(\d+)\] (\d+)", out)
+        assert m, "`f &` printed %r" % out
+        job, pid = m.group(1), m.group(2)
+        check(g, "echo $!", pid)
+        check(g, "jobs", "[%s]+ Running  f" % job)
+        time.sleep(0.5)
+        check(g, "cat /tmp/fjob", "f sees 7")
+        assert pid in sh_tasks(g)
+        g.sendline("fg %%%s" % job)
+        g.expect(r"\nf\r*\n")
+        time.sleep(0.5)
+        g.send("\x1a")  # Ctrl-Z
+        g.expect(r"\[%s\]\+ Stopped  f\r*\n" % job, timeout=10)
+        g.expect_prompt()
+        assert g.last_status() == 148
+        assert state_of(g, "sh", pid) == (pid, "T")
+        check(g, "bg", "[%s] f &" % job)
+        time.sleep(0.3)
+        assert state_of(g, "sh", pid)[1] in "RS"
+        check(g, "kill %%%s; wait %%%s" % (job, job), "", status=143)
+        check(g, "jobs", "")
+        assert pid not in sh_tasks(g)

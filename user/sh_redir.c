@@ -587,6 +587,28 @@ static int user_fds_beyond_stdio(void)
 	return 0;
 }
 
+// A stage that is one builtin which does its work and ends without reading
+// stdin (echo, printf, ...): cheaper run here than in a forkshell, whose
+// start is a spawn (bench: sh_forkshell_us).
+static int stage_is_quick_builtin(struct sh *sh, struct sh_node *cmd)
+{
+	static const char *const quick[] = {
+		"echo", "printf", ":", "true", "false", "pwd", "test", "[", "type", "alias",
+		"export", "readonly", "set", "trap", "umask", "ulimit", "help", "jobs", "kill",
+		"cd", "shift", "unset", "local", NULL,
+	};
+	if (cmd->type != N_CMD || cmd->nwords == cmd->nassign)
+		return 0;
+	const char *w = cmd->words[cmd->nassign];
+	int kind = sh_command_kind(sh, w);
+	if (kind != CMD_BUILTIN && kind != CMD_SPECIAL)
+		return 0;
+	for (int i = 0; quick[i]; i++)
+		if (strcmp(quick[i], w) == 0)
+			return 1;
+	return 0;
+}
+
 // How a stage of a pipeline runs.
 enum stage_kind {
 	STAGE_APP,  // spawned
@@ -669,15 +691,23 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	// Apps are spawned; the other stages but the last are forkshells,
 	// all running at once, connected by pipes. When one of fds 3-9 is
 	// open (a forkshell would not have it), the other stages run here,
-	// one after the other.
+	// one after the other. So does a quick builtin (echo ...), before
+	// the last stage: into the pipe of a spawned stage when nothing after
+	// it runs here (so everything downstream drains on its own), or into
+	// a temporary file when the last stage reads it directly.
 	int forks = !user_fds_beyond_stdio();
-	for (i = 0; i < n; i++) {
+	for (i = n - 1; i >= 0; i--) {
 		char **argv;
 		int argc;
 		if (stage_is_app(sh, cmds[i], &argv, &argc))
 			kind[i] = STAGE_APP;
+		else if (!forks || i == n - 1)
+			kind[i] = STAGE_HERE;
+		else if (stage_is_quick_builtin(sh, cmds[i]) &&
+			 (kind[n - 1] == STAGE_APP || i == n - 2))
+			kind[i] = STAGE_HERE;
 		else
-			kind[i] = forks && i + 1 < n ? STAGE_FORK : STAGE_HERE;
+			kind[i] = STAGE_FORK;
 		sh_argv_free(argv);
 	}
 	// Pipes wherever a spawned stage is on either side; between two
