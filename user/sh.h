@@ -9,6 +9,8 @@
 //   sh_arith.c    $((...)): C's integer operators
 //   sh_exec.c     running trees: commands, pipelines, redirections,
 //                 subshells (see its top comment: there is no fork)
+//   sh_forkshell.c a new sh task on a copy of this one's state: pipeline
+//                 stages and background jobs that run at the same time
 //   sh_jobs.c     background jobs; the console's foreground task
 //   sh_builtin.c  the builtins (cd, echo, exit, export, wait, jobs, ...)
 //   sh_builtin2.c more builtins (read, set, trap, type, umask, ...)

@@ -8,18 +8,16 @@
 //   saving the old ones at fds >= 10, and put them back afterwards.
 // - An app is spawned with fds 0-2 pointing where the command wants them;
 //   the child inherits exactly those.
-// - A subshell -- ( ... ), $(...), a builtin or compound stage of a
-//   pipeline -- runs in-process: sh_subshell_begin() copies everything a
-//   subshell could change (variables, functions, positional parameters,
-//   options, traps, cwd, fds 0-9) and sh_subshell_end() puts it back, so
-//   nothing leaks out. `exit` inside one unwinds to its end (J_EXIT).
+// - A subshell -- ( ... ), $(...), the last stage of a pipeline -- runs
+//   in-process: sh_subshell_begin() copies everything a subshell could
+//   change (variables, functions, positional parameters, options, traps,
+//   cwd, fds 0-9) and sh_subshell_end() puts it back, so nothing leaks
+//   out. `exit` inside one unwinds to its end (J_EXIT).
 // - $(...) writes into an unlinked temporary file in /tmp, read back when
 //   the subshell ends: it never blocks on a full pipe with no reader.
-// - In a pipeline the apps are spawned first; then the in-process stages
-//   run left to right, each reading the file the previous in-process
-//   stage wrote, or the pipe from an app.
-// - A background job that is more than one app (`{ ...; } &`, `a && b &`)
-//   is a new `sh -c TEXT`; it sees the exported variables only.
+// - What must run at the same time as the shell -- the other stages of a
+//   pipeline, a background `{ ...; } &` or function -- is a forkshell
+//   (sh_forkshell.c): a new sh task started on a copy of the shell's state.
 // Control flow (break, continue, return, exit, errors) is a jump code in
 // struct sh, checked by every loop on the way up: nothing longjmps, so
 // every path frees what it allocated and restores what it saved.

@@ -379,12 +379,12 @@ static char *get_str(struct reader *r)
 	return s;
 }
 
-static int *const *option_fields(struct sh *sh, int *(*opts)[8])
+// The eight `set` options, in the order the state lists them.
+static void option_fields(struct sh *sh, int *opts[8])
 {
 	int *o[8] = {&sh->opt_e, &sh->opt_u, &sh->opt_x, &sh->opt_f, &sh->opt_n, &sh->opt_v,
 		     &sh->opt_C, &sh->opt_a};
-	memcpy(*opts, o, sizeof(o));
-	return *opts;
+	memcpy(opts, o, sizeof(o));
 }
 
 static char *state_write(struct sh *sh, struct sh_node *n, int flags, size_t *len)
@@ -399,7 +399,7 @@ static char *state_write(struct sh *sh, struct sh_node *n, int flags, size_t *le
 	put_num(&b, flags);
 	put_num(&b, sh->interactive || sh->prompt_child);
 	int *opts[8];
-	option_fields(sh, &opts);
+	option_fields(sh, opts);
 	for (int i = 0; i < 8; i++)
 		put_num(&b, *opts[i]);
 	put_str(&b, sh->arg0);
@@ -548,7 +548,7 @@ static int state_read(struct sh *sh, struct reader *r)
 			r->bad = 1;
 	}
 	int *opts[8];
-	option_fields(sh, &opts);
+	option_fields(sh, opts);
 	for (int i = 0; i < 8; i++)
 		*opts[i] = opts_read[i];
 	return r->bad ? -1 : 0;

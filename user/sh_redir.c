@@ -1,7 +1,8 @@
 // File descriptors for the shell without fork: redirections (saved and
 // restored around each command), temporary files, in-process subshells,
-// pipelines, background jobs and command substitution. The top of
-// sh_exec.c says how these fit together.
+// pipelines, background jobs and command substitution (stages and jobs
+// that run at the same time as the shell are forkshells, sh_forkshell.c).
+// The top of sh_exec.c says how these fit together.
 #include "user/sh.h"
 #include "user/corral.h"
 
