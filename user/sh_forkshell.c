@@ -46,8 +46,9 @@ struct printer {
 	struct sh *sh;
 	struct strbuf b;
 	int line; // the line the text is at now (padding keeps linenos)
-	struct sh_redir *pending[32]; // here-documents whose bodies come at the next newline
-	int npending;
+	struct sh_redir **pending; // here-documents whose bodies come at the next newline
+	int npending, cappending;
+	int ended_bg; // a list just ended with " &" (no ";" may follow)
 	int failed;
 };
 
@@ -112,6 +113,8 @@ static void pr_separator(struct printer *pr, int bg, int next_lineno)
 {
 	if (bg)
 		sb_adds(&pr->b, " &");
+	bg |= pr->ended_bg;
+	pr->ended_bg = 0;
 	if (pr->npending || next_lineno > pr->line)
 		pr_newline(pr);
 	else
@@ -149,10 +152,17 @@ static void pr_redirs(struct printer *pr, struct sh_redir *r)
 		sb_adds(&pr->b, delim);
 		if (r->quoted)
 			sb_addc(&pr->b, '\'');
-		if (pr->npending == (int)(sizeof(pr->pending) / sizeof(pr->pending[0])))
-			pr->failed = 1;
-		else
-			pr->pending[pr->npending++] = r;
+		if (pr->npending == pr->cappending) {
+			int cap = pr->cappending ? pr->cappending * 2 : 4;
+			struct sh_redir **p = realloc(pr->pending, sizeof(*p) * (size_t)cap);
+			if (!p) {
+				pr->failed = 1;
+				continue;
+			}
+			pr->pending = p;
+			pr->cappending = cap;
+		}
+		pr->pending[pr->npending++] = r;
 	}
 }
 
@@ -255,8 +265,10 @@ static void pr_node(struct printer *pr, struct sh_node *n)
 			pr_node(pr, k);
 			if (k->next)
 				pr_separator(pr, k->bg, k->next->lineno);
-			else if (k->bg)
+			else if (k->bg) {
 				sb_adds(&pr->b, " &");
+				pr->ended_bg = 1;
+			}
 		}
 		break;
 	case N_ANDOR:
@@ -306,6 +318,7 @@ static char *print_tree(struct sh *sh, struct sh_node *n, int *lineno)
 	*lineno = pr.line;
 	pr_node(&pr, n);
 	pr_newline(&pr);
+	free(pr.pending);
 	char *s = sb_take(&pr.b);
 	if (pr.failed) {
 		free(s);
@@ -573,9 +586,13 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 	while ((got = read(fd, buf, sizeof(buf))) > 0)
 		sb_addn(&b, buf, (size_t)got);
 	close(fd);
-	if (b.nomem || !b.s) {
+	if (b.nomem) {
 		free(b.s);
 		sh_error("sh: forkshell: out of memory\n");
+		return 2;
+	}
+	if (!b.s) {
+		sh_error("sh: forkshell: bad state\n");
 		return 2;
 	}
 	sh->subshell = 1; // errors end this shell, as they end a subshell
