@@ -93,6 +93,8 @@ def test_ctrl_c_ends_a_pipeline_of_two_compound_stages():
         g.expect_prompt(timeout=10)
         assert g.last_status() == 130
         assert sh_tasks(g) == before, "a forkshell outlived Ctrl-C:\n" + g.run("ps")
+        # The files that carried the forkshells' state are gone.
+        check(g, "ls -a /tmp | grep shfs", "", status=1)
 
 
 def test_jobs_with_a_background_function():

@@ -11,7 +11,9 @@
 // and starts `sh \001forkshell PATH`: a first argument with a control
 // character nobody types, not listed in the usage, and invisible in ps
 // (tasks keep no argv). The child opens the file, unlinks it at once, and
-// reads it; the parent unlinks it too if the spawn fails.
+// reads it; the parent unlinks it too if the spawn fails, and once it has
+// reaped a pipeline stage (killed before it opened the file, by a Ctrl-C,
+// the stage would leave it behind).
 //
 // The state is a byte stream of numbers ("123 ") and strings ("LEN:BYTES"):
 // $?, $$ (the parent's: POSIX's $$ in a subshell), $!, umask, options,
@@ -616,7 +618,8 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 	return sh->status;
 }
 
-pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags)
+pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags,
+		   char state_path[SH_FORKSHELL_PATH])
 {
 	size_t len = 0;
 	char *state = state_write(sh, n, flags, &len);
@@ -624,7 +627,7 @@ pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags)
 		sh_msg(sh, "out of memory");
 		return -1;
 	}
-	char path[64];
+	char path[SH_FORKSHELL_PATH];
 	int fd = -1;
 	for (int tries = 0; tries < 100 && fd < 0; tries++) {
 		snprintf(path, sizeof(path), "/tmp/.shfs%d.%lu", (int)getpid(), sh->subst_seq++);
@@ -663,5 +666,7 @@ pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags)
 	sh_argv_free(envp);
 	if (pid < 0)
 		unlink(path);
+	else if (state_path)
+		memcpy(state_path, path, sizeof(path));
 	return pid;
 }

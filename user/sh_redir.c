@@ -679,8 +679,9 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	int *status = calloc((size_t)n, sizeof(int));
 	int (*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
 	enum stage_kind *kind = calloc((size_t)n, sizeof(*kind));
+	char (*state_paths)[SH_FORKSHELL_PATH] = calloc((size_t)n, sizeof(*state_paths));
 	int result = 2;
-	if (!cmds || !pids || !status || !pipes || !kind) {
+	if (!cmds || !pids || !status || !pipes || !kind || !state_paths) {
 		sh_msg(sh, "out of memory");
 		goto out;
 	}
@@ -730,7 +731,8 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 			continue;
 		int in = i > 0 ? pipes[i - 1][0] : -1, out = i + 1 < n ? pipes[i][1] : -1;
 		if (kind[i] == STAGE_FORK) {
-			pids[i] = sh_forkshell(sh, cmds[i], in, out, SH_FORKSHELL_STAGE);
+			pids[i] = sh_forkshell(sh, cmds[i], in, out, SH_FORKSHELL_STAGE,
+					       state_paths[i]);
 		} else {
 			char **argv;
 			int argc;
@@ -789,6 +791,8 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 			break;
 		}
 		status[i] = st < 0 ? 127 : st;
+		if (kind[i] == STAGE_FORK)
+			unlink(state_paths[i]); // (if it was killed before it could)
 		if (st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT && !interrupted) {
 			interrupted = 1;
 			for (int k = 0; k < n; k++) // the stages not waited for yet
@@ -811,6 +815,7 @@ out:
 	free(status);
 	free(pipes);
 	free(kind);
+	free(state_paths);
 	return result;
 }
 
@@ -885,7 +890,7 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 			close(prev_in);
 	} else {
 		// A forkshell runs it: it sees every variable and function.
-		pid_t pid = sh_forkshell(sh, andor, -1, -1, 0);
+		pid_t pid = sh_forkshell(sh, andor, -1, -1, 0, NULL);
 		if (pid > 0)
 			pids[npids++] = pid;
 	}
