@@ -125,3 +125,14 @@ def test_jobs_with_a_background_function():
         check(g, "kill %%%s; wait %%%s" % (job, job), "", status=143)
         check(g, "jobs", "")
         assert pid not in sh_tasks(g)
+
+
+def test_a_forkshell_of_the_prompt_words_errors_as_the_prompt():
+    # A stage run by a forkshell speaks as the prompt does, not as a script.
+    for g in guests:
+        direct = g.run("nosuch_cmd; echo x > /nonexistent/f")
+        staged = g.run("{ nosuch_cmd; echo x > /nonexistent/f; } 2>&1 | cat")
+        assert direct == staged, "prompt: %r, stage: %r" % (direct, staged)
+        assert direct.startswith("sh: nosuch_cmd: not found"), direct
+        check(g, "f() { echo x > /nonexistent/f; }; f 2>/tmp/ferr & wait $!; echo $?; cat /tmp/ferr",
+              re.compile(r"\[\d+\] \d+\n1\nsh: /nonexistent/f: No such file or directory"))

@@ -435,7 +435,8 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	}
 	int is_exec = kind == CMD_SPECIAL && strcmp(name, "exec") == 0;
 	if (sh_apply_redirs(sh, is_exec && argc == 1 ? NULL : &saves, n->redirs) < 0) {
-		status = sh->interactive ? 1 : 2; // (dash: 2; the prompt keeps Corral's 1)
+		// (dash: 2; the prompt and its forkshells keep Corral's 1)
+		status = sh->interactive || sh->prompt_child ? 1 : 2;
 		if (kind == CMD_SPECIAL)
 			sh_fatal(sh, 2);
 		goto out;

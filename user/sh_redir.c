@@ -203,9 +203,9 @@ static int apply_one(struct sh *sh, struct sh_fd_saves *saves, const struct sh_r
 	}
 	int fd = open(word, flags, 0666);
 	if (fd < 0) {
-		// Scripts word it as dash does; the prompt keeps Corral's
-		// `sh: FILE: strerror` (DESIGN.md §8).
-		if (sh->interactive)
+		// Scripts word it as dash does; the prompt (and its
+		// forkshells) keeps Corral's `sh: FILE: strerror` (DESIGN.md §8).
+		if (sh->interactive || sh->prompt_child)
 			sh_msg(sh, "%s: %s", word, strerror(errno));
 		else
 			sh_msg(sh, "cannot %s %s: %s", creating ? "create" : "open", word,
