@@ -134,5 +134,6 @@ def test_a_forkshell_of_the_prompt_words_errors_as_the_prompt():
         staged = g.run("{ nosuch_cmd; echo x > /nonexistent/f; } 2>&1 | cat")
         assert direct == staged, "prompt: %r, stage: %r" % (direct, staged)
         assert direct.startswith("sh: nosuch_cmd: not found"), direct
-        check(g, "f() { echo x > /nonexistent/f; }; f 2>/tmp/ferr & wait $!; echo $?; cat /tmp/ferr",
+        check(g, "f() { echo x > /nonexistent/f; }; "
+                 "f 2>/tmp/ferr & wait $!; echo $?; cat /tmp/ferr",
               re.compile(r"\[\d+\] \d+\n1\nsh: /nonexistent/f: No such file or directory"))
