@@ -210,6 +210,9 @@ struct sh {
 	int env_by_getenv; // the environment could not be listed: ask getenv()
 	int interactive; // prompt and job notices
 	int prompt_child; // a forkshell of the prompt: messages as the prompt's
+	int forkshell;    // this shell is a forkshell (sh_forkshell.c)
+	int sigpipe_exit; // a forkshell wrote into a closed pipe: it ends as a
+			  // SIGPIPE death would, without its EXIT trap
 	int editing;     // the console is ours, in raw mode, while reading
 	struct sh_editor ed;
 };

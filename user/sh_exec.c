@@ -462,8 +462,11 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	case CMD_BUILTIN:
 		errno = 0;
 		status = sh_builtin_run(sh, sh_builtin_find(name), argc, argv);
-		if (errno == EPIPE && sh->pipe_stage && sh->jump == J_NONE)
+		if (errno == EPIPE && sh->pipe_stage && sh->jump == J_NONE) {
 			sh_fatal(sh, 141); // killed by SIGPIPE, as a forked stage would be
+			// (the whole forkshell, unless an in-process subshell wrote)
+			sh->sigpipe_exit = sh->forkshell && sh->subshell == 1;
+		}
 		break;
 	case CMD_FUNC:
 		status = sh_call_function(sh, sh_func_find(sh, name), argc, argv);

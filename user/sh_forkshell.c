@@ -597,6 +597,7 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 		sh_error("sh: forkshell: bad state\n");
 		return 2;
 	}
+	sh->forkshell = 1;
 	sh->subshell = 1; // errors end this shell, as they end a subshell
 	sh->env_by_getenv = 0;
 	struct reader r = {b.s, b.s + b.len, 0};
@@ -615,6 +616,10 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 	sh->lineno = line;
 	run_printed(sh, text, line);
 	free(text);
+	if (sh->sigpipe_exit) { // dead of SIGPIPE: no EXIT trap
+		free(sh->traps[0]);
+		sh->traps[0] = NULL;
+	}
 	return sh->status;
 }
 
