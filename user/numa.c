@@ -194,7 +194,18 @@ static int numactl_show(void)
 	if (mode == MPOL_INTERLEAVE)
 		print_ids("interleavemask", polnodes);
 	print_ids("physcpubind", cpumask);
-	print_ids("nodebind", memmask);
+	// nodebind is the nodes whose CPUs the task may run on (numactl's
+	// "cpunodebind"), not the nodes it may allocate from.
+	unsigned long long cpunodes = memmask;
+	struct numa_node *nodes = calloc(MAX_NODES, sizeof(*nodes));
+	if (nodes && !read_nodes(nodes)) {
+		cpunodes = 0;
+		for (int i = 0; i < MAX_NODES; i++)
+			if (nodes[i].present && (nodes[i].cpus & cpumask))
+				cpunodes |= 1ULL << i;
+	}
+	free(nodes);
+	print_ids("nodebind", cpunodes);
 	print_ids("membind", mode == MPOL_BIND ? polnodes & memmask : memmask);
 	return 0;
 }

@@ -182,6 +182,7 @@ APP(env, env_main, "print the environment or run a command in a changed one");
 
 struct grep_opts {
 	int invert, count, number, quiet, names;
+	int no_messages; // -s: no message about a file that cannot be read
 };
 
 // Does the line match any of the n patterns?
@@ -219,7 +220,7 @@ static int grep_fd(const struct grep_opts *o, struct regex *const *re, int nre, 
 		fwrite(line, 1, len, stdout);
 		putchar('\n');
 	}
-	if (rc < 0)
+	if (rc < 0 && !o->no_messages)
 		applib_error("grep", name, errno);
 	applib_lines_free(&lines);
 	if (o->count && !o->quiet) {
@@ -233,13 +234,14 @@ static int grep_fd(const struct grep_opts *o, struct regex *const *re, int nre, 
 static int grep_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
-			   "usage: grep [-E] [-v] [-c] [-i] [-n] [-q] [-e] PATTERN [FILE...]\n"
+			   "usage: grep [-E] [-v] [-c] [-i] [-n] [-q] [-s] [-e] PATTERN [FILE...]\n"
 			   "Print lines that match PATTERN (a basic regex; -E extended:\n"
 			   "a|b, (a), a+, a?). -v: lines that do not match; -c: count them;\n"
-			   "-i: ignore case; -n: line numbers; -q: no output, just the status.\n"
+			   "-i: ignore case; -n: line numbers; -q: no output, just the status;\n"
+			   "-s: no messages about files that cannot be read.\n"
 			   "Status: 0 some line selected, 1 none, 2 error.\n"))
 		return 0;
-	struct grep_opts o = {0, 0, 0, 0, 0};
+	struct grep_opts o = {0, 0, 0, 0, 0, 0};
 	int flags = 0, c;
 	// Every -e (and each line of one) is a pattern; a line is selected if
 	// any matches, as GNU grep. Without -e the first operand is the list.
@@ -262,7 +264,7 @@ static int grep_main(int argc, char **argv)
 		case 'c': o.count = 1; break;
 		case 'n': o.number = 1; break;
 		case 'q': o.quiet = 1; break;
-		case 's': break;
+		case 's': o.no_messages = 1; break;
 		default:
 			free(patterns);
 			return 2;
@@ -329,7 +331,8 @@ static int grep_main(int argc, char **argv)
 	for (; i < argc && !(o.quiet && selected); i++) {
 		int fd = strcmp(argv[i], "-") == 0 ? 0 : open(argv[i], O_RDONLY);
 		if (fd < 0) {
-			applib_error("grep", argv[i], errno);
+			if (!o.no_messages)
+				applib_error("grep", argv[i], errno);
 			error = 1;
 			continue;
 		}
