@@ -411,6 +411,7 @@ static char *state_write(struct sh *sh, struct sh_node *n, int flags, size_t *le
 	put_num(&b, sh->last_bg);
 	put_num(&b, sh->umask);
 	put_num(&b, sh->func_depth);
+	put_num(&b, sh->loop_depth);
 	put_num(&b, flags);
 	put_num(&b, sh->interactive || sh->prompt_child);
 	int *opts[8];
@@ -497,7 +498,10 @@ static int state_read(struct sh *sh, struct reader *r)
 	sh->pid = (pid_t)get_num(r);
 	sh->last_bg = (pid_t)get_num(r);
 	sh->umask = (int)get_num(r);
+	// (return, break and continue inside end the forkshell, as they end
+	// a subshell in dash)
 	sh->func_depth = (int)get_num(r);
+	sh->loop_depth = (int)get_num(r);
 	sh->pipe_stage = (get_num(r) & SH_FORKSHELL_STAGE) != 0;
 	sh->prompt_child = (int)get_num(r);
 	int opts_read[8];
@@ -619,6 +623,13 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 	if (sh->sigpipe_exit) { // dead of SIGPIPE: no EXIT trap
 		free(sh->traps[0]);
 		sh->traps[0] = NULL;
+	}
+	while (sh->locals) { // made by `local` outside any function call here
+		struct sh_local *l = sh->locals;
+		sh->locals = l->next;
+		free(l->name);
+		free(l->value);
+		free(l);
 	}
 	return sh->status;
 }
