@@ -326,6 +326,9 @@ pid_t sh_spawn_simple(struct sh *sh, struct sh_node *cmd, int *status);
 #define SH_FORKSHELL_ARG "\001forkshell" // sh's hidden first argument
 pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags,
 		   char state_path[SH_FORKSHELL_PATH]);
+// Might n, or a function it could call, use one of fds 3-9 (which a
+// forkshell does not get)? 1 if it names one in a redirection.
+int sh_forkshell_wants_fds(struct sh *sh, struct sh_node *n);
 // The child's side (sh.c calls it for `sh SH_FORKSHELL_ARG PATH`): its status.
 int sh_forkshell_main(struct sh *sh, const char *path);
 

@@ -29,8 +29,10 @@
 // Costs (bench: sh_forkshell_us): a spawn of sh, the printing of every
 // function, a file in /tmp written and read, and the parse in the child.
 //
-// Limits: the child has fds 0-2 only (spawn gives no more); sh_redir.c
-// keeps pipelines in-process when one of fds 3-9 is open.
+// Limits: the child has fds 0-2 only (spawn gives no more). When one of
+// fds 3-9 is open and a stage may use it (sh_forkshell_wants_fds: a
+// redirection naming it in the stage or in any function), sh_redir.c keeps
+// the pipeline in-process.
 #include "user/sh.h"
 #include "user/corral.h"
 
@@ -335,6 +337,58 @@ static char *print_function(struct sh *sh, struct sh_func *f, int *lineno)
 	struct sh_node fn = {.type = N_FUNC, .name = f->name, .body = f->body,
 			     .lineno = f->body->lineno};
 	return print_tree(sh, &fn, lineno);
+}
+
+// ---- does a tree use fds 3-9? ---------------------------------------------
+
+// Text that may redirect from or to fd 3-9: "3>", "9<", ">&4", "<&$fd" (in
+// a $(...), a here-document or an eval string too; a quoted "3>" counts,
+// which only costs a forkshell its place).
+static int text_mentions_fds(const char *text)
+{
+	for (const char *s = text; s && *s; s++) {
+		if (*s != '<' && *s != '>')
+			continue;
+		if (s > text && s[-1] >= '3' && s[-1] <= '9')
+			return 1; // 3> 9<
+		if (s[1] == '&' && !strchr("012-", s[2]))
+			return 1; // >&4 <&$fd >&"5"
+	}
+	return 0;
+}
+
+static int tree_mentions_fds(struct sh *sh, struct sh_node *n)
+{
+	if (sh_stack_check(sh) < 0)
+		return 1; // (cannot tell: say yes)
+	for (; n; n = n->next) {
+		for (struct sh_redir *r = n->redirs; r; r = r->next)
+			if (r->fd >= 3 || text_mentions_fds(r->heredoc) ||
+			    ((r->kind == RD_DUPIN || r->kind == RD_DUPOUT) &&
+			     strcmp(r->word, "0") && strcmp(r->word, "1") && strcmp(r->word, "2") &&
+			     strcmp(r->word, "-")))
+				return 1;
+		for (int i = 0; i < n->nwords; i++)
+			if (text_mentions_fds(n->words[i]))
+				return 1;
+		for (struct sh_case_item *it = n->items; it; it = it->next)
+			if (tree_mentions_fds(sh, it->body))
+				return 1;
+		if (tree_mentions_fds(sh, n->cond) || tree_mentions_fds(sh, n->body) ||
+		    tree_mentions_fds(sh, n->orelse) || tree_mentions_fds(sh, n->kids))
+			return 1;
+	}
+	return 0;
+}
+
+int sh_forkshell_wants_fds(struct sh *sh, struct sh_node *n)
+{
+	if (tree_mentions_fds(sh, n))
+		return 1;
+	for (int i = 0; i < sh->nfuncs; i++)
+		if (tree_mentions_fds(sh, sh->funcs[i].body))
+			return 1;
+	return 0;
 }
 
 // ---- the state, written and read -------------------------------------------

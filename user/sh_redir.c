@@ -692,12 +692,16 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 		pipes[i][0] = pipes[i][1] = -1;
 	// Apps are spawned; the other stages but the last are forkshells,
 	// all running at once, connected by pipes. When one of fds 3-9 is
-	// open (a forkshell would not have it), the other stages run here,
-	// one after the other. So does a quick builtin (echo ...), before
-	// the last stage: into the pipe of a spawned stage when nothing after
-	// it runs here (so everything downstream drains on its own), or into
-	// a temporary file when the last stage reads it directly.
-	int forks = !user_fds_beyond_stdio();
+	// open and a stage may use it (a forkshell would not have it), the
+	// other stages run here, one after the other. So does a quick builtin
+	// (echo ...), before the last stage: into the pipe of a spawned stage
+	// when nothing after it runs here (so everything downstream drains on
+	// its own), or into a temporary file when the last stage reads it
+	// directly.
+	int forks = 1;
+	if (user_fds_beyond_stdio())
+		for (i = 0; i + 1 < n && forks; i++)
+			forks = !sh_forkshell_wants_fds(sh, cmds[i]);
 	for (i = n - 1; i >= 0; i--) {
 		char **argv;
 		int argc;
