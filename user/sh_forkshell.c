@@ -2,8 +2,9 @@
 // runs one command node -- what fork() gives dash, built on spawn() (the
 // idea is busybox-w32 ash's, a fork-less ash on Windows).
 //
-//   sh_forkshell(sh, node, in, out, flags)  parent: start it, return its pid
-//   sh_forkshell_main(sh, path)             child: load the state, run, status
+//   sh_forkshell(sh, node, in, out, flags, path)  parent: start it, its pid
+//   sh_forkshell_main(sh, path)          child: load the state, run, status
+//   sh_forkshell_wants_fds(sh, node)     might node use fds 3-9? (see Limits)
 //
 // How the state travels. spawn() copies argv and envp and nothing else, and
 // a child inherits only fds 0-2 (those the command should have). So the
@@ -15,8 +16,10 @@
 // reaped a pipeline stage (killed before it opened the file, by a Ctrl-C,
 // the stage would leave it behind).
 //
-// The state is a byte stream of numbers ("123 ") and strings ("LEN:BYTES"):
-// $?, $$ (the parent's: POSIX's $$ in a subshell), $!, umask, options,
+// The state is a byte stream of numbers ("123 ") and strings ("LEN BYTES",
+// "-1 " for none): $?, $$ (the parent's: POSIX's $$ in a subshell), $!,
+// umask, the function and loop depths (return, break and continue end the
+// forkshell as they end a dash subshell), a stage flag, options,
 // $0 and the positional parameters, every variable with its export and
 // readonly flags, the traps a subshell keeps (ignored signals), aliases,
 // each function as text, and the command as text. Texts come from a
