@@ -125,6 +125,17 @@ def test_jobs_with_a_background_function():
         check(g, "kill %%%s; wait %%%s" % (job, job), "", status=143)
         check(g, "jobs", "")
         assert pid not in sh_tasks(g)
+        # In the foreground again, Ctrl-C ends it.
+        out = g.run("f &")
+        job, pid = re.fullmatch(r"\[(\d+)\] (\d+)", out).groups()
+        g.sendline("fg")
+        g.expect(r"\nf\r*\n")
+        time.sleep(0.5)
+        g.send_ctrl_c()
+        g.expect_prompt(timeout=10)
+        assert g.last_status() == 130
+        check(g, "jobs", "")
+        assert pid not in sh_tasks(g)
 
 
 def test_a_forkshell_of_the_prompt_words_errors_as_the_prompt():
