@@ -63,11 +63,17 @@ struct kutsname {
 	char sysname[65], nodename[65], release[65], version[65], machine[65];
 };
 
-// waitpid options, signals
+// waitpid options, signals (Linux's numbers)
 #define WNOHANG 1
 #define WUNTRACED 2 // also report a child that stopped: status (sig << 8) | 0x7f
+#define SIGHUP 1
 #define SIGINT 2
+#define SIGQUIT 3
 #define SIGKILL 9
+#define SIGUSR1 10
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
 #define SIGTERM 15
 #define SIGCONT 18
 #define SIGSTOP 19
@@ -78,6 +84,8 @@ struct kutsname {
 // console ioctls (fd of /dev/console)
 #define CONSOLE_SET_RAW 0x5401    // arg: 1 = raw (no echo/editing), 0 = cooked
 #define CONSOLE_SET_FG 0x5402     // arg: pid of the foreground task (Ctrl-C target)
+#define CONSOLE_SET_FG_NOSTOP 0x5403 // the same, but Ctrl-Z does not stop it
+				     // (a shell taking Ctrl-C itself)
 #define CONSOLE_NREAD 0x541B      // the result: bytes a read would get now (Linux's
 				  // FIONREAD number), so an app can poll for keys
 
@@ -145,5 +153,30 @@ struct mempolicy {
 int sys_set_mempolicy(int mode, const nodemask_t *nodes); // EINVAL: bad mode/nodes
 int sys_get_mempolicy(int *mode, nodemask_t *nodes);
 int sys_poweroff(int status) __attribute__((noreturn));
+
+// Signals an app may catch, ignore or block (kernel/signal.c): HUP, INT,
+// QUIT, USR1, USR2, PIPE, ALRM, TERM. Each ends the task by default.
+// SIGKILL and SIGSTOP can never be caught, ignored or blocked.
+// sys_sigaction sets sig's disposition to action (-1: leave it) and puts
+// the old one in *old (if old): SIG_ACTION_DEFAULT, _IGNORE or _CATCH.
+// The handler itself is the app's business (user/libc keeps it): a caught
+// signal is handed to the function the task passes to signal_deliver()
+// when it next returns from a kernel call. EINVAL for another signal.
+#define SIG_ACTION_DEFAULT 0
+#define SIG_ACTION_IGNORE 1
+#define SIG_ACTION_CATCH 2
+int sys_sigaction(int sig, int action, int *old);
+// The blocked mask (bit n = signal n), as POSIX's sigprocmask: how is
+// SIG_BLOCK, SIG_UNBLOCK or SIG_SETMASK; set may be NULL (only *old).
+// Bits of signals that cannot be blocked are dropped. EINVAL: bad how.
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+int sys_sigprocmask(int how, const unsigned *set, unsigned *old);
+int sys_sigpending(unsigned *set); // signals waiting for delivery
+// The delivery point: run handler(sig) for each caught signal pending and
+// not blocked, with sig blocked while it runs. Apps reach it through
+// user/libc at the end of every kernel call; a no-op in atomic context.
+void signal_deliver(void (*handler)(int sig));
 
 #endif

@@ -224,6 +224,7 @@ static void inherit(struct task *t, struct task *parent)
 	t->nice = parent->nice;
 	t->weight = parent->weight;
 	t->css_set = parent->css_set;
+	signal_inherit(t, parent);
 }
 
 // Lay out the new stack so that switch_context "returns" into task_entry
@@ -472,7 +473,9 @@ void task_reap_dead(void)
 // init does not wait for them. Zombies among them are reaped now. If t
 // dies of SIGINT (the console's Ctrl-C) its children get it too, as a
 // process group would: `sh -c`, taskset or env never leave their child
-// running.
+// running. (A task that catches SIGINT does not die of it, so its
+// children -- a shell's background jobs -- are left alone; a child that
+// ignores SIGINT ignores this one too.)
 static void reparent_children_locked(struct task *t)
 {
 	assert_held(&tasklist_lock);
@@ -673,6 +676,8 @@ void task_signal(struct task *t, int sig)
 {
 	if (t->kthread)
 		return; // a kernel thread ignores signals (as in Linux)
+	if (signal_send(t, sig))
+		return; // caught, held blocked or ignored: not a kill
 	int none = 0;
 	__atomic_compare_exchange_n(&t->kill_pending, &none, sig, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
@@ -687,7 +692,7 @@ void task_signal(struct task *t, int sig)
 int do_kill(pid_t pid, int sig)
 {
 	bool job_control = sig == SIGSTOP || sig == SIGTSTP || sig == SIGCONT;
-	if (sig != 0 && sig != SIGINT && sig != SIGTERM && sig != SIGKILL && !job_control)
+	if (sig != 0 && sig != SIGKILL && !signal_catchable(sig) && !job_control)
 		return -EINVAL;
 	struct task *t = pid > 0 ? task_find_get(pid) : NULL;
 	if (!t)

@@ -22,6 +22,11 @@
 // safe point), or when a timer interrupt catches it in app code. Kernel
 // code is never stopped half-way.
 //
+// Signals an app catches (kernel/signal.c) do not kill: they are left
+// pending, end an interruptible sleep (-EINTR) and run the app's handler
+// when the task next returns from a kernel call (signal_deliver) --
+// never in the middle of app code, as there is no user mode to return to.
+//
 // Locks, in the order they nest:
 //   tasklist_lock (task.c)  pids, the task list, parent/children, exit state
 //   wait-queue locks        (a parent's child_wait)
@@ -131,6 +136,7 @@ struct task {
 	struct list_head pid_link;  // in the pid hash
 	int exit_status;            // POSIX wait status, valid once a zombie
 	bool autoreap;              // nobody waits: the kernel reaps it
+	bool stop_reported;         // (see stop_signal below)
 	struct list_head dead_link; // on the dead list (dead_lock in task.c)
 	struct wait_queue child_wait; // where it waits for children to exit
 
@@ -147,7 +153,14 @@ struct task {
 	// child once (stop_reported, under tasklist_lock).
 	volatile int stop_pending;
 	volatile int stop_signal;
-	bool stop_reported;
+	// Signals (kernel/signal.c), one bit per signal number (all < 16):
+	// sig_pending is set by senders and cleared by the task (atomic ops);
+	// the three dispositions are written only by the task itself and read
+	// by senders (READ_ONCE). A signal neither caught nor ignored is a kill.
+	volatile u16 sig_pending;   // caught (or blocked) and not yet delivered
+	volatile u16 sig_blocked;   // held pending (sigprocmask, running handler)
+	volatile u16 sig_caught;    // delivered to the app's handler
+	volatile u16 sig_ignored;   // dropped when sent
 
 	// ---- The task itself (no lock: only current touches them) ----
 	struct list_head held_mutexes; // kernel/mutex.c
@@ -180,16 +193,21 @@ pid_t kernel_spawn(const char *name, int (*fn)(void *arg), void *arg);
 // no spinlock held (it may sleep in the exit hooks).
 void task_exit(int code) __attribute__((noreturn));
 // Reap a zombie child: pid > 0 that child, -1 any. WNOHANG: 0 if none has
-// exited yet. -ECHILD if there is no such child; -EINTR if killed while
-// waiting. *status (if status) gets the POSIX wait status.
+// exited yet. -ECHILD if there is no such child; -EINTR if killed, or a
+// caught signal came, while waiting. *status (if status) gets the POSIX
+// wait status.
 pid_t do_waitpid(pid_t pid, int *status, int options);
-// SIGKILL, SIGTERM, SIGINT: terminate pid; SIGSTOP, SIGTSTP: stop it at
+// SIGKILL: terminate pid; HUP, INT, QUIT, USR1, USR2, PIPE, ALRM, TERM:
+// terminate it unless it catches or ignores the signal (kernel/signal.c);
+// SIGSTOP, SIGTSTP: stop it at
 // its next safe point; SIGCONT: let a stopped pid run again; 0: only
 // check that it exists. -EINVAL for another signal, -ESRCH if no such
 // task, -EPERM for init.
 int do_kill(pid_t pid, int sig);
-// Mark t killed by sig (first kill wins) and wake it if it sleeps
-// interruptibly.
+// Send sig to t: a signal t catches is left pending for its handler, one
+// it ignores is dropped (kernel/signal.c); otherwise mark t killed by sig
+// (first kill wins). Either wakes t if it sleeps interruptibly. Safe in
+// interrupt context.
 void task_signal(struct task *t, int sig);
 // Job control: ask t to stop (SIGSTOP/SIGTSTP), or let it run again.
 void task_stop_request(struct task *t, int sig);
@@ -197,12 +215,22 @@ void task_continue(struct task *t);
 // The safe point: if the current task has been killed, exit now.
 // A no-op in an interrupt handler or with preemption disabled.
 void task_check_killed(void);
-// A kill, or a stop (which also ends interruptible sleeps: see
-// task_stop_request).
+// A kill, a stop (which also ends interruptible sleeps: see
+// task_stop_request), or a caught signal not blocked (its handler runs
+// when the sleeping call returns).
 static inline bool task_kill_pending(struct task *t)
 {
-	return READ_ONCE(t->kill_pending) != 0 || READ_ONCE(t->stop_pending) != 0;
+	return READ_ONCE(t->kill_pending) != 0 || READ_ONCE(t->stop_pending) != 0 ||
+	       (READ_ONCE(t->sig_pending) & ~READ_ONCE(t->sig_blocked)) != 0;
 }
+// kernel/signal.c: sig is one the task may catch, ignore or block.
+bool signal_catchable(int sig);
+// task_signal's first step: true if t's disposition dealt with sig
+// (queued for its handler, held blocked, or dropped), false if it kills.
+bool signal_send(struct task *t, int sig);
+// What a spawned child starts with: ignored signals stay ignored, caught
+// ones go back to their default (as across POSIX's exec), none blocked.
+void signal_inherit(struct task *child, struct task *parent);
 
 // ---- References and lookup ----
 void task_get(struct task *t);

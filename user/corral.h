@@ -82,11 +82,20 @@ int cdir_close(CDIR *d);
 // ---- console ---------------------------------------------------------
 int console_set_raw(int fd, int raw); // raw: no echo, no line editing
 int console_set_fg(int fd, pid_t pid); // Ctrl-C sends SIGINT to pid
+// The same, but Ctrl-Z does not stop pid: a shell that takes Ctrl-C itself
+// (its `wait`) while ignoring SIGTSTP, as shells do.
+int console_set_fg_nostop(int fd, pid_t pid);
 // Bytes a read of the console would return now (0: it would wait); in
 // raw mode, the keys typed (top polls for `q` with it).
 int console_pending(int fd);
 
 int corral_poweroff(int status);
+
+// One pointer of the app instance's own (NULL until set): what a signal
+// handler uses to find its instance's state, since apps share their
+// globals (see user/libc/signal.c for when handlers run).
+void corral_set_app_data(void *p);
+void *corral_app_data(void);
 
 // The kernel's own test suite and KBENCH benchmarks (kernel/ktest.h),
 // whose output goes to the console. pattern NULL: all. The number of

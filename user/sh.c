@@ -408,6 +408,7 @@ static int input_loop(struct sh *sh, char *line)
 	char prompt[300];
 	sh->editing = console_set_raw(0, 1) == 0;
 	sh->interactive = sh->editing || isatty(0);
+	sh_signal_sync_all(sh); // an interactive shell catches INT, QUIT, TERM
 	if (sh->editing) {
 		int fd = dup(0);
 		sh->console_fd = fd >= 0 ? sh_move_high(fd) : -1;
@@ -418,6 +419,8 @@ static int input_loop(struct sh *sh, char *line)
 	int lineno = 1, pending_lines = 0;
 	for (;;) {
 		int r;
+		if (sh->sig_pending)
+			sh_run_traps(sh);
 		if (sh->interactive && pending.len == 0)
 			sh_jobs_poll(sh, 1);
 		make_prompt(sh, prompt, sizeof(prompt), pending.len > 0);
@@ -565,6 +568,7 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 	sh->stack_base = &stack_mark;
 	sh->stack_limit = stack_limit;
 	sh->pid = getpid();
+	sh_signals_init(sh);
 	sh->umask = 022;
 	import_environment(sh);
 	int status;
@@ -629,6 +633,7 @@ done:
 	sh_run_exit_trap(sh);
 	status = sh->status;
 	free(line);
+	corral_set_app_data(NULL); // a late signal's handler must not find sh
 	sh_free(sh);
 	return status;
 }

@@ -12,6 +12,7 @@
 //   sh_forkshell.c a new sh task on a copy of this one's state: pipeline
 //                 stages and background jobs that run at the same time
 //   sh_jobs.c     background jobs; the console's foreground task
+//   sh_signal.c   signals and traps: what the shell catches, trap actions
 //   sh_builtin.c  the builtins (cd, echo, exit, export, wait, jobs, ...)
 //   sh_builtin2.c more builtins (read, set, trap, type, umask, ...)
 //   sh_test.c     test / [ (test_main, also usable as an app)
@@ -25,6 +26,7 @@
 #ifndef USER_SH_H
 #define USER_SH_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -195,6 +197,11 @@ struct sh {
 	int source_depth; // `source` calls running
 	int eval_depth;   // expansions/commands nested (guards the stack)
 	char *traps[SH_NSIG]; // trap action per signal; traps[0]: EXIT
+	volatile unsigned sig_pending; // caught signals whose trap has not run
+				       // (bit n: Linux's signal n; sh_signal.c)
+	unsigned sig_hard_ignored; // ignored when the shell started: stay so
+	unsigned sig_catching, sig_ignoring; // what the shell has set (sh_signal_sync)
+	int in_trap;      // a trap action is running
 	char *arg0;       // $0 and the prefix of messages
 	char *stack_base; // address of a local of sh_main (stack guard)
 	long stack_limit; // bytes of stack the guard lets the shell use
@@ -378,6 +385,33 @@ struct sh_job *sh_job_find_id(struct sh *sh, int id);
 void sh_job_remove(struct sh *sh, struct sh_job *job);
 const char *sh_job_state(const struct sh_job *job, char *buf, size_t n);
 int sh_jobs_kill_args(struct sh *sh, char ***argv, int *argc);
+
+// sh_signal.c: signals and traps (see its top comment).
+int sh_signal_catchable(int sig);   // a signal `trap` can act on (Linux's number)
+void sh_signals_init(struct sh *sh); // at start: notes what was ignored
+void sh_signal_sync(struct sh *sh, int sig); // dispositions from traps[sig]
+void sh_signal_sync_all(struct sh *sh);
+// Between commands: run the actions of the trapped signals that came.
+void sh_run_traps(struct sh *sh);
+// For `wait`: a signal that ends it (trapped, or an interactive shell's
+// Ctrl-C), or 0.
+int sh_wait_interrupted(struct sh *sh);
+// A foreground command died of SIGINT (a Ctrl-C the shell did not see):
+// do what the shell would have done had it got the signal too.
+void sh_child_interrupted(struct sh *sh);
+// Around spawning a background job: without job control (a script), the
+// job starts with SIGINT and SIGQUIT ignored, as POSIX asks.
+struct sh_bg_signals {
+	int active;
+	sigset_t mask;
+	struct sigaction act[2];
+};
+void sh_bg_signals_begin(struct sh *sh, struct sh_bg_signals *b);
+void sh_bg_signals_end(struct sh *sh, struct sh_bg_signals *b);
+// The `wait` builtin's wait for job: the console's Ctrl-C goes to the
+// shell, not the job. The job's status, or -SIG if a signal ended the
+// wait (the job is left running).
+int sh_job_wait_interruptible(struct sh *sh, struct sh_job *job);
 
 // sh_builtin.c
 typedef int (*sh_builtin_fn)(struct sh *sh, int argc, char **argv);

@@ -546,12 +546,24 @@ static int builtin_exec(struct sh *sh, int argc, char **argv)
 	return status;
 }
 
+// A signal ended `wait`: 128 + its number; the jobs keep running. An
+// interactive shell's Ctrl-C (no INT trap) also abandons the line, as
+// dash's does.
+static int wait_interrupted(struct sh *sh, int sig)
+{
+	if (sig == 2 && !(sh->traps[2] && sh->traps[2][0]))
+		sh_fatal(sh, 128 + sig);
+	return 128 + sig;
+}
+
 static int builtin_wait(struct sh *sh, int argc, char **argv)
 {
 	int status = 0;
 	if (argc == 1) {
 		while (sh->njobs > 0) {
-			sh_job_wait(sh, &sh->jobs[0]);
+			int st = sh_job_wait_interruptible(sh, &sh->jobs[0]);
+			if (st < 0)
+				return wait_interrupted(sh, -st);
 			sh_job_remove(sh, &sh->jobs[0]);
 		}
 		return 0;
@@ -577,7 +589,9 @@ static int builtin_wait(struct sh *sh, int argc, char **argv)
 			status = 127;
 			continue;
 		}
-		status = sh_job_wait(sh, job);
+		status = sh_job_wait_interruptible(sh, job);
+		if (status < 0)
+			return wait_interrupted(sh, -status);
 		sh_job_remove(sh, job);
 	}
 	return status;

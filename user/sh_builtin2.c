@@ -158,9 +158,10 @@ static void quote_into(struct strbuf *b, const char *v)
 	sb_addc(b, '\'');
 }
 
-// Traps are kept and listed; EXIT runs when the shell (or a subshell)
-// ends. Signals cannot be caught by apps on Corral yet, so the others
-// never run.
+// trap [ACTION] SIGNAL...: EXIT runs when the shell (or a subshell) ends;
+// HUP INT QUIT USR1 USR2 PIPE ALRM TERM are caught (or ignored, for an
+// empty ACTION) and their actions run between commands (sh_signal.c).
+// Others are kept and listed, as dash does, but never come.
 static int builtin_trap(struct sh *sh, int argc, char **argv)
 {
 	int i = 1;
@@ -183,8 +184,8 @@ static int builtin_trap(struct sh *sh, int argc, char **argv)
 	}
 	const char *action = argv[i];
 	int reset = strcmp(action, "-") == 0;
-	if (signal_number(action) >= 0 && action[0] >= '0' && action[0] <= '9') {
-		reset = 1; // trap N...: reset
+	if (i + 1 == argc || (signal_number(action) >= 0 && action[0] >= '0' && action[0] <= '9')) {
+		reset = 1; // trap SIG, trap N...: reset
 	} else {
 		i++;
 	}
@@ -198,6 +199,7 @@ static int builtin_trap(struct sh *sh, int argc, char **argv)
 		}
 		free(sh->traps[s]);
 		sh->traps[s] = reset ? NULL : strdup(action);
+		sh_signal_sync(sh, s);
 	}
 	return status;
 }

@@ -323,7 +323,7 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 	// Ctrl-C ends a script too, and at the prompt the rest of the line
 	// (a loop around the command included), as dash's own SIGINT would.
 	if (st == 128 + 2)
-		sh_fatal(sh, st);
+		sh_child_interrupted(sh);
 	return st < 0 ? 127 : st;
 }
 
@@ -741,6 +741,8 @@ int sh_exec(struct sh *sh, struct sh_node *n)
 	}
 	if (sh->jump == J_NONE || sh->jump == J_BREAK || sh->jump == J_CONTINUE)
 		sh->status = status;
+	if (sh->sig_pending) // trapped signals: their actions run between commands
+		sh_run_traps(sh);
 	// set -e: a command that fails ends the shell, unless it is tested
 	// (if/while conditions, all but the last of && ||, after !).
 	if (status != 0 && sh->opt_e && !sh->no_errexit && !sh->jump && n->type != N_LIST &&

@@ -240,6 +240,32 @@ int sh_job_wait(struct sh *sh, struct sh_job *job)
 	return job->stopped ? 128 + SH_SIGTSTP : job->status;
 }
 
+int sh_job_wait_interruptible(struct sh *sh, struct sh_job *job)
+{
+	// The console's Ctrl-C comes to the shell itself (an interactive one
+	// catches it; a script dies of it, its background jobs ignoring it);
+	// Ctrl-Z does nothing (a shell ignores SIGTSTP).
+	console_set_fg_nostop(0, sh->pid);
+	if (sh->editing)
+		console_set_raw(0, 0);
+	int interrupted = 0;
+	for (int i = job->npids - 1; i >= 0 && !interrupted; i--) {
+		while (job->live[i]) {
+			if ((interrupted = sh_wait_interrupted(sh)) != 0)
+				break;
+			int st = 0;
+			pid_t r = waitpid(job->pids[i], &st, 0);
+			if (r < 0 && errno == EINTR)
+				continue;
+			job->live[i] = 0;
+			if (i == job->npids - 1)
+				job->status = r == job->pids[i] ? sh_wait_status(st) : 127;
+		}
+	}
+	sh_console_job_end(sh);
+	return interrupted ? -interrupted : job->status;
+}
+
 // The job a `%N` word names: %N, or %%/%+ for the newest. NULL if none.
 static struct sh_job *job_from_spec(struct sh *sh, const char *spec)
 {

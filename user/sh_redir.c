@@ -430,6 +430,7 @@ int sh_subshell_end(struct sh *sh, struct sh_state *st)
 	// Jobs started inside stay ours to reap (there is no other parent).
 	sh->subshell--;
 	free(st);
+	sh_signal_sync_all(sh); // the traps are the shell's again
 	sh->status = status;
 	if (sh->interrupted) // Ctrl-C at the prompt ends the whole line
 		sh_fatal(sh, 130);
@@ -807,7 +808,7 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	if (fg)
 		sh_console_job_end(sh);
 	if (interrupted) // (as for a single app: see run_app)
-		sh_fatal(sh, 130);
+		sh_child_interrupted(sh);
 	result = status[n - 1];
 out:
 	for (i = 0; pipes && i < n; i++)
@@ -855,6 +856,8 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 		return 2;
 	}
 	close(devnull);
+	struct sh_bg_signals sigs; // without job control: INT, QUIT ignored
+	sh_bg_signals_begin(sh, &sigs);
 	struct sh_node *pl = andor->kids;
 	pid_t pids[64];
 	int npids = 0, apps = 1, n = 0;
@@ -898,6 +901,7 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 		if (pid > 0)
 			pids[npids++] = pid;
 	}
+	sh_bg_signals_end(sh, &sigs);
 	sh_fd_restore(&saves);
 	if (npids == 0)
 		return 2;

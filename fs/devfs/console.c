@@ -9,7 +9,9 @@
 //      (the task was looked up when it was set, so this is only a wake-up)
 //      and the byte is not queued; unread input is thrown away, as Linux
 //      does on an interrupt. Without a foreground task it is queued.
-//      Ctrl-Z (0x1a) likewise stops the foreground task (SIGTSTP).
+//      Ctrl-Z (0x1a) likewise stops the foreground task (SIGTSTP) --
+//      unless it was set with CONSOLE_SET_FG_NOSTOP: a shell taking Ctrl-C
+//      itself (its `wait` builtin) ignores SIGTSTP, as shells do.
 //   2. reader context: console_read runs the raw bytes through the line
 //      discipline into the queue readers take from:
 //        cooked (default)  echo; backspace/DEL erases, Ctrl-U erases the
@@ -45,6 +47,7 @@ static size_t rx_head, rx_len;
 
 static DEFINE_SPINLOCK(fg_lock);
 static struct task *fg_task; // referenced
+static bool fg_nostop;       // Ctrl-Z does not stop fg_task
 
 static DEFINE_MUTEX(con_lock);
 static char line[CON_LINE_MAX];
@@ -93,7 +96,8 @@ static bool stop_foreground(void)
 {
 	unsigned long f = spin_lock_irqsave(&fg_lock);
 	struct task *t = fg_task;
-	if (t && t != init_task && !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
+	if (t && t != init_task && !fg_nostop &&
+	    !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
 		task_stop_request(t, SIGTSTP);
 	spin_unlock_irqrestore(&fg_lock, f);
 	if (t && !raw)
@@ -278,11 +282,12 @@ static ssize_t console_write_op(struct file *f, const char *buf, size_t n, off_t
 }
 
 // Make t (referenced, or NULL) the foreground task.
-static void set_foreground(struct task *t)
+static void set_foreground(struct task *t, bool nostop)
 {
 	unsigned long f = spin_lock_irqsave(&fg_lock);
 	struct task *old = fg_task;
 	fg_task = t;
+	fg_nostop = nostop;
 	spin_unlock_irqrestore(&fg_lock, f);
 	if (old)
 		task_put(old);
@@ -303,13 +308,14 @@ static int console_ioctl(struct file *f, unsigned long req, long arg)
 		mutex_unlock(&con_lock);
 		return n;
 	}
-	case CONSOLE_SET_FG: {
+	case CONSOLE_SET_FG:
+	case CONSOLE_SET_FG_NOSTOP: {
 		if (arg < 0 || arg >= PID_MAX)
 			return -EINVAL;
 		struct task *t = arg ? task_find_get((pid_t)arg) : NULL;
 		if (arg && !t)
 			return -ESRCH;
-		set_foreground(t);
+		set_foreground(t, req == CONSOLE_SET_FG_NOSTOP);
 		return 0;
 	}
 	default:
@@ -319,7 +325,7 @@ static int console_ioctl(struct file *f, unsigned long req, long arg)
 
 void console_reset(void)
 {
-	set_foreground(NULL);
+	set_foreground(NULL, false);
 	unsigned long f = spin_lock_irqsave(&rx_lock);
 	rx_len = 0;
 	spin_unlock_irqrestore(&rx_lock, f);

@@ -261,11 +261,20 @@ int console_set_fg(int fd, pid_t pid)
 	return rc;
 }
 
+// The host's terminal has no "Ctrl-C only" mode: the shell's process
+// group takes the terminal.
+int console_set_fg_nostop(int fd, pid_t pid) { return console_set_fg(fd, pid); }
+
 int corral_poweroff(int status)
 {
 	fflush(NULL);
 	exit(status);
 }
+
+// One app instance per host process: a global will do.
+static void *app_data;
+void corral_set_app_data(void *p) { app_data = p; }
+void *corral_app_data(void) { return app_data; }
 
 int corral_ktest(const char *pattern)
 {

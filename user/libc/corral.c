@@ -163,4 +163,9 @@ int console_set_raw(int fd, int raw)
 }
 
 int console_set_fg(int fd, pid_t pid) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_SET_FG, pid)); }
+
+int console_set_fg_nostop(int fd, pid_t pid)
+{
+	return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_SET_FG_NOSTOP, pid));
+}
 int console_pending(int fd) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_NREAD, 0)); }

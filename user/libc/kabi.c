@@ -15,8 +15,16 @@ const int kabi_kernel_open_flag[KABI_NR_OPEN_FLAGS] = {KABI_OPEN_FLAG_NAMES(KABI
 
 _Static_assert(KABI_CONSOLE_SET_RAW == CONSOLE_SET_RAW, "console ioctl");
 _Static_assert(KABI_CONSOLE_SET_FG == CONSOLE_SET_FG, "console ioctl");
+_Static_assert(KABI_CONSOLE_SET_FG_NOSTOP == CONSOLE_SET_FG_NOSTOP, "console ioctl");
 _Static_assert(KABI_CONSOLE_NREAD == CONSOLE_NREAD, "console ioctl");
 _Static_assert(sizeof(struct kabi_utsname) == sizeof(struct kutsname), "utsname");
+_Static_assert(KABI_SIG_ACTION_DEFAULT == SIG_ACTION_DEFAULT &&
+		       KABI_SIG_ACTION_IGNORE == SIG_ACTION_IGNORE &&
+		       KABI_SIG_ACTION_CATCH == SIG_ACTION_CATCH,
+	       "signal actions");
+_Static_assert(KABI_SIG_BLOCK == SIG_BLOCK && KABI_SIG_UNBLOCK == SIG_UNBLOCK &&
+		       KABI_SIG_SETMASK == SIG_SETMASK,
+	       "sigprocmask");
 
 // ---- Per-task state ----
 

@@ -81,10 +81,24 @@ int kbench_run_from_app(const char *pattern);
 _Bool ktest_match(const char *pattern, const char *name);
 // The safe point: call after every kernel call returns (kernel/task.h).
 void task_check_killed(void);
+// Signals (kernel/signal.c; Linux's numbers, masks with bit n = signal n).
+int sys_sigaction(int sig, int action, int *old);
+int sys_sigprocmask(int how, const unsigned *set, unsigned *old);
+int sys_sigpending(unsigned *set);
+// The delivery point, after the safe point: handler(sig) for each caught
+// signal that is pending and not blocked.
+void signal_deliver(void (*handler)(int sig));
+#define KABI_SIG_ACTION_DEFAULT 0
+#define KABI_SIG_ACTION_IGNORE 1
+#define KABI_SIG_ACTION_CATCH 2
+#define KABI_SIG_BLOCK 0
+#define KABI_SIG_UNBLOCK 1
+#define KABI_SIG_SETMASK 2
 
 // The kernel's console ioctls (kernel/syscall.h), the same on both sides.
 #define KABI_CONSOLE_SET_RAW 0x5401
 #define KABI_CONSOLE_SET_FG 0x5402
+#define KABI_CONSOLE_SET_FG_NOSTOP 0x5403
 #define KABI_CONSOLE_NREAD 0x541B
 
 // ---- Calls whose kernel types newlib's side cannot see (kabi.c) ----

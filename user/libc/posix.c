@@ -156,10 +156,16 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 
 int usleep(useconds_t us) { return sleep_ns((unsigned long long)us * 1000); }
 
+// POSIX: the seconds left (rounded up) when a caught signal cut it short.
 unsigned sleep(unsigned seconds)
 {
-	sleep_ns((unsigned long long)seconds * 1000000000);
-	return 0;
+	unsigned long long want = (unsigned long long)seconds * 1000000000;
+	unsigned long long start = sys_clock_gettime_ns(1);
+	if (sleep_ns(want) == 0)
+		return 0;
+	unsigned long long spent = sys_clock_gettime_ns(1) - start;
+	unsigned long long left = spent < want ? want - spent : 0;
+	return left ? (unsigned)((left + 999999999) / 1000000000) : 1;
 }
 
 // ---- System ----

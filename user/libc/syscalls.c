@@ -162,7 +162,12 @@ int _link_r(struct _reent *r, const char *from, const char *to)
 
 int _getpid_r(struct _reent *r) { return libc_result(r, sys_getpid()); }
 
-int _kill_r(struct _reent *r, int pid, int sig) { return libc_result(r, sys_kill(pid, sig)); }
+// Signal numbers are Linux's (the shell's kill, the kill app); newlib's
+// SIGUSR1 and SIGUSR2 (30, 31) are taken as Linux's 10 and 12 too.
+int _kill_r(struct _reent *r, int pid, int sig)
+{
+	return libc_result(r, sys_kill(pid, libc_kernel_signal_number(sig)));
+}
 
 int _gettimeofday_r(struct _reent *r, struct timeval *tv, void *tz)
 {

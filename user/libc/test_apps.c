@@ -10,10 +10,14 @@
 //              with %f (SSE state saved per task; printf of doubles)
 //   __libctest argv and the environment, errno and strerror, stdio on a
 //              file, snprintf, spawn and waitpid from an app
+//   __sigtest  signal(), sigaction() and raise(): refuses SIGKILL, runs
+//              a SIGUSR1 handler before raise() returns, ignores SIGTERM,
+//              then sleeps until a SIGINT handler cuts the sleep short
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,3 +163,50 @@ static int libctest_main(int argc, char **argv)
 	return 3;
 }
 APP(__libctest, libctest_main, "test: libc calls from an app");
+
+// What __sigtest's handlers saw: the instance's own (corral_app_data),
+// since every instance of an app shares its globals.
+struct sigtest {
+	int count[32];
+};
+
+static void sigtest_handler(int sig)
+{
+	struct sigtest *st = corral_app_data();
+	if (st && sig > 0 && sig < 32)
+		st->count[sig]++;
+}
+
+static int sigtest_main(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	struct sigtest st;
+	memset(&st, 0, sizeof(st));
+	corral_set_app_data(&st);
+	if (signal(SIGKILL, sigtest_handler) == SIG_ERR)
+		printf("signal(SIGKILL): %s\n", strerror(errno));
+	signal(SIGUSR1, sigtest_handler);
+	raise(SIGUSR1);
+	printf("raise(SIGUSR1): handler ran %d time(s)\n", st.count[SIGUSR1]);
+	struct sigaction act, old;
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = SIG_IGN;
+	sigaction(SIGTERM, &act, NULL);
+	act.sa_handler = sigtest_handler;
+	sigaction(SIGINT, &act, &old);
+	printf("SIGINT was %s; waiting in pid %d\n", old.sa_handler == SIG_DFL   ? "default"
+	       : old.sa_handler == SIG_IGN ? "ignored"
+					   : "caught",
+	       (int)getpid());
+	fflush(stdout);
+	int slept = 0;
+	while (st.count[SIGINT] == 0 && slept < 600) {
+		if (sleep(1) != 0)
+			break;
+		slept++;
+	}
+	printf("caught SIGINT %d time(s), SIGTERM %d: %s\n", st.count[SIGINT], st.count[SIGTERM],
+	       st.count[SIGINT] ? "sleep cut short" : "timed out");
+	return st.count[SIGINT] == 1 ? 0 : 1;
+}
+APP(__sigtest, sigtest_main, "test: catch and ignore signals");
