@@ -4,9 +4,11 @@ a stopped task shows T in ps, stays counted in its container's tasks and
 dies of a kill."""
 
 import re
+import subprocess
 import time
 
 from corral import Corral, check
+from test_sh_corpus import printf_escape
 
 guests = []
 
@@ -148,3 +150,24 @@ def test_a_forkshell_of_the_prompt_words_errors_as_the_prompt():
         check(g, "f() { echo x > /nonexistent/f; }; "
                  "f 2>/tmp/ferr & wait $!; echo $?; cat /tmp/ferr",
               re.compile(r"\[\d+\] \d+\n1\nsh: /nonexistent/f: No such file or directory"))
+
+
+FORKSHELL_SIGNALS = r"""trap '' INT
+{ trap - INT; sh -c 'trap "echo caught" INT; kill -INT $$; echo after'; } | cat
+{ sh -c 'trap "echo caught" INT; kill -INT $$; echo still ignored'; } | cat
+f() { trap - INT; sh -c 'trap "echo caught in bg" INT; kill -INT $$; echo bg ignores'; }
+f & wait
+"""
+
+
+def test_forkshells_keep_ignored_signals_as_dash_subshells_do():
+    # A stage inherits `trap '' INT` (and may undo it); a background job of
+    # a script starts with INT ignored for good (POSIX, no job control).
+    # Compared with dash on the host (the host build's spawn resets INT, so
+    # the corpus cannot hold this).
+    want = subprocess.run(["dash", "-c", FORKSHELL_SIGNALS], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=30).stdout.decode()
+    assert want == "caught\nafter\nstill ignored\nbg ignores\n", want
+    for g in guests:
+        g.run("printf '%s' > /tmp/fsig.sh" % "".join(printf_escape(FORKSHELL_SIGNALS.encode())))
+        check(g, "sh /tmp/fsig.sh", want.rstrip("\n"))

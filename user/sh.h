@@ -325,10 +325,12 @@ pid_t sh_spawn_simple(struct sh *sh, struct sh_node *cmd, int *status);
 // sh_forkshell.c: a new sh task that starts as a copy of this shell's state
 // and runs node n with stdin in and stdout out (-1: the shell's own); its
 // pid, or -1 (reported). flags: SH_FORKSHELL_STAGE for a pipeline stage
-// (a write into a closed pipe ends it quietly). state_path (or NULL) gets
+// (a write into a closed pipe ends it quietly), SH_FORKSHELL_BG_NOINT for
+// a background job of a script (sh_bg_signals_begin: INT, QUIT ignored). state_path (or NULL) gets
 // the name of the file that carries the state: the child unlinks it when it
 // starts, the parent may unlink it once the child is reaped.
 #define SH_FORKSHELL_STAGE 1
+#define SH_FORKSHELL_BG_NOINT 2 // a background job started with INT and QUIT ignored
 #define SH_FORKSHELL_PATH 64
 #define SH_FORKSHELL_ARG "\001forkshell" // sh's hidden first argument
 pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags,

@@ -471,6 +471,7 @@ static char *state_write(struct sh *sh, struct sh_node *n, int flags, size_t *le
 	put_num(&b, sh->loop_depth);
 	put_num(&b, flags);
 	put_num(&b, sh->interactive || sh->prompt_child);
+	put_num(&b, sh->sig_hard_ignored);
 	int *opts[8];
 	option_fields(sh, opts);
 	for (int i = 0; i < 8; i++)
@@ -559,8 +560,18 @@ static int state_read(struct sh *sh, struct reader *r)
 	// a subshell in dash)
 	sh->func_depth = (int)get_num(r);
 	sh->loop_depth = (int)get_num(r);
-	sh->pipe_stage = (get_num(r) & SH_FORKSHELL_STAGE) != 0;
+	long flags = get_num(r);
+	sh->pipe_stage = (flags & SH_FORKSHELL_STAGE) != 0;
 	sh->prompt_child = (int)get_num(r);
+	// Signals ignored when the parent started stay ignored whatever a trap
+	// says; those it ignores by `trap ''` (which this shell found ignored
+	// at its start too) are ordinary ignores here, as in a dash subshell,
+	// and so are INT and QUIT for a background job of a script -- unless
+	// they were the parent's hard ones.
+	unsigned hard = (unsigned)get_num(r);
+	if (flags & SH_FORKSHELL_BG_NOINT)
+		hard |= 1u << 2 | 1u << 3; // SIGINT, SIGQUIT
+	sh->sig_hard_ignored &= hard;
 	int opts_read[8];
 	for (int i = 0; i < 8; i++)
 		opts_read[i] = (int)get_num(r);

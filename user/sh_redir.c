@@ -897,7 +897,8 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 			close(prev_in);
 	} else {
 		// A forkshell runs it: it sees every variable and function.
-		pid_t pid = sh_forkshell(sh, andor, -1, -1, 0, NULL);
+		pid_t pid = sh_forkshell(sh, andor, -1, -1,
+					 sigs.active ? SH_FORKSHELL_BG_NOINT : 0, NULL);
 		if (pid > 0)
 			pids[npids++] = pid;
 	}
