@@ -4,3 +4,5 @@
 # stay: the host build's spawn resets INT, so they are not here.)
 trap '' INT
 { trap - INT; sh -c 'trap "echo caught" INT; kill -INT $$; echo after'; } | cat
+# sh_diff: not in a background job -- there INT is ignored for good (a
+# script's job), which the host build's spawn, resetting INT, cannot show.
