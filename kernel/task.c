@@ -379,7 +379,7 @@ static void task_release(struct task *t)
 	cgroup_release(t);
 	task_stack_free(t->kstack_top, t->home_node);
 	t->kstack_top = NULL;
-	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node); // discarded: never exited
 	t->kstack_charge = NULL;
 	t->state = TASK_DEAD;
 	task_put(t);
@@ -533,6 +533,10 @@ static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 	fs_task_exit(t);
 	task_release_app_state(t);
 	cgroup_exit(t);
+	// The kernel stack is uncharged now, freed at the reap: a zombie holds
+	// no bc charge, so it does not keep its container (exit_task_stack_account).
+	bc_uncharge_css(t->kstack_charge, KSTACK_PAGES, t->home_node);
+	t->kstack_charge = NULL;
 
 	spin_lock(&tasklist_lock);
 	reparent_children_locked(t);

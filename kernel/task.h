@@ -82,7 +82,7 @@ struct task {
 	bool kthread;               // made by kthread_create: ignores kills
 	void *kstack_top;           // from kstack_alloc; NULL for idle tasks
 	struct container_subsys_state *kstack_charge; // the bc container its stack is
-						      // charged to, or NULL
+						      // charged to, or NULL (from its exit on)
 	u64 start_ns;               // clock_ns() at creation
 
 	// ---- task->lock (irq-safe): wake-ups and affinity ----

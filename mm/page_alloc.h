@@ -65,7 +65,7 @@ struct page {
 		};
 		struct page *head; // PG_tail: the slab's first page
 		// A page charged to a bc container (kernel/containers/bc.h):
-		// its css (pinning bc's state); set by bc_charge_pages on every page
+		// its css, referenced (the charge keeps the container); set by bc_charge_pages on every page
 		// the charging code allocates (NULL: not charged).
 		struct container_subsys_state *bc_charge;
 	};

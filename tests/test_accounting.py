@@ -166,15 +166,15 @@ def test_top_c_shows_each_container_with_its_tasks_and_cpu():
         run(g, "echo %s > /h/cpu/t/busy/tasks" % pid)
         out = run(g, "top -n 1 -d 0.5 -c /h/cpu")
         rows = dict((m.group(1), (int(m.group(2)), float(m.group(3)))) for m in
-                    re.finditer(r"^(\S+)\s+(\d+)\s+(\d+\.\d)$", out, re.M))
+                    re.finditer(r"^(\S+)\s+(\d+)\s+(\d+\.\d)\s+-$", out, re.M))  # MEM: no bc
         assert set(rows) >= {"/", "/t", "/t/busy", "/t/idle"}, out
         assert rows["/t/busy"][0] == 1 and rows["/t/idle"][0] == 0, out
         assert rows["/t"][0] == 1, out  # tasks count the subtree
         assert rows["/t/busy"][1] > 50, out
         assert rows["/t/idle"][1] == 0, out
         assert rows["/t"][1] > 50, out
-        # A hierarchy without cpuacct shows no CPU figure.
-        assert re.search(r"^/\s+\d+\s+-$", run(g, "top -n 1 -d 0.1 -c /h/lim"), re.M)
+        # A hierarchy without cpuacct shows no CPU figure (bc: a MEM one).
+        assert re.search(r"^/\s+\d+\s+-\s+\d+K$", run(g, "top -n 1 -d 0.1 -c /h/lim"), re.M)
         run(g, "kill %s; wait" % pid)
         assert run(g, "rmdir /h/cpu/t/busy /h/cpu/t/idle /h/cpu/t") == ""
 
@@ -420,7 +420,7 @@ def test_combined_three_hierarchies_with_a_workload_each():
                  re.findall(r"node (\d+): (\d+) pages", run(g, "cat /proc/%s/numa" % hog)))
     assert pages.get(1, 0) >= 4096 and pages.get(0, 0) == 0, pages
     out = run(g, "top -n 1 -d 0.3 -c /h/cpu")
-    assert re.search(r"^/w\s+3\s+\d+\.\d$", out, re.M), out
+    assert re.search(r"^/w\s+3\s+\d+\.\d\s+-$", out, re.M), out
     run(g, "kill %s %s %s; wait" % (spin, hog, fds))
     assert wait_for(g, "cat /h/lim/w/bc.numfiles.held", "0") == "0"
     assert wait_for(g, "head -n 1 /h/lim/w/numtasks.stats",

@@ -107,7 +107,7 @@ def test_top_c_outside_a_hierarchy_is_an_error():
               "top: /nonexistent: No such file or directory", status=1)
         check(g, "mkdir -p /h && mount -t container -o cpuacct none /h && mkdir /h/a", "")
         out = check(g, "top -c /h -n 1 -d 0", re.compile(r"(?s)top - up .*"))
-        assert re.search(r"^/\s+\d+\s+\d+\.\d$", out, re.M), out
-        assert re.search(r"^/a\s+0\s+0\.0$", out, re.M), out
+        assert re.search(r"^/\s+\d+\s+\d+\.\d\s+-$", out, re.M), out  # MEM: no bc here
+        assert re.search(r"^/a\s+0\s+0\.0\s+-$", out, re.M), out
         check(g, "top -c /h/a -n 1 -d 0", re.compile(r"(?s)top - up .*"))  # a container in it
         check(g, "rmdir /h/a; umount /h", "")

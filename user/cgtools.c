@@ -245,6 +245,10 @@ static int cgexec_main(int argc, char **argv)
 		applib_error("cgexec", "malloc", ENOMEM);
 		goto out;
 	}
+	// Whatever stdio allocates at its first use, it allocates here: heap
+	// pages grown in the target would stay charged there (bc.physpages)
+	// after we leave, keeping it busy until we exit.
+	fflush(stdout);
 	int moved = 0, failed = 0;
 	for (int k = 0; k < nt && !failed; k++)
 		for (int j = 0; j < t[k].n && !failed; j++, moved++) {
@@ -258,7 +262,6 @@ static int cgexec_main(int argc, char **argv)
 	pid_t pid = -1;
 	int err = 0;
 	if (!failed) {
-		fflush(stdout);
 		pid = spawn(argv[op.ind], argv + op.ind, NULL);
 		err = errno;
 	}

@@ -291,19 +291,98 @@ static void free_human(long long kb, char *buf, size_t n)
 		snprintf(buf, n, "%.0f%s", v, units[k]);
 }
 
+// A number read from DIR/NAME; -2 if it reads "max", -1 if unreadable.
+static long long free_read_figure(const char *dir, const char *name)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	char *text = applib_read_file(path, NULL);
+	if (!text)
+		return -1;
+	long long v = strncmp(text, "max", 3) == 0 ? -2 : strtoll(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+// Does the comma list in list name item?
+static int free_list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; p; p = strchr(p, ',')) {
+		p += *p == ',';
+		if (strncmp(p, item, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return 1;
+	}
+	return 0;
+}
+
+// The directory of this task's bc container, as lxcfs finds it for a
+// containerised free: its line in /proc/self/cgroup ("2:numtasks,bc:/job")
+// under the hierarchy's mount in /proc/mounts. 0 with dir set, or -1 if
+// bc is not mounted or this task is in its root (the machine's figures).
+static int free_own_container(char *dir, size_t n)
+{
+	char rpath[300], file[64], subsys[128] = "", path[256] = "";
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)getpid());
+	char *text = applib_read_file(applib_sys_path(file, rpath, sizeof(rpath)), NULL);
+	char *save = NULL;
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+		if (sscanf(l, "%*d:%127[^:]:%255s", subsys, path) == 2 && free_list_has(subsys, "bc"))
+			break;
+		else
+			path[0] = '\0';
+	free(text);
+	if (!path[0] || strcmp(path, "/") == 0)
+		return -1;
+	text = applib_read_file(applib_sys_path("/proc/mounts", rpath, sizeof(rpath)), NULL);
+	int found = -1;
+	save = NULL;
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l && found < 0;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char where[256], type[32], opts[256];
+		if (sscanf(l, "%*s %255s %31s %255s", where, type, opts) == 3 &&
+		    (strcmp(type, "container") == 0 || strcmp(type, "cgroup") == 0) &&
+		    free_list_has(opts, "bc")) {
+			snprintf(dir, n, "%s%s", strcmp(where, "/") ? where : "", path);
+			found = 0;
+		}
+	}
+	free(text);
+	return found;
+}
+
+// A container's memory as lxcfs shows it to free: total the bc.physpages
+// barrier (the machine's memory if that is less, or "max"), used the pages
+// charged to it (bc.physpages.held), free the rest. 0, or -1 + errno.
+static int free_container(const char *dir, long long machine_kb, long long v[3])
+{
+	long long held = free_read_figure(dir, "bc.physpages.held");
+	long long barrier = free_read_figure(dir, "bc.physpages.barrier");
+	if (held < 0 || barrier == -1)
+		return -1; // errno: the read's (ENOENT: not a bc container)
+	long long total = barrier == -2 || barrier > machine_kb / 4 ? machine_kb : barrier * 4;
+	v[0] = total;
+	v[1] = held * 4;
+	v[2] = total > v[1] ? total - v[1] : 0;
+	return 0;
+}
+
 static int free_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
-			   "Usage: free [-b | -k | -m | -g | -h]\n"
+			   "Usage: free [-b | -k | -m | -g | -h] [-C DIR]\n"
 			   "Show memory: total, used, free (KiB; -b bytes, -m MiB, -g GiB,\n"
-			   "-h human-readable: B, Ki, Mi, Gi).\n"))
+			   "-h human-readable: B, Ki, Mi, Gi). In a bc container: that\n"
+			   "container's (bc.physpages: barrier, held), as with lxcfs;\n"
+			   "-C, --container DIR: the bc container at DIR; -C /: the machine's.\n"))
 		return 0;
 	int shift = 0, human = 0, c; // shift: of the kB figures (-b: -10)
+	const char *dir = NULL;
 	struct applib_opts op;
 	static const struct applib_longopt longs[] = {
 		{"bytes", 0, 'b'}, {"kibi", 0, 'k'}, {"mebi", 0, 'm'}, {"gibi", 0, 'g'},
-		{"human", 0, 'h'}, {NULL, 0, 0}};
-	applib_opts_init(&op, "free", argc, argv, "bkmgh", longs);
+		{"human", 0, 'h'}, {"container", 1, 'C'}, {NULL, 0, 0}};
+	applib_opts_init(&op, "free", argc, argv, "bkmghC:", longs);
 	while ((c = applib_getopt(&op)) != -1) {
 		switch (c) {
 		case 'b': shift = -10; human = 0; break;
@@ -311,6 +390,7 @@ static int free_main(int argc, char **argv)
 		case 'm': shift = 10; human = 0; break;
 		case 'g': shift = 20; human = 0; break;
 		case 'h': human = 1; break;
+		case 'C': dir = op.arg; break;
 		default: return 1;
 		}
 	}
@@ -319,7 +399,7 @@ static int free_main(int argc, char **argv)
 		applib_try_help("free");
 		return 1;
 	}
-	char rpath[300];
+	char rpath[300], own[600];
 	char *text = applib_read_file(applib_sys_path("/proc/meminfo", rpath, sizeof(rpath)), NULL);
 	if (!text)
 		return applib_error("free", "/proc/meminfo", errno);
@@ -329,6 +409,15 @@ static int free_main(int argc, char **argv)
 	if (total < 0 || freekb < 0)
 		return applib_error("free", "/proc/meminfo", EINVAL);
 	long long v[3] = {total, total - freekb, freekb};
+	if (!dir && free_own_container(own, sizeof(own)) == 0)
+		dir = own;
+	if (dir && strcmp(dir, "/") != 0 && free_container(dir, total, v) < 0) {
+		if (errno == ENOENT)
+			fprintf(stderr, "free: %s: not a container with bc.physpages\n", dir);
+		else
+			applib_error("free", dir, errno);
+		return 1;
+	}
 	char cell[3][32];
 	for (int k = 0; k < 3; k++) {
 		if (human)

@@ -1,4 +1,4 @@
-// top: CPU use per task, or per container.
+// top: CPU use per task, or CPU and memory per container.
 //
 //   top [-n N] [-d SECS]     N snapshots (default: until killed), each the
 //                            CPU used over SECS (default 1) by every task,
@@ -9,8 +9,12 @@
 //                            the tasks of the container and its
 //                            descendants, and the CPU its cpuacct.usage
 //                            (which counts descendants too) grew by; "-"
-//                            if the hierarchy has no cpuacct. DIR must
-//                            be in a container hierarchy (else an error)
+//                            if the hierarchy has no cpuacct; and MEM,
+//                            the memory charged to it and its descendants
+//                            (the sum of their bc.physpages.held, in KiB
+//                            with a K: "1024K" is 256 pages), "-" if the
+//                            hierarchy has no bc. DIR must be in a
+//                            container hierarchy (else an error)
 // A task's CPU% is of one CPU: at most 100. A container's can pass 100
 // on a machine with several. Run on the console without -n 1, top reads
 // keys while it waits: `q` quits.
@@ -151,12 +155,25 @@ struct container_row {
 	int tasks;       // its own members, then its whole subtree's
 	long long usage; // cpuacct.usage at the first snapshot, -1 if none
 	long long at;    // when that was read
+	long long pages; // bc.physpages.held, its own then its subtree's; -1 if none
 };
 
 static long long read_usage(const char *dir)
 {
 	char path[600];
 	snprintf(path, sizeof(path), "%s/cpuacct.usage", dir);
+	char *text = applib_read_file(path, NULL);
+	if (!text)
+		return -1;
+	long long v = strtoll(text, NULL, 10);
+	free(text);
+	return v;
+}
+
+static long long read_held_pages(const char *dir)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/bc.physpages.held", dir);
 	char *text = applib_read_file(path, NULL);
 	if (!text)
 		return -1;
@@ -276,12 +293,18 @@ static int top_containers_once(const struct top_opts *o)
 		free(rows);
 		return TOP_QUIT;
 	}
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		rows[i].tasks = count_tasks(rows[i].path);
-	for (int i = n - 1; i > 0; i--) // children come after their parent
-		rows[rows[i].parent].tasks += rows[i].tasks;
+		rows[i].pages = read_held_pages(rows[i].path);
+	}
+	for (int i = n - 1; i > 0; i--) { // children come after their parent
+		struct container_row *up = &rows[rows[i].parent];
+		up->tasks += rows[i].tasks;
+		if (up->pages >= 0 && rows[i].pages >= 0)
+			up->pages += rows[i].pages;
+	}
 	print_header(-1, 0);
-	printf("%-24s %6s %6s\n", "CONTAINER", "TASKS", "%CPU");
+	printf("%-24s %6s %6s %10s\n", "CONTAINER", "TASKS", "%CPU", "MEM");
 	// The scheduler charges cpuacct at switches and ticks, so over a short
 	// interval a figure can jump by a tick per CPU: no container can use
 	// more than every CPU, so that is where it is cut.
@@ -301,7 +324,12 @@ static int top_containers_once(const struct top_opts *o)
 					     : 0.0;
 			snprintf(pbuf, sizeof(pbuf), "%.1f", pct < most ? pct : most);
 		}
-		printf("%-24s %6d %6s\n", name, rows[i].tasks, pbuf);
+		char mbuf[24];
+		if (rows[i].pages < 0)
+			snprintf(mbuf, sizeof(mbuf), "-");
+		else
+			snprintf(mbuf, sizeof(mbuf), "%lldK", rows[i].pages * 4);
+		printf("%-24s %6d %6s %10s\n", name, rows[i].tasks, pbuf, mbuf);
 	}
 	for (int i = 0; i < n; i++)
 		free(rows[i].path);
@@ -314,7 +342,8 @@ static int top_main(int argc, char **argv)
 	static const char usage[] =
 		"usage: top [-n N] [-d SECS] [-c DIR]\n"
 		"CPU use per task over SECS (1) seconds, N times (until killed);\n"
-		"-c DIR: per container of the hierarchy mounted at DIR.\n";
+		"-c DIR: per container of the hierarchy mounted at DIR (tasks, CPU,\n"
+		"memory charged: bc.physpages).\n";
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
 	struct top_opts o = {-1, 1000000000LL, NULL, 0};
@@ -360,4 +389,4 @@ static int top_main(int argc, char **argv)
 		console_set_raw(0, 0);
 	return rc == TOP_QUIT ? 0 : rc;
 }
-APP(top, top_main, "CPU use per task or per container");
+APP(top, top_main, "CPU use per task, or CPU and memory per container");

@@ -27,10 +27,12 @@ static const char *state_name(char c)
 // (ns of CPU used). Only the DESIGN.md §8 lines contain "Cpu" or
 // "allowed", so `grep -E 'Cpu|allowed' /proc/N/status` shows just those.
 // The pages t holds: its heap's and its kernel stack's (what bc.physpages
-// charges for t itself; ramfs and pipe pages belong to files).
+// charges for t itself; ramfs and pipe pages belong to files). A zombie's
+// stack, uncharged at its exit though not yet freed, counts no more.
 static u64 task_pages(struct task *t)
 {
-	u64 n = t->kstack_top ? KSTACK_SIZE / PAGE_SIZE : 0;
+	char state = task_state_char(t);
+	u64 n = t->kstack_top && state != 'Z' && state != 'X' ? KSTACK_SIZE / PAGE_SIZE : 0;
 	int nid;
 	for_each_online_node(nid)
 		n += app_heap_node_pages(t, nid);

@@ -36,13 +36,21 @@
 //
 // Every struct file is charged when file_alloc() makes it (fs/file.c),
 // to the creating task's bc container, and uncharged when its last
-// reference goes -- to that same container, wherever the task went. The
-// file holds a css reference (f->charge), so rmdir is EBUSY until it is
-// closed; the last close of a notify_on_release container's files queues
-// the release agent (the core's css_put).
+// reference goes -- to that same container (f->charge), wherever the task
+// went. rmdir is EBUSY until it is closed; the last close of a
+// notify_on_release container's files queues the release agent.
 //
-// Locking: bc_lock (a spinlock) guards every counter; barrier and limit
-// are written with container_mutex held too.
+// References: a bc state holds one reference on its css (css_get) for
+// each resource whose held is above 0, taken by the charge that raises
+// held from 0 and dropped by the uncharge that brings it back (css_put:
+// the core's busy check and release queueing then see it). So every
+// charged file and page keeps its container, and one reference covers
+// them all: the charges of the hot paths touch only bc_lock.
+//
+// Locking: bc_lock (a spinlock) guards every counter; a charge takes it
+// inside current->lock (which keeps current's css_set, and so its css,
+// in place: see bc_try_charge); barrier and limit are written with
+// container_mutex held too.
 // physpages: the same six files (bc.physpages.*), in 4 KiB pages, for
 // the memory allocated on a task's behalf: its heap pages (mm/task_heap.c),
 // its kernel stack (kernel/task.c, charged by the spawner: a spawn past the
@@ -55,20 +63,30 @@
 // bc.physpages.numa: "total=N N0=N N1=N ..." (memcg's memory.numa_stat),
 // the held pages per online node.
 //
-// A charged page records its css in its struct page (page->bc_charge):
-// it is uncharged to that container when freed, wherever its task went.
-// Unlike a file, a page does not keep the container alive: a shell that
-// visited a container keeps heap pages charged there for its whole life,
-// so rmdir goes ahead, and the struct bc lives on (pinned by bc->pins,
-// unseen) until its last page is uncharged -- Linux's dying memcg. Migration
-// (heap_migrate) hands the charge to the new page (bc_move_page_charge).
-// Refusals of pages are logged once per container without its path: the
-// page hooks run under a heap's lock, which nests inside container_mutex.
+// A charged page records its css in its struct page (page->bc_charge),
+// as a file does in f->charge: it is uncharged to that container when
+// freed, wherever its task went, and until then the container cannot be
+// removed (rmdir EBUSY). So rmdir's rule is exact: a container goes only
+// when it has no task (zombies do not count), no child, and 0 in both
+// bc.*.held -- each container's held counts its own charges only, never
+// its children's (which make it busy anyway). The last uncharge of an emptied notify_on_release
+// container queues the release agent, as the last close does.
+// A kernel stack is uncharged when its task exits (kernel/task.c, as
+// Linux's exit_task_stack_account), though freed at the reap: a zombie
+// holds no charge, so only-zombies still lets rmdir go ahead.
+// A shell that moves itself into a container and out again leaves the
+// heap pages it grew there charged there, keeping it busy until it frees
+// them (docs/containers.md says how to avoid it: cgexec).
+// Migration (heap_migrate) hands the charge to the new page
+// (bc_move_page_charge). Refusals of pages are logged once per container
+// without its path: the page hooks run under a heap's lock, which nests
+// inside container_mutex.
 //
 #include "kernel/containers/container.h"
 #include "kernel/containers/bc.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
+#include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/spinlock.h"
 #include "kernel/task.h"
@@ -90,11 +108,6 @@ struct bc {
 	struct container_subsys_state css;
 	struct bc_res res[BC_NR];
 	long node_pages[MAX_NUMNODES]; // physpages held, per node
-	// Page charges pin this struct, not the container: one per charge
-	// (a page, a kernel stack). dead: the container is gone (rmdir),
-	// the last uncharge frees it (Linux's dying memcg). Both under bc_lock.
-	long pins;
-	bool dead;
 };
 
 static struct container_subsys bc_subsys;
@@ -128,45 +141,66 @@ static void log_refusal(struct bc *bc, bool hard, long bound)
 		path, hard ? "limit" : "barrier", bound);
 }
 
-// Charge n units of resource r to css (the current task's, referenced:
-// the charge owns the reference when it succeeds): 0, or -1 when the
-// bound (the barrier; the limit for kernel threads) would be passed, with
-// *logp set on the container's first refusal. nid >= 0: pages on that node.
-static int bc_try_charge(struct container_subsys_state *css, int r, long n, int nid,
-			 bool *logp, long *boundp, bool *hardp)
+// A refused charge: what to log.
+struct bc_refusal {
+	struct container_subsys_state *log; // referenced: the container's first refusal
+	long bound;
+	bool hard; // the limit (a kernel thread's), else the barrier
+};
+
+// Charge n units (n > 0) of resource r to the current task's container:
+// its css, or NULL when the bound (the barrier; the limit for kernel
+// threads) would be passed (*why says which; why->log is referenced when
+// this was the container's first refusal). nid >= 0: pages on that node.
+// current->css_set cannot change while current->lock is held (it is
+// written under it, sched_swap_css_set), and it references its css: so
+// the charge takes no css_set_lock and, unless held was 0, no reference.
+static struct container_subsys_state *bc_try_charge(int r, long n, int nid,
+						    struct bc_refusal *why)
 {
-	bool hard = current->kthread; // the limit; apps: the barrier
+	bool hard = current->kthread;
+	unsigned long fl = spin_lock_irqsave(&current->lock);
+	struct container_subsys_state *css = task_css(current, bc_subsys.subsys_id);
 	struct bc *bc = css_bc(css);
 	struct bc_res *res = &bc->res[r];
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
+	spin_lock(&bc_lock);
 	long bound = hard ? res->limit : res->barrier;
-	if (res->held > bound - n) {
+	bool ok = res->held <= bound - n;
+	if (ok) {
+		if (res->held == 0)
+			css_get(css); // held > 0 holds the container
+		res->held += n;
+		if (res->held > res->maxheld)
+			res->maxheld = res->held;
+		if (nid >= 0)
+			bc->node_pages[nid] += n;
+	} else {
 		res->failcnt++;
-		*logp = !res->logged;
+		why->log = res->logged ? NULL : css;
+		if (why->log)
+			css_get(css);
 		res->logged = true;
-		spin_unlock_irqrestore(&bc_lock, fl);
-		*boundp = bound;
-		*hardp = hard;
-		return -1;
+		why->bound = bound;
+		why->hard = hard;
 	}
-	res->held += n;
-	if (res->held > res->maxheld)
-		res->maxheld = res->held;
-	if (nid >= 0)
-		bc->node_pages[nid] += n;
-	spin_unlock_irqrestore(&bc_lock, fl);
-	return 0;
+	spin_unlock(&bc_lock);
+	spin_unlock_irqrestore(&current->lock, fl);
+	return ok ? css : NULL;
 }
 
+// Undo a charge of n units of r to css; the last unit drops the
+// container's reference (and may queue its release check).
 static void bc_uncharge(struct container_subsys_state *css, int r, long n, int nid)
 {
 	struct bc *bc = css_bc(css);
 	unsigned long fl = spin_lock_irqsave(&bc_lock);
 	bc->res[r].held -= n;
+	bool last = bc->res[r].held == 0;
 	if (nid >= 0)
 		bc->node_pages[nid] -= n;
 	spin_unlock_irqrestore(&bc_lock, fl);
-	css_put(css);
+	if (last)
+		css_put(css);
 }
 
 // The hooks of fs/file.c.
@@ -175,16 +209,16 @@ int bc_charge_file(struct file *f)
 	f->charge = NULL;
 	if (!bc_ready)
 		return 0;
-	bool log, hard;
-	long bound;
-	struct container_subsys_state *css = task_css_get(current, bc_subsys.subsys_id);
-	if (bc_try_charge(css, NUMFILES, 1, -1, &log, &bound, &hard) < 0) {
-		if (log)
-			log_refusal(css_bc(css), hard, bound);
-		css_put(css);
+	struct bc_refusal why;
+	struct container_subsys_state *css = bc_try_charge(NUMFILES, 1, -1, &why);
+	if (!css) {
+		if (why.log) {
+			log_refusal(css_bc(why.log), why.hard, why.bound);
+			css_put(why.log);
+		}
 		return -ENFILE;
 	}
-	f->charge = css; // the file owns this reference
+	f->charge = css;
 	return 0;
 }
 
@@ -203,37 +237,26 @@ int bc_charge_current(long n, int nid, struct container_subsys_state **cssp)
 	*cssp = NULL;
 	if (!bc_ready)
 		return 0;
-	bool log, hard;
-	long bound;
-	struct container_subsys_state *css = task_css_get(current, bc_subsys.subsys_id);
-	if (bc_try_charge(css, PHYSPAGES, n, nid, &log, &bound, &hard) < 0) {
-		css_put(css);
-		if (log)
+	struct bc_refusal why;
+	struct container_subsys_state *css = bc_try_charge(PHYSPAGES, n, nid, &why);
+	if (!css) {
+		if (why.log) {
 			pr_info("bc: page allocation refused for pid %d (%s): bc.physpages.%s %ld "
 				"reached (the container's bound, not the system's)\n",
-				current->pid, current->name, hard ? "limit" : "barrier", bound);
+				current->pid, current->name, why.hard ? "limit" : "barrier",
+				why.bound);
+			css_put(why.log);
+		}
 		return -ENOMEM;
 	}
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	css_bc(css)->pins++; // the charge pins the struct bc...
-	spin_unlock_irqrestore(&bc_lock, fl);
-	css_put(css); // ...not the container: rmdir may go ahead
 	*cssp = css;
 	return 0;
 }
 
 void bc_uncharge_css(struct container_subsys_state *css, long n, int nid)
 {
-	if (!css)
-		return;
-	struct bc *bc = css_bc(css);
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	bc->res[PHYSPAGES].held -= n;
-	bc->node_pages[nid] -= n;
-	bool free = --bc->pins == 0 && bc->dead;
-	spin_unlock_irqrestore(&bc_lock, fl);
-	if (free)
-		kfree(bc);
+	if (css)
+		bc_uncharge(css, PHYSPAGES, n, nid);
 }
 
 int bc_charge_pages(void *addr, unsigned order)
@@ -300,13 +323,10 @@ static struct container_subsys_state *bc_create(struct container_subsys *ss,
 
 static void bc_destroy(struct container_subsys *ss, struct container *c)
 {
+	// Every charge held a reference on the css: none is left.
 	struct bc *bc = css_bc(container_css(c, ss->subsys_id));
-	unsigned long fl = spin_lock_irqsave(&bc_lock);
-	bool free = bc->pins == 0;
-	bc->dead = true; // else the last page uncharged frees it
-	spin_unlock_irqrestore(&bc_lock, fl);
-	if (free)
-		kfree(bc);
+	WARN_ON(bc->res[NUMFILES].held || bc->res[PHYSPAGES].held);
+	kfree(bc);
 }
 
 // cft->private: the resource times 8 plus the file.

@@ -20,9 +20,11 @@
 //                                   up yet), or -ENOMEM
 //   bc_uncharge_css(css, n, nid)    undo it (css NULL: nothing)
 // The charge of a page is recorded in the head page's struct page
-// (bc_charge). A charge pins bc's state for that css, not the container
-// (rmdir goes ahead; the state goes with the last uncharge). Never sleeps;
-// takes bc_lock.
+// (bc_charge). While a container holds pages, bc holds a reference on
+// its css, so it cannot be removed (rmdir EBUSY), and the last uncharge
+// of an emptied one queues its release check. Never sleeps; a charge
+// takes current->lock and bc_lock, an uncharge bc_lock (and the last
+// one css_set_lock, in css_put).
 #ifndef KERNEL_CONTAINERS_BC_H
 #define KERNEL_CONTAINERS_BC_H
 

@@ -18,6 +18,7 @@
 #include "kernel/syscall.h"
 #include "mm/numa.h"
 #include "mm/task_heap.h"
+#include "mm/vmap.h"
 
 #define BC "/tmp/bcm"
 
@@ -609,15 +610,16 @@ KTEST(bc, physpages_are_uncharged_to_the_container_charged_after_a_move)
 	EXPECT_EQ(get_num(PP(BC "/a", "held")), 0);
 	EXPECT_GE(get_num(PP(BC "/b", "held")), 8);
 	leave(out);
-	EXPECT_EQ(sys_rmdir(BC "/a"), 0);
-	// q's pages do not keep b (as a Linux memcg's pages do not): b goes,
-	// and their uncharge goes to its state, which goes with them.
-	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/a"), 0);          // nothing charged there now
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY);     // q's pages keep b
 	heap_destroy(h);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
 
-KTEST(bc, physpages_a_visitor_charged_heap_does_not_keep_the_container)
+// As a charged file does: a shell that grew its heap in a container and
+// left keeps that container until the pages are freed.
+KTEST(bc, physpages_a_charged_page_keeps_its_container_rmdir_ebusy_until_freed)
 {
 	bc_mount();
 	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
@@ -627,14 +629,66 @@ KTEST(bc, physpages_a_visitor_charged_heap_does_not_keep_the_container)
 	void *p = alloc_pages_worth(h, 4); // a shell's heap, grown while inside
 	ASSERT_NE(p, NULL);
 	leave(out);
-	EXPECT_GE(get_num(PP(BC "/b", "held")), 4);
-	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
-	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0); // a new one, not the old state
-	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
-	heap_free(h, p);                        // uncharged from the old one
-	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	long held = get_num(PP(BC "/b", "held"));
+	EXPECT_GE(held, 4);
+	EXPECT_EQ(sys_rmdir(BC "/b"), -EBUSY); // no task, no child: the pages
 	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+KTEST(bc, physpages_the_release_agent_runs_when_the_last_charged_page_is_freed)
+{
+	bc_mount();
+	EXPECT_GT(put(BC "/release_agent", "true"), 0);
+	ASSERT_EQ(sys_mkdir(BC "/r", 0755), 0);
+	EXPECT_GT(put(BC "/r/notify_on_release", "1"), 0);
+	int out = enter(BC "/r");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	void *p = alloc_pages_worth(h, 2);
+	ASSERT_NE(p, NULL);
+	int before = atomic_read(&container_releases);
+	leave(out);
+	sleep_ns(50 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before); // the pages still hold it
+	heap_destroy(h);
+	for (int i = 0; i < 200 && atomic_read(&container_releases) == before; i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before + 1);
+	sleep_ns(50 * MS);
+	EXPECT_EQ(atomic_read(&container_releases), before + 1); // once
+	EXPECT_EQ(sys_rmdir(BC "/r"), 0);
+	EXPECT_EQ(put(BC "/release_agent", ""), 0);
+	bc_umount();
+}
+
+static long status_figure(pid_t pid, const char *key);
+
+// A kernel stack is uncharged at its task's exit, though freed at the
+// reap: a zombie keeps no container, as for the other subsystems, and
+// shows no pages in /proc/PID/status.
+KTEST(bc, physpages_a_zombies_kernel_stack_is_uncharged_at_exit_and_rmdir_works)
+{
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/z", 0755), 0);
+	volatile int stop = 0;
+	int out = enter(BC "/z");
+	struct task *t = test_spawn("bc_zombie", sleeper, (void *)&stop, NULL); // charged to z
+	leave(out);
+	ASSERT_NE(t, NULL);
+	EXPECT_EQ(get_num(PP(BC "/z", "held")), KSTACK_SIZE / PAGE_SIZE);
+	EXPECT_EQ(status_figure(t->pid, "VmRSS:"), KSTACK_SIZE / 1024);
+	EXPECT_EQ(sys_rmdir(BC "/z"), -EBUSY); // a live member
+	stop = 1;
+	for (int i = 0; i < 400 && task_state_char(t) != 'Z'; i++)
+		sleep_ns(5 * MS);
+	EXPECT_EQ(task_state_char(t), 'Z');
+	EXPECT_EQ(get_num(PP(BC "/z", "held")), 0);
+	EXPECT_EQ(status_figure(t->pid, "VmRSS:"), 0);
+	EXPECT_EQ(sys_rmdir(BC "/z"), 0);
+	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
 	bc_umount();
 }
 

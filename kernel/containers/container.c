@@ -182,10 +182,13 @@ static void css_set_put(struct css_set *cs)
 	}
 	list_del(&cs->list);
 	if (!cs->dead) {
+		struct css_set *twin = cs->dead_twin;
 		spin_unlock_irqrestore(&css_set_lock, f);
 		for (int i = 0; i < container_subsys_count; i++)
 			css_put(cs->subsys[i]);
 		kfree(cs);
+		if (twin)
+			css_set_put(twin); // cs's reference (an exited set: no deeper)
 		return;
 	}
 	// An exited set: its references were not uses, so dropping them
@@ -204,17 +207,26 @@ static void css_set_put(struct css_set *cs)
 
 // The exited twin of live set cs (same css, dead), referenced; NULL for
 // ENOMEM. Made under css_set_lock alone (exit does not take
-// container_mutex), looked up again before it is added.
+// container_mutex), looked up again before it is added, and cached in
+// cs->dead_twin (with a reference of cs's) for the next exit from cs.
 static struct css_set *find_dead_css_set(struct css_set *cs)
 {
 	size_t n = container_subsys_count * sizeof(cs->subsys[0]);
 	struct css_set *ncs = NULL;
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&css_set_lock);
-		struct css_set *x;
+		struct css_set *x = cs->dead_twin;
+		if (x) {
+			css_set_get_locked(x);
+			spin_unlock_irqrestore(&css_set_lock, f);
+			kfree(ncs);
+			return x;
+		}
 		list_for_each_entry(x, &css_set_list, list) {
 			if (x->dead && !memcmp(x->subsys, cs->subsys, n)) {
-				css_set_get_locked(x);
+				css_set_get_locked(x); // the caller's
+				css_set_get_locked(x); // cs's cached one
+				cs->dead_twin = x;
 				spin_unlock_irqrestore(&css_set_lock, f);
 				kfree(ncs);
 				return x;
@@ -227,6 +239,8 @@ static struct css_set *find_dead_css_set(struct css_set *cs)
 					ncs->subsys[i]->dead_refs++;
 			}
 			list_add(&ncs->list, &css_set_list);
+			css_set_get_locked(ncs); // cs's cached one
+			cs->dead_twin = ncs;
 			spin_unlock_irqrestore(&css_set_lock, f);
 			return ncs;
 		}

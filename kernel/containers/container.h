@@ -158,6 +158,11 @@ struct css_set {
 	// last slice), but no longer use them, so their containers are empty
 	// (released, and rmdir works, at exit, as in Linux). Never changes.
 	bool dead;
+	// A live set's exited twin, once one of its tasks has exited: the set
+	// owns one reference on it (css_set_lock), dropped when the set is
+	// freed, so a task that spawns and reaps in a loop neither searches
+	// the set list nor allocates at each exit. NULL in an exited set.
+	struct css_set *dead_twin;
 	struct container_subsys_state *subsys[CONTAINER_SUBSYS_MAX];
 	struct list_head list; // in the css_set list, for lookup/sharing
 };

@@ -307,19 +307,26 @@ fake dmesg 0 'hello from the kernel' 'dmesg'
 fake top 0 'top - up 1:02:05,  load average: 0.50, 0.25, 0.10
 Tasks: 2 total, 1 running
 
-  PID   %CPU CPU STATE NAME
-    7    0.0   0 S     sh
-   12    0.0   3 R     spin' 'top -n 1 -d 0.1'
+  PID   %CPU CPU NODE STATE NAME
+    7    0.0   0    - S     sh
+   12    0.0   3    - R     spin' 'top -n 1 -d 0.1'
 mkdir -p "$F/cg/batch/sub" "$F/cg/idle"
 printf '1\n7\n' > "$F/cg/tasks"; printf '12\n' > "$F/cg/batch/tasks"; : > "$F/cg/batch/sub/tasks"; : > "$F/cg/idle/tasks"
 for d in "$F/cg" "$F/cg/batch" "$F/cg/batch/sub" "$F/cg/idle"; do echo 1000 > "$d/cpuacct.usage"; done
+echo 5 > "$F/cg/bc.physpages.held"; echo 100 > "$F/cg/batch/bc.physpages.held"
+echo 28 > "$F/cg/batch/sub/bc.physpages.held"; echo 0 > "$F/cg/idle/bc.physpages.held"
+printf 'none %s container rw,cpuacct,bc 0 0\n' "$F/cg" > "$F/proc/mounts"
 got=$(CORRAL_ROOT=$F "$C" top -c "$F/cg" -n 1 -d 0.1 2>&1 | tail -n +3 | sort)
-want='/                             2    0.0
-/batch                        1    0.0
-/batch/sub                    0    0.0
-/idle                         0    0.0
-CONTAINER                 TASKS   %CPU'
+want='/                             3    0.0       532K
+/batch                        1    0.0       512K
+/batch/sub                    0    0.0       112K
+/idle                         0    0.0         0K
+CONTAINER                 TASKS   %CPU        MEM'
 [ "$got" = "$want" ] && report top-c ok || report top-c bad "got $(printf %q "$got")"
+echo 4096 > "$F/cg/batch/bc.physpages.barrier"
+fake free-C 0 '               total        used        free
+Mem:           16384         400       15984' "free -C $F/cg/batch"
+fake free-C-nobc 1 "free: $F/proc: not a container with bc.physpages" "free -C $F/proc 2>&1"
 fake memhog-nofile 0 '1' 'memhog -t 0 1 2>&1 | grep -c "^memhog: /proc/[0-9]*/numa: No such file or directory$"'
 got=$(cd "$W" && ulimit -n 10 && ASAN_OPTIONS=detect_leaks=0 "$C" fdhog 100 2>&1)
 st=$?
