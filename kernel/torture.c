@@ -29,9 +29,11 @@
 
 const char *const op_names[OP_NR] = {
 	"mkdir", "rmdir", "rename", "attach", "spawn", "reap", "kill",
-	"mount", "write", "read", "open", "close", "console"};
+	"mount", "write", "read", "open", "close", "sh", "console"};
 // Relative weights of the worker operations (OP_CONSOLE is the injector's).
-static const int op_weight[OP_NR] = {14, 10, 4, 12, 8, 5, 3, 2, 25, 8, 5, 4, 0};
+// A script (OP_SH) takes from milliseconds to its deadline of seconds, so
+// its small weight is still a good share of the workers' time.
+static const int op_weight[OP_NR] = {14, 10, 4, 12, 8, 5, 3, 2, 25, 8, 5, 4, 2, 0};
 
 // Control files: writable ones first (the tops' settings among them are
 // restored at each check), then read-only ones. Writing to a file the
@@ -62,9 +64,7 @@ DEFINE_MUTEX(torture_mount_mutex);
 
 // ---- The ring of recent operations ----
 
-static void record(struct torture_worker *w, enum op op, int result, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void record(struct torture_worker *w, enum op op, int result, const char *fmt, ...)
+struct op_record *torture_record(struct torture_worker *w, enum op op, int result, const char *fmt, ...)
 {
 	struct op_record *r = &w->ring[w->ops % RING];
 	r->seq = w->ops;
@@ -76,6 +76,35 @@ static void record(struct torture_worker *w, enum op op, int result, const char 
 	va_end(ap);
 	w->ops++;
 	w->op_count[op]++;
+	return r;
+}
+
+void torture_fail(struct torture_worker *w, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	kprintf("torture: FAILED: worker %d: %s\n", w->id, msg);
+	atomic_inc(&torture.failures);
+}
+
+// A task the suite is waiting for: its state, CPU and allowed CPUs and
+// nodes (a task that can never run cannot die).
+void torture_print_task(const char *what, pid_t pid)
+{
+	struct task *t = task_find_get(pid);
+	if (!t) {
+		kprintf("torture:   %s %d: gone\n", what, pid);
+		return;
+	}
+	char cpus[64], mems[64];
+	cpumask_print(cpus, sizeof(cpus), &t->cpus_allowed);
+	nodemask_print(mems, sizeof(mems), &t->mems_allowed);
+	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s\n", what, pid,
+		t->name, task_state_char(t), t->cpu, cpus, mems);
+	task_put(t);
 }
 
 // Printable: control characters as \xNN.
@@ -109,6 +138,7 @@ void torture_print_rings(void)
 			kprintf(" -> %d\n", r->result);
 		}
 	}
+	torture_print_scripts();
 }
 
 void torture_abort_report(void)
@@ -217,7 +247,7 @@ static void op_mkdir(struct torture_worker *w)
 {
 	char path[160];
 	random_dir(w, path, sizeof(path));
-	record(w, OP_MKDIR, sys_mkdir(path, 0755), "%s", path);
+	torture_record(w, OP_MKDIR, sys_mkdir(path, 0755), "%s", path);
 }
 
 // Below the top when the tops are left alone (notop).
@@ -232,7 +262,7 @@ static void op_rmdir(struct torture_worker *w)
 {
 	char path[160];
 	random_dir_for_change(w, path, sizeof(path));
-	record(w, OP_RMDIR, sys_rmdir(path), "%s", path);
+	torture_record(w, OP_RMDIR, sys_rmdir(path), "%s", path);
 }
 
 static void op_rename(struct torture_worker *w)
@@ -247,7 +277,7 @@ static void op_rename(struct torture_worker *w)
 	size_t keep = (size_t)(slash - from);
 	memcpy(to, from, keep);
 	snprintf(to + keep, sizeof(to) - keep, "/%c", "abcr"[rnd(&w->rng, 4)]);
-	record(w, OP_RENAME, sys_rename(from, to), "%s %s", from, to);
+	torture_record(w, OP_RENAME, sys_rename(from, to), "%s %s", from, to);
 }
 
 static pid_t random_pid(struct torture_worker *w, char *buf, size_t len)
@@ -273,7 +303,7 @@ static void op_attach(struct torture_worker *w)
 	random_dir(w, path, sizeof(path) - 8);
 	strcat(path, "/tasks");
 	random_pid(w, pid, sizeof(pid));
-	record(w, OP_ATTACH, (int)torture_write_str(path, pid), "%s < %s", path, pid);
+	torture_record(w, OP_ATTACH, (int)torture_write_str(path, pid), "%s < %s", path, pid);
 }
 
 static void op_spawn(struct torture_worker *w)
@@ -281,7 +311,7 @@ static void op_spawn(struct torture_worker *w)
 	if (w->nkids == KIDS_MAX)
 		reap_kids(w, rnd(&w->rng, 2));
 	if (w->nkids == KIDS_MAX) {
-		record(w, OP_SPAWN, -EAGAIN, "(all %d children alive)", KIDS_MAX);
+		torture_record(w, OP_SPAWN, -EAGAIN, "(all %d children alive)", KIDS_MAX);
 		return;
 	}
 	pid_t pid;
@@ -295,24 +325,24 @@ static void op_spawn(struct torture_worker *w)
 	}
 	if (pid > 0)
 		w->kids[w->nkids++] = pid;
-	record(w, OP_SPAWN, pid, "%s", app ? "app true" : "kernel task");
+	torture_record(w, OP_SPAWN, pid, "%s", app ? "app true" : "kernel task");
 }
 
 static void op_reap(struct torture_worker *w)
 {
 	int before = w->nkids;
 	reap_kids(w, false);
-	record(w, OP_REAP, before - w->nkids, "of %d", before);
+	torture_record(w, OP_REAP, before - w->nkids, "of %d", before);
 }
 
 static void op_kill(struct torture_worker *w)
 {
 	if (!w->nkids) {
-		record(w, OP_KILL, 0, "(no child)");
+		torture_record(w, OP_KILL, 0, "(no child)");
 		return;
 	}
 	pid_t pid = w->kids[rnd(&w->rng, w->nkids)];
-	record(w, OP_KILL, do_kill(pid, SIGKILL), "%d", pid);
+	torture_record(w, OP_KILL, do_kill(pid, SIGKILL), "%d", pid);
 }
 
 static void op_mount(struct torture_worker *w)
@@ -328,12 +358,12 @@ static void op_mount(struct torture_worker *w)
 		r = sys_umount(dir);
 		if (r == 0)
 			torture.slot_mounted[slot] = false;
-		record(w, OP_MOUNT, r, "umount %s", dir);
+		torture_record(w, OP_MOUNT, r, "umount %s", dir);
 	} else {
 		r = sys_mount("none", dir, "container", opts);
 		if (r == 0)
 			torture.slot_mounted[slot] = true;
-		record(w, OP_MOUNT, r, "mount -o %s %s", opts, dir);
+		torture_record(w, OP_MOUNT, r, "mount -o %s %s", opts, dir);
 	}
 	mutex_unlock(&torture_mount_mutex);
 }
@@ -364,7 +394,7 @@ static void op_write(struct torture_worker *w)
 	if (rnd(&w->rng, 2))
 		val[n++] = '\n';
 	val[n] = '\0';
-	record(w, OP_WRITE, (int)torture_write_file(path, val, n), "%s < %s", path, val);
+	torture_record(w, OP_WRITE, (int)torture_write_file(path, val, n), "%s < %s", path, val);
 }
 
 static void op_read(struct torture_worker *w)
@@ -380,13 +410,13 @@ static void op_read(struct torture_worker *w)
 	} else {
 		snprintf(path, sizeof(path), "/proc/%d/container", torture.w[rnd(&w->rng, torture.nworkers)].pid);
 	}
-	record(w, OP_READ, (int)torture_read_file(path, buf, sizeof(buf)), "%s", path);
+	torture_record(w, OP_READ, (int)torture_read_file(path, buf, sizeof(buf)), "%s", path);
 }
 
 static void op_open(struct torture_worker *w)
 {
 	if (w->nfds == HELD_MAX) {
-		record(w, OP_OPEN, -EMFILE, "(holding %d)", HELD_MAX);
+		torture_record(w, OP_OPEN, -EMFILE, "(holding %d)", HELD_MAX);
 		return;
 	}
 	char path[200];
@@ -402,26 +432,33 @@ static void op_open(struct torture_worker *w)
 	}
 	if (fd >= 0)
 		w->fds[w->nfds++] = fd;
-	record(w, OP_OPEN, fd, "%s", path);
+	torture_record(w, OP_OPEN, fd, "%s", path);
 }
 
 static void op_close(struct torture_worker *w)
 {
 	if (!w->nfds) {
-		record(w, OP_CLOSE, 0, "(none held)");
+		torture_record(w, OP_CLOSE, 0, "(none held)");
 		return;
 	}
 	int i = rnd(&w->rng, w->nfds), fd = w->fds[i];
 	w->fds[i] = w->fds[--w->nfds];
-	record(w, OP_CLOSE, sys_close(fd), "fd %d", fd);
+	torture_record(w, OP_CLOSE, sys_close(fd), "fd %d", fd);
 }
 
 static void (*const op_fn[OP_NR])(struct torture_worker *) = {
 	op_mkdir, op_rmdir, op_rename, op_attach, op_spawn, op_reap, op_kill,
-	op_mount, op_write, op_read, op_open, op_close, NULL};
+	op_mount, op_write, op_read, op_open, op_close, torture_op_sh, NULL};
 
 static void worker_op(struct torture_worker *w)
 {
+	if (torture.only_op >= 0) { // only=NAME
+		if (op_fn[torture.only_op])
+			op_fn[torture.only_op](w);
+		else
+			sleep_ns(10 * NSEC_PER_MSEC);
+		return;
+	}
 	int total = 0;
 	for (int i = 0; i < OP_NR; i++)
 		total += op_weight[i];
@@ -460,6 +497,7 @@ int torture_worker_main(void *arg)
 {
 	struct torture_worker *w = arg;
 	w->pid = sys_getpid();
+	torture_sh_setup(w);
 	while (!READ_ONCE(torture.done)) {
 		if (READ_ONCE(torture.pause)) {
 			worker_park(w);
@@ -513,7 +551,7 @@ static void inject_one(struct torture_worker *w, pid_t *sh)
 	char line[128];
 	if (do_waitpid(*sh, NULL, WNOHANG) != 0) { // it exited (a Ctrl-D, an exit)
 		*sh = shell_start();
-		record(w, OP_CONSOLE, *sh, "(new shell)");
+		torture_record(w, OP_CONSOLE, *sh, "(new shell)");
 	}
 	if (rnd(&w->rng, 4)) {
 		const char *fmt = sh_lines[rnd(&w->rng, ARRAY_SIZE(sh_lines))];
@@ -530,7 +568,7 @@ static void inject_one(struct torture_worker *w, pid_t *sh)
 		line[n] = '\0';
 	}
 	type_text(line);
-	record(w, OP_CONSOLE, 0, "%s", line);
+	torture_record(w, OP_CONSOLE, 0, "%s", line);
 }
 
 int torture_injector_main(void *arg)
@@ -550,9 +588,13 @@ int torture_injector_main(void *arg)
 			w->parked = false;
 			continue;
 		}
+		if (torture.only_op >= 0 && torture.only_op != OP_CONSOLE) { // only=NAME
+			sleep_ns(10 * NSEC_PER_MSEC);
+			continue;
+		}
 		if (sh <= 0) {
 			sh = shell_start();
-			record(w, OP_CONSOLE, sh, "(new shell)");
+			torture_record(w, OP_CONSOLE, sh, "(new shell)");
 			continue;
 		}
 		inject_one(w, &sh);

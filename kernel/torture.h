@@ -18,10 +18,12 @@ struct torture_params {
 	u64 seed;     // 0: from the clock (printed, so it can be given back)
 	int workers;  // 0: two per CPU
 	bool no_top_writes; // no random writes to the hierarchies' top files
+	int only_op;        // -1, or the only operation the workers do (only=NAME:
+			    // mkdir, write, sh, console (the injector alone)...)
 };
 
-// Parse the value of torture= ("SECONDS[,SEED[,WORKERS]][,notop]"): 0 or
-// -EINVAL.
+// Parse the value of torture= ("SECONDS[,SEED[,WORKERS]][,notop][,only=NAME]"):
+// 0 or -EINVAL.
 int torture_parse(const char *s, struct torture_params *p);
 // Run the suite (init's task); 0 on PASS.
 int torture_run(const struct torture_params *p);

@@ -26,7 +26,7 @@
 
 enum op {
 	OP_MKDIR, OP_RMDIR, OP_RENAME, OP_ATTACH, OP_SPAWN, OP_REAP, OP_KILL,
-	OP_MOUNT, OP_WRITE, OP_READ, OP_OPEN, OP_CLOSE, OP_CONSOLE, OP_NR
+	OP_MOUNT, OP_WRITE, OP_READ, OP_OPEN, OP_CLOSE, OP_SH, OP_CONSOLE, OP_NR
 };
 extern const char *const op_names[OP_NR];
 
@@ -54,6 +54,11 @@ struct torture_worker {
 	int nkids;
 	int tmp_seq;
 	volatile bool parked; // set by the worker while it is parked
+	// Its shell scripts (kernel/torture_sh.c): the one running (0: none;
+	// stays set if it could not be killed), and counts for the summary.
+	pid_t sh_pid;
+	u64 sh_run, sh_killed, sh_paused; // started; killed at the deadline, at a pause
+	u64 sh_status[256];               // ended by themselves, per status (128+N: signal N)
 };
 
 struct torture_state {
@@ -66,6 +71,8 @@ struct torture_state {
 	char opts[MAX_SLOTS][64];   // mount options per slot
 	volatile int pause, done;
 	atomic_t parked;
+	int only_op;                // -1, or the one op the workers do (only=NAME)
+	atomic_t failures;          // torture_fail() calls: the controller stops
 	bool slot_mounted[MAX_SLOTS]; // torture_mount_mutex
 	struct torture_worker w[MAX_WORKERS + 1];
 	char root_values[MAX_SLOTS][NR_CONFIG_FILES][80];
@@ -101,6 +108,27 @@ static inline void slot_dir(int slot, char *buf, size_t len)
 {
 	snprintf(buf, len, "/torture/h%d", slot);
 }
+
+// Append an entry to w's ring of recent operations; it can be updated
+// (its result) until the next one.
+struct op_record *torture_record(struct torture_worker *w, enum op op, int result, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+// A worker found a failure that no count shows (a script that cannot be
+// killed): say what, and the controller ends the run.
+void torture_fail(struct torture_worker *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+// "torture:   WHAT PID NAME: state, cpu, allowed CPUs and nodes" (or gone).
+void torture_print_task(const char *what, pid_t pid);
+
+// ---- Shell scripts (kernel/torture_sh.c) ----
+#define SH_SCRIPT_MAX 2048
+// A random script for worker w into buf (SH_SCRIPT_MAX bytes): its length.
+size_t torture_sh_generate(struct torture_worker *w, char *buf);
+// The op: generate, run as `sh FILE` with a deadline, kill, check.
+void torture_op_sh(struct torture_worker *w);
+// fds 0-2 of the worker (and so of its scripts) become /dev/null.
+void torture_sh_setup(struct torture_worker *w);
+// The whole script of each worker running one (failure reports).
+void torture_print_scripts(void);
 
 // `echo VALUE > PATH` without O_CREAT: write's result or the first error.
 long torture_write_file(const char *path, const char *s, size_t n);

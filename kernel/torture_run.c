@@ -337,8 +337,13 @@ static void reap_orphans(void)
 		for_each_task(find_stray, &s);
 	for (int i = 0; i < s.n; i++)
 		do_kill(s.pids[i], SIGKILL);
-	while (do_waitpid(-1, NULL, WNOHANG) > 0)
-		;
+	pid_t pid;
+	int status;
+	while ((pid = do_waitpid(-1, &status, WNOHANG)) > 0)
+		for (int i = 0; i <= torture.nworkers; i++)
+			if (torture.w[i].pid == pid && !READ_ONCE(torture.done))
+				kprintf("torture: FAILED: worker %d (pid %d) ended: status 0x%x\n", i, pid,
+					status);
 	task_reap_dead();
 }
 
@@ -350,32 +355,15 @@ static u64 total_ops(void)
 	return n;
 }
 
-// A task the controller is waiting for: its state, CPU and allowed CPUs
-// and nodes (a task that can never run cannot die).
-static void print_task_state(const char *what, pid_t pid)
-{
-	struct task *t = task_find_get(pid);
-	if (!t) {
-		kprintf("torture:   %s %d: gone\n", what, pid);
-		return;
-	}
-	char cpus[64], mems[64];
-	cpumask_print(cpus, sizeof(cpus), &t->cpus_allowed);
-	nodemask_print(mems, sizeof(mems), &t->mems_allowed);
-	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s\n", what, pid,
-		t->name, task_state_char(t), t->cpu, cpus, mems);
-	task_put(t);
-}
-
 static void print_unparked(void)
 {
 	for (int i = 0; i <= torture.nworkers; i++) {
 		struct torture_worker *w = &torture.w[i];
 		if (READ_ONCE(w->parked))
 			continue;
-		print_task_state("not parked: worker", w->pid);
+		torture_print_task("not parked: worker", w->pid);
 		for (int k = 0; k < w->nkids; k++)
-			print_task_state("  its child", w->kids[k]);
+			torture_print_task("  its child", w->kids[k]);
 	}
 }
 
@@ -448,6 +436,22 @@ static void print_totals(u64 elapsed_ns)
 	}
 	kprintf("\n");
 	(void)elapsed_ns;
+	u64 run = 0, killed = 0, paused = 0, status[256] = {0};
+	for (int i = 0; i < torture.nworkers; i++) {
+		struct torture_worker *w = &torture.w[i];
+		run += w->sh_run;
+		killed += w->sh_killed;
+		paused += w->sh_paused;
+		for (int s = 0; s < 256; s++)
+			status[s] += w->sh_status[s];
+	}
+	kprintf("torture: sh scripts: %llu run, %llu killed at their deadline, %llu at a pause; "
+		"exit statuses (status x count):", (unsigned long long)run,
+		(unsigned long long)killed, (unsigned long long)paused);
+	for (int s = 0; s < 256; s++)
+		if (status[s])
+			kprintf(" %d x%llu", s, (unsigned long long)status[s]);
+	kprintf("\n");
 }
 
 static void final_line(bool pass, u64 elapsed_ns, const char *why)
@@ -484,21 +488,37 @@ static void choose_slots(u64 *rng)
 	}
 }
 
+// The op named name, or -1.
+static int op_by_name(const char *name)
+{
+	for (int op = 0; op < OP_NR; op++)
+		if (!strcmp(op_names[op], name))
+			return op;
+	return -1;
+}
+
 int torture_parse(const char *s, struct torture_params *p)
 {
 	unsigned long long v[3] = {0, 0, 0};
 	char part[32];
 	bool notop = false;
-	size_t len = strlen(s);
-	if (len >= 6 && !strcmp(s + len - 6, ",notop")) {
-		notop = true;
-		len -= 6;
-	}
+	int only = -1;
 	char copy[64];
-	if (len >= sizeof(copy))
+	if (strlen(s) >= sizeof(copy))
 		return -EINVAL;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
+	strlcpy(copy, s, sizeof(copy));
+	for (;;) { // the words after the numbers: ,notop ,only=NAME
+		char *comma = strrchr(copy, ',');
+		if (!comma)
+			break;
+		if (!strcmp(comma + 1, "notop"))
+			notop = true;
+		else if (!strncmp(comma + 1, "only=", 5) && op_by_name(comma + 6) >= 0)
+			only = op_by_name(comma + 6);
+		else
+			break;
+		*comma = '\0';
+	}
 	s = copy;
 	for (int i = 0; i < 3 && *s; i++) {
 		size_t n = strcspn(s, ",");
@@ -515,7 +535,7 @@ int torture_parse(const char *s, struct torture_params *p)
 	if (*s || v[0] == 0 || v[2] > MAX_WORKERS)
 		return -EINVAL;
 	*p = (struct torture_params){.seconds = v[0], .seed = v[1], .workers = (int)v[2],
-				     .no_top_writes = notop};
+				     .no_top_writes = notop, .only_op = only};
 	return 0;
 }
 
@@ -564,14 +584,16 @@ int torture_run(const struct torture_params *p)
 	torture.seed = p->seed ? p->seed : splitmix(clock_ns()) % 1000000000;
 	torture.seconds = p->seconds;
 	torture.no_top_writes = p->no_top_writes;
+	torture.only_op = p->only_op;
 	int cpus = cpumask_weight(&cpu_online_mask);
 	torture.nworkers = p->workers ? p->workers : MIN(2 * cpus, MAX_WORKERS);
 	u64 rng = splitmix(torture.seed) | 1;
 	choose_slots(&rng);
-	kprintf("torture: seed=%llu duration=%llu s workers=%d cpus=%d nodes=%d interval=%d s%s\n",
+	kprintf("torture: seed=%llu duration=%llu s workers=%d cpus=%d nodes=%d interval=%d s%s%s%s\n",
 		(unsigned long long)torture.seed, (unsigned long long)torture.seconds,
 		torture.nworkers, cpus, nodes_weight(&node_online_map), TORTURE_INTERVAL_S,
-		torture.no_top_writes ? " (no writes to the tops' files)" : "");
+		torture.no_top_writes ? " (no writes to the tops' files)" : "",
+		torture.only_op >= 0 ? " only=" : "", torture.only_op >= 0 ? op_names[torture.only_op] : "");
 	for (int s = 0; s < torture.nslots; s++)
 		kprintf("torture: /torture/h%d: -o %s\n", s, torture.opts[s]);
 	sys_mkdir("/torture", 0755);
@@ -596,15 +618,21 @@ int torture_run(const struct torture_params *p)
 	for (int check = 1; !fails; check++) {
 		WRITE_ONCE(torture.pause, 0);
 		u64 until = MIN(end, clock_ns() + TORTURE_INTERVAL_S * NSEC_PER_SEC);
-		while (clock_ns() < until && READ_ONCE(kernel_reports) == torture.reports_at_start)
+		while (clock_ns() < until && READ_ONCE(kernel_reports) == torture.reports_at_start &&
+		       !atomic_read(&torture.failures))
 			sleep_ns(50 * NSEC_PER_MSEC);
 		if (READ_ONCE(kernel_reports) != torture.reports_at_start) {
 			why = "a kernel error report";
 			fails++;
 			break;
 		}
+		if (atomic_read(&torture.failures)) {
+			why = "a worker found a failure (above)";
+			fails++;
+			break;
+		}
 		fails += quiesce_and_check();
-		if (READ_ONCE(kernel_reports) != torture.reports_at_start)
+		if (READ_ONCE(kernel_reports) != torture.reports_at_start || atomic_read(&torture.failures))
 			fails++;
 		u64 t = clock_ns() - start;
 		kprintf("torture: check %d at %llu s: %s, %llu ops\n", check,

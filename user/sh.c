@@ -160,8 +160,8 @@ int sh_is_name(const char *s, size_t len)
 
 struct sh_var *sh_var_find(struct sh *sh, const char *name)
 {
-	for (int i = 0; i < sh->nvars; i++)
-		if (strcmp(sh->vars[i].name, name) == 0)
+	for (int i = 0; i < sh->nvars; i++) // (the first character first: loops look often)
+		if (sh->vars[i].name[0] == name[0] && strcmp(sh->vars[i].name, name) == 0)
 			return &sh->vars[i];
 	return NULL;
 }

@@ -431,6 +431,10 @@ const struct sh_builtin *sh_builtins(int *count);
 extern const struct sh_builtin sh_builtins2[];
 extern const int sh_nbuiltins2;
 int sh_parse_int(const char *s, long long *v); // 0 if s is a whole integer
+size_t sh_format_int(char *buf, long long v); // decimal into buf (21+ bytes): its length
+// A decimal number without a leading 0, up to 18 digits, at s ([+-]digits):
+// its end and *v, or NULL (then strtoll must read it).
+const char *sh_scan_decimal(const char *s, long long *v);
 
 // sh_test.c, sh_printf.c: the logic of test/[ and printf (argv[0] is the
 // name; messages name prog).

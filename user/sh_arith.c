@@ -5,11 +5,12 @@
 // (empty or unset: 0; not a number: "Illegal number"). && || and ?:
 // skip the side effects (assignments) of the operand they do not use.
 //
-// Precedence climbing: one recursion per operator level and per
-// parenthesis, each checking the stack guard.
+// Precedence climbing: one recursion per operator level used and per
+// parenthesis or unary operator, each checking the stack guard.
 #include "user/sh.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,24 @@ static void skip_ws(struct arith *a)
 		a->p++;
 }
 
+// A plain decimal number of up to 18 digits (no overflow), as strtoll
+// would read it (base 0: no leading 0, which would be octal): its end, or
+// NULL to leave the number to strtoll.
+const char *sh_scan_decimal(const char *s, long long *v)
+{
+	const char *p = s + (*s == '-' || *s == '+');
+	if (*p < '1' || *p > '9')
+		return NULL;
+	long long n = 0;
+	for (int digits = 0; *p >= '0' && *p <= '9'; p++, digits++) {
+		if (digits == 18)
+			return NULL; // (a 19th digit could overflow)
+		n = n * 10 + (*p - '0');
+	}
+	*v = *s == '-' ? -n : n;
+	return p;
+}
+
 int sh_parse_int(const char *s, long long *v)
 {
 	char *end;
@@ -42,7 +61,15 @@ int sh_parse_int(const char *s, long long *v)
 		s++;
 	if (!*s)
 		return -1;
-	*v = strtoll(s, &end, 0);
+	const char *fast = sh_scan_decimal(s, v);
+	if (fast) {
+		end = (char *)fast;
+	} else {
+		errno = 0;
+		*v = strtoll(s, &end, 0);
+		if (errno == ERANGE) // (a variable's value: dash's "Illegal number")
+			return -1;
+	}
 	while (*end == ' ' || *end == '\t' || *end == '\n')
 		end++;
 	return *end ? -1 : 0;
@@ -86,6 +113,38 @@ static int read_name(struct arith *a, char *name, size_t n)
 	return 0;
 }
 
+// The length of the assignment operator at p (= *= /= %= += -= <<= >>=
+// &= ^= |=), or 0.
+static size_t assign_op_len(const char *p)
+{
+	switch (p[0]) {
+	case '=': return p[1] == '=' ? 0 : 1;
+	case '*': case '/': case '%': case '+': case '-': case '&': case '^': case '|':
+		return p[1] == '=' ? 2 : 0;
+	case '<': case '>':
+		return p[1] == p[0] && p[2] == '=' ? 3 : 0;
+	}
+	return 0;
+}
+
+// The decimal text of v into buf (at least 21 bytes): its length.
+size_t sh_format_int(char *buf, long long v)
+{
+	char tmp[24];
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	size_t n = 0, len = 0;
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n)
+		buf[len++] = tmp[--n];
+	buf[len] = '\0';
+	return len;
+}
+
 static long long parse_primary(struct arith *a)
 {
 	if (sh_stack_check(a->sh) < 0) {
@@ -117,7 +176,12 @@ static long long parse_primary(struct arith *a)
 	}
 	if (isdigit((unsigned char)c)) {
 		char *end;
-		long long v = strtoll(a->p, &end, 0);
+		long long v;
+		const char *fast = sh_scan_decimal(a->p, &v);
+		if (fast)
+			end = (char *)fast;
+		else
+			v = strtoll(a->p, &end, 0);
 		if (isalnum((unsigned char)*end) || *end == '_') {
 			arith_error(a, "expecting EOF");
 			return 0;
@@ -130,13 +194,10 @@ static long long parse_primary(struct arith *a)
 		if (read_name(a, name, sizeof(name)) < 0)
 			return 0;
 		skip_ws(a);
-		// An assignment?
-		static const char *const ops[] = {"<<=", ">>=", "*=", "/=", "%=", "+=", "-=",
-						   "&=", "^=", "|=", "=", NULL};
-		for (int i = 0; ops[i]; i++) {
-			size_t n = strlen(ops[i]);
-			if (strncmp(a->p, ops[i], n) != 0 || (n == 1 && a->p[1] == '='))
-				continue;
+		// An assignment? (= but not ==; OP= for the operators below)
+		size_t n = assign_op_len(a->p);
+		if (n) {
+			char op0 = a->p[0];
 			a->p += n;
 			long long rhs = parse_ternary(a);
 			if (a->err)
@@ -144,7 +205,7 @@ static long long parse_primary(struct arith *a)
 			long long v = rhs;
 			if (n > 1) {
 				long long cur = a->noeval ? 0 : var_value(a, name);
-				switch (ops[i][0]) {
+				switch (op0) {
 				case '*': v = (long long)((unsigned long long)cur * (unsigned long long)rhs); break;
 				case '/':
 				case '%':
@@ -155,9 +216,9 @@ static long long parse_primary(struct arith *a)
 						}
 						v = 0;
 					} else if (rhs == -1) {
-						v = ops[i][0] == '/' ? (long long)(0ULL - (unsigned long long)cur) : 0;
+						v = op0 == '/' ? (long long)(0ULL - (unsigned long long)cur) : 0;
 					} else {
-						v = ops[i][0] == '/' ? cur / rhs : cur % rhs;
+						v = op0 == '/' ? cur / rhs : cur % rhs;
 					}
 					break;
 				case '+': v = (long long)((unsigned long long)cur + (unsigned long long)rhs); break;
@@ -171,7 +232,7 @@ static long long parse_primary(struct arith *a)
 			}
 			if (!a->noeval) {
 				char buf[32];
-				snprintf(buf, sizeof(buf), "%lld", v);
+				sh_format_int(buf, v);
 				sh_var_set(a->sh, name, buf, 0);
 			}
 			return v;
@@ -182,72 +243,82 @@ static long long parse_primary(struct arith *a)
 	return 0;
 }
 
-// Binary operators by level, lowest first (|| and && are handled apart,
-// for short-circuiting).
-static const char *const levels[][5] = {
-	{"|", NULL},
-	{"^", NULL},
-	{"&", NULL},
-	{"==", "!=", NULL},
-	{"<=", ">=", "<", ">", NULL},
-	{"<<", ">>", NULL},
-	{"+", "-", NULL},
-	{"*", "/", "%", NULL},
-};
-#define NLEVELS (int)(sizeof(levels) / sizeof(levels[0]))
+// The binary operators, by precedence (|| and && are handled apart, for
+// short-circuiting): | ^ & (== !=) (< <= > >=) (<< >>) (+ -) (* / %).
+enum binop { B_OR, B_XOR, B_AND, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_SHL, B_SHR,
+	     B_ADD, B_SUB, B_MUL, B_DIV, B_MOD };
+static const unsigned char binop_prec[] = {
+	[B_OR] = 0, [B_XOR] = 1, [B_AND] = 2, [B_EQ] = 3, [B_NE] = 3, [B_LT] = 4, [B_LE] = 4,
+	[B_GT] = 4, [B_GE] = 4, [B_SHL] = 5, [B_SHR] = 5, [B_ADD] = 6, [B_SUB] = 6,
+	[B_MUL] = 7, [B_DIV] = 7, [B_MOD] = 7};
 
-static const char *match_op(struct arith *a, int level)
+// The binary operator at a->p (after blanks): its length (0: none, as
+// before the || && of parse_or/parse_and, an assignment x= or a ')').
+static int match_binop(struct arith *a, enum binop *op)
 {
 	skip_ws(a);
-	for (int i = 0; levels[level][i]; i++) {
-		const char *op = levels[level][i];
-		size_t n = strlen(op);
-		if (strncmp(a->p, op, n) != 0)
-			continue;
-		char next = a->p[n];
-		// not the start of a longer operator (| of ||, & of &&, < of <<=, x=)
-		if (n == 1 && (next == '=' && op[0] != '<' && op[0] != '>'))
-			return NULL;
-		if (n == 1 && (op[0] == '|' || op[0] == '&') && next == op[0])
-			return NULL;
-		if ((op[0] == '<' || op[0] == '>') && n == 1 && next == op[0])
-			return NULL;
-		if (n == 2 && (strcmp(op, "<<") == 0 || strcmp(op, ">>") == 0) && next == '=')
-			return NULL;
-		if (n == 1 && (op[0] == '<' || op[0] == '>') && next == '=')
-			return NULL;
-		return op;
+	const char *p = a->p;
+	char next = p[1];
+	switch (p[0]) {
+	case '|': *op = B_OR; return next == '|' || next == '=' ? 0 : 1;
+	case '^': *op = B_XOR; return next == '=' ? 0 : 1;
+	case '&': *op = B_AND; return next == '&' || next == '=' ? 0 : 1;
+	case '=': *op = B_EQ; return next == '=' ? 2 : 0;
+	case '!': *op = B_NE; return next == '=' ? 2 : 0;
+	case '<':
+		if (next == '<') {
+			*op = B_SHL;
+			return p[2] == '=' ? 0 : 2;
+		}
+		*op = next == '=' ? B_LE : B_LT;
+		return next == '=' ? 2 : 1;
+	case '>':
+		if (next == '>') {
+			*op = B_SHR;
+			return p[2] == '=' ? 0 : 2;
+		}
+		*op = next == '=' ? B_GE : B_GT;
+		return next == '=' ? 2 : 1;
+	case '+': *op = B_ADD; return next == '=' ? 0 : 1;
+	case '-': *op = B_SUB; return next == '=' ? 0 : 1;
+	case '*': *op = B_MUL; return next == '=' ? 0 : 1;
+	case '/': *op = B_DIV; return next == '=' ? 0 : 1;
+	case '%': *op = B_MOD; return next == '=' ? 0 : 1;
 	}
-	return NULL;
+	return 0;
 }
 
-static long long parse_level(struct arith *a, int level)
+// Operands joined by operators of precedence min_prec or higher,
+// left-associative (precedence climbing: one recursion per level actually
+// used, each through parse_primary's stack guard).
+static long long parse_binary(struct arith *a, int min_prec)
 {
-	if (level >= NLEVELS)
-		return parse_primary(a);
-	long long v = parse_level(a, level + 1);
-	const char *op;
-	while (!a->err && (op = match_op(a, level))) {
-		a->p += strlen(op);
-		long long r = parse_level(a, level + 1);
+	long long v = parse_primary(a);
+	enum binop op;
+	int n;
+	while (!a->err && (n = match_binop(a, &op)) && binop_prec[op] >= min_prec) {
+		a->p += n;
+		long long r = parse_binary(a, binop_prec[op] + 1);
 		if (a->err)
 			return 0;
 		unsigned long long uv = (unsigned long long)v, ur = (unsigned long long)r;
-		if (strcmp(op, "|") == 0) v = v | r;
-		else if (strcmp(op, "^") == 0) v = v ^ r;
-		else if (strcmp(op, "&") == 0) v = v & r;
-		else if (strcmp(op, "==") == 0) v = v == r;
-		else if (strcmp(op, "!=") == 0) v = v != r;
-		else if (strcmp(op, "<=") == 0) v = v <= r;
-		else if (strcmp(op, ">=") == 0) v = v >= r;
-		else if (strcmp(op, "<") == 0) v = v < r;
-		else if (strcmp(op, ">") == 0) v = v > r;
-		else if (strcmp(op, "<<") == 0) v = (long long)(uv << (r & 63));
-		else if (strcmp(op, ">>") == 0) v = v >> (r & 63);
-		else if (strcmp(op, "+") == 0) v = (long long)(uv + ur);
-		else if (strcmp(op, "-") == 0) v = (long long)(uv - ur);
-		else if (strcmp(op, "*") == 0) v = (long long)(uv * ur);
-		else {
+		switch (op) {
+		case B_OR: v = v | r; break;
+		case B_XOR: v = v ^ r; break;
+		case B_AND: v = v & r; break;
+		case B_EQ: v = v == r; break;
+		case B_NE: v = v != r; break;
+		case B_LT: v = v < r; break;
+		case B_LE: v = v <= r; break;
+		case B_GT: v = v > r; break;
+		case B_GE: v = v >= r; break;
+		case B_SHL: v = (long long)(uv << (r & 63)); break;
+		case B_SHR: v = v >> (r & 63); break;
+		case B_ADD: v = (long long)(uv + ur); break;
+		case B_SUB: v = (long long)(uv - ur); break;
+		case B_MUL: v = (long long)(uv * ur); break;
+		case B_DIV:
+		case B_MOD:
 			if (r == 0) {
 				if (a->noeval) {
 					v = 0;
@@ -257,9 +328,9 @@ static long long parse_level(struct arith *a, int level)
 				return 0;
 			}
 			if (r == -1)
-				v = op[0] == '/' ? (long long)(0ULL - uv) : 0;
+				v = op == B_DIV ? (long long)(0ULL - uv) : 0;
 			else
-				v = op[0] == '/' ? v / r : v % r;
+				v = op == B_DIV ? v / r : v % r;
 		}
 	}
 	return v;
@@ -267,7 +338,7 @@ static long long parse_level(struct arith *a, int level)
 
 static long long parse_and(struct arith *a)
 {
-	long long v = parse_level(a, 0);
+	long long v = parse_binary(a, 0);
 	for (;;) {
 		skip_ws(a);
 		if (a->err || strncmp(a->p, "&&", 2) != 0)
@@ -275,7 +346,7 @@ static long long parse_and(struct arith *a)
 		a->p += 2;
 		int skip = !v;
 		a->noeval += skip;
-		long long r = parse_level(a, 0);
+		long long r = parse_binary(a, 0);
 		a->noeval -= skip;
 		v = v && r;
 	}

@@ -723,12 +723,17 @@ int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **a
 
 const struct sh_builtin *sh_builtin_find(const char *name)
 {
+	// (the last one found, then first characters first: a loop calls
+	// this per command)
+	static const struct sh_builtin *last;
+	if (last && strcmp(last->name, name) == 0)
+		return last;
 	for (int i = 0; i < NBUILTINS; i++)
-		if (strcmp(builtins[i].name, name) == 0)
-			return &builtins[i];
+		if (builtins[i].name[0] == name[0] && strcmp(builtins[i].name, name) == 0)
+			return last = &builtins[i];
 	for (int i = 0; i < sh_nbuiltins2; i++)
-		if (strcmp(sh_builtins2[i].name, name) == 0)
-			return &sh_builtins2[i];
+		if (sh_builtins2[i].name[0] == name[0] && strcmp(sh_builtins2[i].name, name) == 0)
+			return last = &sh_builtins2[i];
 	return NULL;
 }
 

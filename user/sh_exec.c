@@ -164,7 +164,7 @@ static const char *const keywords[] = {
 int sh_command_kind(struct sh *sh, const char *name)
 {
 	for (int i = 0; keywords[i]; i++)
-		if (strcmp(keywords[i], name) == 0)
+		if (keywords[i][0] == name[0] && strcmp(keywords[i], name) == 0)
 			return CMD_KEYWORD;
 	for (int i = 0; i < sh->naliases; i++)
 		if (strcmp(sh->aliases[i].name, name) == 0)
@@ -363,7 +363,9 @@ static __attribute__((noinline)) int assign_only(struct sh *sh, struct sh_node *
 		const char *w = n->words[i];
 		const char *eq = strchr(w, '=');
 		char name[256];
-		snprintf(name, sizeof(name), "%.*s", (int)(eq - w), w);
+		size_t nlen = (size_t)(eq - w) < sizeof(name) - 1 ? (size_t)(eq - w) : sizeof(name) - 1;
+		memcpy(name, w, nlen);
+		name[nlen] = '\0';
 		char *v = sh_expand_word(sh, eq + 1);
 		if (!v) {
 			sh_fatal(sh, 2);

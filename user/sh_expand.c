@@ -198,7 +198,7 @@ static size_t arith_end(const char *s, size_t len)
 static char *num_str(long long v)
 {
 	char buf[32];
-	snprintf(buf, sizeof(buf), "%lld", v);
+	sh_format_int(buf, v);
 	return strdup(buf);
 }
 
@@ -284,23 +284,26 @@ static char *expand_sub(struct expander *e, const char *s, size_t len, enum mode
 		xb_free(&sub.x);
 		return NULL;
 	}
-	struct strbuf b = {0};
-	for (size_t i = 0; i < sub.x.len; i++) {
+	// Each character is at most two (a pattern's escaped quoted specials).
+	char *r = malloc(2 * sub.x.len + 1), *o = r;
+	for (size_t i = 0; r && i < sub.x.len; i++) {
 		int f = sub.x.f[i];
 		if (f & (F_QMARK | F_BREAK)) {
 			if ((f & F_BREAK) && mode != M_PATTERN)
-				sb_addc(&b, ' ');
+				*o++ = ' ';
 			continue;
 		}
 		char c = sub.x.c[i];
 		if (mode == M_PATTERN && (f & F_QUOTED) && strchr("\\*?[]", c))
-			sb_addc(&b, '\\');
-		sb_addc(&b, c);
+			*o++ = '\\';
+		*o++ = c;
 	}
 	xb_free(&sub.x);
-	char *r = sb_take(&b);
-	if (!r)
+	if (!r) {
 		e->error = 1;
+		return NULL;
+	}
+	*o = '\0';
 	return r;
 }
 
@@ -548,19 +551,29 @@ static int add_backquote(struct expander *e, const char *s, size_t len, int quot
 
 static int add_arith(struct expander *e, const char *s, size_t len, int quoted)
 {
-	char *expr = expand_sub(e, s, len, M_STRING, 1);
-	if (!expr)
+	// Text in which nothing expands ($((i+1))) is its own expansion: a
+	// copy on the stack instead of an expander and two strings.
+	char plain[128], *expr = plain;
+	int simple = len < sizeof(plain);
+	for (size_t i = 0; simple && i < len; i++)
+		simple = s[i] != '$' && s[i] != '`' && s[i] != '\\' && s[i] != '"';
+	if (simple) {
+		memcpy(plain, s, len);
+		plain[len] = '\0';
+	} else if (!(expr = expand_sub(e, s, len, M_STRING, 1))) {
 		return -1;
+	}
 	int err = 0;
 	long long v = sh_arith(e->sh, expr, &err);
-	free(expr);
+	if (expr != plain)
+		free(expr);
 	if (err) {
 		fail(e);
 		e->sh->exit_requested = 1;
 		return -1;
 	}
 	char buf[32];
-	snprintf(buf, sizeof(buf), "%lld", v);
+	sh_format_int(buf, v);
 	xb_adds(&e->x, buf, quoted ? F_QUOTED : F_SPLIT);
 	return 0;
 }
@@ -761,8 +774,10 @@ static void emit_field(struct expander *e, struct fieldlist *fl, size_t a, size_
 	struct xbuf *x = &e->x;
 	// Magic: an unquoted * or ?, or an unquoted [ with a ] after it
 	// (`[` alone, as the test command, lists no directory).
-	int magic = 0, open_bracket = 0;
+	int magic = 0, open_bracket = 0, marks = 0;
 	for (size_t i = a; i < b; i++) {
+		if (x->f[i] & (F_QMARK | F_BREAK))
+			marks = 1;
 		if (x->f[i] & (F_QUOTED | F_QMARK | F_BREAK))
 			continue;
 		char c = x->c[i];
@@ -770,6 +785,15 @@ static void emit_field(struct expander *e, struct fieldlist *fl, size_t a, size_
 			magic = 1;
 		else if (c == '[')
 			open_bracket = 1;
+	}
+	if (!magic && !marks) { // the characters as they are ($i, "a b")
+		char *f = malloc(b - a + 1);
+		if (f) {
+			memcpy(f, x->c + a, b - a);
+			f[b - a] = '\0';
+		}
+		fl_add(fl, f);
+		return;
 	}
 	struct strbuf plain = {0}, pat = {0};
 	for (size_t i = a; i < b; i++) {

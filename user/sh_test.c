@@ -65,7 +65,12 @@ static long long number(struct test *t, const char *s)
 		p++;
 	char *end;
 	errno = 0;
-	long long v = strtoll(p, &end, 10);
+	long long v;
+	const char *fast = sh_scan_decimal(p, &v); // (no leading 0: base 10 and 0 agree)
+	if (fast)
+		end = (char *)fast;
+	else
+		v = strtoll(p, &end, 10);
 	while (*end == ' ' || *end == '\t')
 		end++;
 	if (!*p || *end || errno) {
