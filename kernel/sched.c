@@ -14,6 +14,20 @@
 // slept or moved lands near the front of its new queue, never far behind
 // (which would let it monopolise the CPU) or far ahead.
 //
+// Lag (how far a task's vruntime is past min_vruntime, the CPU time it
+// has taken beyond its share) is bounded for tasks that sleep: a waking
+// task is placed at most rq_max_lag() past min_vruntime (what the queue
+// covers in SCHED_LATENCY_NS of real time), and until it has run through
+// SCHED_WAKE_BURST_TICKS ticks after the wake-up its vruntime never goes
+// further than that. Without the burst, a task of a tiny weight (a shell
+// in a 2-share container beside 262144-share spinners) that is preempted
+// mid-command at a tick would owe 10 ms x 1024 / its weight and wait
+// minutes; with it, a task that runs briefly and sleeps gets up to a few
+// ticks per wake-up beyond its share (docs/cpu.md measures what that
+// gives away). Ticks, not ns: under QEMU a vCPU stalled by its host for
+// hundreds of ms charges that to the running task, which would use up a
+// burst counted in ns. Tasks that never sleep keep exact proportions.
+//
 // Groups (the `cpu` container subsystem, Linux's CFS group scheduling made
 // flat). Every container of the cpu hierarchy has a sched_group with, per
 // CPU, a load (the weights of its tasks queued there plus its child
@@ -79,6 +93,7 @@
 #define SCHED_LATENCY_NS (12 * NSEC_PER_MSEC)
 #define SCHED_MIN_GRANULARITY_NS (3 * NSEC_PER_MSEC)
 #define SCHED_WAKEUP_GRANULARITY_NS (1 * NSEC_PER_MSEC)
+#define SCHED_WAKE_BURST_TICKS 3
 
 struct rq runqueues[NR_CPUS];
 volatile bool sched_running;
@@ -232,6 +247,14 @@ static void update_min_vruntime(struct rq *rq)
 		rq->min_vruntime = v;
 }
 
+// The most a task may be ahead of the queue: what min_vruntime covers in
+// SCHED_LATENCY_NS of real time (it advances at NICE_0_WEIGHT / load).
+static s64 rq_max_lag(struct rq *rq)
+{
+	return (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT /
+		     MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
+}
+
 // Charge the time since the last update to the running task and to this
 // CPU's busy or idle total.
 static void update_curr(struct rq *rq)
@@ -265,6 +288,11 @@ static void update_curr(struct rq *rq)
 		if (bw_active())
 			group_charge_runtime(rq, c->sched_group, delta, now);
 	}
+	if (unlikely(c->wake_burst_ticks)) { // (see the top)
+		u64 cap = rq->min_vruntime + (u64)rq_max_lag(rq);
+		if ((s64)(c->vruntime - cap) > 0)
+			c->vruntime = cap;
+	}
 	cpuacct_charge(c, rq->cpu, delta);
 	update_min_vruntime(rq);
 }
@@ -281,13 +309,9 @@ void activate_task(struct rq *rq, struct task *t)
 	s64 rel = (s64)t->vruntime;
 	if (rel < -(s64)(SCHED_LATENCY_NS / 2)) // long sleepers get a bounded head start
 		rel = -(s64)(SCHED_LATENCY_NS / 2);
-	// ... and a bounded lag: at most what the queue's min_vruntime
-	// covers in SCHED_LATENCY_NS of real time (it advances at
-	// NICE_0_WEIGHT / load_weight). Without it a task of a tiny weight
-	// (a 2-share shell beside 262144-share spinners) that ran a moment
-	// would wait minutes after every wake-up.
-	s64 max_lag = (s64)(SCHED_LATENCY_NS * NICE_0_WEIGHT /
-			    MAX(rq->load_weight, (unsigned long)NICE_0_WEIGHT));
+	// ... and a bounded lag (see the top). Without it a task of a tiny
+	// weight that ran a moment would wait minutes after every wake-up.
+	s64 max_lag = rq_max_lag(rq);
 	if (rel > max_lag)
 		rel = max_lag;
 	t->vruntime = rq->min_vruntime + rel;
@@ -658,6 +682,7 @@ bool wake_up_state(struct task *t, int mask)
 		// could), or it waits for its group's next period: it only
 		// needs to be running again.
 		t->state = TASK_RUNNING;
+		t->wake_burst_ticks = SCHED_WAKE_BURST_TICKS;
 		spin_unlock(&rq->lock);
 		goto out;
 	}
@@ -666,6 +691,7 @@ bool wake_up_state(struct task *t, int mask)
 	// wait until its stack is free before another CPU may run it.
 	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
 		cpu_relax();
+	t->wake_burst_ticks = SCHED_WAKE_BURST_TICKS;
 	enqueue_woken(t);
 out:
 	spin_unlock_irqrestore(&t->lock, f);
@@ -679,6 +705,7 @@ void sched_wake_new(struct task *t)
 {
 	unsigned long f = spin_lock_irqsave(&t->lock);
 	t->vruntime = 0; // relative: starts at the queue's min_vruntime
+	t->wake_burst_ticks = SCHED_WAKE_BURST_TICKS;
 	enqueue_woken(t);
 	spin_unlock_irqrestore(&t->lock, f);
 }
@@ -800,6 +827,8 @@ void sched_tick(void)
 	struct rq *rq = c->rq;
 	spin_lock(&rq->lock); // interrupts are off in the handler
 	update_curr(rq);
+	if (rq->curr->wake_burst_ticks)
+		rq->curr->wake_burst_ticks--;
 	if (!group_is_root(rq->curr->sched_group) && rq->curr->on_rq)
 		group_load_add(rq, rq->curr->sched_group, 0, true);
 	if (rq->curr == rq->idle) {
@@ -952,11 +981,14 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 	bool ok = t->css_set == old, unthrottle = false;
 	if (ok && rq->curr == t)
 		update_curr(rq); // its time so far goes to the old containers
-	if (ok && t->on_rq) { // its load moves to its new group
-		account_task_load(rq, t, -(long)t->weight);
+	if (ok && t->on_rq) { // its load moves to its new group, if it has one
+		struct sched_group *was = t->sched_group;
 		t->css_set = new;
 		t->sched_group = cpu_task_group(t);
-		account_task_load(rq, t, t->weight);
+		if (t->sched_group != was) { // (an exit's move to the dead twin keeps it)
+			group_load_add(rq, was, -(long)t->weight, false);
+			account_task_load(rq, t, t->weight);
+		}
 	} else if (ok) {
 		t->css_set = new;
 		struct sched_group *g = t->throttled_on;

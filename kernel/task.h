@@ -114,6 +114,9 @@ struct task {
 	u64 slice_start_exec;       // sum_exec_ns when it got the CPU
 	u64 sum_exec_ns;            // CPU time used, ns (read racily by others)
 	u64 nr_switches;            // times it got the CPU
+	int wake_burst_ticks;       // ticks left of bounded lag after its last
+				    // wake-up (set by the waker while t is off
+				    // every queue or under this rq lock)
 	// Group scheduling (kernel/sched.c): the cpu group whose load counts
 	// t while on_rq; the group whose quota throttled it (off every queue
 	// though TASK_RUNNING) and its place on that group's list (the list:

@@ -4,9 +4,11 @@ a stopped task shows T in ps, stays counted in its container's tasks and
 dies of a kill."""
 
 import re
+import subprocess
 import time
 
 from corral import Corral, check
+from test_sh_corpus import printf_escape
 
 guests = []
 
@@ -66,3 +68,106 @@ def test_kill_stop_and_cont_on_any_task():
         # a stopped task dies of a kill
         check(g, "kill -STOP %s; kill -9 %s; wait %s; echo $?" % (pid, pid, pid), "137")
         assert not re.search(r"^\s*%s\s" % pid, g.run("ps"), re.M)
+
+
+def sh_tasks(g):
+    """The pids of the tasks named sh."""
+    return re.findall(r"^\s*(\d+)\s.*\ssh$", g.run("ps"), re.M)
+
+
+def test_ctrl_c_ends_a_pipeline_of_two_compound_stages():
+    # The first stage is a forkshell (a new sh task) running at the same
+    # time as the loop in the prompt's shell: Ctrl-C ends both.
+    for g in guests:
+        before = sh_tasks(g)
+        g.sendline("while :; do echo y; done | while read l; do :; done; echo not-reached")
+        time.sleep(1.5)
+        g.send_ctrl_c()
+        out = g.expect_prompt(timeout=10)
+        assert not re.search(r"^not-reached", out, re.M), out
+        assert g.last_status() == 130
+        assert sh_tasks(g) == before, "a forkshell outlived Ctrl-C:\n" + g.run("ps")
+        # The same with an app as the last stage: the console's Ctrl-C
+        # ends cat, and the shell ends the forkshell.
+        g.sendline("yes_f() { while :; do echo y; done; }; yes_f | cat > /dev/null")
+        time.sleep(1.5)
+        g.send_ctrl_c()
+        g.expect_prompt(timeout=10)
+        assert g.last_status() == 130
+        assert sh_tasks(g) == before, "a forkshell outlived Ctrl-C:\n" + g.run("ps")
+        # The files that carried the forkshells' state are gone.
+        check(g, "ls -a /tmp | grep shfs", "", status=1)
+
+
+def test_jobs_with_a_background_function():
+    # A background function is a forkshell: it sees unexported variables,
+    # and jobs, $!, fg, Ctrl-Z, bg, kill and wait treat it as any job.
+    for g in guests:
+        g.run("x=7; f() { echo \"f sees $x\" > /tmp/fjob; while :; do :; done; }")
+        out = g.run("f &")
+        m = re.fullmatch(r"\[(\d+)\] (\d+)", out)
+        assert m, "`f &` printed %r" % out
+        job, pid = m.group(1), m.group(2)
+        check(g, "echo $!", pid)
+        check(g, "jobs", "[%s]+ Running  f" % job)
+        time.sleep(0.5)
+        check(g, "cat /tmp/fjob", "f sees 7")
+        assert pid in sh_tasks(g)
+        g.sendline("fg %%%s" % job)
+        g.expect(r"\nf\r*\n")
+        time.sleep(0.5)
+        g.send("\x1a")  # Ctrl-Z
+        g.expect(r"\[%s\]\+ Stopped  f\r*\n" % job, timeout=10)
+        g.expect_prompt()
+        assert g.last_status() == 148
+        assert state_of(g, "sh", pid) == (pid, "T")
+        check(g, "bg", "[%s] f &" % job)
+        time.sleep(0.3)
+        assert state_of(g, "sh", pid)[1] in "RS"
+        check(g, "kill %%%s; wait %%%s" % (job, job), "", status=143)
+        check(g, "jobs", "")
+        assert pid not in sh_tasks(g)
+        # In the foreground again, Ctrl-C ends it.
+        out = g.run("f &")
+        job, pid = re.fullmatch(r"\[(\d+)\] (\d+)", out).groups()
+        g.sendline("fg")
+        g.expect(r"\nf\r*\n")
+        time.sleep(0.5)
+        g.send_ctrl_c()
+        g.expect_prompt(timeout=10)
+        assert g.last_status() == 130
+        check(g, "jobs", "")
+        assert pid not in sh_tasks(g)
+
+
+def test_a_forkshell_of_the_prompt_words_errors_as_the_prompt():
+    # A stage run by a forkshell speaks as the prompt does, not as a script.
+    for g in guests:
+        direct = g.run("nosuch_cmd; echo x > /nonexistent/f")
+        staged = g.run("{ nosuch_cmd; echo x > /nonexistent/f; } 2>&1 | cat")
+        assert direct == staged, "prompt: %r, stage: %r" % (direct, staged)
+        assert direct.startswith("sh: nosuch_cmd: not found"), direct
+        check(g, "f() { echo x > /nonexistent/f; }; "
+                 "f 2>/tmp/ferr & wait $!; echo $?; cat /tmp/ferr",
+              re.compile(r"\[\d+\] \d+\n1\nsh: /nonexistent/f: No such file or directory"))
+
+
+FORKSHELL_SIGNALS = r"""trap '' INT
+{ trap - INT; sh -c 'trap "echo caught" INT; kill -INT $$; echo after'; } | cat
+{ sh -c 'trap "echo caught" INT; kill -INT $$; echo still ignored'; } | cat
+f() { trap - INT; sh -c 'trap "echo caught in bg" INT; kill -INT $$; echo bg ignores'; }
+f & wait
+"""
+
+
+def test_forkshells_keep_ignored_signals_as_dash_subshells_do():
+    # A stage inherits `trap '' INT` (and may undo it); a background job of
+    # a script starts with INT ignored for good (POSIX, no job control).
+    # Compared with dash on the host (the host build's spawn resets INT, so
+    # the corpus cannot hold this).
+    want = subprocess.run(["dash", "-c", FORKSHELL_SIGNALS], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, timeout=30).stdout.decode()
+    assert want == "caught\nafter\nstill ignored\nbg ignores\n", want
+    for g in guests:
+        g.run("printf '%s' > /tmp/fsig.sh" % "".join(printf_escape(FORKSHELL_SIGNALS.encode())))
+        check(g, "sh /tmp/fsig.sh", want.rstrip("\n"))

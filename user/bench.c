@@ -227,13 +227,29 @@ static int bench_sh_cmdsubst(void)
 	return 0;
 }
 
+// One forkshell start (a background `{ :; } &` and its wait: sh spawned
+// on a copy of the shell's state, three variables and a function in it):
+// 50 of them in a loop, less the same loop without them.
+static int bench_sh_forkshell(void)
+{
+	const int rounds = 50;
+	long long with = time_sh("a=1 b=2 c=3; f() { echo $a; }; i=0;"
+				 " while [ $i -lt 50 ]; do { :; } & wait; i=$((i+1)); done");
+	long long without = time_sh("a=1 b=2 c=3; f() { echo $a; }; i=0;"
+				    " while [ $i -lt 50 ]; do { :; }; wait; i=$((i+1)); done");
+	if (with < 0 || without < 0)
+		return applib_error("bench", "sh forkshell", errno ? errno : EIO);
+	report("sh_forkshell_us", (double)(with - without) / rounds / 1e3, "us");
+	return 0;
+}
+
 static int bench_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv,
 			   "usage: bench [PATTERN]\n"
 			   "Run the kernel's benchmarks, then spawn_app_exit_wait_us,\n"
-			   "pipe_roundtrip_us, getpid_ns, open_close_us, sh_loop_10k_ms\n"
-			   "and sh_cmdsubst_us, printing\n"
+			   "pipe_roundtrip_us, getpid_ns, open_close_us, sh_loop_10k_ms,\n"
+			   "sh_cmdsubst_us and sh_forkshell_us, printing\n"
 			   "`name value unit` lines. PATTERN selects names: a prefix or a\n"
 			   "'*' glob, or several separated by commas (as ktest=). The kernel's\n"
 			   "lines go to the console, the apps' to stdout.\n"))
@@ -263,6 +279,8 @@ static int bench_main(int argc, char **argv)
 		status |= bench_sh_loop();
 	if (wanted(pattern, "sh_cmdsubst_us"))
 		status |= bench_sh_cmdsubst();
+	if (wanted(pattern, "sh_forkshell_us"))
+		status |= bench_sh_forkshell();
 	return status;
 }
 APP(bench, bench_main, "run the benchmarks");

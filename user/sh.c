@@ -78,7 +78,7 @@ void sh_msg(struct sh *sh, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (sh->interactive)
+	if (sh->interactive || sh->prompt_child)
 		sh_print(2, "sh: %s\n", msg);
 	else
 		sh_print(2, "%s: %d: %s\n", sh->arg0, sh->lineno, msg);
@@ -571,6 +571,12 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 	sh_signals_init(sh);
 	sh->umask = 022;
 	import_environment(sh);
+	int status;
+	if (argc == 3 && strcmp(argv[1], SH_FORKSHELL_ARG) == 0) {
+		sh->arg0 = strdup("sh");
+		status = sh_forkshell_main(sh, argv[2]);
+		goto done;
+	}
 	int i = 1;
 	int command = 0;
 	for (; i < argc && (argv[i][0] == '-' || argv[i][0] == '+') && argv[i][1]; i++) {
@@ -590,7 +596,6 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 			}
 		}
 	}
-	int status;
 	if (command) {
 		if (i >= argc) {
 			sh_error("sh: -c requires an argument\n");
@@ -622,6 +627,7 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 		sh_set_params(sh, NULL, NULL, 0);
 		status = input_loop(sh, line);
 	}
+done:
 	sh->jump = J_NONE;
 	sh->status = status;
 	sh_run_exit_trap(sh);

@@ -9,6 +9,8 @@
 //   sh_arith.c    $((...)): C's integer operators
 //   sh_exec.c     running trees: commands, pipelines, redirections,
 //                 subshells (see its top comment: there is no fork)
+//   sh_forkshell.c a new sh task on a copy of this one's state: pipeline
+//                 stages and background jobs that run at the same time
 //   sh_jobs.c     background jobs; the console's foreground task
 //   sh_signal.c   signals and traps: what the shell catches, trap actions
 //   sh_builtin.c  the builtins (cd, echo, exit, export, wait, jobs, ...)
@@ -214,6 +216,10 @@ struct sh {
 	int njobs, capjobs;
 	int env_by_getenv; // the environment could not be listed: ask getenv()
 	int interactive; // prompt and job notices
+	int prompt_child; // a forkshell of the prompt: messages as the prompt's
+	int forkshell;    // this shell is a forkshell (sh_forkshell.c)
+	int sigpipe_exit; // a forkshell wrote into a closed pipe: it ends as a
+			  // SIGPIPE death would, without its EXIT trap
 	int editing;     // the console is ours, in raw mode, while reading
 	struct sh_editor ed;
 };
@@ -315,6 +321,25 @@ int sh_run_background(struct sh *sh, struct sh_node *andor);
 // Run cmd as a simple app command with fds in/out: the pid, or -1 if it
 // is not an app command (then nothing ran).
 pid_t sh_spawn_simple(struct sh *sh, struct sh_node *cmd, int *status);
+
+// sh_forkshell.c: a new sh task that starts as a copy of this shell's state
+// and runs node n with stdin in and stdout out (-1: the shell's own); its
+// pid, or -1 (reported). flags: SH_FORKSHELL_STAGE for a pipeline stage
+// (a write into a closed pipe ends it quietly), SH_FORKSHELL_BG_NOINT for
+// a background job of a script (sh_bg_signals_begin: INT, QUIT ignored). state_path (or NULL) gets
+// the name of the file that carries the state: the child unlinks it when it
+// starts, the parent may unlink it once the child is reaped.
+#define SH_FORKSHELL_STAGE 1
+#define SH_FORKSHELL_BG_NOINT 2 // a background job started with INT and QUIT ignored
+#define SH_FORKSHELL_PATH 64
+#define SH_FORKSHELL_ARG "\001forkshell" // sh's hidden first argument
+pid_t sh_forkshell(struct sh *sh, struct sh_node *n, int in, int out, int flags,
+		   char state_path[SH_FORKSHELL_PATH]);
+// Might n, or a function it could call, use one of fds 3-9 (which a
+// forkshell does not get)? 1 if it names one in a redirection.
+int sh_forkshell_wants_fds(struct sh *sh, struct sh_node *n);
+// The child's side (sh.c calls it for `sh SH_FORKSHELL_ARG PATH`): its status.
+int sh_forkshell_main(struct sh *sh, const char *path);
 
 // sh_exec.c
 int sh_exec(struct sh *sh, struct sh_node *n);

@@ -723,17 +723,15 @@ int sh_builtin_run(struct sh *sh, const struct sh_builtin *b, int argc, char **a
 
 const struct sh_builtin *sh_builtin_find(const char *name)
 {
-	// (the last one found, then first characters first: a loop calls
-	// this per command)
-	static const struct sh_builtin *last;
-	if (last && strcmp(last->name, name) == 0)
-		return last;
+	// (first characters first: a loop calls this per command. No cache of
+	// the last one found: every sh task shares the app's globals, so one
+	// shell would read another's, half written.)
 	for (int i = 0; i < NBUILTINS; i++)
 		if (builtins[i].name[0] == name[0] && strcmp(builtins[i].name, name) == 0)
-			return last = &builtins[i];
+			return &builtins[i];
 	for (int i = 0; i < sh_nbuiltins2; i++)
 		if (sh_builtins2[i].name[0] == name[0] && strcmp(sh_builtins2[i].name, name) == 0)
-			return last = &sh_builtins2[i];
+			return &sh_builtins2[i];
 	return NULL;
 }
 

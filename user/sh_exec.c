@@ -8,18 +8,16 @@
 //   saving the old ones at fds >= 10, and put them back afterwards.
 // - An app is spawned with fds 0-2 pointing where the command wants them;
 //   the child inherits exactly those.
-// - A subshell -- ( ... ), $(...), a builtin or compound stage of a
-//   pipeline -- runs in-process: sh_subshell_begin() copies everything a
-//   subshell could change (variables, functions, positional parameters,
-//   options, traps, cwd, fds 0-9) and sh_subshell_end() puts it back, so
-//   nothing leaks out. `exit` inside one unwinds to its end (J_EXIT).
+// - A subshell -- ( ... ), $(...), the last stage of a pipeline -- runs
+//   in-process: sh_subshell_begin() copies everything a subshell could
+//   change (variables, functions, positional parameters, options, traps,
+//   cwd, fds 0-9) and sh_subshell_end() puts it back, so nothing leaks
+//   out. `exit` inside one unwinds to its end (J_EXIT).
 // - $(...) writes into an unlinked temporary file in /tmp, read back when
 //   the subshell ends: it never blocks on a full pipe with no reader.
-// - In a pipeline the apps are spawned first; then the in-process stages
-//   run left to right, each reading the file the previous in-process
-//   stage wrote, or the pipe from an app.
-// - A background job that is more than one app (`{ ...; } &`, `a && b &`)
-//   is a new `sh -c TEXT`; it sees the exported variables only.
+// - What must run at the same time as the shell -- the other stages of a
+//   pipeline, a background `{ ...; } &` or function -- is a forkshell
+//   (sh_forkshell.c): a new sh task started on a copy of the shell's state.
 // Control flow (break, continue, return, exit, errors) is a jump code in
 // struct sh, checked by every loop on the way up: nothing longjmps, so
 // every path frees what it allocated and restores what it saved.
@@ -439,7 +437,8 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	}
 	int is_exec = kind == CMD_SPECIAL && strcmp(name, "exec") == 0;
 	if (sh_apply_redirs(sh, is_exec && argc == 1 ? NULL : &saves, n->redirs) < 0) {
-		status = sh->interactive ? 1 : 2; // (dash: 2; the prompt keeps Corral's 1)
+		// (dash: 2; the prompt and its forkshells keep Corral's 1)
+		status = sh->interactive || sh->prompt_child ? 1 : 2;
 		if (kind == CMD_SPECIAL)
 			sh_fatal(sh, 2);
 		goto out;
@@ -465,8 +464,11 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 	case CMD_BUILTIN:
 		errno = 0;
 		status = sh_builtin_run(sh, sh_builtin_find(name), argc, argv);
-		if (errno == EPIPE && sh->pipe_stage && sh->jump == J_NONE)
+		if (errno == EPIPE && sh->pipe_stage && sh->jump == J_NONE) {
 			sh_fatal(sh, 141); // killed by SIGPIPE, as a forked stage would be
+			// (the whole forkshell, unless an in-process subshell wrote)
+			sh->sigpipe_exit = sh->forkshell && sh->subshell == 1;
+		}
 		break;
 	case CMD_FUNC:
 		status = sh_call_function(sh, sh_func_find(sh, name), argc, argv);

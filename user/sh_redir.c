@@ -1,7 +1,8 @@
 // File descriptors for the shell without fork: redirections (saved and
 // restored around each command), temporary files, in-process subshells,
-// pipelines, background jobs and command substitution. The top of
-// sh_exec.c says how these fit together.
+// pipelines, background jobs and command substitution (stages and jobs
+// that run at the same time as the shell are forkshells, sh_forkshell.c).
+// The top of sh_exec.c says how these fit together.
 #include "user/sh.h"
 #include "user/corral.h"
 
@@ -93,7 +94,7 @@ int sh_temp_file(struct sh *sh)
 {
 	char path[64];
 	for (int tries = 0; tries < 100; tries++) {
-		snprintf(path, sizeof(path), "/tmp/.sh%d.%lu", (int)sh->pid, sh->subst_seq++);
+		snprintf(path, sizeof(path), "/tmp/.sh%d.%lu", (int)getpid(), sh->subst_seq++);
 		int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
 		if (fd < 0 && errno == EEXIST)
 			continue;
@@ -202,9 +203,9 @@ static int apply_one(struct sh *sh, struct sh_fd_saves *saves, const struct sh_r
 	}
 	int fd = open(word, flags, 0666);
 	if (fd < 0) {
-		// Scripts word it as dash does; the prompt keeps Corral's
-		// `sh: FILE: strerror` (DESIGN.md §8).
-		if (sh->interactive)
+		// Scripts word it as dash does; the prompt (and its
+		// forkshells) keeps Corral's `sh: FILE: strerror` (DESIGN.md §8).
+		if (sh->interactive || sh->prompt_child)
 			sh_msg(sh, "%s: %s", word, strerror(errno));
 		else
 			sh_msg(sh, "cannot %s %s: %s", creating ? "create" : "open", word,
@@ -579,77 +580,53 @@ static char *pipeline_text(struct sh_node *pipe_node)
 	return sb_take(&b);
 }
 
-int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
+// Is one of fds 3-9 open? A forkshell child could not have it.
+static int user_fds_beyond_stdio(void)
 {
-	int n = 0;
-	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
-		n++;
-	struct sh_node **cmds = calloc((size_t)n, sizeof(*cmds));
-	pid_t *pids = calloc((size_t)n, sizeof(pid_t));
-	int *status = calloc((size_t)n, sizeof(int));
-	int (*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
-	int result = 2;
-	if (!cmds || !pids || !status || !pipes) {
-		sh_msg(sh, "out of memory");
-		goto out;
-	}
-	int i = 0;
-	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
-		cmds[i++] = k;
-	for (i = 0; i < n; i++) {
-		pids[i] = -1;
-		pipes[i][0] = pipes[i][1] = -1;
-	}
-	// Which stages are apps (spawned now, connected by pipes)?
-	for (i = 0; i < n; i++) {
-		char **argv;
-		int argc;
-		if (!stage_is_app(sh, cmds[i], &argv, &argc))
-			continue;
-		pids[i] = 0; // an app, to be started
-		sh_argv_free(argv);
-	}
-	// Pipes wherever an app is on either side; between two in-process
-	// stages a temporary file is used instead.
-	for (i = 0; i + 1 < n; i++) {
-		if (pids[i] != 0 && pids[i + 1] != 0)
-			continue;
-		int p[2];
-		if (pipe(p) < 0) {
-			sh_msg(sh, "pipe: %s", strerror(errno));
-			goto out;
-		}
-		pipes[i][0] = sh_move_high(p[0]);
-		pipes[i][1] = sh_move_high(p[1]);
-	}
-	pid_t fg = 0;
-	for (i = 0; i < n; i++) {
-		if (pids[i] != 0)
-			continue;
-		char **argv;
-		int argc;
-		stage_is_app(sh, cmds[i], &argv, &argc);
-		pids[i] = spawn_stage(sh, cmds[i], argv, i > 0 ? pipes[i - 1][0] : -1,
-				      i + 1 < n ? pipes[i][1] : -1);
-		sh_argv_free(argv);
-		status[i] = pids[i] < 0 ? 127 : 0;
-		if (pids[i] > 0)
-			fg = pids[i];
-		// The app holds its ends now.
-		if (i > 0 && pipes[i - 1][0] >= 0) {
-			close(pipes[i - 1][0]);
-			pipes[i - 1][0] = -1;
-		}
-		if (i + 1 < n && pipes[i][1] >= 0) {
-			close(pipes[i][1]);
-			pipes[i][1] = -1;
-		}
-	}
-	// The in-process stages, left to right. (The console stays the
-	// shell's meanwhile, so that sh_check_interrupt sees a Ctrl-C.)
+	for (int fd = 3; fd < SH_USER_FDS; fd++)
+		if (fd_is_open(fd))
+			return 1;
+	return 0;
+}
+
+// A stage that is one builtin which does its work and ends without reading
+// stdin (echo, printf, ...): cheaper run here than in a forkshell, whose
+// start is a spawn (bench: sh_forkshell_us).
+static int stage_is_quick_builtin(struct sh *sh, struct sh_node *cmd)
+{
+	static const char *const quick[] = {
+		"echo", "printf", ":", "true", "false", "pwd", "test", "[", "type", "alias",
+		"export", "readonly", "set", "trap", "umask", "ulimit", "help", "jobs", "kill",
+		"cd", "shift", "unset", "local", NULL,
+	};
+	if (cmd->type != N_CMD || cmd->nwords == cmd->nassign)
+		return 0;
+	const char *w = cmd->words[cmd->nassign];
+	int kind = sh_command_kind(sh, w);
+	if (kind != CMD_BUILTIN && kind != CMD_SPECIAL)
+		return 0;
+	for (int i = 0; quick[i]; i++)
+		if (strcmp(quick[i], w) == 0)
+			return 1;
+	return 0;
+}
+
+// How a stage of a pipeline runs.
+enum stage_kind {
+	STAGE_APP,  // spawned
+	STAGE_FORK, // a forkshell child (sh_forkshell.c)
+	STAGE_HERE, // in this shell, in an in-process subshell
+};
+
+// Run the stages that stay in this shell, left to right: in a pipeline
+// with forkshells only the last; otherwise each reads the temporary file
+// the one before it wrote (or a pipe from an app).
+static void run_stages_here(struct sh *sh, struct sh_node **cmds, enum stage_kind *kind,
+			    int (*pipes)[2], int *status, int n)
+{
 	int prev_file = -1; // what the previous in-process stage wrote
-	for (i = 0; i < n; i++) {
-		if (pids[i] != -1)
+	for (int i = 0; i < n; i++) {
+		if (kind[i] != STAGE_HERE)
 			continue;
 		int in = i > 0 ? (pipes[i - 1][0] >= 0 ? pipes[i - 1][0] : prev_file) : -1;
 		int out = -1;
@@ -691,15 +668,108 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 	}
 	if (prev_file >= 0)
 		close(prev_file);
+}
+
+int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
+{
+	int n = 0;
+	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
+		n++;
+	struct sh_node **cmds = calloc((size_t)n, sizeof(*cmds));
+	pid_t *pids = calloc((size_t)n, sizeof(pid_t));
+	int *status = calloc((size_t)n, sizeof(int));
+	int (*pipes)[2] = calloc((size_t)n, sizeof(*pipes));
+	enum stage_kind *kind = calloc((size_t)n, sizeof(*kind));
+	char (*state_paths)[SH_FORKSHELL_PATH] = calloc((size_t)n, sizeof(*state_paths));
+	int result = 2;
+	if (!cmds || !pids || !status || !pipes || !kind || !state_paths) {
+		sh_msg(sh, "out of memory");
+		goto out;
+	}
+	int i = 0;
+	for (struct sh_node *k = pipe_node->kids; k; k = k->next)
+		cmds[i++] = k;
+	for (i = 0; i < n; i++)
+		pipes[i][0] = pipes[i][1] = -1;
+	// Apps are spawned; the other stages but the last are forkshells,
+	// all running at once, connected by pipes. When one of fds 3-9 is
+	// open and a stage may use it (a forkshell would not have it), the
+	// other stages run here, one after the other. So does a quick builtin
+	// (echo ...), before the last stage: into the pipe of a spawned stage
+	// when nothing after it runs here (so everything downstream drains on
+	// its own), or into a temporary file when the last stage reads it
+	// directly.
+	int forks = 1;
+	if (user_fds_beyond_stdio())
+		for (i = 0; i + 1 < n && forks; i++)
+			forks = !sh_forkshell_wants_fds(sh, cmds[i]);
+	for (i = n - 1; i >= 0; i--) {
+		char **argv;
+		int argc;
+		if (stage_is_app(sh, cmds[i], &argv, &argc))
+			kind[i] = STAGE_APP;
+		else if (!forks || i == n - 1)
+			kind[i] = STAGE_HERE;
+		else if (stage_is_quick_builtin(sh, cmds[i]) &&
+			 (kind[n - 1] == STAGE_APP || i == n - 2))
+			kind[i] = STAGE_HERE;
+		else
+			kind[i] = STAGE_FORK;
+		sh_argv_free(argv);
+	}
+	// Pipes wherever a spawned stage is on either side; between two
+	// in-process stages a temporary file is used instead.
+	for (i = 0; i + 1 < n; i++) {
+		if (kind[i] == STAGE_HERE && kind[i + 1] == STAGE_HERE)
+			continue;
+		int p[2];
+		if (pipe(p) < 0) {
+			sh_msg(sh, "pipe: %s", strerror(errno));
+			goto out;
+		}
+		pipes[i][0] = sh_move_high(p[0]);
+		pipes[i][1] = sh_move_high(p[1]);
+	}
+	pid_t fg = 0;
+	for (i = 0; i < n; i++) {
+		if (kind[i] == STAGE_HERE)
+			continue;
+		int in = i > 0 ? pipes[i - 1][0] : -1, out = i + 1 < n ? pipes[i][1] : -1;
+		if (kind[i] == STAGE_FORK) {
+			pids[i] = sh_forkshell(sh, cmds[i], in, out, SH_FORKSHELL_STAGE,
+					       state_paths[i]);
+		} else {
+			char **argv;
+			int argc;
+			stage_is_app(sh, cmds[i], &argv, &argc);
+			pids[i] = spawn_stage(sh, cmds[i], argv, in, out);
+			sh_argv_free(argv);
+		}
+		status[i] = pids[i] < 0 ? 127 : 0;
+		if (pids[i] > 0)
+			fg = pids[i];
+		// The child holds its ends now.
+		if (i > 0 && pipes[i - 1][0] >= 0) {
+			close(pipes[i - 1][0]);
+			pipes[i - 1][0] = -1;
+		}
+		if (i + 1 < n && pipes[i][1] >= 0) {
+			close(pipes[i][1]);
+			pipes[i][1] = -1;
+		}
+	}
+	// (The console stays the shell's meanwhile, so that
+	// sh_check_interrupt sees a Ctrl-C.)
+	run_stages_here(sh, cmds, kind, pipes, status, n);
 	if (fg)
 		sh_console_job_begin(sh, fg);
 	int interrupted = sh->interrupted;
 	for (i = 0; interrupted && i < n; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGINT);
-	// Wait for the apps, the last first. The console's Ctrl-C goes to
-	// the one being waited for (so `head | ls` still answers it once ls
-	// is gone), and a Ctrl-C that ends one ends all the others too.
+	// Wait for the children, the last first. The console's Ctrl-C goes
+	// to the one being waited for (so `head | ls` still answers it once
+	// ls is gone), and a Ctrl-C that ends one ends all the others too.
 	for (i = n - 1; i >= 0; i--) {
 		if (pids[i] <= 0)
 			continue;
@@ -726,6 +796,8 @@ int sh_run_pipeline(struct sh *sh, struct sh_node *pipe_node)
 			break;
 		}
 		status[i] = st < 0 ? 127 : st;
+		if (kind[i] == STAGE_FORK)
+			unlink(state_paths[i]); // (if it was killed before it could)
 		if (st >= 0 && WIFSIGNALED(wst) && WTERMSIG(wst) == SIGINT && !interrupted) {
 			interrupted = 1;
 			for (int k = 0; k < n; k++) // the stages not waited for yet
@@ -747,6 +819,8 @@ out:
 	free(pids);
 	free(status);
 	free(pipes);
+	free(kind);
+	free(state_paths);
 	return result;
 }
 
@@ -822,23 +896,11 @@ int sh_run_background(struct sh *sh, struct sh_node *andor)
 		if (prev_in >= 0)
 			close(prev_in);
 	} else {
-		// A new shell runs the text (it sees exported variables only).
-		char *text = malloc((size_t)andor->textlen + 1);
-		char **envp = sh_env_inherited(sh, 0) ? NULL : sh_build_env(sh, NULL, 0);
-		if (text) {
-			memcpy(text, andor->text, (size_t)andor->textlen);
-			text[andor->textlen] = '\0';
-			char *argv[] = {"sh", "-c", text, NULL};
-			pid_t pid = spawn("sh", argv, envp);
-			if (pid < 0)
-				sh_msg(sh, "sh: %s", strerror(errno));
-			else
-				pids[npids++] = pid;
-		} else {
-			sh_msg(sh, "out of memory");
-		}
-		free(text);
-		sh_argv_free(envp);
+		// A forkshell runs it: it sees every variable and function.
+		pid_t pid = sh_forkshell(sh, andor, -1, -1,
+					 sigs.active ? SH_FORKSHELL_BG_NOINT : 0, NULL);
+		if (pid > 0)
+			pids[npids++] = pid;
 	}
 	sh_bg_signals_end(sh, &sigs);
 	sh_fd_restore(&saves);

@@ -107,13 +107,16 @@ void css_get(struct container_subsys_state *css)
 		container_get(css->container); // the reference pins it
 }
 
-void css_put(struct container_subsys_state *css)
+// Drop a reference on css. If that was its last use, its container is
+// returned with the reference's pin still held: the caller queues the
+// container's release check and then drops the pin. Else NULL (pin gone).
+static struct container *css_put_unused(struct container_subsys_state *css)
 {
 	// A root css is never released (and its container changes when the
 	// subsystem is rebound, so it is not read here).
 	if (css->root) {
 		atomic_dec(&css->refcnt);
-		return;
+		return NULL;
 	}
 	// Compared with dead_refs under css_set_lock, so that an exited set
 	// freed meanwhile (which drops one of each) cannot hide the moment
@@ -123,8 +126,18 @@ void css_put(struct container_subsys_state *css)
 	bool unused = atomic_dec_return(&css->refcnt) == css->dead_refs;
 	spin_unlock_irqrestore(&css_set_lock, f);
 	if (unused)
-		container_queue_release(c);
+		return c;
 	container_put(c); // the reference's pin (c may go now)
+	return NULL;
+}
+
+void css_put(struct container_subsys_state *css)
+{
+	struct container *c = css_put_unused(css);
+	if (c) {
+		container_queue_release(c);
+		container_put(c); // the reference's pin (c may go now)
+	}
 }
 
 void container_get(struct container *c) { atomic_inc(&c->refcnt); }
@@ -184,8 +197,26 @@ static void css_set_put(struct css_set *cs)
 	if (!cs->dead) {
 		struct css_set *twin = cs->dead_twin;
 		spin_unlock_irqrestore(&css_set_lock, f);
-		for (int i = 0; i < container_subsys_count; i++)
-			css_put(cs->subsys[i]);
+		// The css of one hierarchy all belong to one container: queue its
+		// release check once, after all of them are put. (Queued after the
+		// first, the check could run between two puts, find the container
+		// empty, and be queued again by the second: the agent twice.)
+		struct container *unused[CONTAINER_SUBSYS_MAX];
+		int n = 0;
+		for (int i = 0; i < container_subsys_count; i++) {
+			struct container *c = css_put_unused(cs->subsys[i]);
+			int k = 0;
+			while (c && k < n && unused[k] != c)
+				k++;
+			if (c && k < n)
+				container_put(c); // already listed: its pin
+			else if (c)
+				unused[n++] = c;
+		}
+		for (int k = 0; k < n; k++) {
+			container_queue_release(unused[k]);
+			container_put(unused[k]); // the reference's pin
+		}
 		kfree(cs);
 		if (twin)
 			css_set_put(twin); // cs's reference (an exited set: no deeper)

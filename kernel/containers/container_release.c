@@ -35,6 +35,9 @@ static struct wait_queue release_wq;
 static bool release_worker_started;
 static int release_held; // release_lock: container_release_hold() nesting
 atomic_t container_release_checks; // queued checks the worker has finished
+// Requests for a check of a notify_on_release container (one per time it
+// became unused), queued or already queued: what the ktests count.
+atomic_t container_release_requests;
 
 // ---- release notification -------------------------------------------------------
 
@@ -45,6 +48,7 @@ void container_queue_release(struct container *c)
 	if (!c || !c->parent || !test_bit(CONT_NOTIFY_ON_RELEASE, &c->flags) ||
 	    test_bit(CONT_REMOVED, &c->flags))
 		return;
+	atomic_inc(&container_release_requests);
 	if (test_and_set_bit(CONT_RELEASE_QUEUED, &c->flags))
 		return;
 	container_get(c);

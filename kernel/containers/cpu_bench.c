@@ -12,6 +12,13 @@
 //   cpu_shares_8a_1024_8b_3072_all_cpus   B/A, 8 spinners each, every CPU (3.000)
 //   cpu_quota_50000_one_spinner_cpus      CPUs used by one spinner (0.500)
 //   cpu_quota_150000_four_spinners_cpus   CPUs used by 4 spinners on 4 CPUs (1.500)
+//   cpu_interactive_ms{,_max}             a task at 2 shares beside 4 spinners at
+//                                         262144 on its CPU: wall time from a
+//                                         wake-up to the end of 1 ms of work
+//                                         (its "command"), mean and worst of 10
+//   cpu_sleeper_2_vs_4x262144_pct         its CPU share when it sleeps 10 ms and
+//                                         spins 10 ms in turn (its shares alone
+//                                         would give it 0.0002 %)
 //   {ctxsw_same_cpu_ns,spawn_exit_wait_us}_cpu_{plain,nested,overhead_pct}
 //                                         the hot paths with cpu not mounted vs
 //                                         mounted and the bench in /a/b
@@ -198,6 +205,105 @@ KBENCH(cpu_shares)
 	kbench_report("cpu_quota_150000_four_spinners_cpus", ratio_milli(u[0], wall), "CPUs");
 	rm("/q");
 
+	putpid(CB "/tasks", current->pid);
+	unmount_at(CB);
+}
+
+// ---- a light task that sleeps beside heavy spinners ----
+
+#define INTERACTIVE_ROUNDS 10
+
+struct interactive {
+	volatile int go, stop;
+	u64 sum_ns, max_ns; // response times (wall, from the wake-up)
+	int rounds;
+};
+
+// Sleep 20 ms, then "answer a command": 1 ms of CPU. Waits for go (it is
+// put into its container first).
+static int interactive_task(void *arg)
+{
+	struct interactive *in = arg;
+	while (!in->go)
+		sleep_ns(MS);
+	for (int i = 0; i < INTERACTIVE_ROUNDS && !in->stop; i++) {
+		u64 woke = clock_ns() + 20 * MS;
+		sleep_ns(20 * MS);
+		u64 cpu0 = task_cpu_time_ns(current);
+		while (task_cpu_time_ns(current) - cpu0 < MS)
+			cpu_relax();
+		u64 took = clock_ns() - woke;
+		in->sum_ns += took;
+		in->max_ns = MAX(in->max_ns, took);
+		in->rounds++;
+	}
+	return 0;
+}
+
+// Sleep 10 ms, spin 10 ms (wall), until stop.
+static int sleep_spin_task(void *arg)
+{
+	struct interactive *in = arg;
+	while (!in->stop) {
+		sleep_ns(10 * MS);
+		u64 end = clock_ns() + 10 * MS;
+		while (clock_ns() < end && !in->stop)
+			cpu_relax();
+	}
+	return 0;
+}
+
+KBENCH(cpu_interactive)
+{
+	if (!bench_may_mount("cpu_interactive", CB, "cpuset,cpu,cpuacct"))
+		return;
+	int err = mount_at(CB, "cpuset,cpu,cpuacct");
+	if (err) {
+		kprintf("# cpu_interactive: mount: %d\n", err);
+		return;
+	}
+	int last = last_cpu();
+	char one[8];
+	snprintf(one, sizeof(one), "%d", last);
+	cpumask_t m1 = cpumask_of(last);
+	struct spinset s = {0};
+	mk("/h", one, "262144");
+	mk("/i", one, "2");
+	spin_start(&s, "/h", 4, &m1);
+	sleep_ns(300 * MS);
+
+	struct interactive in = {0};
+	struct task *t = test_spawn("cpu_bench_ia", interactive_task, &in, &m1);
+	if (t) {
+		putpid(CB "/i/tasks", t->pid);
+		in.go = 1;
+		u64 end = clock_ns() + 30 * NSEC_PER_SEC;
+		while (in.rounds < INTERACTIVE_ROUNDS && clock_ns() < end)
+			sleep_ns(10 * MS);
+		in.stop = 1;
+		test_reap(t, 10 * NSEC_PER_SEC);
+		if (in.rounds)
+			kbench_report("cpu_interactive_ms", in.sum_ns / in.rounds / 1000, "ms");
+		kbench_report("cpu_interactive_max_ms", in.max_ns / 1000, "ms");
+		if (in.rounds < INTERACTIVE_ROUNDS)
+			kprintf("# cpu_interactive: %d of %d rounds in 30 s\n", in.rounds,
+				INTERACTIVE_ROUNDS);
+	}
+
+	struct interactive sl = {0};
+	t = test_spawn("cpu_bench_sl", sleep_spin_task, &sl, &m1);
+	if (t) {
+		putpid(CB "/i/tasks", t->pid);
+		u64 u[2];
+		measure((const char *const[]){"/i", "/h"}, 2, u);
+		sl.stop = 1;
+		test_reap(t, 10 * NSEC_PER_SEC);
+		kbench_report("cpu_sleeper_2_vs_4x262144_pct", ratio_milli(u[0] * 100, u[0] + u[1]),
+			      "%");
+	}
+	spin_stop(&s);
+	rm("/h");
+	rm("/i");
 	putpid(CB "/tasks", current->pid);
 	unmount_at(CB);
 }

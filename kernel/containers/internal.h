@@ -20,5 +20,6 @@ void container_release_init(void);
 // worker finishes (agent run or not, reference dropped) counts here.
 void container_release_hold(bool hold);
 extern atomic_t container_release_checks;
+extern atomic_t container_release_requests;
 
 #endif

@@ -96,6 +96,30 @@ KTEST(container_lifetime, parent_outlives_a_child_queued_for_release)
 	EXPECT_COUNTS_BACK(before);
 }
 
+// A container whose hierarchy has two subsystems has two css: the set
+// that held both is put in one go, and the container is asked for one
+// release check, not one per css. (One per css let the worker check it
+// between the two, find it empty, and run the agent twice.)
+KTEST(container_lifetime, one_release_request_per_emptying_with_two_subsystems)
+{
+	struct life_counts before;
+	life_counts_take(&before);
+	MOUNT_OR_SKIP("/tmp/ct_l9", "numtasks,cpuacct");
+	ASSERT_EQ(sys_mkdir("/tmp/ct_l9/k", 0755), 0);
+	EXPECT_GT(put("/tmp/ct_l9/k/notify_on_release", "1"), 0);
+	int checks = atomic_read(&container_release_checks);
+	container_release_hold(true);
+	int requests = atomic_read(&container_release_requests);
+	EXPECT_GT(putpid("/tmp/ct_l9/k/tasks", current->pid), 0);
+	EXPECT_GT(putpid("/tmp/ct_l9/tasks", current->pid), 0); // k is empty
+	EXPECT_EQ(atomic_read(&container_release_requests), requests + 1);
+	container_release_hold(false);
+	EXPECT_TRUE(wait_release_checks(checks, 1));
+	EXPECT_EQ(sys_rmdir("/tmp/ct_l9/k"), 0);
+	unmount_at("/tmp/ct_l9");
+	EXPECT_COUNTS_BACK(before);
+}
+
 // Issue 13, item 2: umount while a removed container is queued. Before,
 // the hierarchy was freed at umount; freeing k then read its freed
 // subsys_bits and skipped the destroy callbacks (cpuacct and bc css leaked).
