@@ -160,6 +160,18 @@ static int remove_tree(const char *top, bool plain)
 		}
 		if (r) {
 			kprintf("torture: rmdir %s: error %d\n", path, r);
+			// What keeps it: bc's charges, if bc is here.
+			static const char *const held[] = {"bc.numfiles.held", "bc.physpages.held",
+							   "bc.physpages.numa"};
+			for (unsigned k = 0; k < ARRAY_SIZE(held); k++) {
+				char file[sizeof(path) + 32], text[96];
+				snprintf(file, sizeof(file), "%s/%s", path, held[k]);
+				if (torture_read_file(file, text, sizeof(text)) > 0) {
+					kprintf("torture:   %s: ", held[k]);
+					torture_print_text(text);
+					kprintf("\n");
+				}
+			}
 			return fails + 1;
 		}
 		*strrchr(path, '/') = '\0';
@@ -347,6 +359,24 @@ static void reap_orphans(void)
 	task_reap_dead();
 }
 
+// Once parked: kill what is left and wait until nothing is (up to 10 s),
+// so that no script's task still writes files while the check removes
+// them. A task spawned by a dying stray is found once it is reparented
+// here. False if some remain (reported).
+static bool strays_gone(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		struct strays s = {.n = 0};
+		for_each_task(find_stray, &s);
+		if (!s.n)
+			return true;
+		reap_orphans(); // SIGKILL to each, and reaps those that died
+		sleep_ns(10 * NSEC_PER_MSEC);
+	}
+	kprintf("torture: tasks left by scripts or the console still run 10 s after SIGKILL\n");
+	return false;
+}
+
 static u64 total_ops(void)
 {
 	u64 n = 0;
@@ -439,6 +469,8 @@ static int quiesce_and_check(void)
 	if (fails)
 		return fails;
 	reap_orphans();
+	if (!strays_gone())
+		fails++;
 	// Files first: a file's pages stay charged to the container of the
 	// task that wrote them (bc.physpages), whose rmdir is EBUSY until
 	// they are freed.
