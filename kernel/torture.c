@@ -345,6 +345,19 @@ static void op_kill(struct torture_worker *w)
 	torture_record(w, OP_KILL, do_kill(pid, SIGKILL), "%d", pid);
 }
 
+int torture_mount_fresh(int slot, const char *dir, const char *opts, char *old)
+{
+	static unsigned long moved; // torture_mount_mutex
+	char aside[48];
+	char *to = old ? old : aside;
+	snprintf(to, 48, "/torture/.old%d.%lu", slot, moved++);
+	if (sys_rename(dir, to) == 0)
+		sys_mkdir(dir, 0755); // (the old one goes with the check's scratch)
+	else
+		to[0] = '\0';
+	return sys_mount("none", dir, "container", opts);
+}
+
 static void op_mount(struct torture_worker *w)
 {
 	int slot = rnd(&w->rng, torture.nslots);
@@ -360,7 +373,7 @@ static void op_mount(struct torture_worker *w)
 			torture.slot_mounted[slot] = false;
 		torture_record(w, OP_MOUNT, r, "umount %s", dir);
 	} else {
-		r = sys_mount("none", dir, "container", opts);
+		r = torture_mount_fresh(slot, dir, opts, NULL);
 		if (r == 0)
 			torture.slot_mounted[slot] = true;
 		torture_record(w, OP_MOUNT, r, "mount -o %s %s", opts, dir);

@@ -109,6 +109,13 @@ static inline void slot_dir(int slot, char *buf, size_t len)
 	snprintf(buf, len, "/torture/h%d", slot);
 }
 
+// Mount slot's hierarchy at dir (torture_mount_mutex held) on a fresh
+// empty directory: what a script or the console wrote into the unmounted
+// directory moves aside to old (if given, a buffer of 48) instead of being
+// hidden under the mount, where its pages would keep the writers' bc
+// containers busy (bc.physpages) with nothing able to remove them.
+int torture_mount_fresh(int slot, const char *dir, const char *opts, char *old);
+
 // Append an entry to w's ring of recent operations; it can be updated
 // (its result) until the next one.
 struct op_record *torture_record(struct torture_worker *w, enum op op, int result, const char *fmt, ...)

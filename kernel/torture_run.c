@@ -49,7 +49,12 @@ static int slot_teardown(int slot, bool baseline)
 	mutex_lock(&torture_mount_mutex);
 	if (!torture.slot_mounted[slot]) {
 		sys_mkdir(dir, 0755); // a worker may have renamed or removed it
-		int r = sys_mount("none", dir, "container", torture.opts[slot]);
+		char old[48];
+		int r = torture_mount_fresh(slot, dir, torture.opts[slot], old);
+		if (old[0]) { // nothing else runs now: what was in it goes at once
+			fails += remove_tree(old, true);
+			fails += sys_rmdir(old) != 0;
+		}
 		if (r) {
 			kprintf("torture: mount -o %s %s: error %d\n", torture.opts[slot], dir, r);
 			mutex_unlock(&torture_mount_mutex);
@@ -303,8 +308,11 @@ static int scratch_clean(void)
 {
 	int fails = 0;
 	char now[512], path[300];
-	for (unsigned i = 0; i < NR_SCRATCH; i++) {
+	// A listing holds what fits in now[]: list again until nothing new
+	// is left (a directory may hold more, e.g. /torture's .oldN.M).
+	for (unsigned i = 0, pass = 0; i < NR_SCRATCH; pass++) {
 		scratch_list(scratch_dirs[i], now, sizeof(now));
+		bool removed = false;
 		for (const char *p = now + 1; *p; p += strlen(p) + 1) {
 			if (scratch_known(scratch_names[i], p) || !strcmp(p, ".") || !strcmp(p, ".."))
 				continue;
@@ -316,6 +324,11 @@ static int scratch_clean(void)
 			} else {
 				fails += sys_unlink(path) != 0;
 			}
+			removed = true;
+		}
+		if (!removed || fails || pass >= 1000) {
+			i++;
+			pass = 0;
 		}
 	}
 	return fails;
