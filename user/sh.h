@@ -42,6 +42,8 @@ struct strbuf {
 };
 void sb_addn(struct strbuf *b, const char *s, size_t n);
 void sb_adds(struct strbuf *b, const char *s);
+// v in single quotes, a ' in it as '\'' (how set, alias and trap print values).
+void sh_quote_into(struct strbuf *b, const char *v);
 void sb_addc(struct strbuf *b, char c);
 char *sb_take(struct strbuf *b); // the string (never NULL unless nomem)
 

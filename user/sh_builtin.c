@@ -199,7 +199,7 @@ static int builtin_continue(struct sh *sh, int argc, char **argv)
 	return loop_builtin(sh, argc, argv, J_CONTINUE);
 }
 
-static void print_quoted(struct strbuf *b, const char *v)
+void sh_quote_into(struct strbuf *b, const char *v)
 {
 	sb_addc(b, '\'');
 	for (; *v; v++) {
@@ -238,7 +238,7 @@ static int list_vars(struct sh *sh, int which, const char *prefix)
 		sb_adds(&b, v[i]->name);
 		if (v[i]->value) {
 			sb_addc(&b, '=');
-			print_quoted(&b, v[i]->value);
+			sh_quote_into(&b, v[i]->value);
 		}
 		sb_addc(&b, '\n');
 	}

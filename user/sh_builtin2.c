@@ -146,16 +146,18 @@ static int signal_number(const char *s)
 	return -1;
 }
 
-static void quote_into(struct strbuf *b, const char *v)
+// prefix NAME='VALUE' and a newline, for alias i (alias, type, command -v).
+static void print_alias(struct sh *sh, const char *prefix, int i)
 {
-	sb_addc(b, '\'');
-	for (; *v; v++) {
-		if (*v == '\'')
-			sb_adds(b, "'\\''");
-		else
-			sb_addc(b, *v);
-	}
-	sb_addc(b, '\'');
+	struct strbuf b = {0};
+	sb_adds(&b, prefix);
+	sb_adds(&b, sh->aliases[i].name);
+	sb_addc(&b, '=');
+	sh_quote_into(&b, sh->aliases[i].value);
+	sb_addc(&b, '\n');
+	if (b.s)
+		sh_write_all(1, b.s, b.len);
+	free(b.s);
 }
 
 // trap [ACTION] SIGNAL...: EXIT runs when the shell (or a subshell) ends;
@@ -173,7 +175,7 @@ static int builtin_trap(struct sh *sh, int argc, char **argv)
 			if (!sh->traps[s])
 				continue;
 			sb_adds(&b, "trap -- ");
-			quote_into(&b, sh->traps[s]);
+			sh_quote_into(&b, sh->traps[s]);
 			sb_addc(&b, ' ');
 			sb_adds(&b, signames[s]);
 			sb_addc(&b, '\n');
@@ -214,17 +216,8 @@ static int describe(struct sh *sh, const char *name, int verbose)
 			return 127;
 		if (kind == CMD_ALIAS) {
 			for (int i = 0; i < sh->naliases; i++)
-				if (strcmp(sh->aliases[i].name, name) == 0) {
-					struct strbuf b = {0};
-					sb_adds(&b, "alias ");
-					sb_adds(&b, name);
-					sb_addc(&b, '=');
-					quote_into(&b, sh->aliases[i].value);
-					sb_addc(&b, '\n');
-					if (b.s)
-						sh_write_all(1, b.s, b.len);
-					free(b.s);
-				}
+				if (strcmp(sh->aliases[i].name, name) == 0)
+					print_alias(sh, "alias ", i);
 			return 0;
 		}
 		sh_print(1, "%s\n", name);
@@ -396,16 +389,8 @@ done:
 static int builtin_alias(struct sh *sh, int argc, char **argv)
 {
 	if (argc == 1) {
-		for (int i = 0; i < sh->naliases; i++) {
-			struct strbuf b = {0};
-			sb_adds(&b, sh->aliases[i].name);
-			sb_addc(&b, '=');
-			quote_into(&b, sh->aliases[i].value);
-			sb_addc(&b, '\n');
-			if (b.s)
-				sh_write_all(1, b.s, b.len);
-			free(b.s);
-		}
+		for (int i = 0; i < sh->naliases; i++)
+			print_alias(sh, "", i);
 		return 0;
 	}
 	int status = 0;
@@ -415,14 +400,7 @@ static int builtin_alias(struct sh *sh, int argc, char **argv)
 			int found = 0;
 			for (int k = 0; k < sh->naliases; k++)
 				if (strcmp(sh->aliases[k].name, argv[i]) == 0) {
-					struct strbuf b = {0};
-					sb_adds(&b, argv[i]);
-					sb_addc(&b, '=');
-					quote_into(&b, sh->aliases[k].value);
-					sb_addc(&b, '\n');
-					if (b.s)
-						sh_write_all(1, b.s, b.len);
-					free(b.s);
+					print_alias(sh, "", k);
 					found = 1;
 				}
 			if (!found) {
