@@ -158,22 +158,12 @@ struct container_row {
 	long long pages; // bc.physpages.held, its own then its subtree's; -1 if none
 };
 
-static long long read_usage(const char *dir)
+// The number in dir's control file name, or -1 if the hierarchy has no
+// such file.
+static long long read_number(const char *dir, const char *name)
 {
 	char path[600];
-	snprintf(path, sizeof(path), "%s/cpuacct.usage", dir);
-	char *text = applib_read_file(path, NULL);
-	if (!text)
-		return -1;
-	long long v = strtoll(text, NULL, 10);
-	free(text);
-	return v;
-}
-
-static long long read_held_pages(const char *dir)
-{
-	char path[600];
-	snprintf(path, sizeof(path), "%s/bc.physpages.held", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	char *text = applib_read_file(path, NULL);
 	if (!text)
 		return -1;
@@ -285,7 +275,7 @@ static int top_containers_once(const struct top_opts *o)
 	int n = list_containers(o->dir, rows);
 	for (int i = 0; i < n; i++) {
 		rows[i].at = applib_now_ns();
-		rows[i].usage = read_usage(rows[i].path);
+		rows[i].usage = read_number(rows[i].path, "cpuacct.usage");
 	}
 	if (top_wait(o, o->delay_ns)) {
 		for (int i = 0; i < n; i++)
@@ -295,7 +285,7 @@ static int top_containers_once(const struct top_opts *o)
 	}
 	for (int i = 0; i < n; i++) {
 		rows[i].tasks = count_tasks(rows[i].path);
-		rows[i].pages = read_held_pages(rows[i].path);
+		rows[i].pages = read_number(rows[i].path, "bc.physpages.held");
 	}
 	for (int i = n - 1; i > 0; i--) { // children come after their parent
 		struct container_row *up = &rows[rows[i].parent];
@@ -312,7 +302,7 @@ static int top_containers_once(const struct top_opts *o)
 	size_t rootlen = strlen(o->dir);
 	for (int i = 0; i < n; i++) {
 		long long at = applib_now_ns();
-		long long now = read_usage(rows[i].path);
+		long long now = read_number(rows[i].path, "cpuacct.usage");
 		long long elapsed = at - rows[i].at;
 		const char *name = i == 0 ? "/" : rows[i].path + rootlen;
 		char pbuf[16];
