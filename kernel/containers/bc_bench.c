@@ -77,23 +77,6 @@ static const struct {
 	{"spawn_exit_wait_us_bc", "us", bench_spawn_ns},
 };
 
-static u64 run_nested(u64 (*run)(void))
-{
-	if (mount_at(DIR, "bc"))
-		return 0;
-	sys_mkdir(DIR "/a", 0755);
-	sys_mkdir(DIR "/a/b", 0755);
-	u64 v = 0;
-	if (put(DIR "/a/b/tasks", "0") > 0) {
-		v = run();
-		put(DIR "/tasks", "0");
-	}
-	sys_rmdir(DIR "/a/b");
-	sys_rmdir(DIR "/a");
-	unmount_at(DIR);
-	return v;
-}
-
 KBENCH(bc_physpages_overhead)
 {
 	for (size_t k = 0; k < ARRAY_SIZE(benches); k++) {
@@ -102,7 +85,7 @@ KBENCH(bc_physpages_overhead)
 		u64 plain[ROUNDS], nested[ROUNDS];
 		for (int r = 0; r < ROUNDS; r++) {
 			plain[r] = benches[k].run();
-			nested[r] = run_nested(benches[k].run);
+			nested[r] = bench_run_nested(DIR, "bc", benches[k].run);
 		}
 		bench_report_overhead(benches[k].name, bench_min(plain, ROUNDS),
 				      bench_min(nested, ROUNDS), benches[k].unit);

@@ -131,6 +131,31 @@ static inline bool bench_may_mount(const char *name, const char *dir, const char
 	return false;
 }
 
+// For a benchmark's nested figure: mount opts at dir, make dir/a/b, run
+// fn with the current task in it, then leave and clean up. fn's figure, or
+// 0 if it could not mount or join.
+static inline u64 bench_run_nested(const char *dir, const char *opts, u64 (*fn)(void))
+{
+	char a[96], ab[96], tasks[96], top_tasks[96];
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(ab, sizeof(ab), "%s/a/b", dir);
+	snprintf(tasks, sizeof(tasks), "%s/a/b/tasks", dir);
+	snprintf(top_tasks, sizeof(top_tasks), "%s/tasks", dir);
+	if (mount_at(dir, opts))
+		return 0;
+	sys_mkdir(a, 0755);
+	sys_mkdir(ab, 0755);
+	u64 v = 0;
+	if (put(tasks, "0") > 0) {
+		v = fn();
+		put(top_tasks, "0");
+	}
+	sys_rmdir(ab);
+	sys_rmdir(a);
+	unmount_at(dir);
+	return v;
+}
+
 #define SKIP_UNLESS_FREE(opts)                                               \
 	do {                                                                 \
 		if (skip_unless_free(opts))                                  \

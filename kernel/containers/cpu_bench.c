@@ -312,23 +312,6 @@ KBENCH(cpu_interactive)
 
 #define ROUNDS 7
 
-static u64 run_nested(u64 (*fn)(void))
-{
-	if (mount_at(CB, "cpu"))
-		return 0;
-	sys_mkdir(CB "/a", 0755);
-	sys_mkdir(CB "/a/b", 0755);
-	u64 v = 0;
-	if (put(CB "/a/b/tasks", "0") > 0) {
-		v = fn();
-		put(CB "/tasks", "0");
-	}
-	sys_rmdir(CB "/a/b");
-	sys_rmdir(CB "/a");
-	unmount_at(CB);
-	return v;
-}
-
 KBENCH(cpu_overhead)
 {
 	static const struct {
@@ -344,7 +327,7 @@ KBENCH(cpu_overhead)
 		u64 plain[ROUNDS], nested[ROUNDS];
 		for (int r = 0; r < ROUNDS; r++) {
 			plain[r] = b[k].fn();
-			nested[r] = run_nested(b[k].fn);
+			nested[r] = bench_run_nested(CB, "cpu", b[k].fn);
 		}
 		bench_report_overhead(b[k].name, bench_min(plain, ROUNDS), bench_min(nested, ROUNDS),
 				      b[k].unit);
