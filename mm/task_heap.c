@@ -87,10 +87,20 @@ struct task_heap {
 	u64 nr_reserved;
 	nodemask_t migrate_to;
 	void *migrate_stack;           // MIGRATE_STACK_ORDER pages, or NULL (see commit)
+	bool skip_stack;               // this move leaves [stack_lo, stack_hi) alone
+	// The block the owner runs on as its stack (heap_set_stack), or 0, 0.
+	u64 stack_lo, stack_hi;
+	// A move by another task left the stack's pages where they were: they
+	// cannot move under their running owner (a not-present stack page is
+	// a double fault, not a fault that can wait). `reserved` and
+	// `migrate_stack` keep what their move needs, towards `migrate_to`,
+	// until the owner moves them itself at its next kernel call
+	// (heap_settle_stack), or a later move sets aside anew.
+	bool stack_left;
 };
 
 // A stack of 16 KiB (the kernel's own size) for moving the pages of a heap
-// the mover is running on.
+// the mover is running on (itself, or its owner later: stack_left).
 #define MIGRATE_STACK_ORDER 2
 
 static size_t class_size(int class) { return (size_t)1 << (class + CLASS_MIN_SHIFT); }
@@ -427,6 +437,9 @@ struct task_heap *heap_create(void)
 void heap_get(struct task_heap *h) { atomic_inc(&h->refs); }
 
 // The last reference is gone: nobody can reach h any more.
+static void reserve_free(struct task_heap *h);
+static void migrate_stack_free(struct task_heap *h);
+
 void heap_put(struct task_heap *h)
 {
 	if (atomic_dec_return(&h->refs) != 0)
@@ -442,6 +455,8 @@ void heap_put(struct task_heap *h)
 	struct heap_run *r, *tmp;
 	list_for_each_entry_safe(r, tmp, &h->free_runs, link)
 		kfree(r);
+	reserve_free(h); // what a move left for the stack (stack_left)
+	migrate_stack_free(h);
 	kfree(h);
 }
 
@@ -583,11 +598,32 @@ static void reserve_free(struct task_heap *h)
 		free_page(reserve_pop(h));
 }
 
+static bool in_stack(struct task_heap *h, u64 a)
+{
+	return a >= h->stack_lo && a < h->stack_hi;
+}
+
 int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to)
 {
 	if (nodes_empty(to))
 		return -EINVAL;
 	mutex_lock(&h->lock);
+	// What an earlier move left for the owner's stack goes: this move
+	// sets aside anew, for its own nodes.
+	reserve_free(h);
+	migrate_stack_free(h);
+	h->stack_left = false;
+	// Is the mover running on a stack in this heap (an app that made its
+	// stack with malloc, as the shell does, moving itself)? Its pages
+	// cannot move under the code that moves them (a not-present stack
+	// page is a double fault): commit moves them from a stack of its own.
+	// Another mover cannot move the stack its owner runs on, on another
+	// CPU or after a wake-up: it leaves the pages, and what moving them
+	// needs, to the owner (heap_settle_stack).
+	u64 sp;
+	asm volatile("mov %%rsp, %0" : "=r"(sp));
+	bool on_heap = heap_segment_of(h, sp) != NULL;
+	h->skip_stack = !on_heap && h->stack_hi;
 	u64 need = 0;
 	for (int nid = 0; nid < MAX_NUMNODES; nid++)
 		if (!node_isset(nid, to))
@@ -602,14 +638,7 @@ int heap_migrate_prepare(struct task_heap *h, const nodemask_t *to)
 		}
 		reserve_push(h, page);
 	}
-	// Is the mover running on a stack in this heap (an app that made its
-	// stack with malloc, as the shell does, moving itself)? Its pages
-	// cannot move under the code that moves them (a not-present stack
-	// page is a double fault): commit moves them from a stack of its own.
-	u64 sp;
-	asm volatile("mov %%rsp, %0" : "=r"(sp));
-	h->migrate_stack = NULL;
-	if (heap_segment_of(h, sp)) {
+	if (on_heap || h->skip_stack) {
 		h->migrate_stack = alloc_pages(GFP_KERNEL, MIGRATE_STACK_ORDER);
 		if (!h->migrate_stack) {
 			reserve_free(h);
@@ -664,6 +693,8 @@ static void heap_move_all(void *arg)
 	struct heap_segment *seg;
 	list_for_each_entry(seg, &h->segments, link) {
 		for (u64 a = seg->base; a < seg->top && h->nr_reserved > (u64)n; a += PAGE_SIZE) {
+			if (h->skip_stack && in_stack(h, a))
+				continue;
 			u64 pa = vmap_lookup((void *)a);
 			if (!pa || node_isset(page_to_nid(phys_to_virt(pa)), &h->migrate_to))
 				continue;
@@ -678,17 +709,51 @@ static void heap_move_all(void *arg)
 		heap_move_batch(h, va, n);
 }
 
-void heap_migrate_commit(struct task_heap *h)
+// Moves what prepare set aside pages for, from migrate_stack if there is
+// one, and leaves h->lock held.
+static void heap_move_locked(struct task_heap *h)
 {
-	if (!mutex_owned(&h->lock))
-		panic("heap_migrate_commit: not prepared by this task");
 	if (h->migrate_stack)
 		call_on_stack((char *)h->migrate_stack + (PAGE_SIZE << MIGRATE_STACK_ORDER),
 			      heap_move_all, h);
 	else
 		heap_move_all(h);
-	migrate_stack_free(h);
-	reserve_free(h); // (none left over, unless a count was off)
+}
+
+void heap_migrate_commit(struct task_heap *h)
+{
+	if (!mutex_owned(&h->lock))
+		panic("heap_migrate_commit: not prepared by this task");
+	heap_move_locked(h);
+	if (h->skip_stack && h->nr_reserved) {
+		h->stack_left = true; // pages for the stack's move stay reserved
+	} else {
+		migrate_stack_free(h);
+		reserve_free(h); // (none left over, unless a count was off)
+	}
+	h->skip_stack = false;
+	mutex_unlock(&h->lock);
+}
+
+void heap_settle_stack(struct task_heap *h)
+{
+	if (likely(!h || !READ_ONCE(h->stack_left)))
+		return;
+	mutex_lock(&h->lock);
+	if (h->stack_left) {
+		h->stack_left = false;
+		heap_move_locked(h); // from migrate_stack: we may be on the stack
+		migrate_stack_free(h);
+		reserve_free(h);
+	}
+	mutex_unlock(&h->lock);
+}
+
+void heap_set_stack(struct task_heap *h, void *base, size_t size)
+{
+	mutex_lock(&h->lock); // not while a move is between prepare and commit
+	h->stack_lo = (u64)base;
+	h->stack_hi = base ? (u64)base + size : 0;
 	mutex_unlock(&h->lock);
 }
 

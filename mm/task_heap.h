@@ -31,6 +31,10 @@
 //                                    with nothing changed), commit cannot
 //                                    fail
 //   heap_set_nodes(h, mask)          allocate only from *mask (tests)
+//   heap_set_stack(h, base, size)    the owner runs on this block as its
+//                                    stack from now on (NULL: no longer)
+//   heap_settle_stack(h)             the owner, at a kernel call's end:
+//                                    move the stack pages a move left
 //
 // Inside the region: small blocks (up to HEAP_SMALL_MAX bytes with their
 // header) come from power-of-two size classes, carved out of whole pages
@@ -41,7 +45,14 @@
 //
 // Migration is safe while the owner runs on another CPU: pages move by
 // fault-and-wait (vmap_move_pages in mm/vmap.h), so an access to a page in
-// flight waits until its copy is in place.
+// flight waits until its copy is in place. Except for a stack: the CPU
+// pushes an exception frame onto the stack, so a not-present stack page
+// is a double fault, which nothing can wait out. So the pages of the
+// block the owner said it runs on (heap_set_stack; the shell's big
+// stack) are moved only by the owner: another mover sets aside what they
+// need and leaves them, and the owner moves them from a stack of its own
+// at the end of its next kernel call (heap_settle_stack, from user/libc).
+// Until then they stay where they were.
 //
 // Locking: a heap is used by its own task, but another task may migrate it
 // or read its counters, so h->lock (a mutex) guards everything in the
@@ -100,6 +111,8 @@ void heap_migrate_cancel(struct task_heap *h);
 // want of memory (/proc/vmstat's pgmigrate_success, pgmigrate_fail).
 u64 heap_pages_migrated(void);
 u64 heap_migrations_failed(void);
+void heap_set_stack(struct task_heap *h, void *base, size_t size);
+void heap_settle_stack(struct task_heap *h); // NULL is ignored
 // Segments (reserved address ranges) the heap holds, for tests.
 int heap_segments(struct task_heap *h);
 

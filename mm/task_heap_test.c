@@ -1,4 +1,5 @@
 // Tests for the task heaps (mm/task_heap.c).
+#include "arch/x86/call_on_stack.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
 #include "mm/numa.h"
@@ -310,6 +311,100 @@ KTEST(task_heap, migrate_while_another_cpu_writes_loses_nothing)
 		EXPECT_EQ(a.pages[i][0], (u64)i);
 		EXPECT_EQ(page_nid(a.pages[i]), 0);
 	}
+	heap_destroy(h);
+}
+
+// A task running on a stack it made in its heap (as the shell does): a
+// move by another task must not take those pages from under it -- the CPU
+// pushes interrupt frames there, and a not-present stack page is a double
+// fault. They stay until the owner moves them (heap_settle_stack).
+#define OWN_STACK_PAGES 8
+struct stack_runner_arg {
+	struct task_heap *h;
+	char *stack;
+	volatile int settle, stop;
+	volatile u64 rounds;
+};
+
+static void run_on_own_stack(void *p)
+{
+	struct stack_runner_arg *a = p;
+	volatile u8 frame[2 * PAGE_SIZE]; // in the heap stack's pages
+	for (u64 round = 1; !a->stop; round++) {
+		for (size_t i = 0; i < sizeof(frame); i += 64)
+			frame[i] = (u8)round;
+		if (a->settle == 1) { // the end of a kernel call
+			heap_settle_stack(a->h);
+			a->settle = 2;
+		}
+		a->rounds = round;
+	}
+}
+
+static int stack_runner(void *p)
+{
+	struct stack_runner_arg *a = p;
+	heap_set_stack(a->h, a->stack, OWN_STACK_PAGES * PAGE_SIZE);
+	call_on_stack(a->stack + OWN_STACK_PAGES * PAGE_SIZE, run_on_own_stack, a);
+	heap_set_stack(a->h, NULL, 0);
+	return 0;
+}
+
+static int stack_pages_on(struct stack_runner_arg *a, int nid)
+{
+	int n = 0;
+	for (int i = 0; i < OWN_STACK_PAGES; i++)
+		n += page_nid(a->stack + i * PAGE_SIZE) == nid;
+	return n;
+}
+
+KTEST(task_heap, migrate_leaves_the_stack_its_owner_runs_on_to_the_owner)
+{
+	if (nodes_weight(&node_online_map) < 2 || cpumask_weight(&cpu_online_mask) < 2) {
+		printk("# skip: needs two nodes and two CPUs\n");
+		return;
+	}
+	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
+	node_set(0, &n0);
+	node_set(1, &n1);
+	struct task_heap *h = heap_create();
+	ASSERT_TRUE(h);
+	heap_set_nodes(h, &n0);
+	static struct stack_runner_arg a;
+	memset(&a, 0, sizeof(a));
+	a.h = h;
+	a.stack = heap_alloc(h, OWN_STACK_PAGES * PAGE_SIZE, PAGE_SIZE);
+	ASSERT_TRUE(a.stack);
+	fill(a.stack, OWN_STACK_PAGES * PAGE_SIZE, 1);
+	void *data = heap_alloc(h, 16 * PAGE_SIZE, PAGE_SIZE);
+	ASSERT_TRUE(data);
+	fill(data, 16 * PAGE_SIZE, 9);
+	u64 pages = heap_mapped_pages(h);
+	cpumask_t other = cpu_online_mask;
+	cpumask_clear_cpu(smp_processor_id(), &other);
+	struct task *t = test_spawn("stack_runner", stack_runner, &a, &other);
+	ASSERT_TRUE(t);
+	while (a.rounds < 2)
+		sleep_ns(MS);
+	for (int flips = 0; flips < 20; flips++)
+		EXPECT_EQ(heap_migrate(h, flips & 1 ? &n0 : &n1), 0);
+	// The data moved back and forth, ending on node 0; the stack stayed.
+	u64 rounds = a.rounds;
+	EXPECT_EQ(heap_migrate(h, &n1), 0);
+	EXPECT_EQ(stack_pages_on(&a, 0), OWN_STACK_PAGES);
+	EXPECT_EQ(page_nid(data), 1);
+	EXPECT_TRUE(filled(data, 16 * PAGE_SIZE, 9));
+	EXPECT_EQ(heap_node_pages(h, 0), OWN_STACK_PAGES);
+	// The owner moves them at its next "kernel call".
+	a.settle = 1;
+	for (int i = 0; i < 5000 && a.settle != 2; i++)
+		sleep_ns(MS);
+	EXPECT_EQ(a.settle, 2);
+	EXPECT_GT(a.rounds, rounds); // it ran throughout
+	a.stop = 1;
+	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
+	EXPECT_EQ(stack_pages_on(&a, 1), OWN_STACK_PAGES);
+	EXPECT_EQ(heap_node_pages(h, 1), pages);
 	heap_destroy(h);
 }
 

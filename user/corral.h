@@ -65,6 +65,12 @@ int getrlimit(int resource, struct rlimit *rl);
 int setrlimit(int resource, const struct rlimit *rl);
 #endif
 
+// Runs fn(arg) on a stack of size bytes from the heap (an app's own stack
+// is its task's 16 KiB kernel stack), and tells the kernel, which must
+// not move a running stack's pages (memory_migrate). 0, or -1 with errno
+// ENOMEM and fn not run.
+int call_on_heap_stack(size_t size, void (*fn)(void *), void *arg);
+
 // ---- files -----------------------------------------------------------
 int mount(const char *source, const char *target, const char *fstype,
 	  const char *options);

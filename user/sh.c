@@ -8,7 +8,6 @@
 // output helpers; sh.h lists the other files. All state is in the struct
 // sh allocated here: no mutable globals, as several shells run at once.
 #include "user/sh.h"
-#include "arch/x86/call_on_stack.h"
 #include "user/applib.h"
 #include "user/corral.h"
 
@@ -662,12 +661,9 @@ static int sh_main(int argc, char **argv)
 {
 	if (applib_wants_help(argc, argv, usage))
 		return 0;
-	char *stack = malloc(SH_STACK_SIZE);
-	if (!stack) // the kernel stack, less what the leaves need
-		return sh_main_body(argc, argv, 9L << 10);
 	struct main_call c = {argc, argv, 1};
-	call_on_stack(stack + SH_STACK_SIZE - 64, main_on_big_stack, &c);
-	free(stack);
+	if (call_on_heap_stack(SH_STACK_SIZE, main_on_big_stack, &c) < 0)
+		return sh_main_body(argc, argv, 9L << 10); // the kernel stack, less what the leaves need
 	return c.status;
 }
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/x86/call_on_stack.h"
 #include "user/corral.h"
 #include "user/libc/libc.h"
 
@@ -15,6 +16,21 @@ _Static_assert(sizeof(struct app) == sizeof(struct kabi_app) &&
 		       offsetof(struct app, main) == offsetof(struct kabi_app, main) &&
 		       offsetof(struct app, help) == offsetof(struct kabi_app, help),
 	       "kabi.h mirrors struct app");
+
+int call_on_heap_stack(size_t size, void (*fn)(void *), void *arg)
+{
+	size = (size + 15) & ~(size_t)15;
+	char *stack = malloc(size);
+	if (!stack) {
+		errno = ENOMEM;
+		return -1;
+	}
+	kabi_heap_set_stack(stack, size);
+	call_on_stack(stack + size, fn, arg);
+	kabi_heap_set_stack(NULL, 0);
+	free(stack);
+	return 0;
+}
 
 // ---- The app registry: the APP() descriptors in the .apps section ----
 

@@ -63,6 +63,15 @@ void kabi_heap_free(void *p)
 		heap_free(h, p);
 }
 
+void kabi_heap_set_stack(void *base, size_t size)
+{
+	struct task_heap *h = current_heap();
+	if (h)
+		heap_set_stack(h, base, size);
+}
+
+void kabi_heap_settle(void) { heap_settle_stack(current_heap()); }
+
 void *kabi_heap_realloc(void *p, size_t size)
 {
 	struct task_heap *h = current_heap();

@@ -140,6 +140,11 @@ void *kabi_heap_alloc(size_t size, size_t align);
 void kabi_heap_free(void *p);
 void *kabi_heap_realloc(void *p, size_t size);
 size_t kabi_heap_usable_size(void *p);
+// The task runs on this heap block as its stack from now on (NULL: not
+// any more), and: move the pages of that stack a memory_migrate left
+// (call at the end of every kernel call). mm/task_heap.h says why.
+void kabi_heap_set_stack(void *base, size_t size);
+void kabi_heap_settle(void);
 // Makes reent the current task's newlib state (what __getreent returns).
 void kabi_set_reent(void *reent);
 

@@ -53,7 +53,8 @@ void libc_signal_deliver(void);
 
 // The end of every kernel call: the task's safe point (a pending kill acts
 // here), then a negative result becomes -1 with errno set in r, then the
-// app's handlers of any caught signals run.
+// pages of the task's big stack a memory_migrate left move
+// (kabi_heap_settle), then the app's handlers of any caught signals run.
 static inline long libc_result(struct _reent *r, long ret)
 {
 	task_check_killed();
@@ -61,6 +62,7 @@ static inline long libc_result(struct _reent *r, long ret)
 		r->_errno = libc_errno((int)-ret);
 		ret = -1;
 	}
+	kabi_heap_settle();
 	libc_signal_deliver();
 	return ret;
 }
