@@ -26,10 +26,10 @@ void mutex_init(struct mutex *m, const char *name)
 
 static void might_sleep(struct mutex *m)
 {
-	struct cpu *c = this_cpu();
-	if (unlikely(!current || preempt_count() != 0 || c->irq_depth != 0))
+	int depth = this_cpu_read_int(irq_depth);
+	if (unlikely(!current || preempt_count() != 0 || depth != 0))
 		panic("mutex %s: locked in atomic context (preempt_count %d, irq depth %d)",
-		      m->name, preempt_count(), c->irq_depth);
+		      m->name, preempt_count(), depth);
 }
 
 // Called with wait_lock held once m is ours.

@@ -577,8 +577,8 @@ static void __attribute__((noinline)) schedule_bug(void)
 
 void schedule(void)
 {
-	struct cpu *c = this_cpu();
-	if (unlikely(preempt_count() != 0 || c->locks_held != 0 || c->irq_depth != 0))
+	if (unlikely(preempt_count() != 0 || this_cpu_read_int(locks_held) != 0 ||
+		     this_cpu_read_int(irq_depth) != 0))
 		schedule_bug();
 	__schedule(false);
 	while (need_resched())
@@ -614,7 +614,7 @@ void task_first_run(int (*fn)(void *), void *arg)
 static bool may_preempt(void)
 {
 	return sched_running && preempt_count() == 0 && irqs_enabled() &&
-	       this_cpu()->irq_depth == 0 && current;
+	       this_cpu_read_int(irq_depth) == 0 && current;
 }
 
 void preempt_enable(void)

@@ -167,8 +167,8 @@ void signal_deliver(void (*handler)(int sig))
 	struct task *t = current;
 	if (likely(!t || !(READ_ONCE(t->sig_pending) & (u16)~t->sig_blocked)))
 		return;
-	if (t->is_idle || preempt_count() != 0 || this_cpu()->irq_depth != 0 ||
-	    this_cpu()->locks_held)
+	if (t->is_idle || preempt_count() != 0 || this_cpu_read_int(irq_depth) != 0 ||
+	    this_cpu_read_int(locks_held))
 		return;
 	int sig;
 	while ((sig = signal_take(t)) > 0) {

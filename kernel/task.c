@@ -526,7 +526,7 @@ static void __attribute__((noreturn)) do_exit_on_own_stack(int status)
 		panic("the idle task of cpu %d tried to exit", t->cpu);
 	if (t == init_task)
 		panic("init exited (status 0x%x)", status);
-	if (preempt_count() != 0 || this_cpu()->locks_held || this_cpu()->irq_depth)
+	if (preempt_count() != 0 || this_cpu_read_int(locks_held) || this_cpu_read_int(irq_depth))
 		panic("%s/%d exits in atomic context (preempt_count %d)", t->name, t->pid,
 		      preempt_count());
 	mutex_release_all(t);
@@ -580,7 +580,7 @@ void task_check_killed(void)
 	struct task *t = current;
 	if (likely(!t || (!READ_ONCE(t->kill_pending) && !READ_ONCE(t->stop_pending))))
 		return;
-	if (t->is_idle || preempt_count() != 0 || this_cpu()->irq_depth != 0)
+	if (t->is_idle || preempt_count() != 0 || this_cpu_read_int(irq_depth) != 0)
 		return;
 	if (READ_ONCE(t->stop_pending) && !READ_ONCE(t->kill_pending))
 		task_stop_self(t);

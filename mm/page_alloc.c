@@ -218,7 +218,7 @@ void alloc_fail_inject(int n)
 
 bool alloc_should_fail(void)
 {
-	if (likely(!READ_ONCE(fail_task)) || this_cpu()->irq_depth ||
+	if (likely(!READ_ONCE(fail_task)) || this_cpu_read_int(irq_depth) ||
 	    (void *)current != fail_task)
 		return false;
 	if (fail_countdown > 0) {

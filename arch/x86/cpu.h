@@ -68,6 +68,22 @@ static inline struct task *get_current(void)
 	return t;
 }
 #define current get_current()
+
+// An int field of this CPU's struct cpu, read with one %gs-relative load.
+// this_cpu()->field is two loads, and a task preempted between them and
+// moved reads the field of the CPU it left: another CPU's irq_depth of 1
+// made a mutex_lock in plain task context panic ("locked in atomic
+// context"). Use this wherever preemption may be on.
+#define this_cpu_read_int(field)                                               \
+	({                                                                     \
+		_Static_assert(sizeof(((struct cpu *)0)->field) == sizeof(int), \
+			       #field " is not an int");                        \
+		int v_;                                                        \
+		__asm__ volatile("movl %%gs:%c1, %0"                           \
+				 : "=r"(v_)                                    \
+				 : "i"(__builtin_offsetof(struct cpu, field)));\
+		v_;                                                            \
+	})
 static inline int smp_processor_id(void) { return this_cpu()->id; }
 
 static inline void preempt_disable(void)
