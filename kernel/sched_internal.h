@@ -25,6 +25,9 @@ struct rq {
 				      // finish_task_switch on the same CPU
 	u64 clock_ns;                 // when busy/idle time was last accounted
 	int cpu;
+	u64 hw_gen;                   // bumped at every change of a group's
+				      // load or weight on this CPU (from 1):
+				      // tasks' cached h_weight is of one
 	int cross_node_streak;        // periodic balances that saw a cross-node
 				      // imbalance in a row
 };

@@ -122,6 +122,11 @@ struct task {
 	// though TASK_RUNNING) and its place on that group's list (the list:
 	// the group's bw_lock).
 	struct sched_group *sched_group;
+	// Its h_weight (task_h_weight) and the factor its vruntime advances
+	// by, (NICE_0_WEIGHT << WEIGHT_SHIFT << 32) / h_weight, as of
+	// generation hw_gen of rq hw_cpu's group loads (rq lock; 0: none).
+	u64 hw, hw_vr_mul, hw_gen;
+	int hw_cpu;
 	struct sched_group *throttled_on;
 	struct list_head throttle_node;
 	bool throttle_listed;
