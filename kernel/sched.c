@@ -136,8 +136,8 @@ unsigned long sched_group_cpu_weight(unsigned long shares, unsigned long load,
 {
 	if (!load)
 		return 0;
-	if (total < load) // (a racy sum behind this CPU's own load)
-		total = load;
+	if (total <= load) // all here (or a racy sum behind this CPU's own load)
+		return MAX(shares, (unsigned long)SCHED_MIN_SHARES);
 	unsigned long w = (unsigned long)((u64)shares * load / total);
 	return MAX(MIN(w, shares), (unsigned long)SCHED_MIN_SHARES);
 }
@@ -1027,6 +1027,22 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 	}
 	spin_unlock_irqrestore(&t->lock, f);
 	return ok;
+}
+
+unsigned long sched_lock_current_css(struct spinlock *css_lock)
+{
+	struct task *t = current;
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	spin_lock(&this_cpu()->rq->lock); // t's own: it runs here, interrupts off
+	spin_lock(css_lock);
+	return f;
+}
+
+void sched_unlock_current_css(struct spinlock *css_lock, unsigned long flags)
+{
+	spin_unlock(css_lock);
+	spin_unlock(&this_cpu()->rq->lock);
+	spin_unlock_irqrestore(&current->lock, flags);
 }
 
 int task_update_cpus_allowed(struct task *t)

@@ -80,6 +80,11 @@ struct css_set;
 struct spinlock;
 bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new,
 			struct spinlock *css_lock);
+// The same locks for current (interrupts off), for a swap that changes
+// none of its css (an exit's move to the exited twin of its set): its
+// load stays in its group and its time goes to the same css either way.
+unsigned long sched_lock_current_css(struct spinlock *css_lock);
+void sched_unlock_current_css(struct spinlock *css_lock, unsigned long flags);
 
 // Group scheduling and bandwidth (the `cpu` container subsystem,
 // kernel/containers/cpu.c; the policy is described in kernel/sched.c).

@@ -428,15 +428,39 @@ void cgroup_fork_failed(struct task *child)
 // no longer uses its containers -- the last task leaving one makes it
 // empty now, not when t is reaped, which may be much later. (Without
 // memory for the twin, t stays where it is until then.)
+static bool css_set_to_leave(struct css_set *cs)
+{
+	bool roots_only = true;
+	for (int i = 0; cs && i < container_subsys_count; i++)
+		roots_only = roots_only && cs->subsys[i]->root;
+	return cs && !cs->dead && !roots_only;
+}
+
 static void css_set_exit(struct task *t)
 {
+	unsigned long f = spin_lock_irqsave(&css_set_lock);
+	bool leave = css_set_to_leave(t->css_set);
+	spin_unlock_irqrestore(&css_set_lock, f);
+	if (!leave)
+		return;
+	// The usual case: the set's twin exists. One step under the locks a
+	// swap takes (t's set may have changed since: look again).
+	f = sched_lock_current_css(&css_set_lock);
+	struct css_set *cs = t->css_set, *twin = NULL;
+	if (css_set_to_leave(cs) && cs->dead_twin) {
+		twin = cs->dead_twin;
+		css_set_get_locked(twin);
+		t->css_set = twin;
+	}
+	sched_unlock_current_css(&css_set_lock, f);
+	if (twin) {
+		css_set_put(cs); // t's reference, now on twin
+		return;
+	}
 	for (;;) {
-		unsigned long f = spin_lock_irqsave(&css_set_lock);
-		struct css_set *cs = t->css_set;
-		bool roots_only = true;
-		for (int i = 0; cs && i < container_subsys_count; i++)
-			roots_only = roots_only && cs->subsys[i]->root;
-		if (!cs || cs->dead || roots_only) { // nothing to leave
+		f = spin_lock_irqsave(&css_set_lock);
+		cs = t->css_set;
+		if (!css_set_to_leave(cs)) { // nothing to leave
 			spin_unlock_irqrestore(&css_set_lock, f);
 			return;
 		}
