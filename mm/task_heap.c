@@ -662,6 +662,7 @@ void heap_migrate_cancel(struct task_heap *h)
 {
 	reserve_free(h);
 	migrate_stack_free(h);
+	h->skip_stack = false;
 	mutex_unlock(&h->lock);
 }
 

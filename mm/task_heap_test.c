@@ -189,18 +189,32 @@ KTEST(task_heap, allocation_honours_a_one_node_mask)
 	heap_destroy(h);
 }
 
+// Migration tests: two nodes (and two CPUs if cpus), or a skip. *n0 and
+// *n1 get nodes 0 and 1; the heap takes its pages from node 0.
+static bool migrate_setup(bool cpus, nodemask_t *n0, nodemask_t *n1, struct task_heap **h)
+{
+	if (nodes_weight(&node_online_map) < 2 ||
+	    (cpus && cpumask_weight(&cpu_online_mask) < 2)) {
+		printk(cpus ? "# skip: needs two nodes and two CPUs\n" : "# skip: needs two nodes\n");
+		return false;
+	}
+	*n0 = NODE_MASK_NONE;
+	*n1 = NODE_MASK_NONE;
+	node_set(0, n0);
+	node_set(1, n1);
+	*h = heap_create();
+	if (*h)
+		heap_set_nodes(*h, n0);
+	return true;
+}
+
 KTEST(task_heap, migrate_moves_pages_and_keeps_contents)
 {
-	if (nodes_weight(&node_online_map) < 2) {
-		printk("# skip: needs two nodes\n");
+	nodemask_t from, to;
+	struct task_heap *h;
+	if (!migrate_setup(false, &from, &to, &h))
 		return;
-	}
-	nodemask_t from = NODE_MASK_NONE, to = NODE_MASK_NONE;
-	node_set(0, &from);
-	node_set(1, &to);
-	struct task_heap *h = heap_create();
 	ASSERT_TRUE(h);
-	heap_set_nodes(h, &from);
 	void *blocks[NR_BLOCKS];
 	alloc_mixed(h, blocks);
 	u64 pages = heap_mapped_pages(h);
@@ -272,16 +286,11 @@ static int lock_contender(void *p)
 
 KTEST(task_heap, migrate_while_another_cpu_writes_loses_nothing)
 {
-	if (nodes_weight(&node_online_map) < 2 || cpumask_weight(&cpu_online_mask) < 2) {
-		printk("# skip: needs two nodes and two CPUs\n");
+	nodemask_t n0, n1;
+	struct task_heap *h;
+	if (!migrate_setup(true, &n0, &n1, &h))
 		return;
-	}
-	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
-	node_set(0, &n0);
-	node_set(1, &n1);
-	struct task_heap *h = heap_create();
 	ASSERT_TRUE(h);
-	heap_set_nodes(h, &n0);
 	static struct writer_arg a;
 	memset(&a, 0, sizeof(a));
 	for (int i = 0; i < WRITER_PAGES; i++) {
@@ -360,16 +369,11 @@ static int stack_pages_on(struct stack_runner_arg *a, int nid)
 
 KTEST(task_heap, migrate_leaves_the_stack_its_owner_runs_on_to_the_owner)
 {
-	if (nodes_weight(&node_online_map) < 2 || cpumask_weight(&cpu_online_mask) < 2) {
-		printk("# skip: needs two nodes and two CPUs\n");
+	nodemask_t n0, n1;
+	struct task_heap *h;
+	if (!migrate_setup(true, &n0, &n1, &h))
 		return;
-	}
-	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
-	node_set(0, &n0);
-	node_set(1, &n1);
-	struct task_heap *h = heap_create();
 	ASSERT_TRUE(h);
-	heap_set_nodes(h, &n0);
 	static struct stack_runner_arg a;
 	memset(&a, 0, sizeof(a));
 	a.h = h;
@@ -410,16 +414,11 @@ KTEST(task_heap, migrate_leaves_the_stack_its_owner_runs_on_to_the_owner)
 
 KTEST(task_heap, migrate_without_room_moves_nothing)
 {
-	if (nodes_weight(&node_online_map) < 2) {
-		printk("# skip: needs two nodes\n");
+	nodemask_t n0, n1;
+	struct task_heap *h;
+	if (!migrate_setup(false, &n0, &n1, &h))
 		return;
-	}
-	nodemask_t n0 = NODE_MASK_NONE, n1 = NODE_MASK_NONE;
-	node_set(0, &n0);
-	node_set(1, &n1);
-	struct task_heap *h = heap_create();
 	ASSERT_TRUE(h);
-	heap_set_nodes(h, &n0);
 	void *p = heap_alloc(h, 64 * PAGE_SIZE, 16);
 	ASSERT_TRUE(p);
 	fill(p, 64 * PAGE_SIZE, 3);
