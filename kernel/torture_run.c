@@ -177,6 +177,17 @@ static int remove_tree(const char *top, bool plain)
 					kprintf("\n");
 				}
 			}
+			// Still a failure, but say whether it was slow or for good:
+			// a charge whose page is gone stays, one still being freed goes.
+			int ms = 0;
+			while (ms < 5000 && (r = sys_rmdir(path)) == -EBUSY) {
+				sleep_ns(50 * NSEC_PER_MSEC);
+				ms += 50;
+			}
+			if (r)
+				kprintf("torture:   still busy 5 s later (error %d)\n", r);
+			else
+				kprintf("torture:   removed %d ms later\n", ms);
 			return fails + 1;
 		}
 		*strrchr(path, '/') = '\0';
