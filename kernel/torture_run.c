@@ -255,12 +255,12 @@ static int top_settings(int slot, const char *dir, bool baseline)
 	char buf[256];
 	// The top's usage counts every task, and a release agent (spawned by
 	// the release worker for the rmdirs just done) may start and end at
-	// any moment: read until the tasks are the baseline's and the usage
-	// agrees, for up to 5 s; a count that is wrong for good stays wrong.
+	// any moment: once the tasks are the baseline's, read until the usage
+	// agrees, for up to 5 s more; a count wrong for good stays wrong.
 	long usage = -1;
+	if (!baseline)
+		wait_tasks_settled(); // (once: at most 5 s in all)
 	for (int tries = 0; tries < 100; tries++) {
-		if (!baseline)
-			wait_tasks_settled();
 		snprintf(path, sizeof(path), "%s/numtasks.stats", dir);
 		usage = torture_read_file(path, buf, sizeof(buf)) > 0 ? leading_number(buf) : -1;
 		if (baseline || usage == torture.root_usage[slot])
