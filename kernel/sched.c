@@ -1000,7 +1000,7 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 		t->css_set = new;
 		t->sched_group = cpu_task_group(t);
 		t->hw_gen = 0;
-		if (t->sched_group != was) { // (an exit's move to the dead twin keeps it)
+		if (t->sched_group != was) {
 			group_load_add(rq, was, -(long)t->weight, false);
 			account_task_load(rq, t, t->weight);
 		}

@@ -236,49 +236,46 @@ static void css_set_put(struct css_set *cs)
 	kfree(cs);
 }
 
-// The exited twin of live set cs (same css, dead), referenced; NULL for
-// ENOMEM. Made under css_set_lock alone (exit does not take
-// container_mutex), looked up again before it is added, and cached in
-// cs->dead_twin (with a reference of cs's) for the next exit from cs.
-static struct css_set *find_dead_css_set(struct css_set *cs)
+// Gives live set cs its exited twin (same css, dead) in cs->dead_twin,
+// with a reference of cs's, unless it has one: false for ENOMEM. Made
+// under css_set_lock alone (exit does not take container_mutex), and
+// looked up again before it is added.
+static bool css_set_make_twin(struct css_set *cs)
 {
 	size_t n = container_subsys_count * sizeof(cs->subsys[0]);
 	struct css_set *ncs = NULL;
 	for (;;) {
 		unsigned long f = spin_lock_irqsave(&css_set_lock);
 		struct css_set *x = cs->dead_twin;
-		if (x) {
-			css_set_get_locked(x);
-			spin_unlock_irqrestore(&css_set_lock, f);
-			kfree(ncs);
-			return x;
-		}
-		list_for_each_entry(x, &css_set_list, list) {
-			if (x->dead && !memcmp(x->subsys, cs->subsys, n)) {
-				css_set_get_locked(x); // the caller's
-				css_set_get_locked(x); // cs's cached one
+		if (!x) {
+			list_for_each_entry(x, &css_set_list, list)
+				if (x->dead && !memcmp(x->subsys, cs->subsys, n))
+					break;
+			if (&x->list == &css_set_list)
+				x = NULL;
+			if (x) {
+				css_set_get_locked(x); // cs's
 				cs->dead_twin = x;
-				spin_unlock_irqrestore(&css_set_lock, f);
-				kfree(ncs);
-				return x;
 			}
 		}
-		if (ncs) {
+		if (!x && ncs) {
 			for (int i = 0; i < container_subsys_count; i++) {
 				css_get(ncs->subsys[i]);
 				if (!ncs->subsys[i]->root)
 					ncs->subsys[i]->dead_refs++;
 			}
 			list_add(&ncs->list, &css_set_list);
-			css_set_get_locked(ncs); // cs's cached one
-			cs->dead_twin = ncs;
-			spin_unlock_irqrestore(&css_set_lock, f);
-			return ncs;
+			cs->dead_twin = ncs; // its one reference: cs's
+			x = ncs;
+			ncs = NULL;
 		}
 		spin_unlock_irqrestore(&css_set_lock, f);
+		kfree(ncs); // (a twin was found meanwhile)
+		if (x)
+			return true;
 		ncs = kzalloc(sizeof(*ncs), GFP_KERNEL);
 		if (!ncs)
-			return NULL;
+			return false;
 		memcpy(ncs->subsys, cs->subsys, n);
 		ncs->dead = true;
 		ncs->refcnt = 1;
@@ -424,10 +421,7 @@ void cgroup_fork_failed(struct task *child)
 		fork_undo(child, container_subsys_count);
 }
 
-// t (current) has exited: it moves to the exited twin of its set, so it
-// no longer uses its containers -- the last task leaving one makes it
-// empty now, not when t is reaped, which may be much later. (Without
-// memory for the twin, t stays where it is until then.)
+// Is cs a live set with a css other than a root's (one an exit leaves)?
 static bool css_set_to_leave(struct css_set *cs)
 {
 	bool roots_only = true;
@@ -436,45 +430,40 @@ static bool css_set_to_leave(struct css_set *cs)
 	return cs && !cs->dead && !roots_only;
 }
 
+// t (current) has exited: it moves to the exited twin of its set, so it
+// no longer uses its containers -- the last task leaving one makes it
+// empty now, not when t is reaped, which may be much later. (Without
+// memory for the twin, t stays where it is until then.)
 static void css_set_exit(struct task *t)
 {
+	// Most exits leave only roots: one look, under css_set_lock alone.
 	unsigned long f = spin_lock_irqsave(&css_set_lock);
 	bool leave = css_set_to_leave(t->css_set);
 	spin_unlock_irqrestore(&css_set_lock, f);
-	if (!leave)
-		return;
-	// The usual case: the set's twin exists. One step under the locks a
-	// swap takes (t's set may have changed since: look again).
-	f = sched_lock_current_css(&css_set_lock);
-	struct css_set *cs = t->css_set, *twin = NULL;
-	if (css_set_to_leave(cs) && cs->dead_twin) {
-		twin = cs->dead_twin;
-		css_set_get_locked(twin);
-		t->css_set = twin;
-	}
-	sched_unlock_current_css(&css_set_lock, f);
-	if (twin) {
-		css_set_put(cs); // t's reference, now on twin
-		return;
-	}
-	for (;;) {
-		f = spin_lock_irqsave(&css_set_lock);
-		cs = t->css_set;
-		if (!css_set_to_leave(cs)) { // nothing to leave
-			spin_unlock_irqrestore(&css_set_lock, f);
+	while (leave) {
+		// The move, under the locks a swap takes. The twin has the same
+		// css as cs: t's load stays in its group and its time goes to the
+		// same css, so there is no group to move and nothing to charge
+		// first (as sched_swap_css_set would). t's set may have changed
+		// since the last look (an attach): look again.
+		f = sched_lock_current_css(&css_set_lock);
+		struct css_set *cs = t->css_set, *twin = NULL;
+		leave = css_set_to_leave(cs);
+		if (leave) {
+			twin = cs->dead_twin;
+			css_set_get_locked(twin ? twin : cs); // t's, or ours for the making
+			if (twin)
+				t->css_set = twin;
+		}
+		sched_unlock_current_css(&css_set_lock, f);
+		if (twin) {
+			css_set_put(cs); // t's reference, now on twin
 			return;
 		}
-		css_set_get_locked(cs);
-		spin_unlock_irqrestore(&css_set_lock, f);
-		struct css_set *dead = find_dead_css_set(cs);
-		bool swapped = dead && sched_swap_css_set(t, cs, dead, &css_set_lock);
-		if (swapped)
-			css_set_put(cs); // t's reference, now on dead
-		else if (dead)
-			css_set_put(dead); // an attach moved t meanwhile: again
-		css_set_put(cs);        // ours
-		if (swapped || !dead)
-			return;
+		if (leave) {
+			leave = css_set_make_twin(cs); // then move; else t stays in cs
+			css_set_put(cs);
+		}
 	}
 }
 
