@@ -14,6 +14,7 @@
 #include "arch/x86/x86.h"
 #include "fs/devfs/devfs.h"
 #include "fs/vfs.h"
+#include "kernel/containers/bc.h"
 #include "kernel/containers/container.h"
 #include "kernel/errno.h"
 #include "kernel/mutex.h"
@@ -168,15 +169,21 @@ static int remove_tree(const char *top, bool plain)
 			// What keeps it: bc's charges, if bc is here.
 			static const char *const held[] = {"bc.numfiles.held", "bc.physpages.held",
 							   "bc.physpages.numa"};
+			bool bc = false;
 			for (unsigned k = 0; k < ARRAY_SIZE(held); k++) {
 				char file[sizeof(path) + 32], text[96];
 				snprintf(file, sizeof(file), "%s/%s", path, held[k]);
 				if (torture_read_file(file, text, sizeof(text)) > 0) {
+					bc = true;
 					kprintf("torture:   %s: ", held[k]);
 					torture_print_text(text);
 					kprintf("\n");
 				}
 			}
+			// And which pages, charged by whom (none if bc is not here).
+			long pages = bc ? bc_report_pages(path + strlen(top), 8) : 0;
+			if (pages)
+				kprintf("torture:   %ld pages charged to it\n", pages);
 			// Still a failure, but say whether it was slow or for good:
 			// a charge whose page is gone stays, one still being freed goes.
 			int ms = 0;

@@ -3,6 +3,7 @@
 // structures and the lock order (pcp with interrupts off -> zone->lock).
 #include "mm/page_alloc.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/trap.h"
 #include "arch/x86/x86.h"
 #include "kernel/errno.h"
 #include "kernel/printk.h"
@@ -375,6 +376,13 @@ void free_pages(void *addr, unsigned order)
 		__atomic_add_fetch(&page_bad_frees, 1, __ATOMIC_RELAXED);
 		report_bug("free_pages(%p, %u): %s, ignored", addr, order, why);
 		return;
+	}
+	if (unlikely(page->bc_charge)) { // as Linux's "page still charged to cgroup"
+		char site[128];
+		symbolize((u64)page->bc_site, site, sizeof(site));
+		report_bug("free_pages(%p, %u): still charged to a bc container (by pid %u at %s): "
+			   "its bc.physpages.held stays", addr, order, page->bc_pid, site);
+		page->bc_charge = NULL;
 	}
 	if (order == 0) {
 		free_unref_page(page);

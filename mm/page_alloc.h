@@ -64,10 +64,15 @@ struct page {
 			u32 inuse;       // objects handed out
 		};
 		struct page *head; // PG_tail: the slab's first page
-		// A page charged to a bc container (kernel/containers/bc.h):
-		// its css, referenced (the charge keeps the container); set by bc_charge_pages on every page
-		// the charging code allocates (NULL: not charged).
-		struct container_subsys_state *bc_charge;
+		struct { // a page charged to a bc container (kernel/containers/bc.h)
+			// Its css, referenced (the charge keeps the container);
+			// set by bc_charge_pages on every page the charging code
+			// allocates, NULL when not charged. A page is uncharged
+			// before it is freed: free_pages reports one that is not.
+			struct container_subsys_state *bc_charge;
+			void *bc_site; // who charged it, for reports: the caller
+			u32 bc_pid;    // of bc_charge_pages and its task
+		};
 	};
 	u64 private; // for whoever holds the page (e.g. the address a task-heap
 		     // page is mapped at); like owner, the allocator leaves it alone

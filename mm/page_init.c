@@ -193,6 +193,31 @@ struct page *deferred_take_block(struct zone *z)
 	return memmap_init_free_block(z, pfn);
 }
 
+bool pfn_block_initialized(u64 pfn)
+{
+	pfn = ALIGN_DOWN(pfn, MAX_ORDER_NR_PAGES);
+	if (!kernel_address_mapped((u64)pfn_to_page(pfn)) ||
+	    !kernel_address_mapped((u64)(pfn_to_page(pfn + MAX_ORDER_NR_PAGES) - 1)) ||
+	    block_state(pfn) == BLOCK_RESERVED) // never written (memblock keeps its lists)
+		return false;
+	int nid;
+	for_each_online_node(nid) {
+		for (int zi = 0; zi < MAX_NR_ZONES; zi++) {
+			struct zone *z = &NODE_DATA(nid)->node_zones[zi];
+			if (pfn < z->zone_start_pfn || pfn >= z->zone_end_pfn)
+				continue;
+			bool deferred = false;
+			unsigned long f = spin_lock_irqsave(&z->lock);
+			for (int i = 0; i < z->nr_deferred; i++)
+				deferred |= pfn >= z->deferred[i].start && pfn < z->deferred[i].end;
+			spin_unlock_irqrestore(&z->lock, f);
+			if (deferred)
+				return false;
+		}
+	}
+	return true;
+}
+
 // Frees [pfn, pfn + 2^order) of node nid to its zone at boot. A max-order
 // block is wholly free and its struct pages untouched: it is deferred.
 // Smaller blocks lie in partly free blocks, initialised as reserved.

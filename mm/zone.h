@@ -107,6 +107,10 @@ void __free_one_page(struct zone *z, struct page *page, unsigned order);
 // z->deferred and initialises its struct pages; NULL if there is none.
 // Caller holds zone->lock.
 struct page *deferred_take_block(struct zone *z);
+// page_init.c: whether the struct pages of the max-order block holding
+// pfn can be read: backed (a hole may have none) and initialised (not in
+// a deferred range). Takes the zone's lock; for a scan of every page.
+bool pfn_block_initialized(u64 pfn);
 // page_init.c: build nodes, zones and struct pages, free memory to the
 // buddy allocator (mm_init, after pgtable_init).
 void page_alloc_init(void);

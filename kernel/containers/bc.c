@@ -84,6 +84,7 @@
 //
 #include "kernel/containers/container.h"
 #include "kernel/containers/bc.h"
+#include "arch/x86/trap.h"
 #include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/panic.h"
@@ -93,6 +94,7 @@
 #include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
+#include "mm/zone.h"
 #include "mm/slab.h"
 
 #define BC_UNLIMITED __LONG_MAX__
@@ -263,6 +265,8 @@ int bc_charge_pages(void *addr, unsigned order)
 {
 	struct page *pg = virt_to_page(addr);
 	pg->bc_charge = NULL;
+	pg->bc_site = __builtin_return_address(0);
+	pg->bc_pid = (u32)current->pid;
 	return bc_charge_current(1L << order, pg->node, &pg->bc_charge);
 }
 
@@ -282,6 +286,8 @@ void bc_move_page_charge(void *from, void *to)
 	struct container_subsys_state *css = old->bc_charge;
 	old->bc_charge = NULL;
 	fresh->bc_charge = css; // the reference goes with it
+	fresh->bc_site = old->bc_site;
+	fresh->bc_pid = old->bc_pid;
 	if (!css || old->node == fresh->node)
 		return;
 	struct bc *bc = css_bc(css);
@@ -289,6 +295,51 @@ void bc_move_page_charge(void *from, void *to)
 	bc->node_pages[old->node]--;
 	bc->node_pages[fresh->node]++;
 	spin_unlock_irqrestore(&bc_lock, fl);
+}
+
+long bc_report_pages(const char *cpath, int max)
+{
+	char path[128];
+	long found = 0;
+	struct container_subsys_state *last = NULL;
+	bool match = false;
+	bool locked = container_locked();
+	if (!locked)
+		container_lock(); // container_path's names stay put
+	int nid;
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+		bool valid = false;
+		for (u64 pfn = pgdat->node_start_pfn; pfn < pgdat->node_end_pfn; pfn++) {
+			struct page *pg = pfn_to_page(pfn);
+			if (pfn == pgdat->node_start_pfn || pfn % MAX_ORDER_NR_PAGES == 0)
+				valid = pfn_block_initialized(pfn);
+			if (!valid)
+				continue;
+			// Unlocked reads: a snapshot, good enough for a report.
+			struct container_subsys_state *css = READ_ONCE(pg->bc_charge);
+			if (!css || (pg->flags & (PG_slab | PG_tail)))
+				continue;
+			if (css != last) {
+				last = css;
+				match = container_path(css->container, path, sizeof(path)) >= 0 &&
+					!strcmp(path, cpath);
+			}
+			if (!match)
+				continue;
+			if (found++ < max) {
+				char site[128];
+				symbolize((u64)pg->bc_site, site, sizeof(site));
+				pr_info("bc: %s: page pfn %#llx node %d (%s) charged by pid %u at %s\n",
+					cpath, pfn, pg->node,
+					pg->flags & (PG_buddy | PG_pcp) ? "free!" : "in use", pg->bc_pid,
+					site);
+			}
+		}
+	}
+	if (!locked)
+		container_unlock();
+	return found;
 }
 
 long bc_physpages_held(struct container_subsys_state *css)

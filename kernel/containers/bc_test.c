@@ -8,7 +8,10 @@
 // a container's figures through files opened from the root, so that a
 // figure never includes the file that reads it.
 #include "fs/vfs.h"
+#include "kernel/containers/bc.h"
 #include "kernel/containers/container.h"
+#include "kernel/panic.h"
+#include "mm/page_alloc.h"
 #include "kernel/containers/container_test_util.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
@@ -796,6 +799,44 @@ KTEST(bc, physpages_held_is_the_tasks_pages_plus_the_ramfs_pages_they_wrote)
 	EXPECT_EQ(get_num(PP(BC "/b", "held")), 3);
 	EXPECT_EQ(sys_unlink("/tmp/bc_pp_file"), 0);
 	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
+	bc_umount();
+}
+
+// The diagnostics a leak needs: bc_report_pages finds every page charged
+// to a container, and freeing a page still charged is a reported bug
+// (the count it leaves behind would keep the container busy for good).
+KTEST(bc, physpages_every_charged_page_is_found_and_a_charged_free_is_reported)
+{
+	ktest_expect_reports();
+	bc_mount();
+	ASSERT_EQ(sys_mkdir(BC "/b", 0755), 0);
+	int out = enter(BC "/b");
+	struct task_heap *h = heap_create();
+	ASSERT_NE(h, NULL);
+	void *p = alloc_pages_worth(h, 5);
+	ASSERT_NE(p, NULL);
+	void *page = alloc_page(GFP_KERNEL);
+	ASSERT_NE(page, NULL);
+	EXPECT_EQ(bc_charge_pages(page, 0), 0);
+	leave(out);
+	long held = get_num(PP(BC "/b", "held"));
+	EXPECT_EQ(held, (long)heap_mapped_pages(h) + 1);
+	EXPECT_EQ(bc_report_pages("/b", 2), held);
+	EXPECT_EQ(bc_report_pages("/nosuch", 2), 0);
+	struct page *pg = virt_to_page(page);
+	EXPECT_EQ(pg->bc_pid, (u32)current->pid);
+	struct container_subsys_state *css = pg->bc_charge;
+	ASSERT_NE(css, NULL);
+	u64 reports = kernel_reports;
+	free_page(page); // not uncharged: reported, and the count stays
+	EXPECT_EQ(kernel_reports, reports + 1);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), held);
+	EXPECT_EQ(bc_report_pages("/b", 0), held - 1);
+	bc_uncharge_css(css, 1, pg->node); // what the free should have done
+	heap_destroy(h);
+	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
+	EXPECT_EQ(bc_report_pages("/b", 0), 0);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
