@@ -313,6 +313,11 @@ static void update_curr(struct rq *rq)
 void activate_task(struct rq *rq, struct task *t)
 {
 	assert_held(&rq->lock);
+	if (unlikely(t->on_rq)) { // a second queueing would let two CPUs run t
+		report_bug("activate_task: %s/%d is already on cpu %d's queue", t->name, t->pid,
+			   t->cpu);
+		return;
+	}
 	// Bring min_vruntime up to date first: it follows the running task,
 	// and left as of the last tick it would place t up to a tick's worth
 	// of the runner's time too early, so that a new child preempted the
@@ -509,8 +514,12 @@ static void enqueue_woken(struct task *t)
 
 // prev was switched out because its CPU is no longer allowed: queue it on
 // an allowed one. Interrupts off, no lock held.
+void (*sched_migrate_window_hook)(struct task *t);
+
 static void migrate_task_away(struct task *t)
 {
+	if (unlikely(READ_ONCE(sched_migrate_window_hook)))
+		sched_migrate_window_hook(t);
 	spin_lock(&t->lock);
 	t->migrate_pending = false;
 	enqueue_woken(t);
@@ -691,10 +700,13 @@ bool wake_up_state(struct task *t, int mask)
 		goto out;
 	woke = true;
 	struct rq *rq = task_rq_lock(t);
-	if (t->on_rq || t->throttled_on) {
+	if (t->on_rq || t->throttled_on || t->migrate_pending) {
 		// It has not switched away yet (or was preempted before it
-		// could), or it waits for its group's next period: it only
-		// needs to be running again.
+		// could), or it waits for its group's next period, or the CPU
+		// that switched it off a forbidden CPU is about to queue it
+		// elsewhere (migrate_task_away): it only needs to be running
+		// again. Queueing it here too would queue it twice: two CPUs
+		// could run it at once.
 		t->state = TASK_RUNNING;
 		t->wake_burst_ticks = SCHED_WAKE_BURST_TICKS;
 		spin_unlock(&rq->lock);

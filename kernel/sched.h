@@ -45,6 +45,11 @@ int sleep_ns(u64 ns);
 // forbidden CPU before the call returns (so the caller may sleep: task
 // context, no spinlock held). t must stay referenced by the caller.
 int set_cpus_allowed(struct task *t, const cpumask_t *mask);
+// For tests: called (interrupts off, no lock held) on a task switched off
+// a CPU it may no longer use, off every queue, just before its old CPU
+// queues it on an allowed one -- the window where a wake-up must not
+// queue it too. NULL normally; a test sets it, races there, clears it.
+extern void (*sched_migrate_window_hook)(struct task *t);
 // Recompute t's cpus_allowed = cpuset_cpus_allowed(t) & t->cpus_affinity
 // (the cpuset's CPUs alone if that is empty) and apply it.
 int task_update_cpus_allowed(struct task *t);

@@ -262,6 +262,70 @@ KTEST(sched, set_cpus_allowed_moves_a_running_task_before_returning)
 	EXPECT_EQ(m.wrong, 0);
 }
 
+// A task preempted between set_current_state(TASK_INTERRUPTIBLE) and its
+// schedule() is still runnable; if its CPU is then forbidden, the switch
+// takes it off every queue and its old CPU queues it on an allowed one
+// (migrate_task_away). A wake-up in between must leave that to the old
+// CPU: had it queued the task as well, the task would be queued twice and
+// two CPUs could run it at once (the torture suite saw a zombie run again).
+struct half_asleep {
+	struct task *t;
+	volatile int spinning, stop, woken, ran_on;
+};
+
+static struct half_asleep *window_target;
+
+static void wake_in_the_window(struct task *t)
+{
+	struct half_asleep *h = READ_ONCE(window_target);
+	if (h && t == h->t && !h->woken) {
+		h->woken = 1;
+		wake_up_process(t);
+	}
+}
+
+static int spin_half_asleep(void *arg)
+{
+	struct half_asleep *h = arg;
+	set_current_state(TASK_INTERRUPTIBLE);
+	h->spinning = 1;
+	while (!READ_ONCE(h->stop)) // (a sleeper that has not reached schedule())
+		cpu_relax();
+	set_current_state(TASK_RUNNING);
+	h->ran_on = cpu_now();
+	return 0;
+}
+
+KTEST(sched, a_wake_up_while_a_task_moves_off_a_forbidden_cpu_queues_it_once)
+{
+	if (online_cpus() < 2) {
+		kprintf("# skip: needs 2 CPUs\n");
+		return;
+	}
+	int from = cpumask_next(0, &cpu_online_mask);
+	cpumask_t src = cpumask_of(from), dest = cpumask_of(0);
+	struct half_asleep h = {0};
+	h.t = test_spawn("half_asleep", spin_half_asleep, &h, &src);
+	ASSERT_TRUE(h.t);
+	for (int i = 0; i < 1000 && !h.spinning; i++)
+		sleep_ns(MS);
+	ASSERT_TRUE(h.spinning);
+	WRITE_ONCE(window_target, &h);
+	sched_migrate_window_hook = wake_in_the_window;
+	EXPECT_EQ(set_cpus_allowed(h.t, &dest), 0);
+	for (int i = 0; i < 1000 && !h.woken; i++)
+		sleep_ns(MS);
+	sched_migrate_window_hook = NULL;
+	WRITE_ONCE(window_target, NULL);
+	EXPECT_TRUE(h.woken);
+	sleep_ns(20 * MS); // it runs on (queued once: no report), on CPU 0
+	EXPECT_EQ(READ_ONCE(h.t->state), TASK_RUNNING);
+	EXPECT_EQ(READ_ONCE(h.t->cpu), 0);
+	h.stop = 1;
+	EXPECT_EQ(test_reap(h.t, NSEC_PER_SEC), 0);
+	EXPECT_EQ(h.ran_on, 0);
+}
+
 static int move_myself(void *arg)
 {
 	int target = (int)(long)arg;

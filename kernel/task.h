@@ -103,7 +103,9 @@ struct task {
 	bool on_rq;                 // runnable (queued or running)
 	volatile int on_cpu;        // a CPU is running it (or still switching
 				    // away from it); cleared after the switch
-	bool migrate_pending;       // being moved off a forbidden CPU
+	bool migrate_pending;       // switched off a forbidden CPU, off every
+				    // queue: that CPU queues it on an allowed
+				    // one next (cleared then, under its lock)
 	struct rb_node run_node;    // in rq->tasks while queued (not running)
 	u64 vruntime;               // weighted ns; relative to the rq's
 				    // min_vruntime while not on a run queue
