@@ -57,5 +57,15 @@ void torture_counts_take(struct torture_counts *c);
 #define TORTURE_MEMORY 2
 int torture_counts_compare(const struct torture_counts *base, const struct torture_counts *now,
 			   unsigned what_to_compare, bool print);
+// Leak reports: torture_slab_prepare (at the start, before any count: it
+// allocates) sets aside room to record every slab object's address;
+// torture_slab_snapshot records them with the memory baseline;
+// torture_slab_report prints, for each cache with more objects in now than
+// in base, the objects that were not there (their words and text), and
+// returns how many; torture_slab_release gives the room back (tests).
+void torture_slab_prepare(void);
+void torture_slab_snapshot(const struct torture_counts *c);
+long torture_slab_report(const struct torture_counts *base, const struct torture_counts *now);
+void torture_slab_release(void);
 
 #endif

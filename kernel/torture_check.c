@@ -151,3 +151,127 @@ memory:
 	}
 	return n;
 }
+
+// ---- What is new in a cache that grew ----
+// The address of every allocated slab object when the memory baseline was
+// taken, in a hash set (open addressing; 0 is an empty slot), so that a
+// cache found with more objects later can show which ones are new: their
+// first words and the text in them (a task's or a container's name).
+#define SEEN_BITS 18
+#define SEEN_SLOTS (1UL << SEEN_BITS)
+static u64 *seen;   // SEEN_SLOTS addresses (alloc'd before any baseline)
+static long nseen;
+static bool seen_full;
+
+static u64 *seen_slot(u64 addr)
+{
+	u64 i = ((addr >> 4) * 0x9E3779B97F4A7C15ULL) >> (64 - SEEN_BITS);
+	while (seen[i] && seen[i] != addr)
+		i = (i + 1) % SEEN_SLOTS;
+	return &seen[i];
+}
+
+static void note_seen(void *obj, size_t size, void *arg)
+{
+	(void)size, (void)arg;
+	if (nseen >= (long)SEEN_SLOTS / 2) {
+		seen_full = true;
+		return;
+	}
+	u64 *slot = seen_slot((u64)obj);
+	if (!*slot) {
+		*slot = (u64)obj;
+		nseen++;
+	}
+}
+
+void torture_slab_prepare(void)
+{
+	if (!seen)
+		seen = alloc_pages(GFP_KERNEL, 9); // 2 MiB: SEEN_SLOTS words
+}
+
+void torture_slab_snapshot(const struct torture_counts *c)
+{
+	if (!seen)
+		return;
+	memset(seen, 0, SEEN_SLOTS * sizeof(u64));
+	nseen = 0;
+	seen_full = false;
+	for (int i = 0; i < c->nr_caches; i++)
+		kmem_cache_walk(c->cache_name[i], note_seen, NULL);
+}
+
+#define NEW_SHOWN 4
+struct new_objects {
+	void *obj[NEW_SHOWN];
+	size_t size;
+	int n, total;
+};
+
+static void note_new(void *obj, size_t size, void *arg)
+{
+	struct new_objects *no = arg;
+	if (*seen_slot((u64)obj))
+		return;
+	no->size = size;
+	if (no->n < NEW_SHOWN)
+		no->obj[no->n++] = obj;
+	no->total++;
+}
+
+static void print_object(const u8 *p, size_t size)
+{
+	kprintf("torture:   %p:", p);
+	for (size_t i = 0; i + 8 <= size && i < 64; i += 8)
+		kprintf(" %016llx", (unsigned long long)*(const u64 *)(p + i));
+	kprintf("\n");
+	// Text in it: runs of 4 or more printable bytes, at most 4 of them,
+	// without the slab's poison ('k', 0x6b) around them.
+	int shown = 0;
+	for (size_t i = 0; i < size && i < 2048 && shown < 4;) {
+		size_t j = i;
+		while (j < size && p[j] >= 0x20 && p[j] < 0x7f && j - i < 40)
+			j++;
+		size_t a = i, b = j;
+		while (a < b && p[a] == 0x6b)
+			a++;
+		while (b > a && p[b - 1] == 0x6b)
+			b--;
+		if (b - a >= 4) {
+			kprintf("torture:     +%zu \"%.*s\"\n", a, (int)(b - a), (const char *)p + a);
+			shown++;
+		}
+		i = j + 1;
+	}
+}
+
+void torture_slab_release(void)
+{
+	if (seen)
+		free_pages(seen, 9);
+	seen = NULL;
+}
+
+long torture_slab_report(const struct torture_counts *base, const struct torture_counts *now)
+{
+	long found = 0;
+	if (!seen)
+		return 0;
+	for (int j = 0; j < now->nr_caches; j++) {
+		u64 before = 0;
+		for (int i = 0; i < base->nr_caches; i++)
+			if (!strcmp(base->cache_name[i], now->cache_name[j]))
+				before = base->cache_objs[i];
+		if (now->cache_objs[j] <= before || !strcmp(now->cache_name[j], "vmap_hole"))
+			continue;
+		struct new_objects no = {.n = 0};
+		kmem_cache_walk(now->cache_name[j], note_new, &no);
+		found += no.total;
+		kprintf("torture: %s: %d objects new since the memory baseline%s, the first %d:\n",
+			now->cache_name[j], no.total, seen_full ? " (baseline incomplete)" : "", no.n);
+		for (int k = 0; k < no.n; k++)
+			print_object(no.obj[k], no.size);
+	}
+	return found;
+}

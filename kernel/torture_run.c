@@ -494,12 +494,15 @@ static int check_counts(void)
 	}
 	if (diffs) {
 		torture_counts_compare(&base, &now, TORTURE_OBJECTS, true);
-		if (have_mem_base)
+		if (have_mem_base) {
 			torture_counts_compare(&mem_base, &now, TORTURE_MEMORY, true);
+			torture_slab_report(&mem_base, &now);
+		}
 		print_listing("/");
 	} else if (!have_mem_base) {
 		mem_base = now;
 		have_mem_base = true;
+		torture_slab_snapshot(&mem_base);
 	}
 	return diffs;
 }
@@ -702,6 +705,7 @@ int torture_run(const struct torture_params *p)
 		sys_mkdir(dir, 0755);
 	}
 	wait_boot_threads();
+	torture_slab_prepare();
 	torture.pause = 1;
 	torture.running = true;
 	torture.reports_at_start = READ_ONCE(kernel_reports);

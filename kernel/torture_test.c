@@ -95,3 +95,25 @@ KTEST(torture, counts_see_a_leaked_object_and_its_return)
 	torture_counts_take(&after);
 	EXPECT_EQ(torture_counts_compare(&before, &after, TORTURE_OBJECTS | TORTURE_MEMORY, false), 0);
 }
+
+// A cache that grew shows which objects are new, with the text in them.
+KTEST(torture, the_leak_report_names_the_new_objects)
+{
+	static struct torture_counts before, after;
+	torture_slab_prepare();
+	torture_counts_take(&before);
+	torture_slab_snapshot(&before);
+	char *leak[2];
+	for (int i = 0; i < 2; i++) {
+		leak[i] = kmalloc(1500, GFP_KERNEL); // kmalloc-2048
+		ASSERT_TRUE(leak[i] != NULL);
+		strcpy(leak[i] + 100, "the leaked one");
+	}
+	torture_counts_take(&after);
+	EXPECT_GE(torture_slab_report(&before, &after), 2); // (and prints them)
+	for (int i = 0; i < 2; i++)
+		kfree(leak[i]);
+	torture_counts_take(&after);
+	EXPECT_EQ(torture_slab_report(&before, &after), 0); // no cache grew
+	torture_slab_release();
+}

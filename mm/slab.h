@@ -77,6 +77,10 @@ struct slab_info {
 // or destroy caches).
 void kmem_cache_for_each(void (*fn)(const struct slab_info *, void *), void *arg);
 void kmem_cache_info(struct kmem_cache *cache, struct slab_info *info);
+// Diagnostics (the torture suite's leak report): calls fn on every
+// allocated object of the cache named `name`, under its node's lock (fn
+// must not sleep or allocate). Returns how many there were, or -ENOENT.
+long kmem_cache_walk(const char *name, void (*fn)(void *obj, size_t size, void *arg), void *arg);
 
 extern u64 slab_double_frees; // frees of an already free object
 extern u64 slab_bad_frees;    // frees of something that is not an object
