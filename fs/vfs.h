@@ -205,6 +205,10 @@ struct dentry *d_create_pinned(struct dentry *parent, const char *name, struct i
 // Unlink d and every entry below it (filesystem code: the container fs
 // removing a directory itself). Same locking rule as d_create_pinned.
 void d_remove_pinned(struct dentry *d);
+// Diagnostics (a quiet system: the torture suite's leak report): which
+// live ramfs file holds data page `page`, written into buf ("in ramfs
+// inode N (size S, nlink L, R references)", or "in no ramfs file").
+int ramfs_page_owner(void *page, char *buf, size_t len);
 // True if directory d has no linked entries (ramfs rmdir's check).
 bool d_dir_empty(struct dentry *d);
 // The path of p from the global root into buf: its length with the NUL,

@@ -181,9 +181,15 @@ static int remove_tree(const char *top, bool plain)
 				}
 			}
 			// And which pages, charged by whom (none if bc is not here).
-			long pages = bc ? bc_report_pages(path + strlen(top), 8) : 0;
+			void *page[8];
+			long pages = bc ? bc_report_pages(path + strlen(top), page, 8) : 0;
 			if (pages)
 				kprintf("torture:   %ld pages charged to it\n", pages);
+			for (long k = 0; k < pages && k < 8; k++) { // a file's page: whose?
+				char owner[96];
+				ramfs_page_owner(page[k], owner, sizeof(owner));
+				kprintf("torture:   page %p: %s\n", page[k], owner);
+			}
 			// Still a failure, but say whether it was slow or for good:
 			// a charge whose page is gone stays, one still being freed goes.
 			int ms = 0;

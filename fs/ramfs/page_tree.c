@@ -2,6 +2,8 @@
 #include "fs/ramfs/page_tree.h"
 #include "kernel/containers/bc.h"
 #include "mm/page_alloc.h"
+#include "mm/zone.h"
+#include "arch/x86/layout.h"
 
 #define SLOTS 512
 #define SLOT_SHIFT 9
@@ -93,4 +95,32 @@ void page_tree_truncate(struct page_tree *t, u64 first)
 		t->root = NULL;
 		t->height = 0;
 	}
+}
+
+static bool plausible_node(const void *p)
+{
+	u64 a = (u64)p;
+	return a >= PHYS_BASE && a < (u64)phys_to_virt(max_pfn << PAGE_SHIFT) &&
+	       a % PAGE_SIZE == 0;
+}
+
+// Is page under node (at height h)? Walks the tree as it is: no recursion
+// per level of anything but the tree's height (at most 7).
+static bool node_holds(void **node, int h, void *page)
+{
+	for (int i = 0; i < SLOTS; i++) {
+		void *p = READ_ONCE(node[i]);
+		if (!p || !plausible_node(p))
+			continue;
+		if (h == 1 ? p == page : node_holds(p, h - 1, page))
+			return true;
+	}
+	return false;
+}
+
+bool page_tree_holds(struct page_tree *t, void *page)
+{
+	void **root = READ_ONCE(t->root);
+	int h = READ_ONCE(t->height);
+	return root && plausible_node(root) && h >= 1 && h <= 7 && node_holds(root, h, page);
 }

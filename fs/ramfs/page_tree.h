@@ -23,5 +23,8 @@ void *page_tree_lookup(struct page_tree *t, u64 idx);
 void *page_tree_get(struct page_tree *t, u64 idx);
 // Free every data page at index first and beyond, and nodes left empty.
 void page_tree_truncate(struct page_tree *t, u64 first);
+// Diagnostics, without the owner's lock (on a quiet system): is page one
+// of t's data pages? Follows only pointers into the direct map.
+bool page_tree_holds(struct page_tree *t, void *page);
 
 #endif

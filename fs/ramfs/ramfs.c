@@ -11,6 +11,7 @@
 #include "fs/vfs.h"
 #include "kernel/errno.h"
 #include "kernel/time.h"
+#include "lib/printf.h"
 #include "lib/string.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -197,3 +198,38 @@ struct file_system_type ramfs_type = {
 	.name = "ramfs",
 	.mount = ramfs_mount,
 };
+
+// ---- Diagnostics ----
+
+struct page_owner {
+	void *page;
+	struct inode *inode;
+	u64 ino, size;
+	u32 nlink;
+	int refs;
+};
+
+static void find_page(void *obj, size_t size, void *arg)
+{
+	(void)size;
+	struct inode *inode = obj;
+	struct page_owner *o = arg;
+	if (o->inode || inode->iop != &ramfs_file_iops || !inode->private ||
+	    !page_tree_holds(inode->private, o->page))
+		return;
+	o->inode = inode;
+	o->ino = inode->ino;
+	o->size = inode->size;
+	o->nlink = inode->nlink;
+	o->refs = atomic_read(&inode->refcnt);
+}
+
+int ramfs_page_owner(void *page, char *buf, size_t len)
+{
+	struct page_owner o = {.page = page};
+	kmem_cache_walk("inode", find_page, &o);
+	if (!o.inode)
+		return snprintf(buf, len, "in no ramfs file");
+	return snprintf(buf, len, "in ramfs inode %llu (size %llu, nlink %u, %d references)",
+			(unsigned long long)o.ino, (unsigned long long)o.size, o.nlink, o.refs);
+}

@@ -5,6 +5,7 @@
 #include "kernel/sched.h"
 #include "kernel/task.h"
 #include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/numa.h"
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
@@ -470,5 +471,39 @@ KTEST(ramfs, file_pages_come_from_the_writers_allowed_nodes)
 		path_put(&p);
 		EXPECT_EQ(sys_unlink("/tmp/rf_node"), 0);
 	}
+	FS_LEAK_CHECK_END();
+}
+
+// The diagnostics the torture suite uses on a page charged to a container
+// that stays busy: which file holds it, and whether that file is linked.
+KTEST(ramfs, page_owner_names_the_file_that_holds_a_page)
+{
+	FS_LEAK_CHECK_BEGIN();
+	int fd = sys_open("/tmp/rf_owner", O_CREAT | O_RDWR, 0644);
+	ASSERT_GE(fd, 0);
+	char chunk[PAGE_SIZE] = {1};
+	EXPECT_EQ(sys_write(fd, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+	EXPECT_EQ(sys_lseek(fd, 600 * PAGE_SIZE, SEEK_SET), 600 * PAGE_SIZE); // height 2
+	EXPECT_EQ(sys_write(fd, chunk, sizeof(chunk)), (ssize_t)sizeof(chunk));
+	struct path p;
+	ASSERT_EQ(path_lookup("/tmp/rf_owner", 0, &p), 0);
+	struct inode *inode = p.dentry->inode;
+	void *page = page_tree_lookup(inode->private, 600);
+	ASSERT_NE(page, NULL);
+	char want[64], got[96];
+	snprintf(want, sizeof(want), "in ramfs inode %llu (size %llu, nlink 1,",
+		 (unsigned long long)inode->ino, (unsigned long long)inode->size);
+	ramfs_page_owner(page, got, sizeof(got));
+	EXPECT_EQ(strncmp(got, want, strlen(want)), 0);
+	path_put(&p);
+	EXPECT_EQ(sys_unlink("/tmp/rf_owner"), 0); // open still: nlink 0
+	ramfs_page_owner(page, got, sizeof(got));
+	EXPECT_NE(strstr(got, "nlink 0,"), NULL);
+	void *other = alloc_page(GFP_KERNEL);
+	ASSERT_NE(other, NULL);
+	ramfs_page_owner(other, got, sizeof(got));
+	EXPECT_STREQ(got, "in no ramfs file");
+	free_page(other);
+	sys_close(fd);
 	FS_LEAK_CHECK_END();
 }

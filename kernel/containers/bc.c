@@ -297,7 +297,7 @@ void bc_move_page_charge(void *from, void *to)
 	spin_unlock_irqrestore(&bc_lock, fl);
 }
 
-long bc_report_pages(const char *cpath, int max)
+long bc_report_pages(const char *cpath, void **pages, int max)
 {
 	char path[128];
 	long found = 0;
@@ -328,6 +328,8 @@ long bc_report_pages(const char *cpath, int max)
 			if (!match)
 				continue;
 			if (found++ < max) {
+				if (pages)
+					pages[found - 1] = page_address(pg);
 				char site[128];
 				symbolize((u64)pg->bc_site, site, sizeof(site));
 				pr_info("bc: %s: page pfn %#llx node %d (%s) charged by pid %u at %s\n",

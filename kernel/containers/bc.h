@@ -19,10 +19,11 @@
 //                                   the charged css (NULL when bc is not
 //                                   up yet), or -ENOMEM
 //   bc_uncharge_css(css, n, nid)    undo it (css NULL: nothing)
-//   bc_report_pages(cpath, max)     diagnostics: print (at most max of)
-//                                   the pages charged to the container at
-//                                   cpath ("/a/b" in bc's hierarchy), with
-//                                   who charged them; returns how many
+//   bc_report_pages(cpath, pages, max) diagnostics: print (at most max
+//                                   of) the pages charged to the container
+//                                   at cpath ("/a/b" in bc's hierarchy),
+//                                   with who charged them, into pages[]
+//                                   too (if not NULL); returns how many
 // The charge of a page is recorded in the head page's struct page
 // (bc_charge). While a container holds pages, bc holds a reference on
 // its css, so it cannot be removed (rmdir EBUSY), and the last uncharge
@@ -40,6 +41,6 @@ void bc_move_page_charge(void *from, void *to);
 int bc_charge_current(long n, int nid, struct container_subsys_state **cssp);
 void bc_uncharge_css(struct container_subsys_state *css, long n, int nid);
 long bc_physpages_held(struct container_subsys_state *css);
-long bc_report_pages(const char *cpath, int max);
+long bc_report_pages(const char *cpath, void **pages, int max);
 
 #endif

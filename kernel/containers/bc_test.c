@@ -822,8 +822,8 @@ KTEST(bc, physpages_every_charged_page_is_found_and_a_charged_free_is_reported)
 	leave(out);
 	long held = get_num(PP(BC "/b", "held"));
 	EXPECT_EQ(held, (long)heap_mapped_pages(h) + 1);
-	EXPECT_EQ(bc_report_pages("/b", 2), held);
-	EXPECT_EQ(bc_report_pages("/nosuch", 2), 0);
+	EXPECT_EQ(bc_report_pages("/b", NULL, 2), held);
+	EXPECT_EQ(bc_report_pages("/nosuch", NULL, 2), 0);
 	struct page *pg = virt_to_page(page);
 	EXPECT_EQ(pg->bc_pid, (u32)current->pid);
 	struct container_subsys_state *css = pg->bc_charge;
@@ -832,11 +832,11 @@ KTEST(bc, physpages_every_charged_page_is_found_and_a_charged_free_is_reported)
 	free_page(page); // not uncharged: reported, and the count stays
 	EXPECT_EQ(kernel_reports, reports + 1);
 	EXPECT_EQ(get_num(PP(BC "/b", "held")), held);
-	EXPECT_EQ(bc_report_pages("/b", 0), held - 1);
+	EXPECT_EQ(bc_report_pages("/b", NULL, 0), held - 1);
 	bc_uncharge_css(css, 1, pg->node); // what the free should have done
 	heap_destroy(h);
 	EXPECT_EQ(get_num(PP(BC "/b", "held")), 0);
-	EXPECT_EQ(bc_report_pages("/b", 0), 0);
+	EXPECT_EQ(bc_report_pages("/b", NULL, 0), 0);
 	EXPECT_EQ(sys_rmdir(BC "/b"), 0);
 	bc_umount();
 }
