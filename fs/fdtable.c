@@ -14,6 +14,7 @@
 //
 // Locking: ctx->lock (a spinlock) guards every field of a context; the
 // array is allocated and freed outside it and swapped in under it.
+#include "fs/devfs/devfs.h"
 #include "fs/internal.h"
 #include "kernel/syscall.h"
 #include "kernel/task.h"
@@ -277,6 +278,7 @@ int fs_task_fork(struct task *child, struct task *parent)
 
 void fs_task_exit(struct task *t)
 {
+	console_task_exit(t);
 	struct fs_context *ctx = t->fs_ctx;
 	if (!ctx)
 		return;

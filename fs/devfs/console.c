@@ -46,7 +46,8 @@ static char rx_ring[CON_QUEUE];
 static size_t rx_head, rx_len;
 
 static DEFINE_SPINLOCK(fg_lock);
-static struct task *fg_task; // referenced
+static struct task *fg_task; // referenced until it exits (console_task_exit)
+static bool fg_gone;         // fg_task exited: Ctrl-C and Ctrl-Z reach no one
 static bool fg_nostop;       // Ctrl-Z does not stop fg_task
 
 static DEFINE_MUTEX(con_lock);
@@ -76,10 +77,11 @@ static bool interrupt_foreground(void)
 {
 	unsigned long f = spin_lock_irqsave(&fg_lock);
 	struct task *t = fg_task;
+	bool gone = fg_gone;
 	if (t && t != init_task && !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
 		task_signal(t, SIGINT);
 	spin_unlock_irqrestore(&fg_lock, f);
-	if (!t)
+	if (!t && !gone)
 		return false;
 	f = spin_lock_irqsave(&rx_lock);
 	rx_len = 0; // flush what it had not read
@@ -96,13 +98,14 @@ static bool stop_foreground(void)
 {
 	unsigned long f = spin_lock_irqsave(&fg_lock);
 	struct task *t = fg_task;
+	bool gone = fg_gone;
 	if (t && t != init_task && !fg_nostop &&
 	    !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
 		task_stop_request(t, SIGTSTP);
 	spin_unlock_irqrestore(&fg_lock, f);
-	if (t && !raw)
+	if ((t || gone) && !raw)
 		echo("^Z\n", 3);
-	return t != NULL;
+	return t || gone;
 }
 
 static void rx_byte(int c)
@@ -287,10 +290,29 @@ static void set_foreground(struct task *t, bool nostop)
 	unsigned long f = spin_lock_irqsave(&fg_lock);
 	struct task *old = fg_task;
 	fg_task = t;
+	fg_gone = false;
 	fg_nostop = nostop;
 	spin_unlock_irqrestore(&fg_lock, f);
 	if (old)
 		task_put(old);
+}
+
+// The foreground task exits: let its struct go (its shell may be killed
+// before it names the next foreground), keeping the console's behaviour
+// for a foreground that has ended (Ctrl-C is echoed and flushes input).
+void console_task_exit(struct task *t)
+{
+	if (READ_ONCE(fg_task) != t)
+		return;
+	unsigned long f = spin_lock_irqsave(&fg_lock);
+	bool was = fg_task == t;
+	if (was) {
+		fg_task = NULL;
+		fg_gone = true;
+	}
+	spin_unlock_irqrestore(&fg_lock, f);
+	if (was)
+		task_put(t);
 }
 
 static int console_ioctl(struct file *f, unsigned long req, long arg)

@@ -24,5 +24,8 @@ int mem_devs_init(void);
 void console_input_byte(int c);
 void console_set_echo(void (*echo)(const char *s, size_t n));
 void console_reset(void);
+// Task exit (fs_task_exit): if t is the console's foreground task, drop
+// the console's reference to it.
+void console_task_exit(struct task *t);
 
 #endif

@@ -198,6 +198,36 @@ KTEST(devfs, console_ctrl_c_interrupts_the_foreground_task)
 	FS_LEAK_CHECK_END();
 }
 
+// The console does not keep an exited foreground task's struct: a shell
+// killed before it names the next foreground would leave it allocated
+// (the torture suite saw a 'ps' kept for minutes). A Ctrl-C then still
+// reaches no one and is not queued, as for a foreground that ended.
+KTEST(devfs, console_lets_an_exited_foreground_task_go)
+{
+	FS_LEAK_CHECK_BEGIN();
+	int fd = console_test_open();
+	ASSERT_GE(fd, 0);
+	int structs = nr_task_structs();
+	pid_t pid = kernel_spawn("sleeper", sleeper, NULL);
+	ASSERT_GT(pid, 0);
+	EXPECT_EQ(sys_ioctl(fd, CONSOLE_SET_FG, pid), 0);
+	EXPECT_EQ(sys_kill(pid, SIGKILL), 0);
+	int status = 0;
+	EXPECT_EQ(do_waitpid(pid, &status, 0), pid);
+	for (int i = 0; i < 100 && nr_task_structs() != structs; i++)
+		sleep_ns(NSEC_PER_MSEC); // (freed once it has switched out)
+	EXPECT_EQ(nr_task_structs(), structs);
+	console_input_byte(0x03);
+	EXPECT_TRUE(strstr(echoed, "^C") != NULL);
+	EXPECT_EQ(sys_ioctl(fd, CONSOLE_SET_FG, 0), 0);
+	feed("after\n");
+	char buf[16] = {0};
+	EXPECT_EQ(sys_read(fd, buf, sizeof(buf)), 6);
+	EXPECT_STREQ(buf, "after\n");
+	console_test_close(fd);
+	FS_LEAK_CHECK_END();
+}
+
 static char reader_got[32];
 
 static int console_reader(void *arg)
