@@ -102,9 +102,22 @@ void torture_print_task(const char *what, pid_t pid)
 	char cpus[64], mems[64];
 	cpumask_print(cpus, sizeof(cpus), &t->cpus_allowed);
 	nodemask_print(mems, sizeof(mems), &t->mems_allowed);
-	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s\n", what, pid,
-		t->name, task_state_char(t), t->cpu, cpus, mems);
+	kprintf("torture:   %s %d %s: state %c cpu %d cpus_allowed %s mems_allowed %s CPU time %llu ms\n",
+		what, pid, t->name, task_state_char(t), t->cpu, cpus, mems,
+		(unsigned long long)(task_cpu_time_ns(t) / NSEC_PER_MSEC));
 	task_put(t);
+	// Its containers: whose limits it runs under.
+	char path[32], text[256];
+	snprintf(path, sizeof(path), "/proc/%d/container", pid);
+	if (torture_read_file(path, text, sizeof(text)) > 0) {
+		for (char *line = text, *nl; *line; line = nl + 1) {
+			nl = strchr(line, '\n');
+			if (!nl)
+				break;
+			*nl = '\0';
+			kprintf("torture:     in %s\n", line);
+		}
+	}
 }
 
 // Printable: control characters as \xNN.

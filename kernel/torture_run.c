@@ -444,9 +444,29 @@ static void print_unparked(void)
 	}
 }
 
+// A worker under a random cpu limit (a quota of 1 ms a second shared
+// with the hundreds of tasks a script started, or 2 shares beside a hog
+// of 262144) may not finish its operation for minutes. Before waiting for
+// the workers to park, move them to each hierarchy's top, which has no
+// limit (a slot a worker is remounting is missed: the write fails).
+static void workers_to_the_tops(void)
+{
+	char path[48], pid[16];
+	for (int s = 0; s < torture.nslots; s++) {
+		char dir[32];
+		slot_dir(s, dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/tasks", dir);
+		for (int i = 0; i <= torture.nworkers; i++) {
+			snprintf(pid, sizeof(pid), "%d", torture.w[i].pid);
+			torture_write_str(path, pid);
+		}
+	}
+}
+
 static int park_all_within(int seconds)
 {
 	WRITE_ONCE(torture.pause, 1);
+	workers_to_the_tops();
 	u64 deadline = clock_ns() + seconds * NSEC_PER_SEC;
 	while (atomic_read(&torture.parked) < torture.nworkers + 1) {
 		if (clock_ns() > deadline) {
