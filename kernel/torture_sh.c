@@ -29,6 +29,8 @@
 #include "kernel/task.h"
 #include "kernel/time.h"
 #include "kernel/torture_internal.h"
+#include "arch/x86/smp.h"
+#include "arch/x86/trap.h"
 #include "lib/printf.h"
 #include "lib/string.h"
 
@@ -554,6 +556,31 @@ static void kill_orphans(void)
 		do_kill(o.pids[i], SIGKILL);
 }
 
+// Where a task that will not die runs: the CPU running it prints its own
+// backtrace from a cross-CPU call (served even where interrupts are off:
+// a spinlock's or a page move's wait), if it is running now.
+static void print_if_current(void *arg)
+{
+	if (current && current->pid == (pid_t)(long)arg) {
+		kprintf("torture:     where %d runs (cpu %d):\n", current->pid, smp_processor_id());
+		backtrace_from((u64)__builtin_return_address(0), (u64)__builtin_frame_address(0));
+	}
+}
+
+static void show_where_it_runs(pid_t pid)
+{
+	struct task *t = task_find_get(pid);
+	if (!t)
+		return;
+	int cpu = READ_ONCE(t->cpu);
+	bool running = READ_ONCE(t->on_cpu);
+	task_put(t);
+	if (running) {
+		smp_call_function_single(cpu, print_if_current, (void *)(long)pid, false);
+		sleep_ns(200 * NSEC_PER_MSEC); // (for the print)
+	}
+}
+
 // SIGKILL to the shell and everything below it, then wait (reaping the
 // shell) until all are gone; false (a failure, reported) if one still
 // runs SH_REAP_S after the kill, having had SH_RAN_MS of CPU since, or is
@@ -594,6 +621,8 @@ static bool kill_script(struct torture_worker *w, struct sh_tree *tr, bool shell
 		if (waited > SH_REAP_S * NSEC_PER_SEC && ran > SH_RAN_MS * NSEC_PER_MSEC) {
 			torture_fail(w, "a script's task ran %llu ms in the %d s after SIGKILL, and lives",
 				     (unsigned long long)(ran / NSEC_PER_MSEC), SH_REAP_S);
+			for (int i = 0; i < tr->n; i++)
+				show_where_it_runs(tr->pids[i]);
 			break;
 		}
 		sleep_ns(5 * NSEC_PER_MSEC);
