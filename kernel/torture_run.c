@@ -302,9 +302,11 @@ static int top_settings(int slot, const char *dir, bool baseline)
 
 // Random console input can make files (`x>y` typed into the shell), and a
 // worker may rename a mountpoint's directory while it is not mounted: the
-// entries of /, /tmp and /torture that were not there at the start go, as
-// a user would remove them (they are not leaks).
-static const char *const scratch_dirs[] = {"/", "/tmp", "/torture"};
+// entries of /, /tmp, /torture and /sys (scripts write `>/sys/echo` too)
+// that were not there at the start go, as a user would remove them (they
+// are not leaks).
+static const char *const scratch_dirs[] = {"/", "/tmp", "/torture", "/sys", "/sys/fs",
+					   "/sys/fs/cgroup"};
 #define NR_SCRATCH ARRAY_SIZE(scratch_dirs)
 static char scratch_names[NR_SCRATCH][512]; // "\0name\0name\0...": at the start
 

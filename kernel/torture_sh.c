@@ -8,7 +8,7 @@
 // and left running when it ended (`sleep 99 &`) is killed the same way. A script that
 // cannot be killed is a failure (torture_fail); its exit status, however
 // odd, is not. Kernel error reports and the end checks' counts judge the
-// rest. What scripts make in /, /tmp and /torture goes at each check
+// rest. What scripts make in /, /tmp, /torture and /sys goes at each check
 // (kernel/torture_run.c's scratch_clean).
 //
 // The generator (a C port of user/host/sh_fuzz.py, grown): a third of the
