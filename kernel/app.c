@@ -93,10 +93,11 @@ static struct app_start *app_start_create(struct task_heap *h, const struct kabi
 static int app_task_entry(void *arg)
 {
 	struct app_start *s = arg;
+	task_check_killed(); // spawned stopped: wait here for SIGCONT
 	libc_task_main(s->main, s->argc, s->argv, s->envp);
 }
 
-pid_t sys_spawn(const char *app, char *const argv[], char *const envp[])
+static pid_t do_spawn(const char *app, char *const argv[], char *const envp[], bool stopped)
 {
 	const struct kabi_app *a = app_lookup(app);
 	if (!a) {
@@ -117,9 +118,21 @@ pid_t sys_spawn(const char *app, char *const argv[], char *const envp[])
 		return err;
 	}
 	pid_t pid = t->pid;
+	if (stopped)
+		task_stop_request(t, SIGSTOP); // obeyed at its first step, before app code
 	task_start(t);
 	task_check_killed();
 	return pid;
+}
+
+pid_t sys_spawn(const char *app, char *const argv[], char *const envp[])
+{
+	return do_spawn(app, argv, envp, false);
+}
+
+pid_t sys_spawn_stopped(const char *app, char *const argv[], char *const envp[])
+{
+	return do_spawn(app, argv, envp, true);
 }
 
 // The task hook (kernel/task.h): t is exiting (or discarded unstarted).

@@ -79,6 +79,26 @@ KTEST(app, exit_code_and_printf_reach_the_parent)
 	EXPECT_STREQ(out, "__exit42: exiting with 42\n"); // flushed by exit()
 }
 
+// cgexec's way in: the child stops before any of its code runs, is seen
+// stopped, and runs as usual after SIGCONT.
+KTEST(app, a_task_spawned_stopped_runs_only_after_sigcont)
+{
+	char *argv[] = {"__exit42", NULL};
+	pid_t pid = sys_spawn_stopped("__exit42", argv, NULL);
+	ASSERT_GT(pid, 0);
+	int status = -1;
+	EXPECT_EQ(do_waitpid(pid, &status, WUNTRACED), pid);
+	EXPECT_EQ(status, (SIGSTOP << 8) | 0x7f); // stopped, not exited 42
+	struct task *t = task_find_get(pid);
+	ASSERT_NE(t, NULL);
+	EXPECT_EQ(task_state_char(t), 'T');
+	task_put(t);
+	EXPECT_EQ(sys_kill(pid, SIGCONT), 0);
+	EXPECT_EQ(do_waitpid(pid, &status, 0), pid);
+	EXPECT_EQ(status, 42 << 8);
+	EXPECT_EQ(sys_spawn_stopped("__no_such_app", argv, NULL), -ENOENT);
+}
+
 KTEST(app, oversized_arguments_fail_e2big)
 {
 	static char big[70 * 1024];

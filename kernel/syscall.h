@@ -120,6 +120,10 @@ int sys_getrlimit(int resource, unsigned long lim[2]);
 int sys_setrlimit(int resource, const unsigned long lim[2]);
 
 pid_t sys_spawn(const char *app, char *const argv[], char *const envp[]);
+// As sys_spawn, but the task stops before its first instruction of app code
+// (as if sent SIGSTOP) until a SIGCONT: the spawner may move itself away
+// first (cgexec: the task is counted in its containers, cgexec is not).
+pid_t sys_spawn_stopped(const char *app, char *const argv[], char *const envp[]);
 pid_t sys_waitpid(pid_t pid, int *status, int options);
 int sys_kill(pid_t pid, int sig);
 void sys_exit(int status) __attribute__((noreturn));

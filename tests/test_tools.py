@@ -150,6 +150,13 @@ def test_lscgroup_cgexec_cgclassify():
               "Cpus_allowed_list:\t%d" % last)
         check(g, "cat /proc/$$/cgroup", re.compile(r"(.*\n)?\d+:cpuset,cpuacct:/(\n.*)*"))
         check(g, "cat %s/batch/tasks" % d, "")
+        # The command never runs while cgexec is there too, even when it
+        # must wait for a busy CPU to leave: the tasks are the spinners
+        # and the command.
+        g.run("cgexec -g cpuset:/batch spin 30 & s1=$!; cgexec -g cpuset:/batch spin 30 & s2=$!")
+        for _ in range(3):
+            check(g, "cgexec -g cpuset:/batch cat %s/batch/tasks | wc -l" % d, "3")
+        g.run("kill $s1 $s2; wait")
         check(g, "cgexec -g '*:/batch/x' spin 0.2; cat %s/batch/x/cpuacct.usage" % d,
               re.compile(r"[1-9]\d*"))
         check(g, "cgexec -g cpuset:/batch sh -c 'exit 3'", "", status=3)

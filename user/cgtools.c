@@ -8,10 +8,11 @@
 // by writing its pid to PATH/tasks under the hierarchy's mount point.
 //
 // There is no exec on Corral: cgexec moves itself into the containers,
-// spawns CMD there (a spawned task starts in its parent's containers),
-// moves itself back and waits for CMD. So CMD runs in the containers from
-// its first instruction; while it starts, cgexec is counted there too
-// (a numtasks limit must leave room for both).
+// spawns CMD there stopped (a spawned task starts in its parent's
+// containers), moves itself back, lets CMD run (SIGCONT) and waits for it.
+// So CMD runs in the containers from its first instruction, and never
+// while cgexec is counted there too (a numtasks limit must leave room for
+// both only while CMD is spawned).
 #include "user/applib.h"
 #include "user/corral.h"
 
@@ -262,14 +263,16 @@ static int cgexec_main(int argc, char **argv)
 	pid_t pid = -1;
 	int err = 0;
 	if (!failed) {
-		pid = spawn(argv[op.ind], argv + op.ind, NULL);
+		pid = spawn_stopped(argv[op.ind], argv + op.ind, NULL);
 		err = errno;
 	}
-	// Back where we were (only the moves that were made).
+	// Back where we were (only the moves that were made), then CMD runs.
 	for (int k = 0, idx = 0; k < nt; k++)
 		for (int j = 0; j < t[k].n && idx < moved; j++, idx++)
 			cg_move(t[k].h[j], home[idx], self);
 	free(home);
+	if (pid > 0)
+		kill(pid, CORRAL_SIGCONT);
 	if (failed)
 		goto out;
 	if (pid < 0) {

@@ -30,6 +30,14 @@ const struct app *app_next(const struct app *a);
 // Start app (a registered name) with argv/envp; the child inherits the
 // caller's containers, cwd and fds 0-2. Returns the pid or -1 + errno.
 pid_t spawn(const char *app, char *const argv[], char *const envp[]);
+// As spawn, but the child stops before it runs any of its code, until it
+// gets SIGCONT (kill(pid, CORRAL_SIGCONT)); waitpid(WUNTRACED) reports it stopped.
+pid_t spawn_stopped(const char *app, char *const argv[], char *const envp[]);
+// The kernel's job-control signals: Linux's numbers (newlib's <signal.h>
+// numbers them differently).
+#define CORRAL_SIGCONT 18
+#define CORRAL_SIGSTOP 19
+#define CORRAL_SIGTSTP 20
 pid_t waitpid(pid_t pid, int *status, int options);
 int kill(pid_t pid, int sig);
 #ifndef WNOHANG

@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "user/corral.h"
+
 #define SH_LINE_MAX 4096 // longest input line from the console, in bytes
 #define SH_HISTORY 100   // lines kept for the up/down arrows
 #define SH_USER_FDS 10   // fds below this are the user's
@@ -369,11 +371,11 @@ int sh_wait_pid(pid_t pid, int *wstatus);
 // (Ctrl-Z) returns SH_STOPPED instead (only an interactive shell does job
 // control).
 #define SH_STOPPED (-2)
-// The kernel's job-control signals (Linux's numbers; newlib's headers
-// number them differently, so the shell does not use theirs).
-#define SH_SIGCONT 18
-#define SH_SIGSTOP 19
-#define SH_SIGTSTP 20
+// The kernel's job-control signals (user/corral.h: Linux's numbers, not
+// newlib's).
+#define SH_SIGCONT CORRAL_SIGCONT
+#define SH_SIGSTOP CORRAL_SIGSTOP
+#define SH_SIGTSTP CORRAL_SIGTSTP
 int sh_wait_fg(struct sh *sh, pid_t pid, int *wstatus);
 // A foreground job stopped: remember it as a stopped job and say so.
 void sh_job_stopped(struct sh *sh, const pid_t *pids, int npids, const char *text);

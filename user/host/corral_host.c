@@ -101,6 +101,16 @@ pid_t spawn(const char *app, char *const argv[], char *const envp[])
 	return pid;
 }
 
+// On the host the child may run a little before it stops: there are no
+// containers here for that to matter (cgexec reports them not mounted).
+pid_t spawn_stopped(const char *app, char *const argv[], char *const envp[])
+{
+	pid_t pid = spawn(app, argv, envp);
+	if (pid > 0)
+		kill(pid, SIGSTOP);
+	return pid;
+}
+
 int sched_setaffinity_mask(pid_t pid, unsigned long long mask)
 {
 	cpu_set_t set;

@@ -64,6 +64,13 @@ pid_t spawn(const char *app, char *const argv[], char *const envp[])
 	return LIBC_RESULT(sys_spawn(app, argv, envp));
 }
 
+pid_t spawn_stopped(const char *app, char *const argv[], char *const envp[])
+{
+	if (!envp)
+		envp = libc_task()->environ;
+	return LIBC_RESULT(sys_spawn_stopped(app, argv, envp));
+}
+
 int getrlimit(int resource, struct rlimit *rl)
 {
 	unsigned long lim[2];

@@ -65,6 +65,7 @@ int sys_ioctl(int fd, unsigned long req, long arg);
 int sys_getrlimit(int resource, unsigned long lim[2]);
 int sys_setrlimit(int resource, const unsigned long lim[2]);
 int sys_spawn(const char *app, char *const argv[], char *const envp[]);
+int sys_spawn_stopped(const char *app, char *const argv[], char *const envp[]);
 int sys_waitpid(int pid, int *status, int options);
 int sys_kill(int pid, int sig);
 void sys_exit(int status) __attribute__((noreturn));
