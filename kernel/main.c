@@ -25,9 +25,11 @@ extern u64 boot_pml4[512];
 // for a timer due before it (kernel/timer.c).
 static void timer_irq(struct trap_frame *tf)
 {
-	(void)tf;
 	if (timer_interrupt()) {
-		this_cpu()->ticks++;
+		struct cpu *c = this_cpu();
+		c->tick_rip = tf->rip;
+		c->tick_rflags = tf->rflags;
+		c->ticks++;
 		sched_tick(); // runs the expired timers too
 	} else {
 		timer_tick();

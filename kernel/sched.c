@@ -1158,10 +1158,17 @@ void sched_dump(void)
 	int cpu;
 	for_each_cpu(cpu, &cpu_online_mask) {
 		struct rq *rq = cpu_rq(cpu);
+		struct cpu *c = cpus[cpu];
+		char where[64];
+		symbolize(c->tick_rip, where, sizeof(where));
 		kprintf("cpu %d: curr %s/%d nr_running %u need_resched %d min_vruntime %llu\n", cpu,
 			rq->curr ? rq->curr->name : "-", rq->curr ? rq->curr->pid : -1,
-			rq->nr_running, cpus[cpu]->need_resched,
+			rq->nr_running, c->need_resched,
 			(unsigned long long)rq->min_vruntime);
+		// A CPU whose ticks stop has interrupts off; its last tick says where.
+		kprintf("cpu %d:   ticks %llu, the last at %s (interrupts %s), preempt_count %d, "
+			"spinlocks held %d\n", cpu, (unsigned long long)c->ticks, where,
+			(c->tick_rflags & RFLAGS_IF) ? "on" : "off", c->preempt_count, c->locks_held);
 	}
 	for_each_task(dump_task, NULL);
 }

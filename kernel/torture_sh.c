@@ -562,8 +562,13 @@ static void kill_orphans(void)
 static void print_if_current(void *arg)
 {
 	if (current && current->pid == (pid_t)(long)arg) {
-		kprintf("torture:     where %d runs (cpu %d):\n", current->pid, smp_processor_id());
-		backtrace_from((u64)__builtin_return_address(0), (u64)__builtin_frame_address(0));
+		struct trap_frame *tf = this_cpu()->irq_frame; // what this call interrupted
+		kprintf("torture:     where %d runs (cpu %d, preempt_count %d):\n",
+			current->pid, smp_processor_id(), preempt_count());
+		if (tf)
+			backtrace_from(tf->rip, tf->rbp);
+		else
+			backtrace_from((u64)__builtin_return_address(0), (u64)__builtin_frame_address(0));
 	}
 }
 
@@ -621,6 +626,8 @@ static bool kill_script(struct torture_worker *w, struct sh_tree *tr, bool shell
 		if (waited > SH_REAP_S * NSEC_PER_SEC && ran > SH_RAN_MS * NSEC_PER_MSEC) {
 			torture_fail(w, "a script's task ran %llu ms in the %d s after SIGKILL, and lives",
 				     (unsigned long long)(ran / NSEC_PER_MSEC), SH_REAP_S);
+			if (!shell_reaped)
+				show_where_it_runs(tr->root);
 			for (int i = 0; i < tr->n; i++)
 				show_where_it_runs(tr->pids[i]);
 			break;

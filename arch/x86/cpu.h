@@ -28,6 +28,8 @@ struct tss {
 #define KERNEL_DS 0x10
 #define TSS_SEL 0x18
 
+struct trap_frame;
+
 struct cpu {
 	struct cpu *self;      // gs:0
 	struct task *current_task; // gs:8, the task running here (read via current)
@@ -38,6 +40,9 @@ struct cpu {
 	int node;              // NUMA node
 	bool online;
 	volatile u64 ticks;    // timer ticks seen by this CPU
+	volatile u64 tick_rip; // debug: where the last tick interrupted (sched_dump)
+	volatile u64 tick_rflags;
+	struct trap_frame *irq_frame; // debug: what the outermost interrupt interrupted
 	struct rq *rq;         // scheduler run queue (kernel/sched.c)
 	struct task *idle;     // this CPU's idle task
 	u64 idle_ns, busy_ns;  // time accounting (scheduler; under rq->lock)

@@ -70,15 +70,18 @@ void trap_dispatch(struct trap_frame *tf)
 		trap_fatal(tf, exception_names[tf->vector]);
 	}
 	struct cpu *c = this_cpu();
-	c->irq_depth++;
+	if (c->irq_depth++ == 0)
+		c->irq_frame = tf;
 	irq_handler_t h = irq_handlers[tf->vector];
 	if (h)
 		h(tf);
 	if (tf->vector != VEC_SPURIOUS)
 		lapic_eoi();
 	c->irq_depth--;
-	if (c->irq_depth == 0)
+	if (c->irq_depth == 0) {
+		c->irq_frame = NULL;
 		irq_exit_hook(tf);
+	}
 }
 
 // ---- Symbols ---------------------------------------------------------
