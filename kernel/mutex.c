@@ -38,6 +38,12 @@ static void mutex_took(struct mutex *m, struct task *me)
 	list_add(&m->held, &me->held_mutexes);
 }
 
+// t owns one mutex more (+1) or one less (-1): see task->mutexes_owned.
+static void count_owned(struct task *t, int n)
+{
+	__atomic_add_fetch(&t->mutexes_owned, n, __ATOMIC_RELAXED);
+}
+
 static int mutex_lock_common(struct mutex *m, int state)
 {
 	might_sleep(m);
@@ -45,6 +51,7 @@ static int mutex_lock_common(struct mutex *m, int state)
 	unsigned long f = spin_lock_irqsave(&m->wait_lock);
 	if (!m->owner) {
 		m->owner = me;
+		count_owned(me, 1);
 		mutex_took(m, me);
 		spin_unlock_irqrestore(&m->wait_lock, f);
 		return 0;
@@ -81,6 +88,7 @@ bool mutex_trylock(struct mutex *m)
 	bool got = !m->owner;
 	if (got) {
 		m->owner = me;
+		count_owned(me, 1);
 		mutex_took(m, me);
 	}
 	spin_unlock_irqrestore(&m->wait_lock, f);
@@ -96,12 +104,14 @@ void mutex_unlock(struct mutex *m)
 		      me ? me->name : "?", me ? me->pid : -1,
 		      m->owner ? m->owner->name : "(none)", m->owner ? m->owner->pid : -1);
 	list_del_init(&m->held);
+	count_owned(me, -1);
 	if (list_empty(&m->waiters)) {
 		m->owner = NULL;
 	} else { // hand it to the first waiter
 		struct mutex_waiter *w = list_first_entry(&m->waiters, struct mutex_waiter, node);
 		list_del(&w->node);
 		m->owner = w->task;
+		count_owned(w->task, 1); // before the wake-up: it may be throttled on the way
 		w->granted = true;
 		wake_up_process(w->task);
 	}

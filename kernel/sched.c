@@ -441,11 +441,17 @@ static struct sched_group *task_throttled_group(struct task *t)
 // t is on rq (running, or just taken out of the tree): if a group of its
 // chain is throttled, take it off the queue onto that group's list.
 // Only a TASK_RUNNING task: one preempted on its way to sleep goes on.
+// Nor one that owns a mutex: every task waiting for the mutex would wait
+// for the group's next period too (a period of 1 s and a quota of 1 ms
+// make a 20 ms critical section last 20 s). It runs on, over its quota,
+// until it lets go; the next tick finds its group still throttled and
+// throttles it then (the overrun is paid from the next periods). Linux
+// defers the throttle to the return to user mode for the same reason.
 static bool throttle_task(struct rq *rq, struct task *t)
 {
 	assert_held(&rq->lock);
 	struct sched_group *g = task_throttled_group(t);
-	if (!g || t->state != TASK_RUNNING)
+	if (!g || t->state != TASK_RUNNING || READ_ONCE(t->mutexes_owned))
 		return false;
 	spin_lock(&g->bw_lock);
 	bool still = g->throttled;

@@ -175,6 +175,13 @@ struct task {
 	// ---- The task itself (no lock: only current touches them) ----
 	struct list_head held_mutexes; // kernel/mutex.c
 
+	// Mutexes it owns, counting one handed to it that it has not woken to
+	// take yet (kernel/mutex.c: atomic, changed by the owner and by the
+	// unlocker that hands one over). The scheduler does not throttle an
+	// owner (kernel/sched.c, throttle_task): it would hold up every task
+	// that waits for the mutex until its group's next period.
+	int mutexes_owned;
+
 	// ---- Owned by other subsystems; opaque here ----
 	struct css_set *css_set;    // containers (kernel/containers/)
 	void *fs_ctx;               // fd table + cwd (fs/)

@@ -7,6 +7,7 @@
 #include "fs/vfs.h"
 #include "kernel/containers/container.h"
 #include "kernel/containers/container_test_util.h"
+#include "kernel/mutex.h"
 #include "kernel/sched.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -280,6 +281,68 @@ KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 	EXPECT_GT(task_cpu_time_ns(t) - u0, 10 * MS);
 	stop = 1;
 	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
+	cp_umount();
+}
+
+// A task of a throttled group that owns a mutex runs on until it lets it
+// go: throttled there, it would keep every task that waits for the mutex
+// waiting for its group's next periods too (the torture suite saw ps and
+// cat wait 80 s behind such a holder). Then it is throttled as usual.
+struct holder {
+	struct mutex *m;
+	volatile int go, locked, stop;
+};
+
+#define HOLD_CPU_NS (20 * MS)
+
+static int hold_then_spin(void *arg)
+{
+	struct holder *h = arg;
+	while (!h->go)
+		sleep_ns(MS); // (uses next to none of the quota)
+	mutex_lock(h->m);
+	h->locked = 1;
+	u64 start = task_cpu_time_ns(current);
+	while (task_cpu_time_ns(current) - start < HOLD_CPU_NS) // 20 quotas' worth
+		cpu_relax();
+	mutex_unlock(h->m);
+	while (!h->stop)
+		cpu_relax();
+	return 0;
+}
+
+KTEST(cpu, a_task_owning_a_mutex_is_throttled_only_once_it_lets_go)
+{
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
+	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
+	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
+	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
+	struct mutex m;
+	mutex_init(&m, "held_over_quota");
+	struct holder h = {.m = &m};
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *t = test_spawn("cpu_holder", hold_then_spin, &h, &one);
+	ASSERT_NE(t, NULL);
+	EXPECT_GT(putpid(CP "/t/tasks", t->pid), 0);
+	h.go = 1;
+	for (int i = 0; i < 5000 && !h.locked; i++)
+		sleep_ns(MS);
+	ASSERT_TRUE(h.locked);
+	u64 t0 = clock_ns();
+	mutex_lock(&m); // behind 20 ms of the holder's CPU time
+	u64 waited = clock_ns() - t0;
+	mutex_unlock(&m);
+	kprintf("# waited %llu ms for the holder\n", (unsigned long long)(waited / MS));
+	// Not 20 periods (20 s): well within 5, however slow the host.
+	EXPECT_LT(waited, 5000 * MS);
+	sleep_ns(50 * MS); // then throttled for the rest of the second
+	u64 u0 = task_cpu_time_ns(t);
+	sleep_ns(100 * MS);
+	EXPECT_LT(task_cpu_time_ns(t) - u0, 20 * MS);
+	h.stop = 1;
+	EXPECT_GT(putpid(CP "/tasks", t->pid), 0); // out of the limit to finish
+	EXPECT_EQ(test_reap(t, 5000 * MS), 0);
+	EXPECT_EQ(sys_rmdir(CP "/t"), 0);
 	cp_umount();
 }
 
