@@ -447,11 +447,16 @@ static struct sched_group *task_throttled_group(struct task *t)
 // until it lets go; the next tick finds its group still throttled and
 // throttles it then (the overrun is paid from the next periods). Linux
 // defers the throttle to the return to user mode for the same reason.
+// Nor one that is killed: it runs to its exit at once (it would otherwise
+// take the group's quota's worth per period to get there: a kill -9 in a
+// container of 1 ms a second took minutes), and sched_unthrottle_killed
+// lets it go if it was throttled already.
 static bool throttle_task(struct rq *rq, struct task *t)
 {
 	assert_held(&rq->lock);
 	struct sched_group *g = task_throttled_group(t);
-	if (!g || t->state != TASK_RUNNING || READ_ONCE(t->mutexes_owned))
+	if (!g || t->state != TASK_RUNNING || READ_ONCE(t->mutexes_owned) ||
+	    READ_ONCE(t->kill_pending))
 		return false;
 	spin_lock(&g->bw_lock);
 	bool still = g->throttled;
@@ -1197,6 +1202,29 @@ static void unthrottle_task(struct task *t)
 		cpu_relax(); // (throttled as it switched away)
 	enqueue_woken(t);
 	spin_unlock_irqrestore(&t->lock, f);
+}
+
+void sched_unthrottle_killed(struct task *t)
+{
+	unsigned long f = spin_lock_irqsave(&t->lock);
+	// Under t's rq lock: a throttle_task that did not see the kill has
+	// listed t by now (t->kill_pending was set before this call).
+	struct rq *rq = task_rq_lock(t);
+	struct sched_group *g = t->throttled_on;
+	bool claimed = false;
+	if (g) {
+		spin_lock(&g->bw_lock);
+		claimed = t->throttle_listed; // else the period's end has it
+		if (claimed) {
+			list_del_init(&t->throttle_node);
+			t->throttle_listed = false;
+		}
+		spin_unlock(&g->bw_lock);
+	}
+	spin_unlock(&rq->lock);
+	spin_unlock_irqrestore(&t->lock, f);
+	if (claimed)
+		unthrottle_task(t);
 }
 
 // Put g's throttled tasks back, one at a time, while g is not throttled

@@ -85,6 +85,9 @@ struct css_set;
 struct spinlock;
 bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new,
 			struct spinlock *css_lock);
+// t was just killed (t->kill_pending set): if it waits throttled for its
+// group's next period, it is queued now, and it is throttled no more.
+void sched_unthrottle_killed(struct task *t);
 // The same locks for current (interrupts off), for a swap that changes
 // none of its css (an exit's move to the exited twin of its set): its
 // load stays in its group and its time goes to the same css either way.

@@ -686,6 +686,7 @@ void task_signal(struct task *t, int sig)
 	__atomic_compare_exchange_n(&t->kill_pending, &none, sig, false, __ATOMIC_SEQ_CST,
 				    __ATOMIC_SEQ_CST);
 	wake_up_state(t, TASK_INTERRUPTIBLE | TASK_STOPPED); // a stopped task dies too
+	sched_unthrottle_killed(t); // one waiting for its group's next period too
 	// Running on another CPU: interrupt it, so that if it is in app code
 	// it dies now rather than at its next tick.
 	int cpu = READ_ONCE(t->cpu);

@@ -346,6 +346,46 @@ KTEST(cpu, a_task_owning_a_mutex_is_throttled_only_once_it_lets_go)
 	cp_umount();
 }
 
+// A killed task of a throttled group is let go at once and runs to its
+// exit: it does not wait for the group's next period (at 1 ms a second,
+// the torture suite's killed scripts took minutes to end).
+static int spin_until_killed(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		cpu_relax();
+		task_check_killed();
+	}
+	return 0;
+}
+
+KTEST(cpu, a_killed_task_of_a_throttled_group_exits_without_waiting_for_the_period)
+{
+	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
+	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
+	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
+	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *t = test_spawn("cpu_killed", spin_until_killed, NULL, &one);
+	ASSERT_NE(t, NULL);
+	EXPECT_GT(putpid(CP "/t/tasks", t->pid), 0);
+	// Wait until a period starts and it is throttled in it: the kill then
+	// comes with most of a second of that period left.
+	long p0 = stat_field(CP "/t/cpu.stat", "nr_periods");
+	for (int i = 0; i < 3000 && stat_field(CP "/t/cpu.stat", "nr_periods") == p0; i++)
+		sleep_ns(MS);
+	for (int i = 0; i < 3000 && !READ_ONCE(t->throttled_on); i++)
+		sleep_ns(MS);
+	ASSERT_TRUE(READ_ONCE(t->throttled_on) != NULL);
+	long periods = stat_field(CP "/t/cpu.stat", "nr_periods");
+	EXPECT_EQ(do_kill(t->pid, SIGKILL), 0);
+	EXPECT_EQ(test_reap(t, 5000 * MS), SIGKILL);
+	// Gone within the period it was killed in.
+	EXPECT_EQ(stat_field(CP "/t/cpu.stat", "nr_periods"), periods);
+	EXPECT_EQ(sys_rmdir(CP "/t"), 0);
+	cp_umount();
+}
+
 // Moves between limited groups, quotas switched on and off and groups
 // removed while tasks wait throttled: every task keeps running to its end
 // (none lost off the queues), and every group's load is back to 0 when it
