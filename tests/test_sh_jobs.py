@@ -70,6 +70,30 @@ def test_kill_stop_and_cont_on_any_task():
         assert not re.search(r"^\s*%s\s" % pid, g.run("ps"), re.M)
 
 
+def test_kill_of_a_background_command_with_parameters_reaches_it():
+    """$! is the command itself, as in dash (where the subshell execs it),
+    not a shell waiting for it: a kill leaves no orphan running."""
+    for g in guests:
+        g.run("t=100; n=2")
+        out = g.run("spin $t & p=$!; echo $p")
+        pid = out.splitlines()[-1]
+        assert state_of(g, "spin", pid)[0] == pid
+        check(g, "kill $p; wait $p; echo $?", "143")
+        assert " spin" not in g.run("ps")
+        # A pipeline's last command too, and words that are quoted.
+        g.run("spin \"$t\" | spin ${n:-1} & p=$!")
+        pid = g.run("echo $p")
+        assert state_of(g, "spin", pid)[1] in "RS"
+        check(g, "kill $p; sleep 0.3", "")
+        m = re.search(r"^\s*%s\s.*\s([RSDTNZX])\s" % pid, g.run("ps"), re.M)
+        assert not m or m.group(1) == "Z", "spin %s lives on: %s" % (pid, m.group(1))
+        g.run("kill %1 2>/dev/null; wait")
+        assert " spin" not in g.run("ps")
+        # Words whose expansion may change the shell stay in a subshell,
+        # as dash's do: ${x=...} assigns there only.
+        check(g, "unset x; true ${x=5} & wait; echo \"[$x]\"", re.compile(r"\[\d+\] \d+\n\[\]"))
+
+
 def sh_tasks(g):
     """The pids of the tasks named sh."""
     return re.findall(r"^\s*(\d+)\s.*\ssh$", g.run("ps"), re.M)

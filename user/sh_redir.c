@@ -499,27 +499,60 @@ char *sh_command_subst(struct sh *sh, const char *text, size_t len)
 
 // ---- pipelines -----------------------------------------------------------------------
 
+// Can word be expanded here, in the shell, as well as in a subshell? Its
+// parameter expansions ($x, ${x}, "$@", ${x:-y}, ${#x}, ${x%y}...) can:
+// they change nothing and run nothing. A command substitution ($(...),
+// `...`), an arithmetic one (it may assign) and ${x=y} or ${x?y} (they
+// assign, or end the shell) cannot; nor can any under set -u (an unset
+// parameter ends the shell). A spawned stage is the command itself, so
+// `kill $!` reaches it as in dash, where the subshell execs it; a
+// forkshell would be a shell waiting for it.
+static int word_expands_purely(struct sh *sh, const char *w)
+{
+	if (strchr(w, '`') || strstr(w, "$("))
+		return 0;
+	if (sh->opt_u && strchr(w, '$'))
+		return 0;
+	for (const char *p = strstr(w, "${"); p; p = strstr(p + 2, "${")) {
+		const char *q = p + 2;
+		if (*q == '#' && q[1] != '}') // ${#x}: a length
+			q++;
+		if (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
+			while (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			       (*q >= '0' && *q <= '9'))
+				q++;
+		else if (*q >= '0' && *q <= '9')
+			while (*q >= '0' && *q <= '9')
+				q++;
+		else if (*q && strchr("@*#?-$!", *q))
+			q++;
+		if (*q == ':')
+			q++;
+		if (*q == '=' || *q == '?')
+			return 0;
+	}
+	return 1;
+}
+
 // Is this stage an app, spawned rather than run in the shell? Then its
 // expanded argv is in *argv. A simple command whose name is an app (not
-// a builtin or function) and whose words expand without error.
+// a builtin or function) and whose words expand without error, and
+// purely (see above: it is expanded twice, and a background job's words
+// must not change this shell).
 static int stage_is_app(struct sh *sh, struct sh_node *cmd, char ***argv, int *argc)
 {
 	*argv = NULL;
 	if (cmd->type != N_CMD || cmd->nwords == cmd->nassign)
 		return 0;
-	// Only look at words that are plain (no $ or `): expanding others
-	// here would run their side effects twice.
+	// The name is a plain word: which command it is must be known here.
 	const char *w = cmd->words[cmd->nassign];
 	if (strpbrk(w, "$`\\'\"*?["))
 		return 0;
 	int kind = sh_command_kind(sh, w);
 	if (kind != CMD_APP)
 		return 0;
-	for (int i = cmd->nassign; i < cmd->nwords; i++)
-		if (strchr(cmd->words[i], '$') || strchr(cmd->words[i], '`'))
-			return 0;
-	for (int i = 0; i < cmd->nassign; i++)
-		if (strchr(cmd->words[i], '$') || strchr(cmd->words[i], '`'))
+	for (int i = 0; i < cmd->nwords; i++)
+		if (!word_expands_purely(sh, cmd->words[i]))
 			return 0;
 	if (sh_expand_words(sh, cmd->words + cmd->nassign, cmd->nwords - cmd->nassign, argv, argc) < 0)
 		return 0;
