@@ -294,10 +294,15 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 		sh_msg(sh, "out of memory");
 		return 2;
 	}
+	if (wait_it)
+		sh_console_job_prepare(sh);
 	pid_t pid = spawn(app, argv, envp);
 	sh_argv_free(envp);
 	if (pid < 0) {
-		sh_msg(sh, "spawn: %s", strerror(errno));
+		int err = errno;
+		if (wait_it)
+			sh_console_job_end(sh);
+		sh_msg(sh, "spawn: %s", strerror(err));
 		return 126;
 	}
 	if (!wait_it) {

@@ -20,17 +20,27 @@
 // last process and is in cooked mode for it. Otherwise no task is the
 // console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
 // as a byte: the shell itself never dies of it.
+// The mode is set before the job starts: set after, it could undo the
+// raw mode of a job that was quicker (top on another CPU lost its `q`).
+void sh_console_job_prepare(struct sh *sh)
+{
+	if (sh->editing && !sh->job_cooked) {
+		console_set_raw(0, 0);
+		sh->job_cooked = 1;
+	}
+}
+
 void sh_console_job_begin(struct sh *sh, pid_t fg)
 {
 	console_set_fg(0, fg);
-	if (sh->editing)
-		console_set_raw(0, 0);
+	sh_console_job_prepare(sh); // (a job continued by fg, bg's stopped one)
 }
 
 void sh_console_job_end(struct sh *sh)
 {
 	if (sh->editing)
 		console_set_raw(0, 1);
+	sh->job_cooked = 0;
 	console_set_fg(0, 0);
 }
 
