@@ -27,6 +27,13 @@ int sys_kill(pid_t pid, int sig)
 
 void sys_exit(int status) { task_exit(status); }
 
+int sys_pass_kills(int on)
+{
+	current->pass_kills = on != 0;
+	task_check_killed();
+	return 0;
+}
+
 pid_t sys_getpid(void)
 {
 	task_check_killed();

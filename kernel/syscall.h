@@ -127,6 +127,10 @@ pid_t sys_spawn_stopped(const char *app, char *const argv[], char *const envp[])
 pid_t sys_waitpid(pid_t pid, int *status, int options);
 int sys_kill(pid_t pid, int sig);
 void sys_exit(int status) __attribute__((noreturn));
+// on: if the caller dies of a signal (a kill), its children get the same
+// signal (for a task standing in for one that would exec: see
+// task->pass_kills). Always 0.
+int sys_pass_kills(int on);
 pid_t sys_getpid(void);
 pid_t sys_getppid(void);
 void *sys_sbrk(long increment); // the task's heap; (void*)-ENOMEM on failure

@@ -475,7 +475,8 @@ void task_reap_dead(void)
 // process group would: `sh -c`, taskset or env never leave their child
 // running. (A task that catches SIGINT does not die of it, so its
 // children -- a shell's background jobs -- are left alone; a child that
-// ignores SIGINT ignores this one too.)
+// ignores SIGINT ignores this one too.) A task that passes kills (a
+// forkshell, cgexec: task->pass_kills) passes any signal it dies of.
 static void reparent_children_locked(struct task *t)
 {
 	assert_held(&tasklist_lock);
@@ -485,8 +486,9 @@ static void reparent_children_locked(struct task *t)
 		list_del_init(&c->sibling);
 		c->parent = reaper;
 		c->autoreap = true;
-		if (READ_ONCE(t->kill_pending) == SIGINT && c->state != TASK_ZOMBIE)
-			task_signal(c, SIGINT);
+		int sig = READ_ONCE(t->kill_pending) & 0x7f;
+		if ((sig == SIGINT || (sig && t->pass_kills)) && c->state != TASK_ZOMBIE)
+			task_signal(c, sig);
 		if (reaper)
 			list_add_tail(&c->sibling, &reaper->children);
 		if (c->state == TASK_ZOMBIE) {

@@ -146,6 +146,11 @@ struct task {
 	struct list_head pid_link;  // in the pid hash
 	int exit_status;            // POSIX wait status, valid once a zombie
 	bool autoreap;              // nobody waits: the kernel reaps it
+	// The kill it dies of goes to its children too (sys_pass_kills): a
+	// task standing in for a process that would have exec'd them (a
+	// forkshell, cgexec), so that `kill PID` ends what it runs, as in
+	// Linux. Written by the task itself, read at its exit.
+	bool pass_kills;
 	bool stop_reported;         // (see stop_signal below)
 	struct list_head dead_link; // on the dead list (dead_lock in task.c)
 	struct wait_queue child_wait; // where it waits for children to exit

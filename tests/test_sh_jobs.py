@@ -92,6 +92,15 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
         # Words whose expansion may change the shell stay in a subshell,
         # as dash's do: ${x=...} assigns there only.
         check(g, "unset x; true ${x=5} & wait; echo \"[$x]\"", re.compile(r"\[\d+\] \d+\n\[\]"))
+        # A forkshell passes the kill on to the app it runs, as dash's
+        # subshell would have exec'd it: kill $! (SIGTERM or SIGKILL) and
+        # kill %N leave no spin behind.
+        for kill in ("kill $p", "kill -9 $p", "kill %1"):
+            g.run("spin $(echo 100) & p=$!; sleep 0.3")
+            assert state_of(g, "spin")[1] in "RS"
+            g.run("%s; sleep 0.3" % kill)
+            assert not re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M), kill
+            g.run("wait")
 
 
 def sh_tasks(g):

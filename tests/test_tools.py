@@ -157,6 +157,11 @@ def test_lscgroup_cgexec_cgclassify():
         for _ in range(3):
             check(g, "cgexec -g cpuset:/batch cat %s/batch/tasks | wc -l" % d, "3")
         g.run("kill $s1 $s2; wait")
+        # Killing cgexec kills the command, as libcgroup's (it execs).
+        g.run("cgexec -g cpuset:/batch spin 100 & p=$!; sleep 0.3")
+        check(g, "cat %s/batch/tasks | wc -l" % d, "1")
+        g.run("kill -9 $p; wait; sleep 0.3")
+        check(g, "cat %s/batch/tasks" % d, "")
         check(g, "cgexec -g '*:/batch/x' spin 0.2; cat %s/batch/x/cpuacct.usage" % d,
               re.compile(r"[1-9]\d*"))
         check(g, "cgexec -g cpuset:/batch sh -c 'exit 3'", "", status=3)

@@ -271,8 +271,10 @@ static int cgexec_main(int argc, char **argv)
 		for (int j = 0; j < t[k].n && idx < moved; j++, idx++)
 			cg_move(t[k].h[j], home[idx], self);
 	free(home);
-	if (pid > 0)
+	if (pid > 0) {
+		pass_kills(1); // as libcgroup's cgexec, which execs CMD
 		kill(pid, CORRAL_SIGCONT);
+	}
 	if (failed)
 		goto out;
 	if (pid < 0) {

@@ -33,6 +33,10 @@ pid_t spawn(const char *app, char *const argv[], char *const envp[]);
 // As spawn, but the child stops before it runs any of its code, until it
 // gets SIGCONT (kill(pid, CORRAL_SIGCONT)); waitpid(WUNTRACED) reports it stopped.
 pid_t spawn_stopped(const char *app, char *const argv[], char *const envp[]);
+// pass_kills(1): if the caller dies of a signal, its children get it too,
+// as if it had exec'd them (there is no exec: a forkshell or cgexec
+// stands in for the process it runs, and `kill PID` should end that).
+int pass_kills(int on);
 // The kernel's job-control signals: Linux's numbers (newlib's <signal.h>
 // numbers them differently).
 #define CORRAL_SIGCONT 18

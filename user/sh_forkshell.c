@@ -671,6 +671,7 @@ int sh_forkshell_main(struct sh *sh, const char *path)
 	}
 	sh->forkshell = 1;
 	sh->subshell = 1; // errors end this shell, as they end a subshell
+	pass_kills(1);    // dash's subshell would exec what it runs last
 	sh->env_by_getenv = 0;
 	struct reader r = {b.s, b.s + b.len, 0};
 	if (state_read(sh, &r) < 0) {

@@ -64,6 +64,8 @@ pid_t spawn(const char *app, char *const argv[], char *const envp[])
 	return LIBC_RESULT(sys_spawn(app, argv, envp));
 }
 
+int pass_kills(int on) { return LIBC_RESULT(sys_pass_kills(on)); }
+
 pid_t spawn_stopped(const char *app, char *const argv[], char *const envp[])
 {
 	if (!envp)

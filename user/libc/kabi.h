@@ -69,6 +69,7 @@ int sys_spawn_stopped(const char *app, char *const argv[], char *const envp[]);
 int sys_waitpid(int pid, int *status, int options);
 int sys_kill(int pid, int sig);
 void sys_exit(int status) __attribute__((noreturn));
+int sys_pass_kills(int on);
 int sys_getpid(void);
 int sys_getppid(void);
 int sys_nanosleep(unsigned long long ns);
