@@ -101,6 +101,15 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
             g.run("%s; sleep 0.3" % kill)
             assert not re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M), kill
             g.run("wait")
+        # So does sh -c with one command, which dash execs; with a list
+        # (dash's children too) a kill of the shell leaves the command.
+        g.run("sh -c 'spin 100' & p=$!; sleep 0.3; kill $p; sleep 0.3")
+        assert not re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M)
+        g.run("wait")
+        g.run("sh -c 'spin 100; true' & p=$!; sleep 0.3; kill $p; sleep 0.3")
+        pid, state = state_of(g, "spin")
+        assert state in "RS"
+        g.run("kill %s; wait" % pid)
 
 
 def sh_tasks(g):

@@ -605,6 +605,12 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 			if (i < argc)
 				i++;
 			sh_set_params(sh, NULL, argv + i, argc - i);
+			// One command alone (no ; & | or newline): dash execs it, so
+			// a kill of this shell ends it. Here it is a child: pass the
+			// kill on (never with a list, whose commands dash runs as
+			// children too, and a kill leaves them running).
+			if (!strpbrk(text, ";&|\n"))
+				pass_kills(1);
 			sh_run_text(sh, text, 1);
 			status = sh->status;
 		}
