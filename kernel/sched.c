@@ -523,6 +523,35 @@ static void enqueue_woken(struct task *t)
 	spin_unlock(&rq->lock);
 }
 
+// A throttled task leaves its group's wait early (a move, a kill): take
+// it off the group's list, under t->lock and t's rq lock. False if it is
+// on no list, or if the period's end took it first (unthrottle_list
+// queues it then).
+static bool claim_throttled(struct task *t)
+{
+	struct sched_group *g = t->throttled_on;
+	if (!g)
+		return false;
+	spin_lock(&g->bw_lock);
+	bool claimed = t->throttle_listed;
+	if (claimed) {
+		list_del_init(&t->throttle_node);
+		t->throttle_listed = false;
+	}
+	spin_unlock(&g->bw_lock);
+	return claimed;
+}
+
+// t was claimed off its group's list; t->lock held, interrupts off: queue
+// it on an allowed CPU.
+static void requeue_throttled(struct task *t)
+{
+	t->throttled_on = NULL;
+	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
+		cpu_relax(); // (throttled as it switched away)
+	enqueue_woken(t);
+}
+
 // prev was switched out because its CPU is no longer allowed: queue it on
 // an allowed one. Interrupts off, no lock held.
 void (*sched_migrate_window_hook)(struct task *t);
@@ -1029,25 +1058,12 @@ bool sched_swap_css_set(struct task *t, struct css_set *old, struct css_set *new
 		}
 	} else if (ok) {
 		t->css_set = new;
-		struct sched_group *g = t->throttled_on;
-		if (g) { // leaves its old group's wait at once
-			spin_lock(&g->bw_lock);
-			unthrottle = t->throttle_listed;
-			if (unthrottle) {
-				list_del_init(&t->throttle_node);
-				t->throttle_listed = false;
-			}
-			spin_unlock(&g->bw_lock);
-		}
+		unthrottle = claim_throttled(t); // leaves its old group's wait at once
 	}
 	spin_unlock(css_lock);
 	spin_unlock(&rq->lock);
-	if (unthrottle) {
-		t->throttled_on = NULL;
-		while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-			cpu_relax(); // (throttled as it switched away)
-		enqueue_woken(t);
-	}
+	if (unthrottle)
+		requeue_throttled(t);
 	spin_unlock_irqrestore(&t->lock, f);
 	return ok;
 }
@@ -1197,10 +1213,7 @@ s64 sched_bw_refill(s64 runtime, s64 quota)
 static void unthrottle_task(struct task *t)
 {
 	unsigned long f = spin_lock_irqsave(&t->lock);
-	t->throttled_on = NULL;
-	while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
-		cpu_relax(); // (throttled as it switched away)
-	enqueue_woken(t);
+	requeue_throttled(t);
 	spin_unlock_irqrestore(&t->lock, f);
 }
 
@@ -1210,21 +1223,11 @@ void sched_unthrottle_killed(struct task *t)
 	// Under t's rq lock: a throttle_task that did not see the kill has
 	// listed t by now (t->kill_pending was set before this call).
 	struct rq *rq = task_rq_lock(t);
-	struct sched_group *g = t->throttled_on;
-	bool claimed = false;
-	if (g) {
-		spin_lock(&g->bw_lock);
-		claimed = t->throttle_listed; // else the period's end has it
-		if (claimed) {
-			list_del_init(&t->throttle_node);
-			t->throttle_listed = false;
-		}
-		spin_unlock(&g->bw_lock);
-	}
+	bool claimed = claim_throttled(t);
 	spin_unlock(&rq->lock);
-	spin_unlock_irqrestore(&t->lock, f);
 	if (claimed)
-		unthrottle_task(t);
+		requeue_throttled(t);
+	spin_unlock_irqrestore(&t->lock, f);
 }
 
 // Put g's throttled tasks back, one at a time, while g is not throttled

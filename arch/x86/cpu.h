@@ -40,9 +40,12 @@ struct cpu {
 	int node;              // NUMA node
 	bool online;
 	volatile u64 ticks;    // timer ticks seen by this CPU
-	volatile u64 tick_rip; // debug: where the last tick interrupted (sched_dump)
+	// Debug, written by this CPU only, read racily by sched_dump and the
+	// torture suite: where the last tick interrupted (rip, rflags), and
+	// the frame of the outermost interrupt running now (NULL outside one).
+	volatile u64 tick_rip;
 	volatile u64 tick_rflags;
-	struct trap_frame *irq_frame; // debug: what the outermost interrupt interrupted
+	struct trap_frame *irq_frame;
 	struct rq *rq;         // scheduler run queue (kernel/sched.c)
 	struct task *idle;     // this CPU's idle task
 	u64 idle_ns, busy_ns;  // time accounting (scheduler; under rq->lock)
