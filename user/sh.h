@@ -225,7 +225,6 @@ struct sh {
 	int sigpipe_exit; // a forkshell wrote into a closed pipe: it ends as a
 			  // SIGPIPE death would, without its EXIT trap
 	int editing;     // the console is ours, in raw mode, while reading
-	int job_cooked;  // editing, and the console is cooked for a job now
 	struct sh_editor ed;
 };
 
@@ -380,12 +379,15 @@ int sh_wait_pid(pid_t pid, int *wstatus);
 int sh_wait_fg(struct sh *sh, pid_t pid, int *wstatus);
 // A foreground job stopped: remember it as a stopped job and say so.
 void sh_job_stopped(struct sh *sh, const pid_t *pids, int npids, const char *text);
-// Around a foreground job: prepare (cooked mode) before it is spawned, so
-// that a mode the job sets itself (top's raw keys) is not undone; begin
-// (it gets Ctrl-C; cooked, if not prepared); end (raw for the editor).
-void sh_console_job_prepare(struct sh *sh);
+// Around a foreground job: begin (it gets Ctrl-C; the console cooked),
+// end (raw again for the editor). sh_spawn_job spawns an app as the
+// foreground job and begins it, cooking the console *before* the spawn,
+// so that a mode the job sets itself (top's raw keys) is not undone; -1
+// with errno if the spawn fails (nothing begun). The caller waits for it,
+// then ends it.
 void sh_console_job_begin(struct sh *sh, pid_t fg);
 void sh_console_job_end(struct sh *sh);
+pid_t sh_spawn_job(struct sh *sh, const char *app, char **argv, char **envp);
 int sh_job_add(struct sh *sh, const pid_t *pids, int npids, const char *text,
 	       size_t len);
 void sh_jobs_poll(struct sh *sh, int report);

@@ -512,16 +512,13 @@ static int builtin_exec(struct sh *sh, int argc, char **argv)
 	int status;
 	if (kind == CMD_APP) {
 		char **envp = sh_env_inherited(sh, 0) ? NULL : sh_build_env(sh, NULL, 0);
-		sh_console_job_prepare(sh);
-		pid_t pid = spawn(argv[1], argv + 1, envp);
+		pid_t pid = sh_spawn_job(sh, argv[1], argv + 1, envp);
 		int err = errno;
 		sh_argv_free(envp);
 		if (pid < 0) {
-			sh_console_job_end(sh);
 			sh_msg(sh, "exec: %s: %s", argv[1], strerror(err));
 			status = 126;
 		} else {
-			sh_console_job_begin(sh, pid);
 			status = sh_wait_pid(pid, NULL);
 			sh_console_job_end(sh);
 		}

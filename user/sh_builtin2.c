@@ -285,16 +285,13 @@ static int builtin_command(struct sh *sh, int argc, char **argv)
 		return 127;
 	}
 	char **envp = sh_env_inherited(sh, 0) ? NULL : sh_build_env(sh, NULL, 0);
-	sh_console_job_prepare(sh);
-	pid_t pid = spawn(argv[i], argv + i, envp);
+	pid_t pid = sh_spawn_job(sh, argv[i], argv + i, envp);
 	int err = errno;
 	sh_argv_free(envp);
 	if (pid < 0) {
-		sh_console_job_end(sh);
 		sh_msg(sh, "%s: %s", argv[i], strerror(err));
 		return 126;
 	}
-	sh_console_job_begin(sh, pid);
 	int status = sh_wait_pid(pid, NULL);
 	sh_console_job_end(sh);
 	return status;

@@ -294,14 +294,10 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 		sh_msg(sh, "out of memory");
 		return 2;
 	}
-	if (wait_it)
-		sh_console_job_prepare(sh);
-	pid_t pid = spawn(app, argv, envp);
+	pid_t pid = wait_it ? sh_spawn_job(sh, app, argv, envp) : spawn(app, argv, envp);
+	int err = errno;
 	sh_argv_free(envp);
 	if (pid < 0) {
-		int err = errno;
-		if (wait_it)
-			sh_console_job_end(sh);
 		sh_msg(sh, "spawn: %s", strerror(err));
 		return 126;
 	}
@@ -309,7 +305,6 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 		sh->last_bg = pid;
 		return 0;
 	}
-	sh_console_job_begin(sh, pid);
 	int wst = 0;
 	int st = sh_wait_fg(sh, pid, &wst);
 	sh_console_job_end(sh);

@@ -20,28 +20,36 @@
 // last process and is in cooked mode for it. Otherwise no task is the
 // console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
 // as a byte: the shell itself never dies of it.
-// The mode is set before the job starts: set after, it could undo the
-// raw mode of a job that was quicker (top on another CPU lost its `q`).
-void sh_console_job_prepare(struct sh *sh)
-{
-	if (sh->editing && !sh->job_cooked) {
-		console_set_raw(0, 0);
-		sh->job_cooked = 1;
-	}
-}
-
 void sh_console_job_begin(struct sh *sh, pid_t fg)
 {
 	console_set_fg(0, fg);
-	sh_console_job_prepare(sh); // (a job continued by fg, bg's stopped one)
+	if (sh->editing)
+		console_set_raw(0, 0);
 }
 
 void sh_console_job_end(struct sh *sh)
 {
 	if (sh->editing)
 		console_set_raw(0, 1);
-	sh->job_cooked = 0;
 	console_set_fg(0, 0);
+}
+
+// An app we spawn: the console is cooked before it starts. Cooked after,
+// it could undo the raw mode of a job that was quicker (top on another
+// CPU lost its `q`).
+pid_t sh_spawn_job(struct sh *sh, const char *app, char **argv, char **envp)
+{
+	if (sh->editing)
+		console_set_raw(0, 0);
+	pid_t pid = spawn(app, argv, envp);
+	if (pid < 0) {
+		int err = errno;
+		sh_console_job_end(sh);
+		errno = err;
+	} else {
+		console_set_fg(0, pid);
+	}
+	return pid;
 }
 
 int sh_wait_status(int wstatus)
