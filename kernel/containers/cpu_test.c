@@ -259,17 +259,25 @@ KTEST(cpu, a_quota_throttles_and_cpu_stat_counts)
 	cp_umount();
 }
 
+// fn(arg) on the last CPU, in a new group CP/t of 1 ms a second (the
+// test removes it); NULL if the group or the task could not be made.
+static struct task *spawn_in_1ms_a_second(const char *name, int (*fn)(void *), void *arg)
+{
+	if (sys_mkdir(CP "/t", 0755) != 0 || put(CP "/t/cpu.cfs_period_us", "1000000") <= 0 ||
+	    put(CP "/t/cpu.cfs_quota_us", "1000") <= 0)
+		return NULL;
+	cpumask_t one = cpumask_of(last_cpu());
+	struct task *t = test_spawn(name, fn, arg, &one);
+	EXPECT_TRUE(!t || putpid(CP "/t/tasks", t->pid) > 0);
+	return t;
+}
+
 KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 {
 	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
-	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
 	volatile int stop = 0;
-	cpumask_t one = cpumask_of(last_cpu());
-	struct task *t = test_spawn("cpu_thr", spinner, (void *)&stop, &one);
+	struct task *t = spawn_in_1ms_a_second("cpu_thr", spinner, (void *)&stop);
 	ASSERT_NE(t, NULL);
-	EXPECT_GT(putpid(CP "/t/tasks", t->pid), 0);
 	sleep_ns(50 * MS); // throttled after its 1 ms, for the rest of the second
 	u64 u0 = task_cpu_time_ns(t);
 	sleep_ns(50 * MS);
@@ -314,16 +322,11 @@ static int hold_then_spin(void *arg)
 KTEST(cpu, a_task_owning_a_mutex_is_throttled_only_once_it_lets_go)
 {
 	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
-	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
 	struct mutex m;
 	mutex_init(&m, "held_over_quota");
 	struct holder h = {.m = &m};
-	cpumask_t one = cpumask_of(last_cpu());
-	struct task *t = test_spawn("cpu_holder", hold_then_spin, &h, &one);
+	struct task *t = spawn_in_1ms_a_second("cpu_holder", hold_then_spin, &h);
 	ASSERT_NE(t, NULL);
-	EXPECT_GT(putpid(CP "/t/tasks", t->pid), 0);
 	h.go = 1;
 	for (int i = 0; i < 5000 && !h.locked; i++)
 		sleep_ns(MS);
@@ -362,13 +365,8 @@ static int spin_until_killed(void *arg)
 KTEST(cpu, a_killed_task_of_a_throttled_group_exits_without_waiting_for_the_period)
 {
 	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
-	ASSERT_EQ(sys_mkdir(CP "/t", 0755), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_period_us", "1000000"), 0);
-	EXPECT_GT(put(CP "/t/cpu.cfs_quota_us", "1000"), 0); // 1 ms a second
-	cpumask_t one = cpumask_of(last_cpu());
-	struct task *t = test_spawn("cpu_killed", spin_until_killed, NULL, &one);
+	struct task *t = spawn_in_1ms_a_second("cpu_killed", spin_until_killed, NULL);
 	ASSERT_NE(t, NULL);
-	EXPECT_GT(putpid(CP "/t/tasks", t->pid), 0);
 	// Wait until a period starts and it is throttled in it: the kill then
 	// comes with most of a second of that period left.
 	long p0 = stat_field(CP "/t/cpu.stat", "nr_periods");
