@@ -87,14 +87,12 @@ KTEST(mutex, trylock_fails_while_another_task_holds_it)
 struct order {
 	struct mutex m;
 	int next, got[3];
-	volatile int queued;
 };
 
 static int lock_and_record(void *arg)
 {
 	struct order *o = (struct order *)((long)arg & ~3L);
 	int me = (long)arg & 3;
-	__atomic_add_fetch(&o->queued, 1, __ATOMIC_SEQ_CST);
 	mutex_lock(&o->m);
 	o->got[o->next++] = me;
 	mutex_unlock(&o->m);
@@ -106,14 +104,19 @@ KTEST(mutex, waiters_get_the_mutex_in_arrival_order)
 	static struct order o __attribute__((aligned(4)));
 	mutex_init(&o.m, "order");
 	o.next = 0;
-	o.queued = 0;
 	mutex_lock(&o.m);
 	struct task *t[3];
 	for (int i = 0; i < 3; i++) {
 		ASSERT_TRUE(t[i] = test_spawn("waiter", lock_and_record, (void *)((long)&o | i), NULL));
-		while (o.queued <= i)
+		// Until it is on the wait list (its CPU may be slow: up to 5 s).
+		for (int ms = 0; ms < 5000; ms++) {
+			spin_lock(&o.m.wait_lock);
+			size_t waiting = list_count(&o.m.waiters);
+			spin_unlock(&o.m.wait_lock);
+			if (waiting > (size_t)i)
+				break;
 			sleep_ns(MS);
-		sleep_ns(10 * MS); // let it reach the wait list
+		}
 	}
 	mutex_unlock(&o.m);
 	for (int i = 0; i < 3; i++)

@@ -11,6 +11,7 @@ struct sig_probe {
 	volatile int handled_sig; // the last handler's signal
 	volatile pid_t child;     // a child it started, if any
 	volatile int child_ign, child_term; // the child's INT / TERM dispositions
+	volatile int sent;        // 1: the test has sent its signal
 };
 
 // Handlers get only the signal number; the running test's probe is here
@@ -125,7 +126,7 @@ KTEST(signal, sigint_reaches_the_children_of_a_task_killed_by_it_not_of_one_that
 	wait_ready(&q);
 	EXPECT_EQ(do_kill(t->pid, SIGINT), 0);
 	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), SIGINT);
-	for (int i = 0; i < 100 && alive(q.child); i++)
+	for (int i = 0; i < 2000 && alive(q.child); i++)
 		sleep_ns(5 * MS);
 	EXPECT_FALSE(alive(q.child));
 }
@@ -230,7 +231,12 @@ static int block_then_unblock(void *arg)
 	sys_sigaction(SIGUSR2, SIG_ACTION_CATCH, NULL);
 	sys_sigprocmask(SIG_BLOCK, &set, NULL);
 	p->ready = 1;
-	p->sleep_ret = sleep_ns(100 * MS); // not cut short
+	// Sleeps (not cut short) until the test has sent it, however slowly
+	// the host runs the test.
+	u64 deadline = clock_ns() + 10 * NSEC_PER_SEC;
+	do
+		p->sleep_ret = sleep_ns(MS);
+	while (!p->sleep_ret && !p->sent && clock_ns() < deadline);
 	signal_deliver(count_handler);
 	if (p->handled != 0)
 		return 10;
@@ -251,7 +257,8 @@ KTEST(signal, a_blocked_signal_waits_until_it_is_unblocked)
 	for (int i = 0; i < 1000 && !p.ready; i++)
 		sleep_ns(MS);
 	EXPECT_EQ(do_kill(t->pid, SIGUSR2), 0);
-	EXPECT_EQ(test_reap(t, NSEC_PER_SEC), 0);
+	p.sent = 1;
+	EXPECT_EQ(test_reap(t, 10 * NSEC_PER_SEC), 0);
 	EXPECT_EQ(p.sleep_ret, 0);
 	EXPECT_EQ(p.handled, 1);
 	EXPECT_EQ(p.handled_sig, SIGUSR2);

@@ -49,8 +49,18 @@ KTEST(wait, complete_wakes_one_waiter_per_event)
 		ASSERT_TRUE(t[i] = test_spawn("waiter", wait_for_it, &c, NULL));
 	sleep_ns(30 * MS);
 	complete(&c);
-	sleep_ns(30 * MS);
+	// One waiter exits (its CPU may be slow to run it: up to 5 s), and
+	// 50 ms on no other has.
 	int exited = 0;
+	u64 deadline = clock_ns() + 5 * NSEC_PER_SEC;
+	do {
+		sleep_ns(MS);
+		exited = 0;
+		for (int i = 0; i < 3; i++)
+			exited += READ_ONCE(t[i]->state) == TASK_ZOMBIE;
+	} while (exited == 0 && clock_ns() < deadline);
+	sleep_ns(50 * MS);
+	exited = 0;
 	for (int i = 0; i < 3; i++)
 		exited += READ_ONCE(t[i]->state) == TASK_ZOMBIE;
 	EXPECT_EQ(exited, 1);
@@ -111,7 +121,7 @@ KTEST(wait, timeout_expires_no_earlier_than_asked)
 	u64 took = clock_ns() - t0;
 	EXPECT_EQ(left, 0);
 	EXPECT_GE(took, 20 * MS);
-	EXPECT_LT(took, 200 * MS);
+	EXPECT_LT(took, 2 * NSEC_PER_SEC); // not forever; a stalled vCPU may add much
 }
 
 struct later {

@@ -94,7 +94,16 @@ KTEST(smp, timer_ticks_advance_on_every_cpu)
 	int cpu;
 	for_each_cpu(cpu, &cpu_online_mask)
 		before[cpu] = cpus[cpu]->ticks;
-	udelay(50000); // 5 ticks at HZ=100
+	// 2 ticks each is 20 ms at HZ=100; a host that keeps a vCPU off the
+	// processor can delay a CPU's ticks well past that, so wait up to 5 s.
+	u64 deadline = clock_ns() + 5 * NSEC_PER_SEC;
+	bool all;
+	do {
+		udelay(10000);
+		all = true;
+		for_each_cpu(cpu, &cpu_online_mask)
+			all &= cpus[cpu]->ticks >= before[cpu] + 2;
+	} while (!all && clock_ns() < deadline);
 	for_each_cpu(cpu, &cpu_online_mask)
 		EXPECT_GE(cpus[cpu]->ticks, before[cpu] + 2);
 }

@@ -306,8 +306,8 @@ KTEST(container, release_agent_runs_once_per_release)
 	EXPECT_EQ(atomic_read(&container_releases), before); // not empty yet
 	stop = 1;
 	EXPECT_EQ(test_reap(t, 2000 * MS), 0);
-	for (int i = 0; i < 200 && atomic_read(&container_releases) == before; i++)
-		sleep_ns(5 * MS);
+	for (int i = 0; i < 2000 && atomic_read(&container_releases) == before; i++)
+		sleep_ns(5 * MS); // the worker's spawn of the agent: up to 10 s
 	sleep_ns(50 * MS);
 	EXPECT_EQ(atomic_read(&container_releases), before + 1);
 	EXPECT_EQ(sys_rmdir("/tmp/ct_rel/r"), 0);
