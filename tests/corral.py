@@ -390,6 +390,22 @@ def check(g, cmd, want, status=0, timeout=30):
     return out
 
 
+def check_soon(g, cmd, want, timeout=10.0):
+    """Run cmd on guest g every 0.2 s until its output is want (a string),
+    for up to timeout seconds: for a state that other tasks reach on their
+    own time (a spawn, an exit, a move), which a loaded host may delay.
+    Asserts that it came; returns the output."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out = g.run(cmd)
+        if out == want or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert out == want, "%s: %r printed %r, want %r (waited %.0f s)" % (
+        g.describe(), cmd, out, want, timeout)
+    return out
+
+
 class _InitRun(_ReportCursor):
     """What tests/run.py needs to show the serial tail of a run_init()."""
 

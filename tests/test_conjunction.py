@@ -111,14 +111,21 @@ def test_batch_tasks_run_only_on_cpus_2_and_3():
 
 def test_batch_stays_within_its_quota_of_one_and_a_half_cpus():
     s0 = run("cat %s/cpu.stat" % BATCH)
-    out = run("cat %s/cpuacct.usage /proc/uptime; sleep 4; cat %s/cpuacct.usage /proc/uptime"
-              % (BATCH, BATCH)).split()
-    u0, t0, u1, t1 = int(out[0]), float(out[1]), int(out[3]), float(out[4])
-    s1 = run("cat %s/cpu.stat" % BATCH)
-    cpus = (u1 - u0) / 1e9 / (t1 - t0)
-    print("batch: %.3f CPUs over %.1f s (quota 1.5); cpu.stat %s" % (cpus, t1 - t0,
-                                                                     s1.replace("\n", ", ")))
-    assert cpus <= 1.5 + 0.08, cpus  # three spinners would take 2
+    # Up to three 4 s windows, the first within 1.58 CPUs passing: a vCPU
+    # the host stalls charges the stall to the spinner on it, and a
+    # window can end before that debt is repaid by throttling. Three
+    # spinners over the limit would take 2 in every window.
+    for window in range(3):
+        out = run("cat %s/cpuacct.usage /proc/uptime; sleep 4; cat %s/cpuacct.usage /proc/uptime"
+                  % (BATCH, BATCH)).split()
+        u0, t0, u1, t1 = int(out[0]), float(out[1]), int(out[3]), float(out[4])
+        s1 = run("cat %s/cpu.stat" % BATCH)
+        cpus = (u1 - u0) / 1e9 / (t1 - t0)
+        print("batch: %.3f CPUs over %.1f s (quota 1.5); cpu.stat %s" % (
+            cpus, t1 - t0, s1.replace("\n", ", ")))
+        if cpus <= 1.5 + 0.08:
+            break
+    assert cpus <= 1.5 + 0.08, cpus
     throttled = lambda s: int(re.search(r"nr_throttled (\d+)", s).group(1))
     assert throttled(s1) > throttled(s0), (s0, s1)
 

@@ -61,12 +61,13 @@ def test_an_idle_system_shows_load_average_0():
 
 def test_load_averages_rise_under_load_fastest_for_1_minute():
     for g in guests:
-        n = spin_all(g, 14)
+        n = spin_all(g, 30)  # (killed below)
         g.run("sleep 12", timeout=60)
         loads, running, _ = loadavg(g)
         # Two or three samples of n runnable tasks: 1-minute n*(1-e^(-10/60))
-        # or more; the longer averages move more slowly.
-        assert loads[0] >= 0.15 * n and loads[0] <= n, "%s: %s" % (g.describe(), loads)
+        # = 0.153n or more (0.13n: a sample may catch a spinner mid-move
+        # between CPUs); the longer averages move more slowly.
+        assert loads[0] >= 0.13 * n and loads[0] <= n, "%s: %s" % (g.describe(), loads)
         assert loads[0] > loads[1] > loads[2] > 0, "%s: %s" % (g.describe(), loads)
         assert running >= n, "%s: %d running, %d spinning" % (g.describe(), running, n)
         out = g.run("uptime")

@@ -29,6 +29,20 @@ def state_of(g, name, pid=r"\d+"):
     return m.group(1), m.group(2)
 
 
+def spin_running(g):
+    return re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M)
+
+
+def until(g, pred, what, tries=50):
+    """Poll pred(g) every 0.2 s (a task starts or dies on its own time on
+    a loaded host), up to 10 s; assert it came true."""
+    for _ in range(tries):
+        if pred(g):
+            return
+        time.sleep(0.2)
+    assert pred(g), "%s: %s" % (g.describe(), what)
+
+
 def test_ctrl_z_stops_the_foreground_job_and_fg_bg_continue_it():
     for g in guests:
         g.sendline("spin 100")
@@ -74,7 +88,7 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
     """$! is the command itself, as in dash (where the subshell execs it),
     not a shell waiting for it: a kill leaves no orphan running."""
     for g in guests:
-        g.run("t=100; n=2")
+        g.run("t=100; n=100")
         out = g.run("spin $t & p=$!; echo $p")
         pid = out.splitlines()[-1]
         assert state_of(g, "spin", pid)[0] == pid
@@ -84,9 +98,12 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
         g.run("spin \"$t\" | spin ${n:-1} & p=$!")
         pid = g.run("echo $p")
         assert state_of(g, "spin", pid)[1] in "RS"
-        check(g, "kill $p; sleep 0.3", "")
-        m = re.search(r"^\s*%s\s.*\s([RSDTNZX])\s" % pid, g.run("ps"), re.M)
-        assert not m or m.group(1) == "Z", "spin %s lives on: %s" % (pid, m.group(1))
+        check(g, "kill $p", "")
+
+        def gone(g):
+            m = re.search(r"^\s*%s\s.*\s([RSDTNZX])\s" % pid, g.run("ps"), re.M)
+            return not m or m.group(1) == "Z"
+        until(g, gone, "spin %s lives on" % pid)
         g.run("kill %1 2>/dev/null; wait")
         assert " spin" not in g.run("ps")
         # Words whose expansion may change the shell stay in a subshell,
@@ -96,17 +113,21 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
         # subshell would have exec'd it: kill $! (SIGTERM or SIGKILL) and
         # kill %N leave no spin behind.
         for kill in ("kill $p", "kill -9 $p", "kill %1"):
-            g.run("spin $(echo 100) & p=$!; sleep 0.3")
-            assert state_of(g, "spin")[1] in "RS"
-            g.run("%s; sleep 0.3" % kill)
-            assert not re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M), kill
+            g.run("spin $(echo 100) & p=$!")
+            until(g, spin_running, "no spin running")
+            g.run(kill)
+            until(g, lambda g: not spin_running(g), "spin lives on after " + kill)
             g.run("wait")
         # So does sh -c with one command, which dash execs; with a list
         # (dash's children too) a kill of the shell leaves the command.
-        g.run("sh -c 'spin 100' & p=$!; sleep 0.3; kill $p; sleep 0.3")
-        assert not re.search(r"\s[RS]\s.*\sspin$", g.run("ps"), re.M)
+        g.run("sh -c 'spin 100' & p=$!")
+        until(g, spin_running, "no spin running")
+        g.run("kill $p")
+        until(g, lambda g: not spin_running(g), "spin lives on after kill of sh -c")
         g.run("wait")
-        g.run("sh -c 'spin 100; true' & p=$!; sleep 0.3; kill $p; sleep 0.3")
+        g.run("sh -c 'spin 100; true' & p=$!")
+        until(g, spin_running, "no spin running")
+        g.run("kill $p; wait $p; sleep 0.3")
         pid, state = state_of(g, "spin")
         assert state in "RS"
         g.run("kill %s; wait" % pid)

@@ -407,14 +407,16 @@ def test_background_job_pid_jobs_kill_wait():
 
 def test_wait_for_background_jobs():
     for g in guests:
-        g.run("sleep 0.3 &")
-        g.run("sh -c 'exit 3' &")
+        # Both still running at the prompts before wait (a job that ends
+        # sooner is announced Done and forgotten there, as in dash).
+        g.run("sleep 3 &")
+        g.run("sh -c 'sleep 1; exit 3' &")
         check(g, "wait $!", "", status=3)
         check(g, "wait", "")
         check(g, "wait 99999", "", status=127)   # (dash says nothing either)
         # A finished job is announced once, before a prompt.
         out = g.run("true &")
-        time.sleep(0.3)
+        time.sleep(1)
         out += "\n" + g.run("echo next")
         out += "\n" + g.run("echo again")
         assert len(re.findall(r"^\[\d+\]\+ Done  true$", out, re.M)) == 1, out

@@ -9,7 +9,7 @@ tools with GNU coreutils on the host build.)
 
 import re
 
-from corral import NUMA, SMALL, Corral, check
+from corral import NUMA, SMALL, Corral, check, check_soon
 
 guests = []
 
@@ -154,14 +154,15 @@ def test_lscgroup_cgexec_cgclassify():
         # must wait for a busy CPU to leave: the tasks are the spinners
         # and the command.
         g.run("cgexec -g cpuset:/batch spin 30 & s1=$!; cgexec -g cpuset:/batch spin 30 & s2=$!")
+        check_soon(g, "cat %s/batch/tasks | wc -l" % d, "2")
         for _ in range(3):
             check(g, "cgexec -g cpuset:/batch cat %s/batch/tasks | wc -l" % d, "3")
         g.run("kill $s1 $s2; wait")
         # Killing cgexec kills the command, as libcgroup's (it execs).
-        g.run("cgexec -g cpuset:/batch spin 100 & p=$!; sleep 0.3")
-        check(g, "cat %s/batch/tasks | wc -l" % d, "1")
-        g.run("kill -9 $p; wait; sleep 0.3")
-        check(g, "cat %s/batch/tasks" % d, "")
+        g.run("cgexec -g cpuset:/batch spin 100 & p=$!")
+        check_soon(g, "cat %s/batch/tasks | wc -l" % d, "1")
+        g.run("kill -9 $p; wait")
+        check_soon(g, "cat %s/batch/tasks" % d, "")
         check(g, "cgexec -g '*:/batch/x' spin 0.2; cat %s/batch/x/cpuacct.usage" % d,
               re.compile(r"[1-9]\d*"))
         check(g, "cgexec -g cpuset:/batch sh -c 'exit 3'", "", status=3)
