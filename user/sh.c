@@ -280,7 +280,16 @@ char *sh_read_script(const char *path)
 // at a time, as dash does: a command runs before the next is parsed, so
 // a syntax error further on does not stop what comes before it. As POSIX
 // asks of a non-interactive shell, a syntax error ends it.
+static int run_text(struct sh *sh, const char *text, int lineno, int exec_last);
+
 int sh_run_text(struct sh *sh, const char *text, int lineno)
+{
+	return run_text(sh, text, lineno, 0);
+}
+
+// exec_last (`sh -c`): the last command runs as busybox's, which execs it
+// (sh->exec_node).
+static int run_text(struct sh *sh, const char *text, int lineno, int exec_last)
 {
 	struct sh_parser *p = sh_parser_new(sh, text, lineno);
 	if (!p) {
@@ -303,7 +312,9 @@ int sh_run_text(struct sh *sh, const char *text, int lineno)
 			sh_arena_put(n->arena);
 			continue;
 		}
+		sh->exec_node = exec_last && sh_parser_at_end(p) ? sh_exec_tail(n) : NULL;
 		sh_exec(sh, n);
+		sh->exec_node = NULL;
 		sh_arena_put(n->arena);
 		if (sh->jump)
 			break;
@@ -605,13 +616,7 @@ static int sh_main_body(int argc, char **argv, long stack_limit)
 			if (i < argc)
 				i++;
 			sh_set_params(sh, NULL, argv + i, argc - i);
-			// One command alone (no ; & | or newline): dash execs it, so
-			// a kill of this shell ends it. Here it is a child: pass the
-			// kill on (never with a list, whose commands dash runs as
-			// children too, and a kill leaves them running).
-			if (!strpbrk(text, ";&|\n"))
-				pass_kills(1);
-			sh_run_text(sh, text, 1);
+			run_text(sh, text, 1, 1);
 			status = sh->status;
 		}
 	} else if (i < argc) {

@@ -116,6 +116,8 @@ struct sh_parser;
 struct sh_parser *sh_parser_new(struct sh *sh, const char *text, int lineno);
 int sh_parse_next(struct sh_parser *p, struct sh_node **out);
 int sh_parser_lineno(struct sh_parser *p);
+// 1 if only blanks and comments are left after the command just parsed.
+int sh_parser_at_end(struct sh_parser *p);
 void sh_parser_free(struct sh_parser *p);
 // After SH_PARSE_INCOMPLETE with no more text: "end of file unexpected".
 void sh_parser_report_eof(struct sh_parser *p);
@@ -226,6 +228,9 @@ struct sh {
 			  // SIGPIPE death would, without its EXIT trap
 	int editing;     // the console is ours, in raw mode, while reading
 	struct sh_editor ed;
+	// `sh -c`: the simple command busybox sh would exec, the last one of
+	// the text (sh_exec_tail of the last complete command), while it runs.
+	struct sh_node *exec_node;
 };
 
 // sh.c: variables.
@@ -347,6 +352,11 @@ int sh_forkshell_main(struct sh *sh, const char *path);
 
 // sh_exec.c
 int sh_exec(struct sh *sh, struct sh_node *n);
+// The simple command busybox sh would exec if n were the last command of
+// `sh -c` text (its EV_EXIT): n's last, if nothing is left to run after it
+// in this shell; NULL if there is none (a background job, a pipeline, a
+// compound command other than { } and ( ), where busybox would exec too).
+struct sh_node *sh_exec_tail(struct sh_node *n);
 // An error that ends a script (or abandons the line at the prompt).
 void sh_fatal(struct sh *sh, int status);
 int sh_run_line(struct sh *sh, const char *line);

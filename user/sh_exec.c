@@ -327,6 +327,22 @@ static __attribute__((noinline)) int run_app(struct sh *sh, const char *app, cha
 	return st < 0 ? 127 : st;
 }
 
+// busybox sh and bash exec the last command of `sh -c`, unless a trap is
+// set: a kill of the shell is a kill of the command (Debian's dash 0.5.12
+// forks it and a kill leaves it running). Corral has no exec; the command
+// is a child and gets the kill the shell dies of (pass_kills). Not while
+// background jobs run: busybox's kill would leave them, and pass_kills
+// passes to every child.
+static void pass_kills_as_if_execed(struct sh *sh, struct sh_node *n)
+{
+	if (n != sh->exec_node || sh->njobs)
+		return;
+	for (int i = 0; i < SH_NSIG; i++)
+		if (sh->traps[i] && sh->traps[i][0])
+			return;
+	pass_kills(1);
+}
+
 // A command name with a slash: a script file run by a new sh.
 static __attribute__((noinline)) int run_path(struct sh *sh, char **argv, int argc, char **assigns, int nassign)
 {
@@ -474,9 +490,11 @@ static __attribute__((noinline)) int exec_simple(struct sh *sh, struct sh_node *
 		status = sh_call_function(sh, sh_func_find(sh, name), argc, argv);
 		break;
 	case CMD_APP:
+		pass_kills_as_if_execed(sh, n);
 		status = run_app(sh, name, argv, assigns, n->nassign, 1);
 		break;
 	case CMD_PATH:
+		pass_kills_as_if_execed(sh, n);
 		status = run_path(sh, argv, argc, assigns, n->nassign);
 		break;
 	default:
@@ -712,6 +730,36 @@ static __attribute__((noinline)) int exec_pipe(struct sh *sh, struct sh_node *n)
 		return sh->status; // (set by exit or the error)
 	sh->status = status;
 	return status;
+}
+
+struct sh_node *sh_exec_tail(struct sh_node *n)
+{
+	while (n) {
+		switch (n->type) {
+		case N_CMD:
+			return n;
+		case N_LIST:
+		case N_ANDOR:
+			while (n->kids && n->kids->next)
+				n = n->kids->next;
+			n = n->kids; // (a list's last: run in the background?)
+			if (n && n->bg)
+				return NULL;
+			break;
+		case N_PIPE:
+			if (n->bang || !n->kids || n->kids->next)
+				return NULL;
+			n = n->kids;
+			break;
+		case N_GROUP:
+		case N_SUBSHELL: // (run in this process)
+			n = n->body;
+			break;
+		default: // if, while, for, case: dash too forks what they run
+			return NULL;
+		}
+	}
+	return NULL;
 }
 
 int sh_exec(struct sh *sh, struct sh_node *n)

@@ -1303,6 +1303,20 @@ struct sh_parser *sh_parser_new(struct sh *sh, const char *text, int lineno)
 
 int sh_parser_lineno(struct sh_parser *p) { return p->lineno; }
 
+int sh_parser_at_end(struct sh_parser *p)
+{
+	if (p->peeked)
+		return p->tok == T_EOF;
+	for (size_t i = p->pos; i < p->len; i++) {
+		if (p->text[i] == '#')
+			while (i + 1 < p->len && p->text[i + 1] != '\n')
+				i++;
+		else if (p->text[i] != ' ' && p->text[i] != '\t' && p->text[i] != '\n')
+			return 0;
+	}
+	return 1;
+}
+
 static void drop_heredocs(struct sh_parser *p)
 {
 	while (p->heredocs) {
