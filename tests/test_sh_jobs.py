@@ -119,34 +119,24 @@ def test_kill_of_a_background_command_with_parameters_reaches_it():
             until(g, lambda g: not spin_running(g), "spin lives on after " + kill)
             g.run("wait")
         # So does sh -c to its last command, which busybox sh and bash
-        # exec; a kill while an earlier one runs leaves that one.
-        g.run("sh -c 'spin 100' & p=$!")
-        until(g, spin_running, "no spin running")
-        g.run("kill $p")
-        until(g, lambda g: not spin_running(g), "spin lives on after kill of sh -c")
-        g.run("wait")
-        g.run("sh -c 'spin 100; true' & p=$!")
-        until(g, spin_running, "no spin running")
-        g.run("kill $p; wait $p; sleep 0.3")
-        pid, state = state_of(g, "spin")
-        assert state in "RS"
-        g.run("kill %s; wait" % pid)
-        # The last command of a list is the one busybox execs: the kill
-        # ends it (after && too, in { }), unless a trap is set, when
-        # busybox forks it.
-        for text in ("'true; spin 100'", "'x=100; true && spin $x'", "'cd /; (spin 100)'",
-                     "\"$(printf 'true\\n{ spin 100; } # last\\n')\""):
+        # exec (after ; and &&, in { } and ( )); a kill while an earlier
+        # one runs leaves that one, and so does one with a trap set, which
+        # busybox forks.
+        ends = ("'spin 100'", "'true; spin 100'", "'x=100; true && spin $x'",
+                "'cd /; (spin 100)'", "\"$(printf 'true\\n{ spin 100; } # last\\n')\"")
+        leaves = ("'spin 100; true'", "'trap \"echo bye\" EXIT; spin 100'")
+        for text in ends + leaves:
             g.run("sh -c %s & p=$!" % text)
             until(g, spin_running, "no spin running")
             g.run("kill $p")
-            until(g, lambda g: not spin_running(g), "spin lives on after kill of sh -c %s" % text)
+            if text in ends:
+                until(g, lambda g: not spin_running(g), "spin lives on after kill of sh -c " + text)
+            else:
+                g.run("wait $p; sleep 0.3")
+                pid, state = state_of(g, "spin")
+                assert state in "RS", "sh -c %s: spin %s" % (text, state)
+                g.run("kill %s" % pid)
             g.run("wait")
-        g.run("sh -c 'trap \"echo bye\" EXIT; spin 100' & p=$!")
-        until(g, spin_running, "no spin running")
-        g.run("kill $p; wait $p; sleep 0.3")
-        pid, state = state_of(g, "spin")
-        assert state in "RS"
-        g.run("kill %s; wait" % pid)
 
 
 def sh_tasks(g):
