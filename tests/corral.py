@@ -377,6 +377,15 @@ class Corral(_ReportCursor):
             pass
 
 
+def default_signals():
+    """preexec_fn for a host dash the tests compare against: SIGINT and
+    SIGQUIT at their defaults, as a terminal's shell starts it. A test run
+    started in the background of a non-interactive shell inherits them
+    ignored, and a script cannot trap a signal ignored on entry."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def check(g, cmd, want, status=0, timeout=30):
     """Run cmd on guest g; its output must be want (a string, or a compiled
     regex that must match all of it) and its exit status status. Returns the

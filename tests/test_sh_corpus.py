@@ -16,7 +16,7 @@ import shutil
 import subprocess
 import tempfile
 
-from corral import Corral
+from corral import Corral, default_signals
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.join(ROOT, "tests", "sh")
@@ -35,7 +35,7 @@ def run_dash(script):
         env = {"PATH": "/usr/bin:/bin", "HOME": "/"}
         p = subprocess.run(["dash", "t.sh"], cwd=d, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=30, env=env)
+                           timeout=30, env=env, preexec_fn=default_signals)
         return p.returncode, p.stdout.decode("utf-8", "replace")
     finally:
         shutil.rmtree(d, ignore_errors=True)

@@ -7,7 +7,7 @@ import re
 import subprocess
 import time
 
-from corral import Corral, check
+from corral import Corral, check, default_signals
 from test_sh_corpus import printf_escape
 
 guests = []
@@ -235,7 +235,8 @@ def test_forkshells_keep_ignored_signals_as_dash_subshells_do():
     # Compared with dash on the host (the host build's spawn resets INT, so
     # the corpus cannot hold this).
     want = subprocess.run(["dash", "-c", FORKSHELL_SIGNALS], stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, timeout=30).stdout.decode()
+                          stderr=subprocess.STDOUT, timeout=30,
+                          preexec_fn=default_signals).stdout.decode()
     assert want == "caught\nafter\nstill ignored\nbg ignores\n", want
     for g in guests:
         g.run("printf '%s' > /tmp/fsig.sh" % "".join(printf_escape(FORKSHELL_SIGNALS.encode())))
