@@ -218,6 +218,7 @@ struct sh {
 	int umask;        // Corral: the value umask reports (no mode bits)
 	int interrupted;  // a Ctrl-C was seen while this line ran (prompt only)
 	int console_fd;   // the prompt's console at a high fd (redirections move 0)
+	int console_intr; // its Ctrl-C count when the foreground job began
 	struct sh_job *jobs;
 	int njobs, capjobs;
 	int env_by_getenv; // the environment could not be listed: ask getenv()

@@ -20,8 +20,15 @@
 // last process and is in cooked mode for it. Otherwise no task is the
 // console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
 // as a byte: the shell itself never dies of it.
+static void note_console_intr(struct sh *sh)
+{
+	if (sh->editing && sh->console_fd > 0)
+		sh->console_intr = console_intr_count(sh->console_fd);
+}
+
 void sh_console_job_begin(struct sh *sh, pid_t fg)
 {
+	note_console_intr(sh);
 	console_set_fg(0, fg);
 	if (sh->editing)
 		console_set_raw(0, 0);
@@ -32,6 +39,11 @@ void sh_console_job_end(struct sh *sh)
 	if (sh->editing)
 		console_set_raw(0, 1);
 	console_set_fg(0, 0);
+	// A Ctrl-C while the job ran flushed the console's unread input, as
+	// Linux's tty does: what the shell had read of it ahead goes too.
+	if (sh->editing && sh->console_fd > 0 &&
+	    console_intr_count(sh->console_fd) != sh->console_intr)
+		sh->ed.nahead = 0;
 }
 
 // An app we spawn: the console is cooked before it starts. Cooked after,
@@ -39,6 +51,7 @@ void sh_console_job_end(struct sh *sh)
 // CPU lost its `q`).
 pid_t sh_spawn_job(struct sh *sh, const char *app, char **argv, char **envp)
 {
+	note_console_intr(sh);
 	if (sh->editing)
 		console_set_raw(0, 0);
 	pid_t pid = spawn(app, argv, envp);

@@ -27,7 +27,8 @@
 // Output: writes go to the UART through console_write() (whole chunks,
 // not interleaved with printk lines); the UART turns "\n" into "\r\n".
 //
-// Locks: rx_lock (irq-safe spinlock) guards the raw ring; fg_lock
+// Locks: rx_lock (irq-safe spinlock) guards the raw ring and intr_count
+// (read racily by CONSOLE_INTR_COUNT); fg_lock
 // (irq-safe spinlock) the foreground task; con_lock (a mutex) the edit
 // line, the reader queue and eof_count. raw is a single word.
 #include "arch/x86/uart.h"
@@ -46,6 +47,7 @@ static char rx_ring[CON_QUEUE];
 static size_t rx_head, rx_len;
 
 static DEFINE_SPINLOCK(fg_lock);
+static unsigned intr_count;  // Ctrl-Cs acted on (CONSOLE_INTR_COUNT); rx_lock
 static struct task *fg_task; // referenced until it exits (console_task_exit)
 static bool fg_gone;         // fg_task exited: Ctrl-C and Ctrl-Z reach no one
 static bool fg_nostop;       // Ctrl-Z does not stop fg_task
@@ -85,6 +87,7 @@ static bool interrupt_foreground(void)
 		return false;
 	f = spin_lock_irqsave(&rx_lock);
 	rx_len = 0; // flush what it had not read
+	intr_count++;
 	spin_unlock_irqrestore(&rx_lock, f);
 	WRITE_ONCE(drop_line, 1);
 	if (!raw)
@@ -330,6 +333,8 @@ static int console_ioctl(struct file *f, unsigned long req, long arg)
 		mutex_unlock(&con_lock);
 		return n;
 	}
+	case CONSOLE_INTR_COUNT:
+		return (int)(READ_ONCE(intr_count) & 0x7fffffff);
 	case CONSOLE_SET_FG:
 	case CONSOLE_SET_FG_NOSTOP: {
 		if (arg < 0 || arg >= PID_MAX)

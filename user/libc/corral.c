@@ -194,3 +194,4 @@ int console_set_fg_nostop(int fd, pid_t pid)
 	return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_SET_FG_NOSTOP, pid));
 }
 int console_pending(int fd) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_NREAD, 0)); }
+int console_intr_count(int fd) { return LIBC_RESULT(sys_ioctl(fd, KABI_CONSOLE_INTR_COUNT, 0)); }

@@ -17,6 +17,7 @@ _Static_assert(KABI_CONSOLE_SET_RAW == CONSOLE_SET_RAW, "console ioctl");
 _Static_assert(KABI_CONSOLE_SET_FG == CONSOLE_SET_FG, "console ioctl");
 _Static_assert(KABI_CONSOLE_SET_FG_NOSTOP == CONSOLE_SET_FG_NOSTOP, "console ioctl");
 _Static_assert(KABI_CONSOLE_NREAD == CONSOLE_NREAD, "console ioctl");
+_Static_assert(KABI_CONSOLE_INTR_COUNT == CONSOLE_INTR_COUNT, "console ioctl");
 _Static_assert(sizeof(struct kabi_utsname) == sizeof(struct kutsname), "utsname");
 _Static_assert(KABI_SIG_ACTION_DEFAULT == SIG_ACTION_DEFAULT &&
 		       KABI_SIG_ACTION_IGNORE == SIG_ACTION_IGNORE &&

@@ -102,6 +102,7 @@ void signal_deliver(void (*handler)(int sig));
 #define KABI_CONSOLE_SET_FG 0x5402
 #define KABI_CONSOLE_SET_FG_NOSTOP 0x5403
 #define KABI_CONSOLE_NREAD 0x541B
+#define KABI_CONSOLE_INTR_COUNT 0x5404
 
 // ---- Calls whose kernel types newlib's side cannot see (kabi.c) ----
 struct kabi_stat {
