@@ -16,16 +16,18 @@
 
 // ---- console ownership ----------------------------------------------------
 
-// While a foreground job runs, the console sends Ctrl-C (as SIGINT) to its
-// last process and is in cooked mode for it. Otherwise no task is the
-// console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
-// as a byte: the shell itself never dies of it.
+// The console's Ctrl-C count as a foreground job begins (see
+// sh_console_job_end).
 static void note_console_intr(struct sh *sh)
 {
 	if (sh->editing && sh->console_fd > 0)
 		sh->console_intr = console_intr_count(sh->console_fd);
 }
 
+// While a foreground job runs, the console sends Ctrl-C (as SIGINT) to its
+// last process and is in cooked mode for it. Otherwise no task is the
+// console's foreground (pid 0), so Ctrl-C reaches the shell's line editor
+// as a byte: the shell itself never dies of it.
 void sh_console_job_begin(struct sh *sh, pid_t fg)
 {
 	note_console_intr(sh);
