@@ -88,9 +88,10 @@ struct kutsname {
 				     // (a shell taking Ctrl-C itself)
 #define CONSOLE_NREAD 0x541B      // the result: bytes a read would get now (Linux's
 				  // FIONREAD number), so an app can poll for keys
-#define CONSOLE_INTR_COUNT 0x5404 // the result: Ctrl-Cs the console has acted on
-				  // (and flushed its input for), mod 2^31: a shell
-				  // that read input ahead drops it when this moves
+#define CONSOLE_INTR_COUNT 0x5404 // the result: Ctrl-Cs and Ctrl-Zs the console has
+				  // acted on (and flushed its input for), mod 2^31:
+				  // a shell that read input ahead drops it when this
+				  // moves
 
 int sys_open(const char *path, int flags, int mode);
 int sys_close(int fd);

@@ -91,22 +91,24 @@ def test_ctrl_c_ends_a_foreground_pipeline_and_spares_background_jobs():
         g.run("kill %s; wait" % bg)
 
 
-def test_ctrl_c_on_a_job_throws_away_what_was_typed_ahead():
-    """As a Linux tty flushes its input on Ctrl-C: a line typed while the
-    job ran is not run, even one the shell had read ahead (it polls the
-    console for Ctrl-C between the loop's rounds)."""
+def test_ctrl_c_or_z_on_a_job_throws_away_what_was_typed_ahead():
+    """As a Linux tty flushes its input on Ctrl-C and Ctrl-Z: a line typed
+    while the job ran is not run, even one the shell had read ahead (it
+    polls the console for Ctrl-C between the loop's rounds)."""
     for g in guests:
-        end_jobs(g)
-        g.sendline("for i in 1 2 3 4; do sleep 0.3; done; spin 30")
-        g.sendline("echo typed-ahead")
-        time.sleep(2.5)
-        start = len(g.log)
-        g.send_ctrl_c()
-        g.expect_prompt(timeout=10)
-        assert g.last_status() == 130
-        check(g, "echo after", "after")
-        assert "typed-ahead" not in g.log[start:], g.log[start:]
-        assert "spin" not in names_in_ps(g)
+        for key, status in (("\x03", 130), ("\x1a", 148)):
+            end_jobs(g)
+            g.sendline("for i in 1 2 3 4; do sleep 0.3; done; spin 30")
+            g.sendline("echo typed-ahead")
+            time.sleep(2.5)
+            start = len(g.log)
+            g.send(key)
+            g.expect_prompt(timeout=10)
+            assert g.last_status() == status, (key, g.last_status())
+            check(g, "echo after", "after")
+            assert "typed-ahead" not in g.log[start:], g.log[start:]
+            g.run("kill -9 %1 2>/dev/null; wait")
+            assert "spin" not in names_in_ps(g)
 
 
 def test_trap_int_runs_its_action_and_the_shell_goes_on():

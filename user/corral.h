@@ -106,8 +106,9 @@ int console_set_fg_nostop(int fd, pid_t pid);
 // Bytes a read of the console would return now (0: it would wait); in
 // raw mode, the keys typed (top polls for `q` with it).
 int console_pending(int fd);
-// Ctrl-Cs the console has acted on (each flushed its unread input), mod
-// 2^31: a shell that read input ahead while a job ran drops it too.
+// Ctrl-Cs and Ctrl-Zs the console has acted on (each flushed its unread
+// input), mod 2^31: a shell that read input ahead while a job ran drops
+// it too.
 int console_intr_count(int fd);
 
 int corral_poweroff(int status);

@@ -9,7 +9,8 @@
 //      (the task was looked up when it was set, so this is only a wake-up)
 //      and the byte is not queued; unread input is thrown away, as Linux
 //      does on an interrupt. Without a foreground task it is queued.
-//      Ctrl-Z (0x1a) likewise stops the foreground task (SIGTSTP) --
+//      Ctrl-Z (0x1a) likewise stops the foreground task (SIGTSTP) and
+//      throws away unread input --
 //      unless it was set with CONSOLE_SET_FG_NOSTOP: a shell taking Ctrl-C
 //      itself (its `wait` builtin) ignores SIGTSTP, as shells do.
 //   2. reader context: console_read runs the raw bytes through the line
@@ -47,7 +48,7 @@ static char rx_ring[CON_QUEUE];
 static size_t rx_head, rx_len;
 
 static DEFINE_SPINLOCK(fg_lock);
-static unsigned intr_count;  // Ctrl-Cs acted on (CONSOLE_INTR_COUNT); rx_lock
+static unsigned intr_count;  // Ctrl-Cs, Ctrl-Zs acted on (CONSOLE_INTR_COUNT); rx_lock
 static struct task *fg_task; // referenced until it exits (console_task_exit)
 static bool fg_gone;         // fg_task exited: Ctrl-C and Ctrl-Z reach no one
 static bool fg_nostop;       // Ctrl-Z does not stop fg_task
@@ -74,6 +75,17 @@ void console_set_echo(void (*fn)(const char *s, size_t n))
 
 // ---- stage 1: interrupt context ----
 
+// Ctrl-C or Ctrl-Z was acted on: throw away the input nobody has read, as
+// a Linux tty does (without NOFLSH), and count it (CONSOLE_INTR_COUNT).
+static void flush_input(void)
+{
+	unsigned long f = spin_lock_irqsave(&rx_lock);
+	rx_len = 0;
+	intr_count++;
+	spin_unlock_irqrestore(&rx_lock, f);
+	WRITE_ONCE(drop_line, 1);
+}
+
 // SIGINT to the foreground task, if there is one; false if there is none.
 static bool interrupt_foreground(void)
 {
@@ -85,11 +97,7 @@ static bool interrupt_foreground(void)
 	spin_unlock_irqrestore(&fg_lock, f);
 	if (!t && !gone)
 		return false;
-	f = spin_lock_irqsave(&rx_lock);
-	rx_len = 0; // flush what it had not read
-	intr_count++;
-	spin_unlock_irqrestore(&rx_lock, f);
-	WRITE_ONCE(drop_line, 1);
+	flush_input();
 	if (!raw)
 		echo("^C\n", 3);
 	return true;
@@ -106,9 +114,12 @@ static bool stop_foreground(void)
 	    !(READ_ONCE(t->state) & (TASK_ZOMBIE | TASK_DEAD)))
 		task_stop_request(t, SIGTSTP);
 	spin_unlock_irqrestore(&fg_lock, f);
-	if ((t || gone) && !raw)
+	if (!t && !gone)
+		return false;
+	flush_input();
+	if (!raw)
 		echo("^Z\n", 3);
-	return t || gone;
+	return true;
 }
 
 static void rx_byte(int c)
