@@ -285,19 +285,24 @@ def render(text):
 
 def test_line_editor_display():
     prompt = "corral:/# "
-    for keys, shown, cursor in (
-            ("echo ac\x1b[Db", "echo abc", len("echo ab")),
-            ("echo abcdef\x1b[D\x1b[D\x1b[D\x7f", "echo abdef", len("echo ab")),
-            ("echo 123\x01\x1b[C\x1b[CX\x05Y", "ecXho 123Y", len("ecXho 123Y")),
-            ("echo abc\x1b[D\x1b[D\x1b[3~", "echo ac", len("echo a")),
-            ("echo 12345\x1b[D\x1b[D\x0b", "echo 123", len("echo 123")),
-            ("junk\x15", "", 0)):
+    # (echoed: what must have been shown on the way, so that a line shown
+    # empty is the editor's doing, not a guest slow to echo anything)
+    for keys, shown, cursor, echoed in (
+            ("echo ac\x1b[Db", "echo abc", len("echo ab"), ""),
+            ("echo abcdef\x1b[D\x1b[D\x1b[D\x7f", "echo abdef", len("echo ab"), ""),
+            ("echo 123\x01\x1b[C\x1b[CX\x05Y", "ecXho 123Y", len("ecXho 123Y"), ""),
+            ("echo abc\x1b[D\x1b[D\x1b[3~", "echo ac", len("echo a"), ""),
+            ("echo 12345\x1b[D\x1b[D\x0b", "echo 123", len("echo 123"), ""),
+            ("junk\x15", "", 0, "junk")):
         for g in guests:
             g.run("cd /")
             out = g.type_and_read(keys, seconds=0.1)
             deadline = time.monotonic() + 5   # wait for all of it, under load too
-            while render(prompt + out)[0] != prompt + shown and time.monotonic() < deadline:
+            while ((render(prompt + out)[0] != prompt + shown or echoed not in out)
+                   and time.monotonic() < deadline):
                 out += g.type_and_read("", seconds=0.1)
+            assert echoed in out, "%s: keys %r: %r never shown (output %r)" % (
+                g.describe(), keys, echoed, out)
             row, col = render(prompt + out)
             assert (row, col) == (prompt + shown, len(prompt) + cursor), \
                 "%s: keys %r show %r with the cursor at %d, want %r at %d (output %r)" % (
