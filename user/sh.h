@@ -240,6 +240,9 @@ int sh_var_set(struct sh *sh, const char *name, const char *value, int export);
 int sh_var_unset(struct sh *sh, const char *name);
 struct sh_var *sh_var_find(struct sh *sh, const char *name);
 int sh_is_name(const char *s, size_t len);
+// The length of the parameter name at s: a special one (@ * # ? - $ !),
+// digits (braced: all of them, else one) or a NAME; 0 if none.
+size_t sh_param_name_len(const char *s, size_t len, int braced);
 char **sh_build_env(struct sh *sh, char **assigns, int nassigns);
 int sh_env_inherited(struct sh *sh, int nassigns);
 void sh_set_params(struct sh *sh, const char *arg0, char **args, int nargs);

@@ -340,6 +340,26 @@ static int is_special_param(char c)
 	return c == '@' || c == '*' || c == '#' || c == '?' || c == '-' || c == '$' || c == '!';
 }
 
+size_t sh_param_name_len(const char *s, size_t len, int braced)
+{
+	size_t n = 0;
+	if (len == 0)
+		return 0;
+	if (is_special_param(s[0]))
+		return 1;
+	if (s[0] >= '0' && s[0] <= '9') {
+		if (!braced)
+			return 1;
+		while (n < len && s[n] >= '0' && s[n] <= '9')
+			n++;
+		return n;
+	}
+	while (n < len && (s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+			   (n > 0 && s[n] >= '0' && s[n] <= '9')))
+		n++;
+	return n;
+}
+
 // ${...}: body is the text between the braces.
 static int expand_brace(struct expander *e, const char *body, size_t len, int quoted)
 {
@@ -359,17 +379,7 @@ static int expand_brace(struct expander *e, const char *body, size_t len, int qu
 		}
 	}
 	size_t nstart = i;
-	if (i < len && (is_special_param(body[i]) || (body[i] >= '0' && body[i] <= '9'))) {
-		if (body[i] >= '0' && body[i] <= '9')
-			while (i < len && body[i] >= '0' && body[i] <= '9')
-				i++;
-		else
-			i++;
-	} else {
-		while (i < len && (body[i] == '_' || (body[i] >= 'a' && body[i] <= 'z') ||
-				   (body[i] >= 'A' && body[i] <= 'Z') || (i > nstart && body[i] >= '0' && body[i] <= '9')))
-			i++;
-	}
+	i += sh_param_name_len(body + i, len - i, 1);
 	size_t nlen = i - nstart;
 	const char *name = body + nstart;
 	char op[3] = {0};
@@ -484,16 +494,7 @@ bad:
 // $NAME or $c without braces, at s (after the $). Returns chars used.
 static size_t expand_dollar_name(struct expander *e, const char *s, size_t len, int quoted)
 {
-	size_t n = 0;
-	if (len == 0)
-		return 0;
-	if (is_special_param(s[0]) || (s[0] >= '0' && s[0] <= '9')) {
-		n = 1;
-	} else {
-		while (n < len && (s[n] == '_' || (s[n] >= 'a' && s[n] <= 'z') ||
-				   (s[n] >= 'A' && s[n] <= 'Z') || (n > 0 && s[n] >= '0' && s[n] <= '9')))
-			n++;
-	}
+	size_t n = sh_param_name_len(s, len, 0);
 	if (n == 0)
 		return 0;
 	if (s[0] == '@' || s[0] == '*') {

@@ -517,15 +517,7 @@ static int word_expands_purely(struct sh *sh, const char *w)
 		const char *q = p + 2;
 		if (*q == '#' && q[1] != '}') // ${#x}: a length
 			q++;
-		if (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z'))
-			while (*q == '_' || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-			       (*q >= '0' && *q <= '9'))
-				q++;
-		else if (*q >= '0' && *q <= '9')
-			while (*q >= '0' && *q <= '9')
-				q++;
-		else if (*q && strchr("@*#?-$!", *q))
-			q++;
+		q += sh_param_name_len(q, strlen(q), 1);
 		if (*q == ':')
 			q++;
 		if (*q == '=' || *q == '?')
