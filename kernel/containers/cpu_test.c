@@ -283,6 +283,14 @@ static struct task *spawn_in_1ms_a_second(const char *name, int (*fn)(void *), v
 	return t;
 }
 
+// Wait (up to 3 s) until t is throttled; false if it never is.
+static bool wait_throttled(struct task *t)
+{
+	for (int i = 0; i < 3000 && !READ_ONCE(t->throttled_on); i++)
+		sleep_ns(MS);
+	return READ_ONCE(t->throttled_on) != NULL;
+}
+
 KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 {
 	MOUNT_OR_SKIP(CP, "cpu,cpuacct");
@@ -290,9 +298,7 @@ KTEST(cpu, a_task_moved_out_of_a_throttled_group_runs_and_the_group_can_go)
 	struct task *t = spawn_in_1ms_a_second("cpu_thr", spinner, (void *)&stop);
 	ASSERT_NE(t, NULL);
 	// Throttled after its 1 ms, for the rest of the second.
-	for (int i = 0; i < 3000 && !READ_ONCE(t->throttled_on); i++)
-		sleep_ns(MS);
-	ASSERT_TRUE(READ_ONCE(t->throttled_on) != NULL);
+	ASSERT_TRUE(wait_throttled(t));
 	u64 u0 = task_cpu_time_ns(t);
 	sleep_ns(50 * MS);
 	EXPECT_LT(task_cpu_time_ns(t) - u0, 20 * MS);
@@ -359,9 +365,7 @@ KTEST(cpu, a_task_owning_a_mutex_is_throttled_only_once_it_lets_go)
 	// Not 20 periods (20 s): well within 5, however slow the host.
 	EXPECT_LT(waited, 5000 * MS);
 	// Then throttled for the rest of the second.
-	for (int i = 0; i < 3000 && !READ_ONCE(t->throttled_on); i++)
-		sleep_ns(MS);
-	EXPECT_TRUE(READ_ONCE(t->throttled_on) != NULL);
+	EXPECT_TRUE(wait_throttled(t));
 	u64 u0 = task_cpu_time_ns(t);
 	sleep_ns(100 * MS);
 	EXPECT_LT(task_cpu_time_ns(t) - u0, 20 * MS);
@@ -395,9 +399,7 @@ KTEST(cpu, a_killed_task_of_a_throttled_group_exits_without_waiting_for_the_peri
 	long p0 = stat_field(CP "/t/cpu.stat", "nr_periods");
 	for (int i = 0; i < 3000 && stat_field(CP "/t/cpu.stat", "nr_periods") == p0; i++)
 		sleep_ns(MS);
-	for (int i = 0; i < 3000 && !READ_ONCE(t->throttled_on); i++)
-		sleep_ns(MS);
-	ASSERT_TRUE(READ_ONCE(t->throttled_on) != NULL);
+	ASSERT_TRUE(wait_throttled(t));
 	long periods = stat_field(CP "/t/cpu.stat", "nr_periods");
 	EXPECT_EQ(do_kill(t->pid, SIGKILL), 0);
 	EXPECT_EQ(test_reap(t, 5000 * MS), SIGKILL);
